@@ -1,0 +1,44 @@
+// swift-tools-version:6.2
+// VariationalReasoning: variational reasoning for language models, as a distributed training service.
+import PackageDescription
+
+/// Settings shared by every first-party Swift target.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "VariationalReasoning",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vr", targets: ["vr"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .target(name: "VRTensor", dependencies: ["CBLAS"], swiftSettings: strict),
+        .target(name: "VRText", swiftSettings: strict),
+        .target(name: "VRModel", dependencies: ["VRTensor"], swiftSettings: strict),
+        .target(name: "VRZMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
+        .target(name: "VRTraining", dependencies: ["VRModel", "VRText"], swiftSettings: strict),
+        .target(name: "VRTestSupport", dependencies: ["VRTensor"], swiftSettings: strict),
+        .executableTarget(
+            name: "vr",
+            dependencies: [
+                "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "VRTensorTests", dependencies: ["VRTensor", "VRTestSupport"], swiftSettings: strict),
+        .testTarget(name: "VRTextTests", dependencies: ["VRText"], swiftSettings: strict),
+        .testTarget(
+            name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(name: "VRZMQTests", dependencies: ["VRZMQ"], swiftSettings: strict),
+        .testTarget(
+            name: "VRTrainingTests", dependencies: ["VRTraining", "VRModel", "VRText"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

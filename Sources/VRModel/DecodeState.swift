@@ -1,0 +1,101 @@
+// The key/value cache and scratch buffers of batched incremental decoding.
+//
+// Legend: S slots (sequences), L layers, H heads, P capacity (positions), D head width, C channels, V vocabulary.
+
+import VRTensor
+
+/// Per-layer key and value caches `[S, H, P, D]` plus the per-step buffers for up to S rows.
+final class DecodeState {
+    let slotCount: Int
+    let geometry: CachedAttention.Geometry
+    let keys: [FloatBuffer]
+    let values: [FloatBuffer]
+    /// Residual stream `[S, C]`.
+    let residual: FloatBuffer
+    /// LayerNorm output `[S, C]` and statistics `[S]`.
+    let normalized: FloatBuffer, mean: FloatBuffer, rstd: FloatBuffer
+    /// Packed qkv `[S, 3C]`, attention output `[S, C]`, branch output `[S, C]`.
+    let qkv: FloatBuffer, attention: FloatBuffer, branch: FloatBuffer
+    /// MLP hidden `[S, 4C]`.
+    let hidden: FloatBuffer
+    /// Logits `[S, V]`.
+    let logits: FloatBuffer
+
+    init(configuration: TransformerConfiguration, slotCount: Int, capacity: Int) {
+        let c = configuration.width
+        let s = slotCount
+        self.slotCount = slotCount
+        geometry = CachedAttention.Geometry(
+            heads: configuration.headCount, headWidth: configuration.headWidth, capacity: capacity)
+        let cacheCount = s * configuration.headCount * capacity * configuration.headWidth
+        keys = (0..<configuration.layerCount).map { _ in FloatBuffer(count: cacheCount) }
+        values = (0..<configuration.layerCount).map { _ in FloatBuffer(count: cacheCount) }
+        residual = FloatBuffer(count: s * c)
+        normalized = FloatBuffer(count: s * c)
+        mean = FloatBuffer(count: s)
+        rstd = FloatBuffer(count: s)
+        qkv = FloatBuffer(count: s * 3 * c)
+        attention = FloatBuffer(count: s * c)
+        branch = FloatBuffer(count: s * c)
+        hidden = FloatBuffer(count: s * 4 * c)
+        logits = FloatBuffer(count: s * configuration.vocabularySize)
+    }
+}
+
+extension Transformer {
+    /// Runs one token per row through the model at `position`, extending the cache, and returns the logits.
+    /// - Parameters:
+    ///   - tokens: `[A]` input ids at `position`.
+    ///   - slots: `[A]` the cache slot (sequence) of each row.
+    ///   - position: the position of every input token.
+    ///   - state: caches and scratch.
+    /// - Returns: logits `[A, V]` (valid until the next step).
+    func decodeStep(tokens: TokenBuffer, slots: TokenBuffer, position: Int, state: DecodeState)
+        -> UnsafePointer<Float>
+    {
+        let (a, c) = (tokens.count, configuration.width)
+        let weights = UnsafePointer(parameters.pointer)
+        let positions = TokenBuffer([Int32](repeating: Int32(position), count: a))
+        Embedding.forward(
+            tokens: tokens.pointer, positions: positions.pointer, tokenTable: weights + layout.tokenEmbedding,
+            positionTable: weights + layout.positionEmbedding, out: state.residual.pointer, rowCount: a, channels: c)
+        for (index, block) in layout.blocks.enumerated() {
+            LayerNorm.forward(
+                input: state.residual.pointer, weight: weights + block.ln1Weight, bias: weights + block.ln1Bias,
+                out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
+                channels: c)
+            Linear.forward(
+                input: state.normalized.pointer, weight: weights + block.qkvWeight, bias: weights + block.qkvBias,
+                out: state.qkv.pointer, rowCount: a, inputCount: c, outputCount: 3 * c)
+            CachedAttention.decode(
+                qkv: state.qkv.pointer, slots: slots.pointer, rowCount: a, position: position,
+                keys: state.keys[index].pointer, values: state.values[index].pointer, geometry: state.geometry,
+                out: state.attention.pointer)
+            Linear.forward(
+                input: state.attention.pointer, weight: weights + block.projWeight, bias: weights + block.projBias,
+                out: state.branch.pointer, rowCount: a, inputCount: c, outputCount: c)
+            VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
+            LayerNorm.forward(
+                input: state.residual.pointer, weight: weights + block.ln2Weight, bias: weights + block.ln2Bias,
+                out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
+                channels: c)
+            Linear.forward(
+                input: state.normalized.pointer, weight: weights + block.fcWeight, bias: weights + block.fcBias,
+                out: state.hidden.pointer, rowCount: a, inputCount: c, outputCount: 4 * c)
+            GELU.forward(input: state.hidden.pointer, out: state.hidden.pointer, count: a * 4 * c)
+            Linear.forward(
+                input: state.hidden.pointer, weight: weights + block.fcProjWeight, bias: weights + block.fcProjBias,
+                out: state.branch.pointer, rowCount: a, inputCount: 4 * c, outputCount: c)
+            VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
+        }
+        LayerNorm.forward(
+            input: state.residual.pointer, weight: weights + layout.finalNormWeight,
+            bias: weights + layout.finalNormBias, out: state.normalized.pointer, mean: state.mean.pointer,
+            rstd: state.rstd.pointer, rowCount: a, channels: c)
+        Gemm.multiply(
+            m: a, n: configuration.vocabularySize, k: c, a: MatrixOperand(state.normalized.pointer, leadingDimension: c),
+            b: MatrixOperand(weights + layout.tokenEmbedding, leadingDimension: c, transposed: true),
+            c: state.logits.pointer, ldc: configuration.vocabularySize)
+        return UnsafePointer(state.logits.pointer)
+    }
+}

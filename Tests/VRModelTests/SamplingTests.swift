@@ -1,0 +1,114 @@
+import Testing
+import VRTensor
+
+@testable import VRModel
+
+@Suite("sampling with a KV cache")
+struct SamplingTests {
+    @Test("incremental logits from the KV cache equal the full-sequence forward pass")
+    func incrementalLogitsMatchFullForward() throws {
+        let model = try randomizedModel(seed: 20)
+        let sequences = randomSequences(lengths: [12, 12, 12], vocabularySize: 24, seed: 21)
+        _ = try model.forward(sequences)
+        let full = Array(UnsafeBufferPointer(start: try #require(model.lastLogits), count: 3 * 12 * 24))
+        let state = DecodeState(configuration: tinyConfiguration, slotCount: 3, capacity: 12)
+        var worst: Float = 0
+        for position in 0..<12 {
+            let logits = model.decodeStep(
+                tokens: TokenBuffer(sequences.map { $0[position] }), slots: TokenBuffer([0, 1, 2]), position: position,
+                state: state)
+            for row in 0..<3 {
+                for token in 0..<24 {
+                    worst = max(worst, abs(logits[row * 24 + token] - full[(row * 12 + position) * 24 + token]))
+                }
+            }
+        }
+        #expect(worst < 1e-4)
+    }
+
+    @Test("a fixed seed reproduces the same tokens; another seed gives others")
+    func seedReproducibility() throws {
+        let model = try randomizedModel(seed: 22)
+        let prompts: [[Int32]] = [[1, 2, 3], [4], [5, 6]]
+        let options = SamplingOptions(temperature: 1, maxNewTokens: 8, seed: 99)
+        let first = try model.sample(prompts: prompts, options: options)
+        let second = try model.sample(prompts: prompts, options: options)
+        #expect(first == second)
+        var other = options
+        other.seed = 100
+        #expect(try model.sample(prompts: prompts, options: other).map(\.tokens) != first.map(\.tokens))
+        // A sequence's tokens do not depend on the rest of the batch (log-probs only up to float rounding,
+        // since products of a different row count take different sgemm paths).
+        let alone = try model.sample(prompts: [prompts[0]], options: options)
+        #expect(alone[0].tokens == first[0].tokens)
+        #expect(zip(alone[0].logProbs, first[0].logProbs).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
+    @Test("sampled log-probs equal what score computes on the sampled sequences", arguments: [1, 0.7, 0] as [Float])
+    func logProbsMatchScore(temperature: Float) throws {
+        let model = try randomizedModel(seed: 23)
+        let prompts: [[Int32]] = [[1, 2, 3, 4], [7], [9, 9]]
+        let samples = try model.sample(
+            prompts: prompts, options: SamplingOptions(temperature: temperature, topP: 0.9, maxNewTokens: 6, seed: 5))
+        let scored = try model.score(zip(prompts, samples).map { $0 + $1.tokens })
+        for (index, sample) in samples.enumerated() {
+            let generatedScores = Array(scored[index].suffix(sample.tokens.count))
+            #expect(sample.logProbs.count == sample.tokens.count)
+            for (sampled, teacherForced) in zip(sample.logProbs, generatedScores) {
+                #expect(abs(sampled - teacherForced) < 1e-4)
+            }
+        }
+    }
+
+    @Test("temperature 0 picks the argmax of the full forward pass")
+    func greedy() throws {
+        let model = try randomizedModel(seed: 24)
+        let sample = try model.sample(prompts: [[3, 1, 4]], options: SamplingOptions(temperature: 0, maxNewTokens: 5))
+        var sequence: [Int32] = [3, 1, 4]
+        for token in sample[0].tokens {
+            _ = try model.forward([sequence])
+            let logits = try #require(model.lastLogits) + (sequence.count - 1) * 24
+            let best = (0..<24).max { logits[$0] < logits[$1] }
+            #expect(Int(token) == best)
+            sequence.append(token)
+        }
+    }
+
+    @Test("generation stops at a stop sequence, at maxNewTokens and at the context length")
+    func finishReasons() throws {
+        let model = try randomizedModel(seed: 25)
+        let free = try model.sample(prompts: [[1, 2]], options: SamplingOptions(temperature: 0, maxNewTokens: 4))
+        #expect(free[0].tokens.count == 4)
+        #expect(free[0].finishReason == .maxNewTokens)
+        let stop = Array(free[0].tokens[1...2])
+        let stopped = try model.sample(
+            prompts: [[1, 2]], options: SamplingOptions(temperature: 0, maxNewTokens: 4, stopSequences: [[23, 23], stop]))
+        #expect(stopped[0].tokens == Array(free[0].tokens[0...2]))
+        #expect(stopped[0].finishReason == .stopSequence(index: 1))
+        let long = try model.sample(prompts: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], options: SamplingOptions(maxNewTokens: 50))
+        #expect(long[0].tokens.count == 2)
+        #expect(long[0].finishReason == .contextLength)
+    }
+
+    @Test("a tiny top-p keeps only the most likely token")
+    func nucleus() throws {
+        let model = try randomizedModel(seed: 26)
+        let greedy = try model.sample(prompts: [[5, 6]], options: SamplingOptions(temperature: 0, maxNewTokens: 6))
+        let nucleus = try model.sample(
+            prompts: [[5, 6]], options: SamplingOptions(temperature: 1, topP: 1e-6, maxNewTokens: 6, seed: 3))
+        #expect(nucleus[0].tokens == greedy[0].tokens)
+    }
+
+    @Test("bad sampling options and prompts are refused")
+    func invalidOptions() throws {
+        let model = try randomizedModel(seed: 27)
+        #expect(throws: ModelError.self) { try model.sample(prompts: [[1]], options: SamplingOptions(temperature: -1, maxNewTokens: 1)) }
+        #expect(throws: ModelError.self) { try model.sample(prompts: [[1]], options: SamplingOptions(topP: 0, maxNewTokens: 1)) }
+        #expect(throws: ModelError.self) { try model.sample(prompts: [[1]], options: SamplingOptions(maxNewTokens: -1)) }
+        #expect(throws: ModelError.self) { try model.sample(prompts: [[]], options: SamplingOptions(maxNewTokens: 1)) }
+        #expect(throws: ModelError.self) { try model.sample(prompts: [], options: SamplingOptions(maxNewTokens: 1)) }
+        #expect(throws: ModelError.self) {
+            try model.sample(prompts: [[1]], options: SamplingOptions(maxNewTokens: 1, stopSequences: [[99]]))
+        }
+    }
+}

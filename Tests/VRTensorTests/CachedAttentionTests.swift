@@ -1,0 +1,39 @@
+import Testing
+import VRTensor
+import VRTestSupport
+
+@Suite("incremental attention")
+struct CachedAttentionTests {
+    @Test("decoding position by position against a cache equals full causal attention")
+    func decodeMatchesFull() {
+        let (b, t, c, h) = (3, 6, 8, 2)
+        let d = c / h
+        let qkv = FiniteDifferences.randomBuffer(count: b * t * 3 * c, seed: 31)
+        let full = FloatBuffer(count: b * t * c)
+        CausalAttention.forward(
+            qkv: qkv.pointer, probabilities: FloatBuffer(count: b * h * t * t).pointer, out: full.pointer,
+            shape: CausalAttention.Shape(batch: b, time: t, channels: c, heads: h))
+        let geometry = CachedAttention.Geometry(heads: h, headWidth: d, capacity: t)
+        let keys = FloatBuffer(count: b * h * t * d)
+        let values = FloatBuffer(count: b * h * t * d)
+        // Slots in reverse order: row r of each step belongs to sequence b - 1 - r.
+        let slots = TokenBuffer((0..<b).reversed().map { Int32($0) })
+        for position in 0..<t {
+            let step = FloatBuffer(count: b * 3 * c)
+            for row in 0..<b {
+                let sequence = b - 1 - row
+                (step.pointer + row * 3 * c).update(from: qkv.pointer + (sequence * t + position) * 3 * c, count: 3 * c)
+            }
+            let out = FloatBuffer(count: b * c)
+            CachedAttention.decode(
+                qkv: step.pointer, slots: slots.pointer, rowCount: b, position: position, keys: keys.pointer,
+                values: values.pointer, geometry: geometry, out: out.pointer)
+            for row in 0..<b {
+                let sequence = b - 1 - row
+                for channel in 0..<c {
+                    #expect(abs(out[row * c + channel] - full[(sequence * t + position) * c + channel]) < 1e-5)
+                }
+            }
+        }
+    }
+}
