@@ -23,11 +23,12 @@ let package = Package(
         .target(name: "VRModel", dependencies: ["VRTensor"], swiftSettings: strict),
         .target(name: "VRZMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
         .target(name: "VRTraining", dependencies: ["VRModel", "VRText"], swiftSettings: strict),
+        .target(name: "VRBench", dependencies: ["VRModel", "VRTensor"], swiftSettings: strict),
         .target(name: "VRTestSupport", dependencies: ["VRTensor"], swiftSettings: strict),
         .executableTarget(
             name: "vr",
             dependencies: [
-                "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ",
+                "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -1,0 +1,131 @@
+// The measurements behind `vr bench`: sgemm peak, training throughput and sampling throughput.
+
+import VRModel
+import VRTensor
+
+/// One configuration's results.
+public struct BenchmarkResult: Sendable, Codable, Equatable {
+    /// The configuration's name.
+    public var configuration: String
+    /// Kernel threads used.
+    public var threads: Int
+    /// Training tokens per second (forward + backward + AdamW).
+    public var trainingTokensPerSecond: Double
+    /// Matrix-product GFLOP/s achieved in training.
+    public var trainingGFLOPS: Double
+    /// Sampled tokens per second (batch 32, KV cache, prompt prefill included).
+    public var samplingTokensPerSecond: Double
+    /// Matrix-product GFLOP/s achieved in sampling.
+    public var samplingGFLOPS: Double
+    /// This machine's measured sgemm rate, GFLOP/s.
+    public var sgemmPeakGFLOPS: Double
+}
+
+/// Runs the benchmarks; every measurement is the best of `repeats` timed runs after a warm-up.
+public struct Benchmarks: Sendable {
+    /// Timed runs per measurement.
+    public var repeats: Int
+    /// Optimizer steps per timed training run.
+    public var trainingSteps: Int
+
+    /// Creates a runner.
+    /// - Parameters:
+    ///   - repeats: timed runs per measurement (the best is kept).
+    ///   - trainingSteps: optimizer steps per timed training run.
+    public init(repeats: Int = 3, trainingSteps: Int = 5) {
+        self.repeats = repeats
+        self.trainingSteps = trainingSteps
+    }
+
+    /// The best sgemm rate over square products of `size`, through the same split the model uses.
+    /// - Parameter size: the matrix side.
+    /// - Returns: GFLOP/s.
+    public func sgemmPeak(size: Int = 1024) -> Double {
+        let a = FloatBuffer(count: size * size)
+        let b = FloatBuffer(count: size * size)
+        let c = FloatBuffer(count: size * size)
+        var generator = SeededGenerator(seed: 1)
+        generator.fillNormal(a.buffer, standardDeviation: 1)
+        generator.fillNormal(b.buffer, standardDeviation: 1)
+        let seconds = best(of: repeats + 2) {
+            for _ in 0..<4 {
+                Gemm.multiply(
+                    m: size, n: size, k: size, a: MatrixOperand(a.pointer, leadingDimension: size),
+                    b: MatrixOperand(b.pointer, leadingDimension: size), c: c.pointer, ldc: size)
+            }
+        }
+        return 4 * 2 * Double(size * size * size) / seconds / 1e9
+    }
+
+    /// Training throughput: full-context batches, forward + backward + clipping + AdamW.
+    /// - Parameter reference: the configuration.
+    /// - Returns: tokens per second and GFLOP/s.
+    /// - Throws: `ModelError` if the configuration is invalid.
+    public func training(_ reference: ReferenceConfiguration) throws(ModelError) -> (tokensPerSecond: Double, gflops: Double) {
+        let configuration = reference.model
+        let model = try Transformer(configuration: configuration, seed: 1)
+        let optimizer = AdamW(configuration: AdamWConfiguration(), layout: model.layout)
+        var generator = SeededGenerator(seed: 2)
+        let sequences = (0..<reference.trainingBatch).map { _ in
+            (0..<configuration.contextLength).map { _ in Int32(generator.next() % UInt64(configuration.vocabularySize)) }
+        }
+        let weights = sequences.map { [Float](repeating: 1, count: $0.count - 1) }
+        var failure: ModelError?
+        func step() {
+            do throws(ModelError) {
+                model.zeroGradients()
+                _ = try model.train(sequences, targetWeights: weights, normalizer: Float(configuration.contextLength))
+                GradientClipping.clip(model.gradients, maxNorm: 1)
+                optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: 3e-4)
+            } catch { failure = error }
+        }
+        step()
+        let seconds = best(of: repeats) { for _ in 0..<trainingSteps { step() } }
+        if let failure { throw failure }
+        let tokens = Double(trainingSteps * reference.trainingBatch * configuration.contextLength)
+        let flops = Double(trainingSteps)
+            * FlopCount.trainingStep(configuration, batch: reference.trainingBatch, time: configuration.contextLength)
+        return (tokens / seconds, flops / seconds / 1e9)
+    }
+
+    /// Sampling throughput: 32 sequences, a 16-token prompt, the rest of the context generated at
+    /// temperature 1 with the KV cache.
+    /// - Parameter reference: the configuration.
+    /// - Returns: generated tokens per second and GFLOP/s.
+    /// - Throws: `ModelError` if the configuration is invalid.
+    public func sampling(_ reference: ReferenceConfiguration) throws(ModelError) -> (tokensPerSecond: Double, gflops: Double) {
+        let configuration = reference.model
+        let model = try Transformer(configuration: configuration, seed: 1)
+        var generator = SeededGenerator(seed: 3)
+        let prompts = (0..<ReferenceConfiguration.samplingBatch).map { _ in
+            (0..<ReferenceConfiguration.promptLength).map { _ in
+                Int32(generator.next() % UInt64(configuration.vocabularySize))
+            }
+        }
+        let options = SamplingOptions(temperature: 1, maxNewTokens: reference.newTokens, seed: 4)
+        var generated = 0
+        var failure: ModelError?
+        let seconds = best(of: repeats) {
+            do throws(ModelError) {
+                generated = try model.sample(prompts: prompts, options: options).reduce(0) { $0 + $1.tokens.count }
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        let flops = (0..<(configuration.contextLength - 1)).reduce(0.0) {
+            $0 + FlopCount.decodeStep(configuration, rows: prompts.count, position: $1)
+        }
+        return (Double(generated) / seconds, flops / seconds / 1e9)
+    }
+
+    /// The shortest wall time of `count` runs of `body`, in seconds.
+    private func best(of count: Int, _ body: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        var fastest = Double.infinity
+        for _ in 0..<max(count, 1) {
+            let elapsed = clock.measure(body)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            fastest = min(fastest, seconds)
+        }
+        return fastest
+    }
+}
