@@ -5,6 +5,14 @@ import PackageDescription
 /// Settings shared by every first-party Swift target.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
+/// The kernels use 16-lane SIMD; on x86-64 they are compiled for AVX2 + FMA (x86-64-v3, any x86 CPU since
+/// 2013-2015), which roughly doubles their speed over the SSE2 baseline.
+#if arch(x86_64)
+    let kernelSettings = strict + [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+#else
+    let kernelSettings = strict
+#endif
+
 let package = Package(
     name: "VariationalReasoning",
     platforms: [.macOS(.v15)],
@@ -18,7 +26,7 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
-        .target(name: "VRTensor", dependencies: ["CBLAS"], swiftSettings: strict),
+        .target(name: "VRTensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "VRText", swiftSettings: strict),
         .target(name: "VRModel", dependencies: ["VRTensor"], swiftSettings: strict),
         .target(name: "VRZMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),

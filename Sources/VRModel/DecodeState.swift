@@ -4,9 +4,11 @@
 
 import VRTensor
 
-/// Per-layer key and value caches `[S, H, P, D]` plus the per-step buffers for up to S rows.
+/// Per-layer key caches `[S, H, D, P]` and value caches `[S, H, P, D]`, transposed weights, and the
+/// per-step buffers for up to S rows.
 final class DecodeState {
     let slotCount: Int
+    let weights: DecodeWeights
     let geometry: CachedAttention.Geometry
     let keys: [FloatBuffer]
     let values: [FloatBuffer]
@@ -21,8 +23,10 @@ final class DecodeState {
     /// Logits `[S, V]`.
     let logits: FloatBuffer
 
-    init(configuration: TransformerConfiguration, slotCount: Int, capacity: Int) {
+    init(model: Transformer, slotCount: Int, capacity: Int) {
+        let configuration = model.configuration
         let c = configuration.width
+        weights = DecodeWeights(model)
         let s = slotCount
         self.slotCount = slotCount
         geometry = CachedAttention.Geometry(
@@ -55,24 +59,25 @@ extension Transformer {
     {
         let (a, c) = (tokens.count, configuration.width)
         let weights = UnsafePointer(parameters.pointer)
+        let transposed = state.weights
         let positions = TokenBuffer([Int32](repeating: Int32(position), count: a))
         Embedding.forward(
             tokens: tokens.pointer, positions: positions.pointer, tokenTable: weights + layout.tokenEmbedding,
             positionTable: weights + layout.positionEmbedding, out: state.residual.pointer, rowCount: a, channels: c)
-        for (index, block) in layout.blocks.enumerated() {
+        for (index, (block, decodeBlock)) in zip(layout.blocks, transposed.blocks).enumerated() {
             LayerNorm.forward(
                 input: state.residual.pointer, weight: weights + block.ln1Weight, bias: weights + block.ln1Bias,
                 out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
                 channels: c)
             Linear.forward(
-                input: state.normalized.pointer, weight: weights + block.qkvWeight, bias: weights + block.qkvBias,
+                input: state.normalized.pointer, transposedWeight: transposed.pointer(decodeBlock.qkv), bias: weights + block.qkvBias,
                 out: state.qkv.pointer, rowCount: a, inputCount: c, outputCount: 3 * c)
             CachedAttention.decode(
                 qkv: state.qkv.pointer, slots: slots.pointer, rowCount: a, position: position,
                 keys: state.keys[index].pointer, values: state.values[index].pointer, geometry: state.geometry,
                 out: state.attention.pointer)
             Linear.forward(
-                input: state.attention.pointer, weight: weights + block.projWeight, bias: weights + block.projBias,
+                input: state.attention.pointer, transposedWeight: transposed.pointer(decodeBlock.projection), bias: weights + block.projBias,
                 out: state.branch.pointer, rowCount: a, inputCount: c, outputCount: c)
             VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
             LayerNorm.forward(
@@ -80,11 +85,11 @@ extension Transformer {
                 out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
                 channels: c)
             Linear.forward(
-                input: state.normalized.pointer, weight: weights + block.fcWeight, bias: weights + block.fcBias,
+                input: state.normalized.pointer, transposedWeight: transposed.pointer(decodeBlock.expansion), bias: weights + block.fcBias,
                 out: state.hidden.pointer, rowCount: a, inputCount: c, outputCount: 4 * c)
             GELU.forward(input: state.hidden.pointer, out: state.hidden.pointer, count: a * 4 * c)
             Linear.forward(
-                input: state.hidden.pointer, weight: weights + block.fcProjWeight, bias: weights + block.fcProjBias,
+                input: state.hidden.pointer, transposedWeight: transposed.pointer(decodeBlock.contraction), bias: weights + block.fcProjBias,
                 out: state.branch.pointer, rowCount: a, inputCount: 4 * c, outputCount: c)
             VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
         }
@@ -94,7 +99,7 @@ extension Transformer {
             rstd: state.rstd.pointer, rowCount: a, channels: c)
         Gemm.multiply(
             m: a, n: configuration.vocabularySize, k: c, a: MatrixOperand(state.normalized.pointer, leadingDimension: c),
-            b: MatrixOperand(weights + layout.tokenEmbedding, leadingDimension: c, transposed: true),
+            b: MatrixOperand(transposed.pointer(transposed.tokenEmbedding), leadingDimension: configuration.vocabularySize),
             c: state.logits.pointer, ldc: configuration.vocabularySize)
         return UnsafePointer(state.logits.pointer)
     }

@@ -22,7 +22,7 @@ extension Transformer {
         }
         for index in runs.indices { runs[index].finishIfFull(options: options, contextLength: configuration.contextLength) }
         let capacity = min(configuration.contextLength, prompts.map { $0.count + options.maxNewTokens }.max() ?? 1)
-        let state = DecodeState(configuration: configuration, slotCount: prompts.count, capacity: capacity)
+        let state = DecodeState(model: self, slotCount: prompts.count, capacity: capacity)
         let chooser = TokenChooser(
             temperature: options.temperature, topP: options.topP, vocabularySize: configuration.vocabularySize)
         for position in 0..<capacity {

@@ -1,7 +1,8 @@
 // One decoding step of causal attention against a key/value cache.
 //
 // Legend: A active rows, S cache slots (sequences), H heads, D head width, C = H * D, P cache capacity.
-//   cache [S, H, P, D]; row a belongs to slot slots[a] and sits at `position` (the same for every row).
+//   keys [S, H, D, P] (transposed, so the scores of all positions are D vectorised row updates),
+//   values [S, H, P, D]; row a belongs to slot slots[a] and sits at `position` (the same for every row).
 
 /// Attention of one new token per sequence over that sequence's cached keys and values.
 public enum CachedAttention {
@@ -14,7 +15,8 @@ public enum CachedAttention {
         /// Positions each slot holds (P).
         public let capacity: Int
 
-        /// Describes a cache of `[S, heads, capacity, headWidth]`.
+        /// Describes caches of `[S, heads, headWidth, capacity]` (keys) and `[S, heads, capacity, headWidth]`
+        /// (values).
         /// - Parameters:
         ///   - heads: H.
         ///   - headWidth: D.
@@ -33,7 +35,7 @@ public enum CachedAttention {
     ///   - slots: `[A]` cache slot of each row.
     ///   - rowCount: A.
     ///   - position: the new tokens' position.
-    ///   - keys: `[S, H, P, D]` key cache, written at `position`.
+    ///   - keys: `[S, H, D, P]` key cache, written at `position`.
     ///   - values: `[S, H, P, D]` value cache, written at `position`.
     ///   - geometry: H, D, P.
     ///   - out: `[A, C]`, overwritten.
@@ -46,20 +48,27 @@ public enum CachedAttention {
         let c = h * d
         let scale = 1 / Float(d).squareRoot()
         ComputePool.shared.forEachRange(rowCount * h, minimumPerSlice: 8) { pairs in
-            let scores = FloatBuffer(count: position + 1)
-            for pair in pairs {
-                let (row, head) = pair.quotientAndRemainder(dividingBy: h)
-                let query = qkv + row * 3 * c + head * d
-                let block = (Int(slots[row]) * h + head) * p * d
-                (keys + block + position * d).update(from: query + c, count: d)
-                (values + block + position * d).update(from: query + 2 * c, count: d)
-                Gemm.vector(
-                    rows: position + 1, columns: d, a: MatrixOperand(keys + block, leadingDimension: d), x: query,
-                    y: scores.pointer, alpha: scale)
-                VectorMath.softmaxInPlace(scores.pointer, count: position + 1)
-                Gemm.vector(
-                    rows: position + 1, columns: d, a: MatrixOperand(values + block, leadingDimension: d, transposed: true),
-                    x: scores.pointer, y: out + row * c + head * d)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: position + 1) { scores in
+                let scores = scores.baseAddress.unsafelyUnwrapped
+                for pair in pairs {
+                    let (row, head) = pair.quotientAndRemainder(dividingBy: h)
+                    let query = qkv + row * 3 * c + head * d
+                    let block = (Int(slots[row]) * h + head) * p * d
+                    let keyRows = keys + block
+                    for dimension in 0..<d { keyRows[dimension * p + position] = query[c + dimension] }
+                    (values + block + position * d).update(from: query + 2 * c, count: d)
+                    scores.update(repeating: 0, count: position + 1)
+                    for dimension in 0..<d {
+                        VectorMath.addScaled(
+                            keyRows + dimension * p, alpha: query[dimension], into: scores, count: position + 1)
+                    }
+                    VectorMath.softmaxInPlace(scores, count: position + 1, scale: scale)
+                    let output = out + row * c + head * d
+                    output.update(repeating: 0, count: d)
+                    for key in 0...position {
+                        VectorMath.addScaled(values + block + key * d, alpha: scores[key], into: output, count: d)
+                    }
+                }
             }
         }
     }

@@ -1,36 +1,46 @@
 // The threads that run kernels and matrix products in parallel.
 
 import CBLAS
-import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// The parallelism used by every kernel: a fixed number of threads, each running disjoint slices of work.
+/// The parallelism used by every kernel: the calling thread plus a fixed set of worker threads, each
+/// running one contiguous slice of a loop.
 ///
-/// OpenBLAS is put into single-threaded mode and products are split across threads here instead. This keeps
-/// one scheduler in charge (OpenBLAS threads spin between calls and fight kernel threads for the two cores)
-/// and makes small per-head products run at the single-thread rate that suits them.
-public struct ComputePool: Sendable {
-    /// Number of threads that share each parallel loop.
+/// OpenBLAS is put into single-threaded mode and products are split across these threads instead. This keeps
+/// one scheduler in charge (OpenBLAS threads spin between calls and fight kernel threads for the cores) and lets
+/// small per-head products run at the single-thread rate that suits them.
+///
+/// Workers spin briefly between loops before sleeping, so the many short parallel loops of a decoding step
+/// do not each pay for a thread wake-up. When the pool is already busy (a loop inside a loop, or two threads
+/// using kernels at once) the caller runs the whole loop itself.
+public final class ComputePool: Sendable {
+    /// Number of threads that share each parallel loop, the caller included.
     public let threadCount: Int
+    private let team: WorkerTeam?
 
-    /// The pool used by the kernels: `VR_THREADS` from the environment, else the number of active cores.
+    /// The pool used by the kernels: `VR_THREADS` from the environment, else the number of online cores.
     public static let shared: ComputePool = {
         openblas_set_num_threads(1)
         let fromEnvironment = getenv("VR_THREADS").flatMap { Int(String(cString: $0)) }
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        return ComputePool(threadCount: max(1, fromEnvironment ?? cores))
+        return ComputePool(threadCount: max(1, min(fromEnvironment ?? cores, 64)))
     }()
 
-    /// Runs `body(index)` for every index in `0..<count`, spreading indices over the pool's threads.
-    ///
-    /// Work is split into at most `threadCount` contiguous ranges; `body` must only write to state
-    /// owned by its index.
+    /// Creates a pool of `threadCount` threads (the caller and `threadCount - 1` workers).
+    /// - Parameter threadCount: at least 1.
+    public init(threadCount: Int) {
+        self.threadCount = threadCount
+        team = threadCount > 1 ? WorkerTeam(workerCount: threadCount - 1) : nil
+    }
+
+    /// Runs `body(index)` for every index in `0..<count`, spreading contiguous index ranges over the threads.
     /// - Parameters:
     ///   - count: number of independent items.
-    ///   - body: the work for one item.
+    ///   - body: the work for one item; it must only write to state owned by its index.
     public func forEach(_ count: Int, _ body: (Int) -> Void) {
         forEachRange(count) { range in
             for index in range { body(index) }
@@ -41,20 +51,15 @@ public struct ComputePool: Sendable {
     /// - Parameters:
     ///   - count: number of items to split.
     ///   - minimumPerSlice: do not make slices smaller than this; small loops run on the calling thread.
-    ///   - body: the work for one slice.
+    ///   - body: the work for one slice; slices must write disjoint memory.
     public func forEachRange(_ count: Int, minimumPerSlice: Int = 1, _ body: (Range<Int>) -> Void) {
         let sliceCount = min(threadCount, count / max(minimumPerSlice, 1))
-        if sliceCount <= 1 {
+        guard sliceCount > 1, let team, team.tryRun(sliceCount: sliceCount, { slice in
+            body(Self.slice(slice, of: sliceCount, covering: count))
+        })
+        else {
             if count > 0 { body(0..<count) }
             return
-        }
-        // The slices write disjoint memory and the call returns only after every slice has finished, so
-        // handing the non-escaping, non-Sendable body to the worker threads is safe.
-        withoutActuallyEscaping(body) { escapingBody in
-            let shared = UncheckedSendableBox(escapingBody)
-            DispatchQueue.concurrentPerform(iterations: sliceCount) { slice in
-                shared.value(Self.slice(slice, of: sliceCount, covering: count))
-            }
         }
     }
 
@@ -70,10 +75,4 @@ public struct ComputePool: Sendable {
         let start = slice * base + min(slice, extra)
         return start..<(start + base + (slice < extra ? 1 : 0))
     }
-}
-
-/// Carries a value across a concurrency boundary that the compiler cannot verify; see the call site.
-private struct UncheckedSendableBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -11,7 +11,7 @@ struct SamplingTests {
         let sequences = randomSequences(lengths: [12, 12, 12], vocabularySize: 24, seed: 21)
         _ = try model.forward(sequences)
         let full = Array(UnsafeBufferPointer(start: try #require(model.lastLogits), count: 3 * 12 * 24))
-        let state = DecodeState(configuration: tinyConfiguration, slotCount: 3, capacity: 12)
+        let state = DecodeState(model: model, slotCount: 3, capacity: 12)
         var worst: Float = 0
         for position in 0..<12 {
             let logits = model.decodeStep(

@@ -1,0 +1,45 @@
+# VariationalReasoning: build, demo, tests and benchmarks on a Debian machine.
+#
+#   make demo    install what is missing, build, and run the built-in default job
+#   make test    install what is missing and run every check CI runs
+#   make bench   measure training and sampling throughput (vr bench)
+
+SWIFT ?= swift
+# Debian packages the build, the tests and the demo need.
+DEBIAN_PACKAGES := pkg-config libopenblas-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler python3-venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# One release build with testability serves the tests and the command-line checks.
+TEST_FLAGS := -c release -Xswiftc -enable-testing
+RELEASE_BIN := .build/release/vr
+RUN_DIR ?= runs/demo
+
+.PHONY: deps build test demo bench format lint
+
+deps:
+	@missing=$$(for package in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product vr
+
+demo: build
+	bash scripts/demo.sh $(RELEASE_BIN) $(RUN_DIR)
+
+bench: build
+	$(RELEASE_BIN) bench
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	bash scripts/check-sizes.sh
+
+format:
+	$(SWIFT) format --in-place -r Sources Tests Package.swift
+
+test: deps lint
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
+	$(SWIFT) test $(TEST_FLAGS) --skip-build
+	bash scripts/check-cli.sh $(RELEASE_BIN)
