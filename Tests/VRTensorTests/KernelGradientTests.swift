@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VRTensor
 import VRTestSupport
@@ -107,6 +108,48 @@ struct KernelGradientTests {
             shape: shape)
         let numeric = FiniteDifferences.gradient(of: qkv.pointer, at: Array(0..<qkvCount), epsilon: epsilon, loss: loss)
         #expect(FiniteDifferences.maxRelativeError(dQKV.array.map(Double.init), numeric, floor: floor) < tolerance)
+    }
+
+    @Test("causal attention over several row blocks (T = 70) matches a naive forward and finite differences")
+    func blockedAttention() {
+        let shape = CausalAttention.Shape(batch: 1, time: 70, channels: 8, heads: 2)
+        let (t, c, d) = (70, 8, 4)
+        let qkv = FiniteDifferences.randomBuffer(count: t * 3 * c, seed: 17)
+        let projection = FiniteDifferences.randomBuffer(count: t * c, seed: 18)
+        let probabilities = FloatBuffer(count: 2 * t * t)
+        let out = FloatBuffer(count: t * c)
+        func loss() -> Double {
+            CausalAttention.forward(
+                qkv: qkv.pointer, probabilities: probabilities.pointer, out: out.pointer, shape: shape)
+            return FiniteDifferences.projected(out.pointer, projection.pointer, count: out.count)
+        }
+        _ = loss()
+        var worst = 0.0
+        for head in 0..<2 {
+            for row in 0..<t {
+                let scores = (0...row).map { key in
+                    (0..<d).reduce(0.0) { $0 + Double(qkv[row * 3 * c + head * d + $1] * qkv[key * 3 * c + c + head * d + $1]) }
+                        / Double(d).squareRoot()
+                }
+                let top = scores.max() ?? 0
+                let total = scores.reduce(0) { $0 + exp($1 - top) }
+                for dimension in 0..<d {
+                    let expected = (0...row).reduce(0.0) {
+                        $0 + exp(scores[$1] - top) / total * Double(qkv[$1 * 3 * c + 2 * c + head * d + dimension])
+                    }
+                    worst = max(worst, abs(expected - Double(out[row * c + head * d + dimension])))
+                }
+            }
+        }
+        #expect(worst < 1e-5)
+        let dQKV = FloatBuffer(count: qkv.count)
+        CausalAttention.backward(
+            dOut: projection.pointer, qkv: qkv.pointer, probabilities: probabilities.pointer, dQKV: dQKV.pointer,
+            shape: shape)
+        let indices = stride(from: 0, to: qkv.count, by: 7).map { $0 }
+        let numeric = FiniteDifferences.gradient(of: qkv.pointer, at: indices, epsilon: epsilon, loss: loss)
+        let analytic = indices.map { Double(dQKV[$0]) }
+        #expect(FiniteDifferences.maxRelativeError(analytic, numeric, floor: floor) < tolerance)
     }
 
     @Test("weighted softmax cross-entropy gradient, with ignored rows")
