@@ -31,12 +31,14 @@ let package = Package(
         .target(name: "VRModel", dependencies: ["VRTensor"], swiftSettings: strict),
         .target(name: "VRZMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
         .target(name: "VRTraining", dependencies: ["VRModel", "VRText"], swiftSettings: strict),
+        .target(name: "VRObjectives", swiftSettings: strict),
+        .target(name: "VRTasks", dependencies: ["VRText"], swiftSettings: strict),
         .target(name: "VRBench", dependencies: ["VRModel", "VRTensor"], swiftSettings: strict),
         .target(name: "VRTestSupport", dependencies: ["VRTensor"], swiftSettings: strict),
         .executableTarget(
             name: "vr",
             dependencies: [
-                "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ",
+                "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -46,6 +48,8 @@ let package = Package(
             name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(name: "VRZMQTests", dependencies: ["VRZMQ"], swiftSettings: strict),
+        .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
+        .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(
             name: "VRTrainingTests", dependencies: ["VRTraining", "VRModel", "VRText"], swiftSettings: strict),
     ],

@@ -1,0 +1,62 @@
+// One reasoning question with its reference thought, reference solution, final answer and verifier.
+
+/// A question x with its reference thought, reference solution y' (holding the final answer) and checker.
+///
+/// Generated items come from a `TaskGenerator`; imported ones from JSONL (`TaskDataset.parse`).
+/// `verifier.accepts(finalAnswer, reference: finalAnswer)` holds for every item.
+public struct TaskItem: Codable, Sendable, Equatable, Hashable {
+    /// A stable identifier, such as `addition/train/12` or `line-7`.
+    public var id: String
+    /// The generator family, or nil for imported items that name none.
+    public var family: TaskFamily?
+    /// The question x, the user turn of the reasoning prompt.
+    public var question: String
+    /// The reference thought (may be empty for imported items without one).
+    public var referenceThought: String
+    /// The reference solution y', the hint of the posterior; states the final answer.
+    public var referenceSolution: String
+    /// The reference final answer, as `ReasoningOutput.finalAnswer(inSolution:)` extracts it.
+    public var finalAnswer: String
+    /// The difficulty: family-specific, a small positive integer; 0 when unknown.
+    public var difficulty: Int
+    /// How answers to this item are checked.
+    public var verifier: Verifier
+
+    /// Creates an item.
+    /// - Parameters:
+    ///   - id: a stable identifier.
+    ///   - family: the generator family, if any.
+    ///   - question: the question text.
+    ///   - referenceThought: the reference thought.
+    ///   - referenceSolution: the reference solution.
+    ///   - finalAnswer: the final answer in the solution.
+    ///   - difficulty: the difficulty, 0 when unknown.
+    ///   - verifier: the answer check.
+    public init(
+        id: String, family: TaskFamily?, question: String, referenceThought: String, referenceSolution: String,
+        finalAnswer: String, difficulty: Int, verifier: Verifier
+    ) {
+        self.id = id
+        self.family = family
+        self.question = question
+        self.referenceThought = referenceThought
+        self.referenceSolution = referenceSolution
+        self.finalAnswer = finalAnswer
+        self.difficulty = difficulty
+        self.verifier = verifier
+    }
+
+    /// Whether `answer` is a correct final answer to this question.
+    /// - Parameter answer: a final answer, e.g. `ReasoningOutput.parse(text).finalAnswer`; nil is wrong.
+    /// - Returns: the verifier's decision against `finalAnswer`.
+    public func isCorrect(_ answer: String?) -> Bool {
+        verifier.accepts(answer, reference: finalAnswer)
+    }
+
+    /// The solution text generated items use: `Answer: <final answer>`.
+    /// - Parameter finalAnswer: the answer.
+    /// - Returns: the solution, from which `ReasoningOutput.finalAnswer(inSolution:)` recovers the answer.
+    public static func solution(stating finalAnswer: String) -> String {
+        "Answer: " + finalAnswer
+    }
+}

@@ -1,0 +1,37 @@
+// The JSONL line layout of a task item, as written by export and read back by import.
+
+/// One item as a JSON object: the exchange format of `TaskDataset.jsonLines()` and `TaskDataset.parse`.
+///
+/// Keys: `id`, `family` (absent when nil), `question`, `thought`, `solution`, `answer` (the final
+/// answer), `difficulty`, `verifier` (`exact`, `numeric` or `expression`), and for expression items
+/// `numbers` and `target`.
+struct TaskRecord: Encodable {
+    let id: String
+    let family: TaskFamily?
+    let question: String
+    let thought: String
+    let solution: String
+    let answer: String
+    let difficulty: Int
+    let verifier: VerifierKind
+    let numbers: [Int]?
+    let target: Int?
+
+    init(_ item: TaskItem) {
+        id = item.id
+        family = item.family
+        question = item.question
+        thought = item.referenceThought
+        solution = item.referenceSolution
+        answer = item.finalAnswer
+        difficulty = item.difficulty
+        verifier = item.verifier.kind
+        if case .expression(let numbers, let target) = item.verifier {
+            self.numbers = numbers
+            self.target = target
+        } else {
+            numbers = nil
+            target = nil
+        }
+    }
+}
