@@ -35,6 +35,7 @@ bench: build
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 	bash scripts/check-sizes.sh
+	bash scripts/check-equations.sh
 
 format:
 	$(SWIFT) format --in-place -r Sources Tests Package.swift
