@@ -20,7 +20,8 @@ let package = Package(
         .executable(name: "vr", targets: ["vr"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +30,12 @@ let package = Package(
         .target(name: "VRTensor", dependencies: ["CBLAS"], swiftSettings: kernelSettings),
         .target(name: "VRText", swiftSettings: strict),
         .target(name: "VRModel", dependencies: ["VRTensor"], swiftSettings: strict),
-        .target(name: "VRZMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
+        .target(
+            name: "VRWire", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict),
+        .target(name: "CWireInterop", linkerSettings: [.linkedLibrary("protobuf-c")]),
+        .target(name: "VRTransport", swiftSettings: strict),
+        .target(name: "VRZMQ", dependencies: ["CZeroMQ", "VRTransport"], swiftSettings: strict),
         .target(name: "VRTraining", dependencies: ["VRModel", "VRText"], swiftSettings: strict),
         .target(name: "VRObjectives", swiftSettings: strict),
         .target(name: "VRTasks", dependencies: ["VRText"], swiftSettings: strict),
@@ -38,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "vr",
             dependencies: [
-                "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
+                "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks", "VRWire", "VRTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -47,7 +53,9 @@ let package = Package(
         .testTarget(
             name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "VRZMQTests", dependencies: ["VRZMQ"], swiftSettings: strict),
+        .testTarget(name: "VRZMQTests", dependencies: ["VRZMQ", "VRTransport"], swiftSettings: strict),
+        .testTarget(name: "VRWireTests", dependencies: ["VRWire", "CWireInterop"], swiftSettings: strict),
+        .testTarget(name: "VRTransportTests", dependencies: ["VRTransport", "VRZMQ"], swiftSettings: strict),
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(

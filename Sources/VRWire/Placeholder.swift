@@ -1,0 +1,2 @@
+// Placeholder until the wire protocol lands.
+enum WirePlaceholder {}
