@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "CWireInterop", linkerSettings: [.linkedLibrary("protobuf-c")]),
         .target(name: "VRTransport", swiftSettings: strict),
         .target(name: "VRZMQ", dependencies: ["CZeroMQ", "VRTransport"], swiftSettings: strict),
-        .target(name: "VRTraining", dependencies: ["VRModel", "VRText"], swiftSettings: strict),
+        .target(
+            name: "VRTraining", dependencies: ["VRModel", "VRTensor", "VRText", "VRObjectives"], swiftSettings: strict),
         .target(name: "VRObjectives", swiftSettings: strict),
         .target(name: "VRTasks", dependencies: ["VRText"], swiftSettings: strict),
         .target(name: "VRBench", dependencies: ["VRModel", "VRTensor"], swiftSettings: strict),
@@ -44,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "vr",
             dependencies: [
-                "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks", "VRWire", "VRTransport",
+                "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -19,6 +19,28 @@ public struct BenchmarkResult: Sendable, Codable, Equatable {
     public var samplingGFLOPS: Double
     /// This machine's measured sgemm rate, GFLOP/s.
     public var sgemmPeakGFLOPS: Double
+
+    /// Creates a result.
+    /// - Parameters:
+    ///   - configuration: the configuration's name.
+    ///   - threads: kernel threads used.
+    ///   - trainingTokensPerSecond: training throughput.
+    ///   - trainingGFLOPS: matrix-product rate in training.
+    ///   - samplingTokensPerSecond: sampling throughput.
+    ///   - samplingGFLOPS: matrix-product rate in sampling.
+    ///   - sgemmPeakGFLOPS: the measured sgemm rate.
+    public init(
+        configuration: String, threads: Int, trainingTokensPerSecond: Double, trainingGFLOPS: Double,
+        samplingTokensPerSecond: Double, samplingGFLOPS: Double, sgemmPeakGFLOPS: Double
+    ) {
+        self.configuration = configuration
+        self.threads = threads
+        self.trainingTokensPerSecond = trainingTokensPerSecond
+        self.trainingGFLOPS = trainingGFLOPS
+        self.samplingTokensPerSecond = samplingTokensPerSecond
+        self.samplingGFLOPS = samplingGFLOPS
+        self.sgemmPeakGFLOPS = sgemmPeakGFLOPS
+    }
 }
 
 /// Runs the benchmarks; every measurement is the best of `repeats` timed runs after a warm-up.
@@ -115,6 +137,24 @@ public struct Benchmarks: Sendable {
             $0 + FlopCount.decodeStep(configuration, rows: prompts.count, position: $1)
         }
         return (Double(generated) / seconds, flops / seconds / 1e9)
+    }
+
+    /// Training and sampling measurements of one configuration.
+    /// - Parameters:
+    ///   - reference: the configuration.
+    ///   - sgemmPeakGFLOPS: the machine's sgemm rate from `sgemmPeak()`, recorded with the result.
+    /// - Returns: the result.
+    /// - Throws: `ModelError` if the configuration is invalid.
+    public func measure(_ reference: ReferenceConfiguration, sgemmPeakGFLOPS: Double) throws(ModelError)
+        -> BenchmarkResult
+    {
+        let training = try training(reference)
+        let sampling = try sampling(reference)
+        return BenchmarkResult(
+            configuration: reference.name, threads: ComputePool.shared.threadCount,
+            trainingTokensPerSecond: training.tokensPerSecond, trainingGFLOPS: training.gflops,
+            samplingTokensPerSecond: sampling.tokensPerSecond, samplingGFLOPS: sampling.gflops,
+            sgemmPeakGFLOPS: sgemmPeakGFLOPS)
     }
 
     /// The shortest wall time of `count` runs of `body`, in seconds.

@@ -16,7 +16,8 @@ import Synchronization
 ///
 /// Workers spin briefly between loops before sleeping, so the many short parallel loops of a decoding step
 /// do not each pay for a thread wake-up. When the pool is already busy (a loop inside a loop, or two threads
-/// using kernels at once) the caller runs the whole loop itself.
+/// using kernels at once) the caller runs the same slices itself, one after the other: the split, and with it
+/// every floating-point result, depends only on `threadCount`.
 public final class ComputePool: Sendable {
     /// Number of threads that share each parallel loop, the caller included.
     public let threadCount: Int
@@ -54,13 +55,15 @@ public final class ComputePool: Sendable {
     ///   - body: the work for one slice; slices must write disjoint memory.
     public func forEachRange(_ count: Int, minimumPerSlice: Int = 1, _ body: (Range<Int>) -> Void) {
         let sliceCount = min(threadCount, count / max(minimumPerSlice, 1))
-        guard sliceCount > 1, let team, team.tryRun(sliceCount: sliceCount, { slice in
-            body(Self.slice(slice, of: sliceCount, covering: count))
-        })
-        else {
+        guard sliceCount > 1 else {
             if count > 0 { body(0..<count) }
             return
         }
+        // A busy team runs the same slices on this thread, so results never depend on contention.
+        if let team, team.tryRun(sliceCount: sliceCount, { body(Self.slice($0, of: sliceCount, covering: count)) }) {
+            return
+        }
+        for slice in 0..<sliceCount { body(Self.slice(slice, of: sliceCount, covering: count)) }
     }
 
     /// The `slice`-th of `sliceCount` nearly equal contiguous ranges covering `0..<count`.

@@ -1,0 +1,76 @@
+// A prompt/response pair as model input: token ids and one weight per next-token target ([E10]).
+
+import VRModel
+import VRText
+
+/// One training sequence for supervised fine-tuning, with the weight of each next-token target.
+///
+/// The sequence is `encode(prompt) + encode(response) + [endOfText]`. Target `t` (predicting token
+/// `t + 1`) has weight 0 while token `t + 1` is still part of the prompt and 1 for every response token
+/// and the final end token, so the loss ([E10]) covers exactly the response and its end marker.
+///
+/// An empty prompt is replaced by the single token `endOfText`, a document start, so that the first
+/// response token is predicted too: the weighted target count is always `responseTokens + 1`.
+public struct SFTExample: Sendable, Equatable {
+    /// The token ids, prompt first, ending with `endOfText` (unless the response was truncated).
+    public let tokens: [Int32]
+    /// `tokens.count - 1` weights: 0 for prompt targets, 1 for response targets.
+    public let targetWeights: [Float]
+    /// Number of prompt tokens at the start of `tokens`.
+    public let promptTokenCount: Int
+
+    /// Tokenizes an example.
+    /// - Parameters:
+    ///   - example: the prompt and response.
+    ///   - tokenizer: the tokenizer.
+    ///   - contextLength: the longest sequence allowed.
+    ///   - truncate: when true, a sequence longer than `contextLength` loses the end of its response
+    ///     (and the end token); when false it is an error.
+    ///   - index: the example's position in its dataset, for error messages.
+    /// - Throws: `TrainingError.exampleTooLong` when the sequence does not fit and `truncate` is false, or
+    ///   when even the prompt plus one response token does not fit.
+    public init(
+        _ example: PromptResponseExample, tokenizer: ByteTokenizer, contextLength: Int, truncate: Bool = false,
+        index: Int = 0
+    ) throws(TrainingError) {
+        var prompt = tokenizer.encode(example.prompt)
+        if prompt.isEmpty { prompt = [SpecialToken.endOfText.id] }
+        var tokens = prompt + tokenizer.encode(example.response) + [SpecialToken.endOfText.id]
+        if tokens.count > contextLength {
+            guard truncate, prompt.count < contextLength else {
+                throw .exampleTooLong(
+                    index: index, line: example.line, promptTokenCount: prompt.count, tokenCount: tokens.count,
+                    contextLength: contextLength)
+            }
+            tokens.removeLast(tokens.count - contextLength)
+        }
+        self.tokens = tokens
+        self.promptTokenCount = prompt.count
+        // Target t predicts token t + 1, which belongs to the response when t + 1 >= promptTokenCount.
+        self.targetWeights = (0..<(tokens.count - 1)).map { $0 + 1 >= prompt.count ? 1 : 0 }
+    }
+
+    /// Number of targets with weight 1: the response tokens plus the end token.
+    public var weightedTargetCount: Int { tokens.count - promptTokenCount }
+
+    /// Tokenizes every example of a dataset.
+    /// - Parameters:
+    ///   - dataset: the examples.
+    ///   - tokenizer: the tokenizer.
+    ///   - contextLength: the longest sequence allowed.
+    ///   - truncate: whether over-long responses are cut instead of rejected.
+    /// - Returns: one `SFTExample` per dataset example, in order.
+    /// - Throws: `TrainingError.exampleTooLong` for the first example that does not fit.
+    public static func tokenize(
+        _ dataset: PromptResponseDataset, tokenizer: ByteTokenizer, contextLength: Int, truncate: Bool = false
+    ) throws(TrainingError) -> [SFTExample] {
+        var result: [SFTExample] = []
+        result.reserveCapacity(dataset.examples.count)
+        for (index, example) in dataset.examples.enumerated() {
+            result.append(
+                try SFTExample(
+                    example, tokenizer: tokenizer, contextLength: contextLength, truncate: truncate, index: index))
+        }
+        return result
+    }
+}

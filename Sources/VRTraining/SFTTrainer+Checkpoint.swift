@@ -1,0 +1,76 @@
+// Writing an SFT run's state to its output directory, and resuming from it.
+
+import Foundation
+import VRModel
+
+extension SFTTrainer {
+    /// Metadata key of `model.safetensors` holding the number of completed SFT steps.
+    public static let stepMetadataKey = "sft_step"
+
+    /// Writes the model (with `sft_step` metadata) and the optimizer state into `outputDirectory`.
+    ///
+    /// Each file is replaced atomically; the optimizer file is written first, so a crash in between
+    /// leaves a model checkpoint whose step is at most the optimizer's.
+    /// - Returns: the checkpoint directory.
+    /// - Throws: `TrainingError.model` if a file cannot be written.
+    @discardableResult
+    public func writeCheckpoint() throws(TrainingError) -> String {
+        do {
+            try Checkpoint.writeOptimizerState(
+                stepCount: optimizer.stepCount, firstMoment: optimizer.firstMoment,
+                secondMoment: optimizer.secondMoment, to: outputDirectory)
+            try Checkpoint.write(
+                configuration: model.configuration, parameters: model.parameters, to: outputDirectory,
+                metadata: [
+                    Self.stepMetadataKey: String(completedSteps),
+                    "dr_sft_constant": String(normalizerConstant),
+                ])
+        } catch {
+            throw .model(error)
+        }
+        return outputDirectory
+    }
+
+    /// Loads the checkpoint in `directory` into `model` when resuming, and builds the optimizer.
+    /// - Parameters:
+    ///   - model: the model to overwrite with the checkpoint's parameters.
+    ///   - optimizer: the optimizer's settings.
+    ///   - directory: the output directory.
+    ///   - resume: whether an existing checkpoint may be continued.
+    /// - Returns: the optimizer (restored or fresh) and the number of completed steps.
+    /// - Throws: `TrainingError.checkpointExists` if a checkpoint exists and `resume` is false;
+    ///   `.invalidConfiguration` if it cannot be resumed; `.model` if it cannot be read.
+    static func restore(
+        into model: Transformer, optimizer: AdamWConfiguration, from directory: String, resume: Bool
+    ) throws(TrainingError) -> (optimizer: AdamW, completedSteps: Int) {
+        let fresh = (AdamW(configuration: optimizer, layout: model.layout), 0)
+        let modelPath = directory + "/" + Checkpoint.modelFileName
+        guard FileManager.default.fileExists(atPath: modelPath) else { return fresh }
+        guard resume else { throw .checkpointExists(path: directory) }
+        guard FileManager.default.fileExists(atPath: directory + "/" + Checkpoint.optimizerFileName) else {
+            throw .invalidConfiguration(
+                "cannot resume from \(directory): it has no \(Checkpoint.optimizerFileName)")
+        }
+        let checkpoint: Checkpoint
+        let state: Checkpoint.OptimizerState
+        do {
+            checkpoint = try Checkpoint.read(from: directory)
+            state = try Checkpoint.readOptimizerState(from: directory, parameterCount: model.layout.parameterCount)
+        } catch {
+            throw .model(error)
+        }
+        guard checkpoint.configuration == model.configuration else {
+            throw .invalidConfiguration(
+                "cannot resume from \(directory): its model \(checkpoint.configuration) differs from the "
+                    + "configuration's \(model.configuration)")
+        }
+        guard let text = checkpoint.metadata[stepMetadataKey], let steps = Int(text), steps >= 0 else {
+            throw .invalidConfiguration("cannot resume from \(directory): no valid \(stepMetadataKey) metadata")
+        }
+        model.parameters.copy(from: checkpoint.parameters)
+        let restored = AdamW(
+            configuration: optimizer, layout: model.layout, stepCount: state.stepCount,
+            firstMoment: state.firstMoment, secondMoment: state.secondMoment)
+        return (restored, steps)
+    }
+}

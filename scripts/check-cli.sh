@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `vr` binary: toy data, SFT, sampling, the weights report, clear errors on bad
+# input, and a checkpoint that Python's safetensors loads.
+#
+#   scripts/check-cli.sh VR_BINARY
+set -uo pipefail
+vr=${1:?usage: check-cli.sh VR_BINARY}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+check() { # check NAME COMMAND...: the command must succeed
+    local name=$1
+    shift
+    if "$@" >"$work/out" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok: $name"
+    else
+        failed=$((failed + 1))
+        echo "FAILED: $name"
+        sed 's/^/    /' "$work/out" | tail -20
+    fi
+}
+refuses() { # refuses NAME PATTERN COMMAND...: the command must exit 1-127 (no crash) and print PATTERN
+    local name=$1 pattern=$2
+    shift 2
+    "$@" >"$work/out" 2>&1
+    local status=$?
+    if ((status > 0 && status < 128)) && grep -q -- "$pattern" "$work/out"; then
+        passed=$((passed + 1))
+        echo "ok: $name"
+    else
+        failed=$((failed + 1))
+        echo "FAILED: $name (exit $status)"
+        sed 's/^/    /' "$work/out" | tail -20
+    fi
+}
+
+check "toy data" "$vr" toy-data --output "$work/toy.jsonl" --count 300 --seed 3
+check "sft writes a checkpoint" "$vr" sft --data "$work/toy.jsonl" --output "$work/ckpt" --steps 20 --batch-size 8
+check "sample as JSON" bash -c "'$vr' sample --checkpoint '$work/ckpt' --prompt 'reverse: abcde' --count 2 \
+    --max-new-tokens 8 --seed 1 --json | python3 -c 'import json,sys; rows=[json.loads(l) for l in sys.stdin]; \
+    assert len(rows) == 2 and all(len(r[\"tokens\"]) == len(r[\"logProbs\"]) for r in rows), rows'"
+cat >"$work/weights.json" <<'JSON'
+{"questions": [{"id": "q", "traces": [{"logPi": [-1, -3], "logQ": [-2, -3], "correct": 2, "total": 4},
+                                      {"logPi": [-2], "logQ": ["-inf"], "correct": 1, "total": 4}]}]}
+JSON
+refuses "weights: -inf under q is refused with its position" "question 0" "$vr" weights --input "$work/weights.json"
+sed -i 's/"-inf"/-1/' "$work/weights.json"
+check "weights report sums to one" bash -c "'$vr' weights --input '$work/weights.json' | python3 -c \
+    'import json,sys; q=json.load(sys.stdin)[\"questions\"][0]; assert abs(sum(q[\"weights\"]) - 1) < 1e-12, q'"
+printf '{"prompt": "a", "response": "b"}\nnot json\n' >"$work/bad.jsonl"
+refuses "malformed JSONL names the line" "line 2" "$vr" sft --data "$work/bad.jsonl" --output "$work/bad"
+refuses "missing checkpoint is reported" "checkpoint" "$vr" sample --checkpoint "$work/none" --prompt x
+head -c 1000 "$work/ckpt/model.safetensors" >"$work/truncated.safetensors"
+refuses "truncated checkpoint is reported" "truncated.safetensors" "$vr" sample --checkpoint "$work/truncated.safetensors" --prompt x
+
+# Python's safetensors reads the checkpoint (a private environment under .build/).
+venv=.build/python-venv
+if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import numpy, safetensors' 2>/dev/null; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q numpy safetensors >"$work/pip.log" 2>&1 ||
+        { echo "could not install numpy and safetensors:"; tail -5 "$work/pip.log"; }
+fi
+check "Python safetensors loads the checkpoint" "$venv/bin/python" scripts/check_safetensors.py "$work/ckpt"
+
+echo "cli: $passed passed, $failed failed"
+((failed == 0))
