@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(name: "VRTensorTests", dependencies: ["VRTensor", "VRTestSupport"], swiftSettings: strict),
         .testTarget(name: "VRTextTests", dependencies: ["VRText"], swiftSettings: strict),
         .testTarget(
-            name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport"], resources: [.copy("Fixtures")],
+            name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(name: "VRZMQTests", dependencies: ["VRZMQ", "VRTransport"], swiftSettings: strict),
         .testTarget(name: "VRWireTests", dependencies: ["VRWire", "CWireInterop"], swiftSettings: strict),

@@ -83,13 +83,16 @@ public struct Benchmarks: Sendable {
     /// - Parameter reference: the configuration.
     /// - Returns: tokens per second and GFLOP/s.
     /// - Throws: `ModelError` if the configuration is invalid.
-    public func training(_ reference: ReferenceConfiguration) throws(ModelError) -> (tokensPerSecond: Double, gflops: Double) {
+    public func training(
+        _ reference: ReferenceConfiguration
+    ) throws(ModelError) -> (tokensPerSecond: Double, gflops: Double) {
         let configuration = reference.model
         let model = try Transformer(configuration: configuration, seed: 1)
         let optimizer = AdamW(configuration: AdamWConfiguration(), layout: model.layout)
         var generator = SeededGenerator(seed: 2)
         let sequences = (0..<reference.trainingBatch).map { _ in
-            (0..<configuration.contextLength).map { _ in Int32(generator.next() % UInt64(configuration.vocabularySize)) }
+            (0..<configuration.contextLength).map { _ in Int32(generator.next() % UInt64(configuration.vocabularySize))
+            }
         }
         let weights = sequences.map { [Float](repeating: 1, count: $0.count - 1) }
         var failure: ModelError?
@@ -105,7 +108,8 @@ public struct Benchmarks: Sendable {
         let seconds = best(of: repeats) { for _ in 0..<trainingSteps { step() } }
         if let failure { throw failure }
         let tokens = Double(trainingSteps * reference.trainingBatch * configuration.contextLength)
-        let flops = Double(trainingSteps)
+        let flops =
+            Double(trainingSteps)
             * FlopCount.trainingStep(configuration, batch: reference.trainingBatch, time: configuration.contextLength)
         return (tokens / seconds, flops / seconds / 1e9)
     }
@@ -115,7 +119,9 @@ public struct Benchmarks: Sendable {
     /// - Parameter reference: the configuration.
     /// - Returns: generated tokens per second and GFLOP/s.
     /// - Throws: `ModelError` if the configuration is invalid.
-    public func sampling(_ reference: ReferenceConfiguration) throws(ModelError) -> (tokensPerSecond: Double, gflops: Double) {
+    public func sampling(
+        _ reference: ReferenceConfiguration
+    ) throws(ModelError) -> (tokensPerSecond: Double, gflops: Double) {
         let configuration = reference.model
         let model = try Transformer(configuration: configuration, seed: 1)
         var generator = SeededGenerator(seed: 3)
@@ -145,7 +151,9 @@ public struct Benchmarks: Sendable {
     ///   - sgemmPeakGFLOPS: the machine's sgemm rate from `sgemmPeak()`, recorded with the result.
     /// - Returns: the result.
     /// - Throws: `ModelError` if the configuration is invalid.
-    public func measure(_ reference: ReferenceConfiguration, sgemmPeakGFLOPS: Double) throws(ModelError)
+    public func measure(
+        _ reference: ReferenceConfiguration, sgemmPeakGFLOPS: Double
+    ) throws(ModelError)
         -> BenchmarkResult
     {
         let training = try training(reference)

@@ -35,6 +35,7 @@ public enum FlopCount {
     public static func decodeStep(_ configuration: TransformerConfiguration, rows: Int, position: Int) -> Double {
         let c = Double(configuration.width)
         let perLayer = 24 * c * c + 4 * Double(position + 1) * c
-        return Double(rows) * (Double(configuration.layerCount) * perLayer + 2 * c * Double(configuration.vocabularySize))
+        return Double(rows)
+            * (Double(configuration.layerCount) * perLayer + 2 * c * Double(configuration.vocabularySize))
     }
 }

@@ -54,7 +54,9 @@ extension Transformer {
     ///   - position: the position of every input token.
     ///   - state: caches and scratch.
     /// - Returns: logits `[A, V]` (valid until the next step).
-    func decodeStep(tokens: TokenBuffer, slots: TokenBuffer, position: Int, state: DecodeState)
+    func decodeStep(
+        tokens: TokenBuffer, slots: TokenBuffer, position: Int, state: DecodeState
+    )
         -> UnsafePointer<Float>
     {
         let (a, c) = (tokens.count, configuration.width)
@@ -70,14 +72,16 @@ extension Transformer {
                 out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
                 channels: c)
             Linear.forward(
-                input: state.normalized.pointer, transposedWeight: transposed.pointer(decodeBlock.qkv), bias: weights + block.qkvBias,
+                input: state.normalized.pointer, transposedWeight: transposed.pointer(decodeBlock.qkv),
+                bias: weights + block.qkvBias,
                 out: state.qkv.pointer, rowCount: a, inputCount: c, outputCount: 3 * c)
             CachedAttention.decode(
                 qkv: state.qkv.pointer, slots: slots.pointer, rowCount: a, position: position,
                 keys: state.keys[index].pointer, values: state.values[index].pointer, geometry: state.geometry,
                 out: state.attention.pointer)
             Linear.forward(
-                input: state.attention.pointer, transposedWeight: transposed.pointer(decodeBlock.projection), bias: weights + block.projBias,
+                input: state.attention.pointer, transposedWeight: transposed.pointer(decodeBlock.projection),
+                bias: weights + block.projBias,
                 out: state.branch.pointer, rowCount: a, inputCount: c, outputCount: c)
             VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
             LayerNorm.forward(
@@ -85,11 +89,13 @@ extension Transformer {
                 out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
                 channels: c)
             Linear.forward(
-                input: state.normalized.pointer, transposedWeight: transposed.pointer(decodeBlock.expansion), bias: weights + block.fcBias,
+                input: state.normalized.pointer, transposedWeight: transposed.pointer(decodeBlock.expansion),
+                bias: weights + block.fcBias,
                 out: state.hidden.pointer, rowCount: a, inputCount: c, outputCount: 4 * c)
             GELU.forward(input: state.hidden.pointer, out: state.hidden.pointer, count: a * 4 * c)
             Linear.forward(
-                input: state.hidden.pointer, transposedWeight: transposed.pointer(decodeBlock.contraction), bias: weights + block.fcProjBias,
+                input: state.hidden.pointer, transposedWeight: transposed.pointer(decodeBlock.contraction),
+                bias: weights + block.fcProjBias,
                 out: state.branch.pointer, rowCount: a, inputCount: 4 * c, outputCount: c)
             VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
         }
@@ -98,8 +104,10 @@ extension Transformer {
             bias: weights + layout.finalNormBias, out: state.normalized.pointer, mean: state.mean.pointer,
             rstd: state.rstd.pointer, rowCount: a, channels: c)
         Gemm.multiply(
-            m: a, n: configuration.vocabularySize, k: c, a: MatrixOperand(state.normalized.pointer, leadingDimension: c),
-            b: MatrixOperand(transposed.pointer(transposed.tokenEmbedding), leadingDimension: configuration.vocabularySize),
+            m: a, n: configuration.vocabularySize, k: c,
+            a: MatrixOperand(state.normalized.pointer, leadingDimension: c),
+            b: MatrixOperand(
+                transposed.pointer(transposed.tokenEmbedding), leadingDimension: configuration.vocabularySize),
             c: state.logits.pointer, ldc: configuration.vocabularySize)
         return UnsafePointer(state.logits.pointer)
     }

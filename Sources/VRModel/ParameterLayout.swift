@@ -2,7 +2,7 @@
 
 /// A named tensor inside the parameter buffer.
 public struct ParameterView: Sendable, Equatable {
-    /// The tensor's name, as written in checkpoints (GPT-2 naming, e.g. `h.0.attn.qkv.weight`).
+    /// The tensor's name, as written in checkpoints (GPT-2 naming, like `h.0.attn.qkv.weight`).
     public let name: String
     /// Offset of the first element in the parameter buffer.
     public let offset: Int

@@ -13,6 +13,7 @@ struct TokenChooser {
     ///   - logits: `[V]` raw logits.
     ///   - uniform: a uniform random number.
     ///   - scratch: `[V]` working space.
+    /// - Returns: the token id.
     func choose(logits: UnsafePointer<Float>, uniform: Float, scratch: UnsafeMutablePointer<Float>) -> Int32 {
         if temperature == 0 { return argmax(logits) }
         scratch.update(from: logits, count: vocabularySize)

@@ -28,7 +28,9 @@ extension Transformer {
     ///   - normalizer: the Dr. SFT constant C (positive).
     /// - Returns: the loss, the weights' sum and the forward log-probabilities.
     /// - Throws: `ModelError.invalidInput` for malformed sequences or weights.
-    public func train(_ sequences: [[Int32]], targetWeights: [[Float]], normalizer: Float) throws(ModelError)
+    public func train(
+        _ sequences: [[Int32]], targetWeights: [[Float]], normalizer: Float
+    ) throws(ModelError)
         -> TrainingStepResult
     {
         let logProbs = try forward(sequences)
@@ -42,7 +44,9 @@ extension Transformer {
     ///   - logProbs: the log-probabilities `forward` returned, echoed back in the result.
     /// - Returns: the loss and weight statistics.
     /// - Throws: `ModelError.invalidInput` when no forward pass is pending or the weights do not fit it.
-    public func backward(targetWeights: [[Float]], normalizer: Float, logProbs: [[Float]] = []) throws(ModelError)
+    public func backward(
+        targetWeights: [[Float]], normalizer: Float, logProbs: [[Float]] = []
+    ) throws(ModelError)
         -> TrainingStepResult
     {
         // The pending batch is consumed even when the call fails, so a stale forward is never reused.
@@ -108,7 +112,8 @@ extension Transformer {
                 dInput: workspace.dNormalized.pointer, dWeight: grads + block.fcWeight, dBias: grads + block.fcBias,
                 rowCount: n, inputCount: c, outputCount: 4 * c)
             LayerNorm.backward(
-                dOut: workspace.dNormalized.pointer, input: saved.residualMid.pointer, weight: weights + block.ln2Weight,
+                dOut: workspace.dNormalized.pointer, input: saved.residualMid.pointer,
+                weight: weights + block.ln2Weight,
                 mean: saved.ln2Mean.pointer, rstd: saved.ln2Rstd.pointer, dInput: dResidual,
                 dWeight: grads + block.ln2Weight, dBias: grads + block.ln2Bias, rowCount: n, channels: c)
             Linear.backward(

@@ -59,7 +59,8 @@ extension Transformer {
             batch: batch.sequenceCount, time: batch.time, channels: c, heads: configuration.headCount)
         // 1. embeddings
         Embedding.forward(
-            tokens: batch.tokens.pointer, positions: batch.positions.pointer, tokenTable: weights + layout.tokenEmbedding,
+            tokens: batch.tokens.pointer, positions: batch.positions.pointer,
+            tokenTable: weights + layout.tokenEmbedding,
             positionTable: weights + layout.positionEmbedding, out: workspace.residuals[0].pointer, rowCount: n,
             channels: c)
         // 2. blocks

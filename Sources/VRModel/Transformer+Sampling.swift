@@ -20,7 +20,9 @@ extension Transformer {
         var runs = prompts.enumerated().map { index, prompt in
             GenerationRun(prompt: prompt, generator: SeededGenerator(seed: options.seed).split(UInt64(index)))
         }
-        for index in runs.indices { runs[index].finishIfFull(options: options, contextLength: configuration.contextLength) }
+        for index in runs.indices {
+            runs[index].finishIfFull(options: options, contextLength: configuration.contextLength)
+        }
         let capacity = min(configuration.contextLength, prompts.map { $0.count + options.maxNewTokens }.max() ?? 1)
         let state = DecodeState(model: self, slotCount: prompts.count, capacity: capacity)
         let chooser = TokenChooser(
@@ -41,11 +43,16 @@ extension Transformer {
                 }
             }
         }
-        return runs.map { SampledSequence(tokens: $0.generated, logProbs: $0.logProbs, finishReason: $0.finishReason ?? .contextLength) }
+        return runs.map {
+            SampledSequence(
+                tokens: $0.generated, logProbs: $0.logProbs, finishReason: $0.finishReason ?? .contextLength)
+        }
     }
 
     /// Picks a token for every row that has a uniform draw, in parallel, with its untempered log-probability.
-    private func choose(rows uniforms: [Float?], logits: UnsafePointer<Float>, chooser: TokenChooser)
+    private func choose(
+        rows uniforms: [Float?], logits: UnsafePointer<Float>, chooser: TokenChooser
+    )
         -> [(token: Int32, logProb: Float)?]
     {
         let v = configuration.vocabularySize
@@ -95,7 +102,9 @@ private struct GenerationRun {
 
     /// Ends the run when a stop sequence closes it, the budget is spent or the context is full.
     mutating func finishIfFull(options: SamplingOptions, contextLength: Int) {
-        if let stop = options.stopSequences.firstIndex(where: { generated.count >= $0.count && generated.suffix($0.count).elementsEqual($0) }) {
+        if let stop = options.stopSequences.firstIndex(where: {
+            generated.count >= $0.count && generated.suffix($0.count).elementsEqual($0)
+        }) {
             finishReason = .stopSequence(index: stop)
         } else if generated.count >= options.maxNewTokens {
             finishReason = .maxNewTokens

@@ -38,8 +38,7 @@ public final class Transformer {
         for (index, view) in layout.views.enumerated() {
             let values = UnsafeMutableBufferPointer(start: parameters.pointer + view.offset, count: view.count)
             var viewGenerator = generator.split(UInt64(index))
-            if view.name.hasSuffix("ln_1.weight") || view.name.hasSuffix("ln_2.weight") || view.name == "ln_f.weight"
-            {
+            if view.name.hasSuffix("ln_1.weight") || view.name.hasSuffix("ln_2.weight") || view.name == "ln_f.weight" {
                 values.update(repeating: 1)
             } else if view.name == "wpe" {
                 viewGenerator.fillNormal(values, standardDeviation: 0.01)

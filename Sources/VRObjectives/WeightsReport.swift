@@ -141,14 +141,17 @@ public func weightsReport(for request: WeightsRequest) throws(ObjectiveError) ->
 }
 
 /// The evidence of one input trace, with the answer part the estimator needs.
-private func evidence(_ input: WeightsRequest.Trace, estimator: Estimator, question: Int, trace: Int)
+private func evidence(
+    _ input: WeightsRequest.Trace, estimator: Estimator, question: Int, trace: Int
+)
     throws(ObjectiveError) -> TraceEvidence
 {
     let answer: AnswerEvidence
     switch estimator {
     case .accuracy:
         guard let correct = input.correct, let total = input.total else {
-            throw .invalidParameter("question \(question) trace \(trace): the accuracy estimator needs correct and total")
+            throw .invalidParameter(
+                "question \(question) trace \(trace): the accuracy estimator needs correct and total")
         }
         answer = .sampled(correct: correct, total: total)
     case .geometricMeanLikelihood, .likelihood:

@@ -16,7 +16,7 @@ public enum BLASRuntime {
     /// Kernel families that OpenBLAS uses when it does not recognise a modern CPU.
     static let genericCores: Set<String> = ["Prescott", "Core2", "Penryn", "Dunnington", "Katmai", "Atom"]
 
-    /// The kernel family OpenBLAS selected, e.g. `SkylakeX` or `Haswell`.
+    /// The kernel family OpenBLAS selected, such as `SkylakeX` or `Haswell`.
     public static var coreName: String {
         String(cString: openblas_get_corename())
     }

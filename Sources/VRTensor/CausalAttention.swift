@@ -107,7 +107,8 @@ public enum CausalAttention {
                     let columns = rowStart + rows
                     Gemm.serial(
                         m: rows, n: columns, k: d, a: MatrixOperand(dO + rowStart * c, leadingDimension: c),
-                        b: MatrixOperand(query + 2 * c, leadingDimension: 3 * c, transposed: true), c: dS + rowStart * t,
+                        b: MatrixOperand(query + 2 * c, leadingDimension: 3 * c, transposed: true),
+                        c: dS + rowStart * t,
                         ldc: t)
                     for row in rowStart..<columns {
                         softmaxBackwardRow(p: p + row * t, dP: dS + row * t, count: row + 1)

@@ -7,7 +7,7 @@
 public final class FloatBuffer: @unchecked Sendable {
     /// Number of `Float` elements.
     public let count: Int
-    /// The first element. Valid until the buffer is deallocated.
+    /// The first element, valid until the buffer is deallocated.
     public let pointer: UnsafeMutablePointer<Float>
 
     /// Allocates `count` zeros.

@@ -3,7 +3,7 @@
 // Legend: N rows, C channels.
 //   y = (x - mean) * rstd * weight + bias,  rstd = 1 / sqrt(var + eps),  var biased (divided by C).
 
-/// Layer normalisation (Ba et al. 2016) with learned scale and shift.
+/// Layer normalisation with learned scale and shift (Ba, Kiros and Hinton, 2016).
 public enum LayerNorm {
     /// The variance floor, as in GPT-2.
     public static let epsilon: Float = 1e-5

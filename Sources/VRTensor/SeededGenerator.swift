@@ -30,6 +30,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A generator for an independent stream, keyed by `stream`, that leaves this one untouched.
     /// - Parameter stream: an identifier of the consumer (a row index, a layer, a purpose).
+    /// - Returns: the new generator.
     public func split(_ stream: UInt64) -> SeededGenerator {
         var mixer = SeededGenerator(seed: state ^ (stream &* 0xD1B5_4A32_D192_ED03))
         return SeededGenerator(seed: mixer.next())

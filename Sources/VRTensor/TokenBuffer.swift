@@ -4,7 +4,7 @@
 public final class TokenBuffer: @unchecked Sendable {
     /// Number of elements.
     public let count: Int
-    /// The first element. Valid until the buffer is deallocated.
+    /// The first element, valid until the buffer is deallocated.
     public let pointer: UnsafeMutablePointer<Int32>
 
     /// Allocates a buffer holding a copy of `values`.

@@ -6,7 +6,9 @@ import Synchronization
     import Glibc
 #endif
 
-/// A fixed team of worker threads. A loop is published by bumping `generation`; worker `w` runs slice
+/// A fixed team of worker threads that run the slices of one parallel loop at a time.
+///
+/// A loop is published by bumping `generation`; worker `w` runs slice
 /// `w + 1` if the loop has that many slices (the caller runs slice 0), and every worker counts down
 /// `pending` once per loop, so the caller never publishes the next loop while a worker still reads this
 /// one. Idle workers spin for a short while, then sleep on a condition variable until the next loop.
@@ -38,11 +40,14 @@ final class WorkerTeam: @unchecked Sendable {
         for worker in 0..<workerCount {
             let context = Unmanaged.passRetained(WorkerContext(team: self, slice: worker + 1)).toOpaque()
             var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { context in
-                let worker = Unmanaged<WorkerContext>.fromOpaque(context!).takeRetainedValue()
-                worker.team.workLoop(slice: worker.slice)
-                return nil
-            }, context)
+            let status = pthread_create(
+                &thread, nil,
+                { context in
+                    guard let context else { return nil }
+                    let worker = Unmanaged<WorkerContext>.fromOpaque(context).takeRetainedValue()
+                    worker.team.workLoop(slice: worker.slice)
+                    return nil
+                }, context)
             precondition(status == 0, "could not start a compute thread (pthread_create returned \(status))")
             pthread_detach(thread)
         }

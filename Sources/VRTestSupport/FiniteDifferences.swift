@@ -45,7 +45,9 @@ public enum FiniteDifferences {
     ///   - projection: fixed random weights.
     ///   - count: number of elements.
     /// - Returns: the projected sum.
-    public static func projected(_ values: UnsafePointer<Float>, _ projection: UnsafePointer<Float>, count: Int)
+    public static func projected(
+        _ values: UnsafePointer<Float>, _ projection: UnsafePointer<Float>, count: Int
+    )
         -> Double
     {
         var total: Double = 0

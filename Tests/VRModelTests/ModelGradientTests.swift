@@ -13,7 +13,9 @@ struct ModelGradientTests {
         let model = try randomizedModel(seed: 3)
         let sequences = randomSequences(lengths: [9, 5], vocabularySize: 24, seed: 4)
         var generator = SeededGenerator(seed: 5)
-        let weights: [[Float]] = sequences.map { sequence in (1..<sequence.count).map { _ -> Float in generator.nextUniform() * 2 } }
+        let weights: [[Float]] = sequences.map { sequence in
+            (1..<sequence.count).map { _ -> Float in generator.nextUniform() * 2 }
+        }
         let normalizer: Float = 7
         func loss() -> Double {
             let logProbs = try! model.forward(sequences)
@@ -30,7 +32,8 @@ struct ModelGradientTests {
         #expect(abs(result.loss - loss()) < 1e-5 * abs(result.loss))
         for view in model.layout.views {
             let indices = (0..<5).map { _ in view.offset + Int(generator.next() % UInt64(view.count)) }
-            let numeric = FiniteDifferences.gradient(of: model.parameters.pointer, at: indices, epsilon: 1e-2, loss: loss)
+            let numeric = FiniteDifferences.gradient(
+                of: model.parameters.pointer, at: indices, epsilon: 1e-2, loss: loss)
             let analytic = indices.map { Double(model.gradients[$0]) }
             let error = FiniteDifferences.maxRelativeError(analytic, numeric, floor: 1e-3)
             #expect(error < 2e-2, "\(view.name): analytic \(analytic) numeric \(numeric)")
@@ -57,7 +60,8 @@ struct ModelGradientTests {
         let model = try randomizedModel(seed: 8)
         let sequences = randomSequences(lengths: [7, 3], vocabularySize: 24, seed: 9)
         model.zeroGradients()
-        let result = try model.train(sequences, targetWeights: [[Float](repeating: 0, count: 6), [0, 0]], normalizer: 1)
+        let result = try model.train(
+            sequences, targetWeights: [[Float](repeating: 0, count: 6), [0, 0]], normalizer: 1)
         #expect(result.loss == 0)
         #expect(result.weightedTargetCount == 0)
         #expect(model.gradients.array.allSatisfy { $0 == 0 })

@@ -7,14 +7,17 @@ let tinyConfiguration = TransformerConfiguration(
 
 /// A model whose every parameter (biases and LayerNorm included) is random, so that every gradient path
 /// carries signal.
-func randomizedModel(_ configuration: TransformerConfiguration = tinyConfiguration, seed: UInt64) throws
+func randomizedModel(
+    _ configuration: TransformerConfiguration = tinyConfiguration, seed: UInt64
+) throws
     -> Transformer
 {
     let model = try Transformer(configuration: configuration, seed: seed)
     var generator = SeededGenerator(seed: seed &+ 1)
     for view in model.layout.views {
         for index in view.offset..<(view.offset + view.count) {
-            let isScale = view.name.hasSuffix("ln_1.weight") || view.name.hasSuffix("ln_2.weight")
+            let isScale =
+                view.name.hasSuffix("ln_1.weight") || view.name.hasSuffix("ln_2.weight")
                 || view.name == "ln_f.weight"
             model.parameters[index] = (isScale ? 1 : 0) + 0.2 * generator.nextNormal()
         }

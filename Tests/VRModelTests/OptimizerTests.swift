@@ -7,11 +7,13 @@ import VRTensor
 struct OptimizerTests {
     @Test("AdamW matches a hand-computed double-precision reference, decaying matrices only")
     func adamW() throws {
-        let configuration = TransformerConfiguration(layerCount: 1, width: 4, headCount: 1, contextLength: 2, vocabularySize: 3)
+        let configuration = TransformerConfiguration(
+            layerCount: 1, width: 4, headCount: 1, contextLength: 2, vocabularySize: 3)
         let layout = ParameterLayout(configuration)
         let parameters = FloatBuffer((0..<layout.parameterCount).map { Float($0 % 7) * 0.1 - 0.3 })
         let gradients = FloatBuffer((0..<layout.parameterCount).map { Float($0 % 5) * 0.2 - 0.4 })
-        let optimizer = AdamW(configuration: AdamWConfiguration(beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1), layout: layout)
+        let optimizer = AdamW(
+            configuration: AdamWConfiguration(beta1: 0.9, beta2: 0.95, epsilon: 1e-8, weightDecay: 0.1), layout: layout)
         var reference = parameters.array.map(Double.init)
         var m = [Double](repeating: 0, count: reference.count)
         var v = m

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import VRModel
 import VRTensor
+
+@testable import VRModel
 
 /// Compares the model with an independent NumPy implementation of the same architecture.
 /// The fixture is written by `Tests/VRModelTests/Fixtures/generate_reference.py` (run it to regenerate).
@@ -9,8 +10,10 @@ import VRTensor
 struct ReferenceModelTests {
     @Test("logits and next-token log-probs equal the NumPy reference to 1e-4 relative error")
     func logitsMatchNumPy() throws {
-        let url = try #require(Bundle.module.url(forResource: "reference_model", withExtension: "safetensors",
-                                                  subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(
+                forResource: "reference_model", withExtension: "safetensors",
+                subdirectory: "Fixtures"))
         let file = try SafetensorsFile(path: url.path)
         let configuration = try JSONDecoder().decode(
             TransformerConfiguration.self, from: Data(try #require(file.metadata["config"]).utf8))

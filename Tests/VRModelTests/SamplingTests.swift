@@ -82,10 +82,12 @@ struct SamplingTests {
         #expect(free[0].finishReason == .maxNewTokens)
         let stop = Array(free[0].tokens[1...2])
         let stopped = try model.sample(
-            prompts: [[1, 2]], options: SamplingOptions(temperature: 0, maxNewTokens: 4, stopSequences: [[23, 23], stop]))
+            prompts: [[1, 2]],
+            options: SamplingOptions(temperature: 0, maxNewTokens: 4, stopSequences: [[23, 23], stop]))
         #expect(stopped[0].tokens == Array(free[0].tokens[0...2]))
         #expect(stopped[0].finishReason == .stopSequence(index: 1))
-        let long = try model.sample(prompts: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], options: SamplingOptions(maxNewTokens: 50))
+        let long = try model.sample(
+            prompts: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], options: SamplingOptions(maxNewTokens: 50))
         #expect(long[0].tokens.count == 2)
         #expect(long[0].finishReason == .contextLength)
     }
@@ -102,9 +104,15 @@ struct SamplingTests {
     @Test("bad sampling options and prompts are refused")
     func invalidOptions() throws {
         let model = try randomizedModel(seed: 27)
-        #expect(throws: ModelError.self) { try model.sample(prompts: [[1]], options: SamplingOptions(temperature: -1, maxNewTokens: 1)) }
-        #expect(throws: ModelError.self) { try model.sample(prompts: [[1]], options: SamplingOptions(topP: 0, maxNewTokens: 1)) }
-        #expect(throws: ModelError.self) { try model.sample(prompts: [[1]], options: SamplingOptions(maxNewTokens: -1)) }
+        #expect(throws: ModelError.self) {
+            try model.sample(prompts: [[1]], options: SamplingOptions(temperature: -1, maxNewTokens: 1))
+        }
+        #expect(throws: ModelError.self) {
+            try model.sample(prompts: [[1]], options: SamplingOptions(topP: 0, maxNewTokens: 1))
+        }
+        #expect(throws: ModelError.self) {
+            try model.sample(prompts: [[1]], options: SamplingOptions(maxNewTokens: -1))
+        }
         #expect(throws: ModelError.self) { try model.sample(prompts: [[]], options: SamplingOptions(maxNewTokens: 1)) }
         #expect(throws: ModelError.self) { try model.sample(prompts: [], options: SamplingOptions(maxNewTokens: 1)) }
         #expect(throws: ModelError.self) {

@@ -11,7 +11,8 @@ struct WeightsReportTests {
             estimator: nil, normalization: nil,
             questions: [
                 .init(
-                    id: "q", traces: [
+                    id: "q",
+                    traces: [
                         .init(logPi: [-1, -3], logQ: [-2, -3], correct: 2, total: 4, answerLogProbs: nil),
                         .init(logPi: [-2], logQ: [-1], correct: 1, total: 4, answerLogProbs: nil),
                     ])
@@ -49,7 +50,8 @@ struct WeightsReportTests {
         do {
             _ = try weightsReport(
                 for: WeightsRequest(
-                    estimator: nil, normalization: nil, questions: [.init(id: nil, traces: [trace]), .init(id: nil, traces: [broken])]))
+                    estimator: nil, normalization: nil,
+                    questions: [.init(id: nil, traces: [trace]), .init(id: nil, traces: [broken])]))
             Issue.record("NaN was accepted")
         } catch {
             #expect(String(describing: error).contains("question 1"))
@@ -60,7 +62,8 @@ struct WeightsReportTests {
     func noUsableTrace() throws {
         let trace = WeightsRequest.Trace(logPi: [-1], logQ: [-1], correct: 0, total: 2, answerLogProbs: nil)
         let report = try weightsReport(
-            for: WeightsRequest(estimator: nil, normalization: nil, questions: [.init(id: nil, traces: [trace, trace])]))
+            for: WeightsRequest(
+                estimator: nil, normalization: nil, questions: [.init(id: nil, traces: [trace, trace])]))
         #expect(report.questions[0].weights == [0, 0])
         #expect(report.questions[0].bound == -.infinity)
         #expect(report.questions[0].usableCount == 0)

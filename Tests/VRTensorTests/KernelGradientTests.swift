@@ -128,7 +128,9 @@ struct KernelGradientTests {
         for head in 0..<2 {
             for row in 0..<t {
                 let scores = (0...row).map { key in
-                    (0..<d).reduce(0.0) { $0 + Double(qkv[row * 3 * c + head * d + $1] * qkv[key * 3 * c + c + head * d + $1]) }
+                    (0..<d).reduce(0.0) {
+                        $0 + Double(qkv[row * 3 * c + head * d + $1] * qkv[key * 3 * c + c + head * d + $1])
+                    }
                         / Double(d).squareRoot()
                 }
                 let top = scores.max() ?? 0

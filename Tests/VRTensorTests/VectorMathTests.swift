@@ -44,12 +44,15 @@ struct VectorMathTests {
         VectorMath.softmaxInPlace(buffer.pointer, count: 19, scale: 2)
         #expect(abs(buffer.array.reduce(0, +) - 1) < 1e-6)
         #expect(zip(buffer.array, buffer.array.dropFirst()).allSatisfy { $0 < $1 })
-        let reference = Foundation.exp(2 * Double(18 * 0.7 - 3)) / (0..<19).map { Foundation.exp(2 * (Double($0) * 0.7 - 3)) }.reduce(0, +)
+        let reference =
+            Foundation.exp(2 * Double(18 * 0.7 - 3))
+            / (0..<19).map { Foundation.exp(2 * (Double($0) * 0.7 - 3)) }.reduce(0, +)
         #expect(abs(Double(buffer[18]) - reference) < 1e-6)
     }
 
-    @Test("sgemm with every transpose combination, serial and split across threads",
-          arguments: [false, true], [false, true])
+    @Test(
+        "sgemm with every transpose combination, serial and split across threads",
+        arguments: [false, true], [false, true])
     func gemm(transposeA: Bool, transposeB: Bool) {
         for (m, n, k) in [(3, 5, 4), (130, 90, 40), (20, 300, 70)] {
             let a = FiniteDifferences.randomBuffer(count: m * k, seed: 21)
@@ -68,7 +71,8 @@ struct VectorMathTests {
                 }
             }
             Gemm.multiply(
-                m: m, n: n, k: k, a: MatrixOperand(a.pointer, leadingDimension: transposeA ? m : k, transposed: transposeA),
+                m: m, n: n, k: k,
+                a: MatrixOperand(a.pointer, leadingDimension: transposeA ? m : k, transposed: transposeA),
                 b: MatrixOperand(b.pointer, leadingDimension: transposeB ? k : n, transposed: transposeB), c: c.pointer,
                 ldc: n, alpha: 2, beta: 0.5)
             let worst = zip(c.array, expected).map { abs(Double($0) - $1) }.max() ?? 0
