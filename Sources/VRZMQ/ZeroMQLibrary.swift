@@ -4,7 +4,7 @@ import CZeroMQ
 
 /// The system libzmq this binary links against.
 public enum ZeroMQLibrary {
-    /// The library's version, e.g. 4.3.4.
+    /// The library's version, such as 4.3.4.
     public static var version: (major: Int, minor: Int, patch: Int) {
         var major: Int32 = 0
         var minor: Int32 = 0
