@@ -49,6 +49,9 @@ refuses "weights: -inf under q is refused with its position" "question 0" "$vr" 
 sed -i 's/"-inf"/-1/' "$work/weights.json"
 check "weights report sums to one" bash -c "'$vr' weights --input '$work/weights.json' | python3 -c \
     'import json,sys; q=json.load(sys.stdin)[\"questions\"][0]; assert abs(sum(q[\"weights\"]) - 1) < 1e-12, q'"
+check "tasks export four families to JSONL" bash -c "'$vr' tasks --output '$work/tasks.jsonl' --count 5 --seed 2 \
+    && python3 -c 'import json,sys; rows=[json.loads(l) for l in open(sys.argv[1])]; \
+    assert len(rows) == 20 and len({r[\"family\"] for r in rows}) == 4, rows' '$work/tasks.jsonl'"
 printf '{"prompt": "a", "response": "b"}\nnot json\n' >"$work/bad.jsonl"
 refuses "malformed JSONL names the line" "line 2" "$vr" sft --data "$work/bad.jsonl" --output "$work/bad"
 refuses "missing checkpoint is reported" "checkpoint" "$vr" sample --checkpoint "$work/none" --prompt x

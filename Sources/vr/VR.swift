@@ -10,6 +10,7 @@ struct VR: ParsableCommand {
         abstract: "Variational reasoning for language models: training, sampling and benchmarks.",
         subcommands: [
             SFTCommand.self, ToyDataCommand.self, SampleCommand.self, BenchCommand.self, WeightsCommand.self,
+            TasksCommand.self,
         ])
 
     /// Selects fast OpenBLAS kernels (see `BLASRelaunch`), then parses the arguments and runs the command.
