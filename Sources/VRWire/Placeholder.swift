@@ -1,2 +1,0 @@
-// Placeholder until the wire protocol lands.
-enum WirePlaceholder {}

@@ -1,2 +1,0 @@
-import Testing
-@Test func wirePlaceholder() { #expect(Bool(true)) }
