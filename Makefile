@@ -6,7 +6,7 @@
 
 SWIFT ?= swift
 # Debian packages the build, the tests and the demo need.
-DEBIAN_PACKAGES := pkg-config libopenblas-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler python3-venv
+DEBIAN_PACKAGES := pkg-config libopenblas-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # One release build with testability serves the tests and the command-line checks.
 TEST_FLAGS := -c release -Xswiftc -enable-testing
@@ -36,6 +36,7 @@ lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 	bash scripts/check-sizes.sh
 	bash scripts/check-equations.sh
+	bash scripts/generate-protos.sh --check
 
 format:
 	$(SWIFT) format --in-place -r Sources Tests Package.swift
