@@ -133,14 +133,29 @@ public final class AdamW {
         rule: Coefficients
     ) {
         let (m, v) = (firstMoment.pointer, secondMoment.pointer)
-        for index in start..<(start + count) {
+        var index = start
+        let end = start + count
+        while index + 16 <= end {
+            let gradient = VectorMath.load(gradients + index)
+            let first = rule.beta1 * VectorMath.load(m + index) + (1 - rule.beta1) * gradient
+            let second = rule.beta2 * VectorMath.load(v + index) + (1 - rule.beta2) * gradient * gradient
+            VectorMath.store(first, m + index)
+            VectorMath.store(second, v + index)
+            let root = (second * rule.secondCorrection).squareRoot()
+            let direction = first * rule.firstCorrection / (root + rule.epsilon)
+            let value = VectorMath.load(parameters + index)
+            VectorMath.store(value - rule.learningRate * (direction + rule.decay * value), parameters + index)
+            index += 16
+        }
+        while index < end {
             let gradient = gradients[index]
             m[index] = rule.beta1 * m[index] + (1 - rule.beta1) * gradient
             v[index] = rule.beta2 * v[index] + (1 - rule.beta2) * gradient * gradient
-            let correctedFirst = m[index] * rule.firstCorrection
-            let correctedSecond = v[index] * rule.secondCorrection
-            let direction = correctedFirst / (correctedSecond.squareRoot() + rule.epsilon)
+            let direction =
+                m[index] * rule.firstCorrection / ((v[index] * rule.secondCorrection).squareRoot() + rule.epsilon)
             parameters[index] -= rule.learningRate * (direction + rule.decay * parameters[index])
+            index += 1
         }
     }
+
 }

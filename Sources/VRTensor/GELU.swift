@@ -14,10 +14,18 @@ public enum GELU {
     ///   - out: `count` values, overwritten.
     ///   - count: number of elements.
     public static func forward(input: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, count: Int) {
-        map(input, input, into: out, count: count) { x, _ in
-            let tanhU = VectorMath.tanh(innerArgument(x))
-            let half: Float16Lanes = 0.5 * x
-            return half + half * tanhU
+        ComputePool.shared.forEachRange((count + 15) / 16, minimumPerSlice: 1024) { blocks in
+            var index = blocks.lowerBound * 16
+            let end = min(count, blocks.upperBound * 16)
+            while index + 16 <= end {
+                VectorMath.store(value(VectorMath.load(input + index)), out + index)
+                index += 16
+            }
+            if index < end {
+                let rest = end - index
+                VectorMath.storePartial(
+                    value(VectorMath.loadPartial(input + index, count: rest, padding: 0)), out + index, count: rest)
+            }
         }
     }
 
@@ -30,14 +38,40 @@ public enum GELU {
     public static func backward(
         dOut: UnsafePointer<Float>, input: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>, count: Int
     ) {
-        map(input, dOut, into: dInput, count: count) { x, dy in
-            let tanhU = VectorMath.tanh(innerArgument(x))
-            let x2: Float16Lanes = x * x
-            let du: Float16Lanes = scale + (3 * scale * cubic) * x2
-            let sech2: Float16Lanes = 1 - tanhU * tanhU
-            let slope: Float16Lanes = 0.5 + 0.5 * tanhU + 0.5 * x * sech2 * du
-            return dy * slope
+        ComputePool.shared.forEachRange((count + 15) / 16, minimumPerSlice: 1024) { blocks in
+            var index = blocks.lowerBound * 16
+            let end = min(count, blocks.upperBound * 16)
+            while index + 16 <= end {
+                let gradient = VectorMath.load(dOut + index) * slope(VectorMath.load(input + index))
+                VectorMath.store(gradient, dInput + index)
+                index += 16
+            }
+            if index < end {
+                let rest = end - index
+                let gradient =
+                    VectorMath.loadPartial(dOut + index, count: rest, padding: 0)
+                    * slope(VectorMath.loadPartial(input + index, count: rest, padding: 0))
+                VectorMath.storePartial(gradient, dInput + index, count: rest)
+            }
         }
+    }
+
+    /// gelu(x) for each lane.
+    @inline(__always)
+    static func value(_ x: Float16Lanes) -> Float16Lanes {
+        let half: Float16Lanes = 0.5 * x
+        return half + half * VectorMath.tanh(innerArgument(x))
+    }
+
+    /// gelu'(x) for each lane.
+    @inline(__always)
+    static func slope(_ x: Float16Lanes) -> Float16Lanes {
+        let tanhU = VectorMath.tanh(innerArgument(x))
+        let x2: Float16Lanes = x * x
+        let du: Float16Lanes = scale + (3 * scale * cubic) * x2
+        let sech2: Float16Lanes = 1 - tanhU * tanhU
+        let halfX: Float16Lanes = 0.5 * x
+        return 0.5 + 0.5 * tanhU + halfX * sech2 * du
     }
 
     /// u = s (x + a x^3).
@@ -45,28 +79,5 @@ public enum GELU {
     private static func innerArgument(_ x: Float16Lanes) -> Float16Lanes {
         let x3: Float16Lanes = x * x * x
         return scale * x + (scale * cubic) * x3
-    }
-
-    /// `out = f(x, y)` over 16-lane blocks in parallel; the last partial block is zero-padded.
-    @inline(__always)
-    private static func map(
-        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int,
-        _ f: (Float16Lanes, Float16Lanes) -> Float16Lanes
-    ) {
-        let blockCount = (count + 15) / 16
-        ComputePool.shared.forEachRange(blockCount, minimumPerSlice: 1024) { blocks in
-            for block in blocks {
-                let index = block * 16
-                if index + 16 <= count {
-                    VectorMath.store(f(VectorMath.load(x + index), VectorMath.load(y + index)), out + index)
-                } else {
-                    let rest = count - index
-                    let value = f(
-                        VectorMath.loadPartial(x + index, count: rest, padding: 0),
-                        VectorMath.loadPartial(y + index, count: rest, padding: 0))
-                    VectorMath.storePartial(value, out + index, count: rest)
-                }
-            }
-        }
     }
 }

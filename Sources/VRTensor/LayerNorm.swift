@@ -109,9 +109,23 @@ public enum LayerNorm {
         dx: UnsafeMutablePointer<Float>, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
         channels: Int
     ) {
-        var gradientSum: Float = 0
-        var gradientDotNormalized: Float = 0
-        for channel in 0..<channels {
+        // 1. the row's two reductions, and the parameter gradients
+        var gradientSums = Float16Lanes()
+        var gradientDotNormalizedSums = Float16Lanes()
+        var index = 0
+        while index + 16 <= channels {
+            let normalized = (VectorMath.load(x + index) - mean) * rstd
+            let outGradient = VectorMath.load(dy + index)
+            let gradient = outGradient * VectorMath.load(weight + index)
+            gradientSums += gradient
+            gradientDotNormalizedSums += gradient * normalized
+            VectorMath.store(VectorMath.load(dWeight + index) + outGradient * normalized, dWeight + index)
+            VectorMath.store(VectorMath.load(dBias + index) + outGradient, dBias + index)
+            index += 16
+        }
+        var gradientSum = gradientSums.sum()
+        var gradientDotNormalized = gradientDotNormalizedSums.sum()
+        for channel in index..<channels {
             let normalized = (x[channel] - mean) * rstd
             let gradient = dy[channel] * weight[channel]
             gradientSum += gradient
@@ -119,9 +133,18 @@ public enum LayerNorm {
             dWeight[channel] += dy[channel] * normalized
             dBias[channel] += dy[channel]
         }
+        // 2. the input gradient
         let meanGradient = gradientSum / Float(channels)
         let meanGradientDotNormalized = gradientDotNormalized / Float(channels)
-        for channel in 0..<channels {
+        index = 0
+        while index + 16 <= channels {
+            let normalized = (VectorMath.load(x + index) - mean) * rstd
+            let gradient = VectorMath.load(dy + index) * VectorMath.load(weight + index)
+            let update = rstd * (gradient - meanGradient - normalized * meanGradientDotNormalized)
+            VectorMath.store(VectorMath.load(dx + index) + update, dx + index)
+            index += 16
+        }
+        for channel in index..<channels {
             let normalized = (x[channel] - mean) * rstd
             let gradient = dy[channel] * weight[channel]
             dx[channel] += rstd * (gradient - meanGradient - normalized * meanGradientDotNormalized)
