@@ -24,7 +24,6 @@ stamp="$venv/.requirements.sha256"
 wanted="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
     echo "installing $here/requirements.txt into $venv" >&2
-    "$venv/bin/python" -m pip install --upgrade pip >&2
     "$venv/bin/python" -m pip install -r "$here/requirements.txt" >&2
     echo "$wanted" > "$stamp"
 fi

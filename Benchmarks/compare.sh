@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs `vr bench` and the PyTorch comparator back to back on this machine and prints both sides and the
+# ratios, for the reference configurations S and M.
+#
+#   Benchmarks/compare.sh [VR_BINARY]        (default .build/release/vr; build it with `make build`)
+#
+# The PyTorch side runs in the virtual environment of Benchmarks/pytorch/run.sh (set VENV to reuse one).
+# Run it on an otherwise idle machine: both sides use every core.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+vr=${1:-.build/release/vr}
+threads=${VR_THREADS:-2}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "vr bench (threads $threads) ..." >&2
+VR_THREADS=$threads "$vr" bench --json --repeats "${REPEATS:-3}" >"$work/vr.jsonl"
+echo "PyTorch eager (threads $threads) ..." >&2
+"$here/pytorch/run.sh" --threads "$threads" --repeats "${REPEATS:-3}" >"$work/torch.jsonl"
+
+python3 - "$work/vr.jsonl" "$work/torch.jsonl" <<'PY'
+import json, sys
+vr = {r["configuration"]: r for r in map(json.loads, open(sys.argv[1]))}
+torch = {r["config"]: r for r in map(json.loads, open(sys.argv[2]))}
+print(f"{'config':6} {'metric':10} {'vr tok/s':>10} {'torch tok/s':>12} {'ratio':>6}   vr GFLOP/s (% of sgemm peak)")
+for name in sorted(vr):
+    v, t = vr[name], torch.get(name)
+    if t is None:
+        continue
+    for metric, vk, tk, gk in (("train", "trainingTokensPerSecond", "train_tokens_per_s", "trainingGFLOPS"),
+                               ("sample", "samplingTokensPerSecond", "sample_tokens_per_s", "samplingGFLOPS")):
+        share = 100 * v[gk] / v["sgemmPeakGFLOPS"]
+        print(f"{name:6} {metric:10} {v[vk]:10.0f} {t[tk]:12.0f} {v[vk] / t[tk]:6.2f}   {v[gk]:.1f} ({share:.0f}%)")
+print(f"sgemm peak measured by vr bench: {next(iter(vr.values()))['sgemmPeakGFLOPS']:.1f} GFLOP/s")
+PY
