@@ -10,8 +10,9 @@ struct CachedAttentionTests {
         let d = c / h
         let qkv = FiniteDifferences.randomBuffer(count: b * t * 3 * c, seed: 31)
         let full = FloatBuffer(count: b * t * c)
+        let probabilities = FloatBuffer(count: b * h * t * t)
         CausalAttention.forward(
-            qkv: qkv.pointer, probabilities: FloatBuffer(count: b * h * t * t).pointer, out: full.pointer,
+            qkv: qkv.pointer, probabilities: probabilities.pointer, out: full.pointer,
             shape: CausalAttention.Shape(batch: b, time: t, channels: c, heads: h))
         let geometry = CachedAttention.Geometry(heads: h, headWidth: d, capacity: t)
         let keys = FloatBuffer(count: b * h * t * d)

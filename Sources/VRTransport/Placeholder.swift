@@ -1,2 +1,0 @@
-// Placeholder until the transport lands.
-enum TransportPlaceholder {}

@@ -1,0 +1,19 @@
+// A send an async caller handed to the socket loop, with the continuation that reports its outcome.
+
+import VRTransport
+
+/// One message an async caller asked the loop to send, with the continuation that reports the outcome.
+struct SendRequest {
+    let id: UInt64
+    let socket: ZMQSocket
+    /// The ROUTER destination, or nil for DEALER and PUB sockets.
+    let peer: PeerID?
+    let frames: Multipart
+    let deadline: ContinuousClock.Instant
+    let timeoutHint: String
+    let completion: CheckedContinuation<Result<Void, TransportError>, Never>
+
+    func complete(_ result: Result<Void, TransportError>) {
+        completion.resume(returning: result)
+    }
+}
