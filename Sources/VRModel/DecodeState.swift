@@ -4,7 +4,7 @@
 
 import VRTensor
 
-/// Per-layer key caches `[S, H, D, P]` and value caches `[S, H, P, D]`, transposed weights, and the
+/// Per-layer key and value caches (layouts in `CachedAttention`), transposed weights, and the
 /// per-step buffers for up to S rows.
 final class DecodeState {
     let slotCount: Int
@@ -31,7 +31,7 @@ final class DecodeState {
         self.slotCount = slotCount
         geometry = CachedAttention.Geometry(
             heads: configuration.headCount, headWidth: configuration.headWidth, capacity: capacity)
-        let cacheCount = s * configuration.headCount * capacity * configuration.headWidth
+        let cacheCount = geometry.cacheCount(slots: s)
         keys = (0..<configuration.layerCount).map { _ in FloatBuffer(count: cacheCount) }
         values = (0..<configuration.layerCount).map { _ in FloatBuffer(count: cacheCount) }
         residual = FloatBuffer(count: s * c)

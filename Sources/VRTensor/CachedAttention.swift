@@ -1,7 +1,10 @@
 // One decoding step of causal attention against a key/value cache.
 //
-// Legend: A active rows, S cache slots (sequences), H heads, D head width, C = H * D, P cache capacity.
-//   keys [S, H, D, P] (transposed, so the scores of all positions are D vectorised row updates),
+// Legend: A active rows, S cache slots (sequences), H heads, D head width, C = H * D, P cache capacity
+// rounded up to a multiple of 16.
+//   keys [S, H, P/16, D, 16]: tiles of 16 positions, dimension-major inside a tile, so the scores of 16
+//   positions are D vector multiply-adds over one contiguous 64*D-byte tile (no horizontal sums, and a
+//   stream the prefetcher follows);
 //   values [S, H, P, D]; row a belongs to slot slots[a] and sits at `position` (the same for every row).
 
 /// Attention of one new token per sequence over that sequence's cached keys and values.
@@ -12,11 +15,11 @@ public enum CachedAttention {
         public let heads: Int
         /// Head width (D).
         public let headWidth: Int
-        /// Positions each slot holds (P).
+        /// Positions each slot holds, rounded up to a multiple of 16 (P).
         public let capacity: Int
 
-        /// Describes caches of `[S, heads, headWidth, capacity]` (keys) and `[S, heads, capacity, headWidth]`
-        /// (values).
+        /// Describes caches of `[S, heads, capacity / 16, headWidth, 16]` (keys) and
+        /// `[S, heads, capacity, headWidth]` (values).
         /// - Parameters:
         ///   - heads: H.
         ///   - headWidth: D.
@@ -24,8 +27,13 @@ public enum CachedAttention {
         public init(heads: Int, headWidth: Int, capacity: Int) {
             self.heads = heads
             self.headWidth = headWidth
-            self.capacity = capacity
+            self.capacity = (capacity + 15) / 16 * 16
         }
+
+        /// Floats in one key or value cache for `slots` sequences.
+        /// - Parameter slots: S.
+        /// - Returns: `S * H * P * D`.
+        public func cacheCount(slots: Int) -> Int { slots * heads * capacity * headWidth }
     }
 
     /// Appends each row's key and value at `position`, then attends over positions `0...position`.
@@ -35,7 +43,7 @@ public enum CachedAttention {
     ///   - slots: `[A]` cache slot of each row.
     ///   - rowCount: A.
     ///   - position: the new tokens' position.
-    ///   - keys: `[S, H, D, P]` key cache, written at `position`.
+    ///   - keys: `[S, H, P/16, D, 16]` key cache, written at `position`.
     ///   - values: `[S, H, P, D]` value cache, written at `position`.
     ///   - geometry: H, D, P.
     ///   - out: `[A, C]`, overwritten.
@@ -48,19 +56,23 @@ public enum CachedAttention {
         let c = h * d
         let scale = 1 / Float(d).squareRoot()
         ComputePool.shared.forEachRange(rowCount * h, minimumPerSlice: 8) { pairs in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: position + 1) { scores in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: p) { scores in
                 let scores = scores.baseAddress.unsafelyUnwrapped
                 for pair in pairs {
                     let (row, head) = pair.quotientAndRemainder(dividingBy: h)
                     let query = qkv + row * 3 * c + head * d
                     let block = (Int(slots[row]) * h + head) * p * d
-                    let keyRows = keys + block
-                    for dimension in 0..<d { keyRows[dimension * p + position] = query[c + dimension] }
+                    let keyTiles = keys + block
+                    let (tile, lane) = position.quotientAndRemainder(dividingBy: 16)
+                    for dimension in 0..<d { keyTiles[(tile * d + dimension) * 16 + lane] = query[c + dimension] }
                     (values + block + position * d).update(from: query + 2 * c, count: d)
-                    scores.update(repeating: 0, count: position + 1)
-                    for dimension in 0..<d {
-                        VectorMath.addScaled(
-                            keyRows + dimension * p, alpha: query[dimension], into: scores, count: position + 1)
+                    for tile in 0...tile {
+                        var total = Float16Lanes()
+                        let tileBase = keyTiles + tile * d * 16
+                        for dimension in 0..<d {
+                            total += query[dimension] * VectorMath.load(tileBase + dimension * 16)
+                        }
+                        VectorMath.store(total, scores + tile * 16)
                     }
                     VectorMath.softmaxInPlace(scores, count: position + 1, scale: scale)
                     let output = out + row * c + head * d

@@ -15,8 +15,8 @@ struct CachedAttentionTests {
             qkv: qkv.pointer, probabilities: probabilities.pointer, out: full.pointer,
             shape: CausalAttention.Shape(batch: b, time: t, channels: c, heads: h))
         let geometry = CachedAttention.Geometry(heads: h, headWidth: d, capacity: t)
-        let keys = FloatBuffer(count: b * h * t * d)
-        let values = FloatBuffer(count: b * h * t * d)
+        let keys = FloatBuffer(count: geometry.cacheCount(slots: b))
+        let values = FloatBuffer(count: geometry.cacheCount(slots: b))
         // Slots in reverse order: row r of each step belongs to sequence b - 1 - r.
         let slots = TokenBuffer((0..<b).reversed().map { Int32($0) })
         for position in 0..<t {
