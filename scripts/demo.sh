@@ -13,15 +13,19 @@ echo "== 2. supervised fine-tuning (vr sft)"
 rm -rf "$run/checkpoint"
 "$vr" sft --data "$run/train.jsonl" --output "$run/checkpoint"
 echo "== 3. greedy answers on held-out prompts (vr sample)"
-correct=0
-total=0
-while IFS= read -r line; do
-    prompt=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["prompt"], end="")' "$line")
-    expected=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["response"], end="")' "$line")
-    answer=$("$vr" sample --checkpoint "$run/checkpoint" --prompt "$prompt" --temperature 0 --max-new-tokens 16 --json |
-        python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["text"].replace("<|endoftext|>", ""), end="")')
-    total=$((total + 1))
-    if [[ "$answer" == "$expected" ]]; then correct=$((correct + 1)); mark=ok; else mark=WRONG; fi
-    printf '  %-22q -> %-10q expected %-10q %s\n' "$prompt" "$answer" "$expected" "$mark"
-done <"$run/heldout.jsonl"
-echo "== held-out exact answers: $correct / $total (checkpoint in $run/checkpoint)"
+python3 - "$vr" "$run" <<'PY'
+import json, subprocess, sys
+vr, run = sys.argv[1], sys.argv[2]
+correct = total = 0
+for line in open(f"{run}/heldout.jsonl"):
+    example = json.loads(line)
+    output = subprocess.run(
+        [vr, "sample", "--checkpoint", f"{run}/checkpoint", "--prompt", example["prompt"], "--temperature", "0",
+         "--max-new-tokens", "16", "--json"], check=True, capture_output=True, text=True).stdout
+    answer = json.loads(output.splitlines()[0])["text"].replace("<|endoftext|>", "")
+    total += 1
+    correct += answer == example["response"]
+    mark = "ok" if answer == example["response"] else "WRONG"
+    print(f"  {example['prompt']!r:24} -> {answer!r:10} expected {example['response']!r:10} {mark}")
+print(f"== held-out exact answers: {correct} / {total} (checkpoint in {run}/checkpoint)")
+PY
