@@ -55,7 +55,8 @@ struct BenchCommand: ParsableCommand {
                         + "\(fixed(result.trainingGFLOPS, 1)) GFLOP/s "
                         + "(\(fixed(100 * result.trainingGFLOPS / peak, 0))% of sgemm), "
                         + "sample \(fixed(result.samplingTokensPerSecond, 0)) tok/s "
-                        + "\(fixed(result.samplingGFLOPS, 1)) GFLOP/s")
+                        + "\(fixed(result.samplingGFLOPS, 1)) GFLOP/s (\(fixed(100 * result.samplingGFLOPS / peak, 0))%)"
+                )
             }
             fflush(nil)  // nil flushes every stream: progress shows up promptly through pipes too
         }
