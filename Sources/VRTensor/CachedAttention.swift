@@ -75,13 +75,40 @@ public enum CachedAttention {
                         VectorMath.store(total, scores + tile * 16)
                     }
                     VectorMath.softmaxInPlace(scores, count: position + 1, scale: scale)
-                    let output = out + row * c + head * d
-                    output.update(repeating: 0, count: d)
-                    for key in 0...position {
-                        VectorMath.addScaled(values + block + key * d, alpha: scores[key], into: output, count: d)
-                    }
+                    weightedValues(
+                        scores, values: values + block, dimensions: d, count: position + 1,
+                        into: out + row * c + head * d)
                 }
             }
         }
+    }
+
+    /// `out = sum_j scores[j] * values[j]` over `count` value rows of `dimensions` floats; rows of 64 (the usual
+    /// head width) keep the sum in four vector registers instead of reloading `out` for every key.
+    @inline(__always)
+    private static func weightedValues(
+        _ scores: UnsafePointer<Float>, values: UnsafePointer<Float>, dimensions: Int, count: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) {
+        guard dimensions == 64 else {
+            out.update(repeating: 0, count: dimensions)
+            for key in 0..<count {
+                VectorMath.addScaled(values + key * dimensions, alpha: scores[key], into: out, count: dimensions)
+            }
+            return
+        }
+        var (sum0, sum1, sum2, sum3) = (Float16Lanes(), Float16Lanes(), Float16Lanes(), Float16Lanes())
+        for key in 0..<count {
+            let weight = Float16Lanes(repeating: scores[key])
+            let row = values + key * 64
+            sum0 += weight * VectorMath.load(row)
+            sum1 += weight * VectorMath.load(row + 16)
+            sum2 += weight * VectorMath.load(row + 32)
+            sum3 += weight * VectorMath.load(row + 48)
+        }
+        VectorMath.store(sum0, out)
+        VectorMath.store(sum1, out + 16)
+        VectorMath.store(sum2, out + 32)
+        VectorMath.store(sum3, out + 48)
     }
 }

@@ -4,9 +4,13 @@ import VRTestSupport
 
 @Suite("incremental attention")
 struct CachedAttentionTests {
-    @Test("decoding position by position against a cache equals full causal attention")
-    func decodeMatchesFull() {
-        let (b, t, c, h) = (3, 6, 8, 2)
+    /// Shapes: a tiny head width (the generic path) and width 64 over more than one 16-position key tile
+    /// (the register path).
+    @Test(
+        "decoding position by position against a cache equals full causal attention",
+        arguments: [(3, 6, 8, 2), (2, 37, 128, 2)])
+    func decodeMatchesFull(shape: (Int, Int, Int, Int)) {
+        let (b, t, c, h) = shape
         let d = c / h
         let qkv = FiniteDifferences.randomBuffer(count: b * t * 3 * c, seed: 31)
         let full = FloatBuffer(count: b * t * c)
