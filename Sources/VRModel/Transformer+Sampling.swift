@@ -27,7 +27,10 @@ extension Transformer {
         let state = DecodeState(model: self, slotCount: prompts.count, capacity: capacity)
         let chooser = TokenChooser(
             temperature: options.temperature, topP: options.topP, vocabularySize: configuration.vocabularySize)
-        for position in 0..<capacity {
+        // Positions that every prompt covers go through one batched forward pass instead of decoding steps.
+        let prefillLength = (prompts.map(\.count).min() ?? 1) - 1
+        if prefillLength > 0 { try prefill(prompts.map { Array($0.prefix(prefillLength)) }, state: state) }
+        for position in prefillLength..<capacity {
             let live = runs.indices.filter { runs[$0].finishReason == nil }
             if live.isEmpty { break }
             let logits = decodeStep(
@@ -46,6 +49,22 @@ extension Transformer {
         return runs.map {
             SampledSequence(
                 tokens: $0.generated, logProbs: $0.logProbs, finishReason: $0.finishReason ?? .contextLength)
+        }
+    }
+
+    /// Fills the caches of positions `0..<T` of every sequence from a full forward pass over `prefixes`
+    /// (all of length T).
+    private func prefill(_ prefixes: [[Int32]], state: DecodeState) throws(ModelError) {
+        let batch = try TokenBatch(prefixes, configuration: configuration)
+        let workspace = workspace(for: batch)
+        runForward(batch, workspace)
+        for (layer, saved) in workspace.blocks.enumerated() {
+            for sequence in 0..<batch.sequenceCount {
+                CachedAttention.prefill(
+                    qkv: saved.qkv.pointer + sequence * batch.time * 3 * configuration.width, rowCount: batch.time,
+                    slot: sequence, keys: state.keys[layer].pointer, values: state.values[layer].pointer,
+                    geometry: state.geometry)
+            }
         }
     }
 

@@ -63,10 +63,10 @@ public enum CachedAttention {
                     let query = qkv + row * 3 * c + head * d
                     let block = (Int(slots[row]) * h + head) * p * d
                     let keyTiles = keys + block
-                    let (tile, lane) = position.quotientAndRemainder(dividingBy: 16)
-                    for dimension in 0..<d { keyTiles[(tile * d + dimension) * 16 + lane] = query[c + dimension] }
-                    (values + block + position * d).update(from: query + 2 * c, count: d)
-                    for tile in 0...tile {
+                    storeKeyValue(
+                        query + c, query + 2 * c, position: position, keyTiles: keyTiles, values: values + block,
+                        dimensions: d)
+                    for tile in 0...(position / 16) {
                         var total = Float16Lanes()
                         let tileBase = keyTiles + tile * d * 16
                         for dimension in 0..<d {
@@ -110,5 +110,45 @@ public enum CachedAttention {
         VectorMath.store(sum1, out + 16)
         VectorMath.store(sum2, out + 32)
         VectorMath.store(sum3, out + 48)
+    }
+
+    /// Writes the keys and values of positions `0..<rowCount` of one sequence into its cache slot, from the
+    /// packed qkv rows of a full forward pass (prompt prefill).
+    /// - Precondition: `rowCount <= capacity`; `slot` is in range of the cache.
+    /// - Parameters:
+    ///   - qkv: `[rowCount, 3C]` packed query, key, value rows of positions `0..<rowCount`.
+    ///   - rowCount: the number of positions.
+    ///   - slot: the sequence's cache slot.
+    ///   - keys: the key cache (layout above).
+    ///   - values: the value cache.
+    ///   - geometry: H, D, P.
+    public static func prefill(
+        qkv: UnsafePointer<Float>, rowCount: Int, slot: Int, keys: UnsafeMutablePointer<Float>,
+        values: UnsafeMutablePointer<Float>, geometry: Geometry
+    ) {
+        let (h, d, p) = (geometry.heads, geometry.headWidth, geometry.capacity)
+        let c = h * d
+        precondition(rowCount <= p, "prefill of \(rowCount) positions into a cache of \(p)")
+        for head in 0..<h {
+            let block = (slot * h + head) * p * d
+            for position in 0..<rowCount {
+                let row = qkv + position * 3 * c + head * d
+                storeKeyValue(
+                    row + c, row + 2 * c, position: position, keyTiles: keys + block, values: values + block,
+                    dimensions: d)
+            }
+        }
+    }
+
+    /// Writes one position's key (into its 16-position tile) and value of one head.
+    @inline(__always)
+    private static func storeKeyValue(
+        _ key: UnsafePointer<Float>, _ value: UnsafePointer<Float>, position: Int,
+        keyTiles: UnsafeMutablePointer<Float>,
+        values: UnsafeMutablePointer<Float>, dimensions: Int
+    ) {
+        let (tile, lane) = position.quotientAndRemainder(dividingBy: 16)
+        for dimension in 0..<dimensions { keyTiles[(tile * dimensions + dimension) * 16 + lane] = key[dimension] }
+        (values + position * dimensions).update(from: value, count: dimensions)
     }
 }

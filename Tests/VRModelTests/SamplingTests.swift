@@ -44,10 +44,14 @@ struct SamplingTests {
         #expect(zip(alone[0].logProbs, first[0].logProbs).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
-    @Test("sampled log-probs equal what score computes on the sampled sequences", arguments: [1, 0.7, 0] as [Float])
-    func logProbsMatchScore(temperature: Float) throws {
+    /// The second prompt set shares a prefix length of 3, so its first positions are filled by the batched
+    /// prefill rather than by decoding steps.
+    @Test(
+        "sampled log-probs equal what score computes on the sampled sequences",
+        arguments: [1, 0.7, 0] as [Float],
+        [[[1, 2, 3, 4], [7], [9, 9]], [[1, 2, 3, 4], [7, 8, 9], [9, 9, 9, 9, 9]]] as [[[Int32]]])
+    func logProbsMatchScore(temperature: Float, prompts: [[Int32]]) throws {
         let model = try randomizedModel(seed: 23)
-        let prompts: [[Int32]] = [[1, 2, 3, 4], [7], [9, 9]]
         let samples = try model.sample(
             prompts: prompts, options: SamplingOptions(temperature: temperature, topP: 0.9, maxNewTokens: 6, seed: 5))
         let scored = try model.score(zip(prompts, samples).map { $0 + $1.tokens })

@@ -6,11 +6,13 @@ import VRTestSupport
 struct CachedAttentionTests {
     /// Shapes: a tiny head width (the generic path) and width 64 over more than one 16-position key tile
     /// (the register path).
+    /// With `prefilled > 0` the first positions enter the cache through `prefill` (from the full pass's qkv
+    /// rows) and only the rest are decoded.
     @Test(
         "decoding position by position against a cache equals full causal attention",
-        arguments: [(3, 6, 8, 2), (2, 37, 128, 2)])
-    func decodeMatchesFull(shape: (Int, Int, Int, Int)) {
-        let (b, t, c, h) = shape
+        arguments: [(3, 6, 8, 2, 0), (2, 37, 128, 2, 0), (2, 37, 128, 2, 20)])
+    func decodeMatchesFull(shape: (Int, Int, Int, Int, Int)) {
+        let (b, t, c, h, prefilled) = shape
         let d = c / h
         let qkv = FiniteDifferences.randomBuffer(count: b * t * 3 * c, seed: 31)
         let full = FloatBuffer(count: b * t * c)
@@ -23,7 +25,12 @@ struct CachedAttentionTests {
         let values = FloatBuffer(count: geometry.cacheCount(slots: b))
         // Slots in reverse order: row r of each step belongs to sequence b - 1 - r.
         let slots = TokenBuffer((0..<b).reversed().map { Int32($0) })
-        for position in 0..<t {
+        for sequence in 0..<b where prefilled > 0 {
+            CachedAttention.prefill(
+                qkv: qkv.pointer + sequence * t * 3 * c, rowCount: prefilled, slot: sequence, keys: keys.pointer,
+                values: values.pointer, geometry: geometry)
+        }
+        for position in prefilled..<t {
             let step = FloatBuffer(count: b * 3 * c)
             for row in 0..<b {
                 let sequence = b - 1 - row
