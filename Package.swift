@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "VRObjectives", swiftSettings: strict),
         .target(name: "VRTasks", dependencies: ["VRText"], swiftSettings: strict),
         .target(name: "VRBench", dependencies: ["VRModel", "VRTensor"], swiftSettings: strict),
-        .target(name: "VRTestSupport", dependencies: ["VRTensor"], swiftSettings: strict),
+        .target(name: "VRTestSupport", dependencies: ["VRTensor", "VRTransport"], swiftSettings: strict),
         .executableTarget(
             name: "vr",
             dependencies: [
@@ -55,9 +55,11 @@ let package = Package(
             name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "VRZMQTests", dependencies: ["VRZMQ", "VRTransport"], swiftSettings: strict),
+        .testTarget(
+            name: "VRZMQTests", dependencies: ["VRZMQ", "VRTransport", "VRTestSupport"], swiftSettings: strict),
         .testTarget(name: "VRWireTests", dependencies: ["VRWire", "CWireInterop"], swiftSettings: strict),
-        .testTarget(name: "VRTransportTests", dependencies: ["VRTransport", "VRZMQ"], swiftSettings: strict),
+        .testTarget(
+            name: "VRTransportTests", dependencies: ["VRTransport", "VRZMQ", "VRTestSupport"], swiftSettings: strict),
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(

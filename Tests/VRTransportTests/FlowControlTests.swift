@@ -1,6 +1,7 @@
 // Bounded memory: sends beyond the byte budgets wait and then fail; nothing grows without bound.
 
 import Testing
+import VRTestSupport
 import VRTransport
 
 @Suite("flow control", .timeLimit(.minutes(2)))

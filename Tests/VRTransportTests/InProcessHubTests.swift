@@ -1,6 +1,7 @@
 // Behaviour only the in-process twin has: simulated link failures and identity takeover.
 
 import Testing
+import VRTestSupport
 import VRTransport
 
 @Suite("in-process hub", .timeLimit(.minutes(1)))

@@ -2,6 +2,7 @@
 
 import Synchronization
 import Testing
+import VRTestSupport
 import VRTransport
 
 @Suite("large messages", .timeLimit(.minutes(2)))

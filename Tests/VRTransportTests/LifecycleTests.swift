@@ -1,6 +1,7 @@
 // Connection lifecycle: departures, reconnects with the same identity, events, shutdown and cancellation.
 
 import Testing
+import VRTestSupport
 import VRTransport
 
 @Suite("lifecycle", .timeLimit(.minutes(2)))

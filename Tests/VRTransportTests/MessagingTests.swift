@@ -1,6 +1,7 @@
 // Request/reply, routing, publishing and ordering, run against the in-process twin and ZeroMQ over loopback.
 
 import Testing
+import VRTestSupport
 import VRTransport
 
 @Suite("messaging", .timeLimit(.minutes(2)))

@@ -1,6 +1,7 @@
 // ZMTP heartbeats: both ends notice a peer that hangs without closing its connection, and recover after.
 
 import Testing
+import VRTestSupport
 import VRTransport
 import VRZMQ
 

@@ -1,16 +1,20 @@
-// Test support: bounded waits and error codes (a copy of the VRTransportTests helpers; test targets share no code).
+// Bounded waits for asynchronous tests: a timeout that fails instead of hanging, polling with a deadline,
+// and the code of a thrown transport error.
 
 import Synchronization
 import VRTransport
 
-struct TimedOut: Error, CustomStringConvertible {
-    let seconds: Double
-    var description: String { "the operation did not finish within \(seconds) s" }
+/// The error of an operation that did not finish in time.
+public struct TimedOut: Error, CustomStringConvertible {
+    /// The time allowed.
+    public let seconds: Double
+    /// A message naming the time allowed.
+    public var description: String { "the operation did not finish within \(seconds) s" }
 }
 
 /// Runs `operation`, failing with `TimedOut` after `seconds` even if the operation hangs (it is then
 /// cancelled and abandoned, so a hang fails the test instead of blocking the run).
-func withTimeout<T: Sendable>(
+public func withTimeout<T: Sendable>(
     seconds: Double, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let race = Race<T>()
@@ -66,7 +70,7 @@ private final class Race<T: Sendable>: Sendable {
 }
 
 /// The code of a transport error thrown by `operation`, or nil if it did not throw one.
-func transportErrorCode(_ operation: () async throws -> Void) async -> TransportError.Code? {
+public func transportErrorCode(_ operation: () async throws -> Void) async -> TransportError.Code? {
     do {
         try await operation()
         return nil
@@ -78,7 +82,7 @@ func transportErrorCode(_ operation: () async throws -> Void) async -> Transport
 }
 
 /// Polls `condition` every 10 ms until it holds; fails with `TimedOut` after `seconds`.
-func eventually(within seconds: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws {
+public func eventually(within seconds: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
     while ContinuousClock.now < deadline {
         if try await condition() { return }
