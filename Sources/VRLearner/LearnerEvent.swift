@@ -1,0 +1,66 @@
+// What the learner state machine is told and what it asks the service to do.
+
+/// A piece of work: questions to sample traces for, in one phase of [E9], at one parameter version.
+public struct Assignment: Sendable, Equatable {
+    /// Unique per learner run.
+    public let id: UInt64
+    /// The questions.
+    public let questionIDs: [String]
+    /// Posterior phase (traces from pi, [E8]) or model phase (traces from q, [E4]).
+    public let phase: Phase
+    /// The learner's parameter version when the work was handed out.
+    public let parameterVersion: UInt64
+}
+
+/// The two phases of the algorithm ([E9]).
+public enum Phase: Sendable, Equatable, Codable {
+    /// Sample M traces from pi without the hint; they train the posterior q by forward KL ([E8]).
+    case posterior
+    /// Sample K traces from q with the hint; they train pi with the multi-trace weights ([E4]-[E6]).
+    case model
+}
+
+/// A worker's batch as the state machine judges it (the service has already decoded and validated it).
+public struct BatchReceipt: Sendable, Equatable {
+    /// The sending worker.
+    public let worker: String
+    /// The worker's sequence number of this batch (duplicates repeat it).
+    public let sequence: UInt64
+    /// The assignment the batch answers.
+    public let assignmentID: UInt64
+    /// The parameter version the traces were sampled with.
+    public let samplingVersion: UInt64
+
+    /// Describes a received batch.
+    /// - Parameters:
+    ///   - worker: the sending worker.
+    ///   - sequence: its batch sequence number.
+    ///   - assignmentID: the assignment it answers.
+    ///   - samplingVersion: the version it was sampled with.
+    public init(worker: String, sequence: UInt64, assignmentID: UInt64, samplingVersion: UInt64) {
+        self.worker = worker
+        self.sequence = sequence
+        self.assignmentID = assignmentID
+        self.samplingVersion = samplingVersion
+    }
+}
+
+/// What the service must do after an event.
+public enum LearnerAction: Sendable, Equatable {
+    /// Greet a new or returning worker and send it a full parameter snapshot (late joiners and reconnects).
+    case welcome(worker: String, parameterVersion: UInt64)
+    /// Send this assignment to the worker.
+    case assign(worker: String, Assignment)
+    /// Train on the batch: it is fresh, new and answers an outstanding assignment.
+    case train(BatchReceipt, lag: UInt64)
+    /// Acknowledge and drop a batch already received (same worker and sequence).
+    case dropDuplicate(BatchReceipt)
+    /// Drop a batch sampled more than `maxBatchLag` versions ago; its questions are handed out again.
+    case dropStale(BatchReceipt, lag: UInt64)
+    /// Refuse a batch that answers no outstanding assignment of this worker, or claims a future version.
+    case reject(BatchReceipt, reason: String)
+    /// Publish the parameters of this version to every worker.
+    case publish(parameterVersion: UInt64)
+    /// The worker went silent; its outstanding questions return to the queue.
+    case workerLost(worker: String, requeuedQuestionCount: Int)
+}

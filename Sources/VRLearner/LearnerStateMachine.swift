@@ -1,0 +1,190 @@
+// The learner's decisions as a pure value: events in, actions out; no clock, socket or model inside.
+
+/// Hands out work by credit, judges batches (fresh, duplicate, stale, foreign), counts versions and publishes,
+/// and takes work back from workers that go silent.
+///
+/// Time is passed in as the duration since the learner started, so tests drive it event by event.
+public struct LearnerStateMachine: Sendable {
+    /// What happened to batches and workers so far.
+    public struct Counters: Sendable, Equatable {
+        /// Batches handed to training.
+        public var trainedBatches = 0
+        /// Batches dropped as duplicates.
+        public var duplicateBatches = 0
+        /// Batches dropped for exceeding `maxBatchLag`.
+        public var staleBatches = 0
+        /// Batches refused (unknown worker or assignment, future version).
+        public var rejectedBatches = 0
+        /// Workers declared lost.
+        public var lostWorkers = 0
+    }
+
+    private struct WorkerRecord: Sendable {
+        var lastHeard: Duration
+        var outstanding: [UInt64: Assignment] = [:]
+        /// Every sequence number up to this one has been received (workers count from 1).
+        var sequenceFloor: UInt64 = 0
+        /// Received sequence numbers above the floor; stays small because workers number batches densely.
+        var seenAboveFloor: Set<UInt64> = []
+
+        func hasSeen(_ sequence: UInt64) -> Bool { sequence <= sequenceFloor || seenAboveFloor.contains(sequence) }
+
+        mutating func markSeen(_ sequence: UInt64) {
+            seenAboveFloor.insert(sequence)
+            while seenAboveFloor.remove(sequenceFloor + 1) != nil { sequenceFloor += 1 }
+        }
+    }
+
+    /// The rules.
+    public let policy: LearnerPolicy
+    /// The current parameter version (incremented by every finished optimizer step).
+    public private(set) var parameterVersion: UInt64
+    /// Batch and worker counters.
+    public private(set) var counters = Counters()
+    private var queue: [(questionID: String, phase: Phase)] = []
+    private var workers: [String: WorkerRecord] = [:]
+    private var nextAssignmentID: UInt64 = 1
+    private var stepsSincePublish = 0
+
+    /// Creates a state machine.
+    /// - Parameters:
+    ///   - policy: the rules (validated).
+    ///   - parameterVersion: the version to start from (a resumed run continues its count).
+    /// - Throws: `LearnerError.invalidPolicy` for an invalid policy.
+    public init(policy: LearnerPolicy, parameterVersion: UInt64 = 0) throws(LearnerError) {
+        try policy.validate()
+        self.policy = policy
+        self.parameterVersion = parameterVersion
+    }
+
+    /// Questions waiting to be handed out.
+    public var queuedQuestionCount: Int { queue.count }
+
+    /// Workers currently known.
+    public var workerCount: Int { workers.count }
+
+    /// Adds questions to hand out, in order, for one phase.
+    /// - Parameters:
+    ///   - questionIDs: the questions.
+    ///   - phase: the phase they are sampled in.
+    public mutating func enqueue(_ questionIDs: [String], phase: Phase) {
+        queue += questionIDs.map { ($0, phase) }
+    }
+
+    /// A worker said hello (first time, or again after a reconnect).
+    /// - Parameters:
+    ///   - worker: its identity.
+    ///   - now: time since the learner started.
+    /// - Returns: the welcome, which carries a full snapshot.
+    public mutating func workerJoined(_ worker: String, at now: Duration) -> [LearnerAction] {
+        workers[worker, default: WorkerRecord(lastHeard: now)].lastHeard = now
+        return [.welcome(worker: worker, parameterVersion: parameterVersion)]
+    }
+
+    /// Any sign of life from a worker (heartbeat or other traffic).
+    /// - Parameters:
+    ///   - worker: its identity.
+    ///   - now: time since the learner started.
+    public mutating func heard(from worker: String, at now: Duration) {
+        workers[worker]?.lastHeard = now
+    }
+
+    /// A worker asks for up to `credits` assignments.
+    ///
+    /// Work is handed out only while the oldest outstanding assignment lags by at most `maxOutstandingLag`
+    /// versions, and each worker holds at most `maxAssignmentsPerWorker` assignments.
+    /// - Parameters:
+    ///   - worker: its identity (unknown workers get nothing until they say hello).
+    ///   - credits: how many assignments it can take.
+    ///   - now: time since the learner started.
+    /// - Returns: one `.assign` per assignment handed out (possibly none).
+    public mutating func workRequested(by worker: String, credits: Int, at now: Duration) -> [LearnerAction] {
+        guard var record = workers[worker] else { return [] }
+        record.lastHeard = now
+        defer { workers[worker] = record }
+        if let oldest = oldestOutstandingVersion, parameterVersion - oldest > policy.maxOutstandingLag { return [] }
+        var actions: [LearnerAction] = []
+        let room = min(credits, policy.maxAssignmentsPerWorker - record.outstanding.count)
+        for _ in 0..<max(room, 0) {
+            guard let phase = queue.first?.phase else { break }
+            // One assignment holds questions of a single phase.
+            let count = min(policy.questionsPerAssignment, queue.prefix { $0.phase == phase }.count)
+            let assignment = Assignment(
+                id: nextAssignmentID, questionIDs: queue.prefix(count).map(\.questionID), phase: phase,
+                parameterVersion: parameterVersion)
+            queue.removeFirst(count)
+            nextAssignmentID += 1
+            record.outstanding[assignment.id] = assignment
+            actions.append(.assign(worker: worker, assignment))
+        }
+        return actions
+    }
+
+    /// A batch arrived; decide whether it trains.
+    /// - Parameters:
+    ///   - receipt: who sent it, its sequence, assignment and sampling version.
+    ///   - now: time since the learner started.
+    /// - Returns: exactly one of `.train`, `.dropDuplicate`, `.dropStale` or `.reject`.
+    public mutating func batchArrived(_ receipt: BatchReceipt, at now: Duration) -> [LearnerAction] {
+        guard var record = workers[receipt.worker] else {
+            counters.rejectedBatches += 1
+            return [.reject(receipt, reason: "unknown worker \(receipt.worker); say hello first")]
+        }
+        record.lastHeard = now
+        defer { workers[receipt.worker] = record }
+        if record.hasSeen(receipt.sequence) {
+            counters.duplicateBatches += 1
+            return [.dropDuplicate(receipt)]
+        }
+        guard receipt.samplingVersion <= parameterVersion else {
+            counters.rejectedBatches += 1
+            return [
+                .reject(
+                    receipt,
+                    reason: "sampling version \(receipt.samplingVersion) is ahead of the learner's \(parameterVersion)")
+            ]
+        }
+        guard let assignment = record.outstanding.removeValue(forKey: receipt.assignmentID) else {
+            counters.rejectedBatches += 1
+            return [.reject(receipt, reason: "assignment \(receipt.assignmentID) is not outstanding for this worker")]
+        }
+        record.markSeen(receipt.sequence)
+        let lag = parameterVersion - receipt.samplingVersion
+        if lag > policy.maxBatchLag {
+            counters.staleBatches += 1
+            queue.insert(contentsOf: assignment.questionIDs.map { ($0, assignment.phase) }, at: 0)
+            return [.dropStale(receipt, lag: lag)]
+        }
+        counters.trainedBatches += 1
+        return [.train(receipt, lag: lag)]
+    }
+
+    /// An optimizer step finished: the version advances, and parameters are published when due.
+    /// - Returns: `.publish` every `publishEvery` steps, else nothing.
+    public mutating func stepFinished() -> [LearnerAction] {
+        parameterVersion += 1
+        stepsSincePublish += 1
+        guard stepsSincePublish >= policy.publishEvery else { return [] }
+        stepsSincePublish = 0
+        return [.publish(parameterVersion: parameterVersion)]
+    }
+
+    /// Time passed: workers silent for longer than `workerTimeout` are lost and their work is queued again.
+    /// - Parameter now: time since the learner started.
+    /// - Returns: one `.workerLost` per lost worker.
+    public mutating func tick(at now: Duration) -> [LearnerAction] {
+        let lost = workers.filter { now - $0.value.lastHeard > policy.workerTimeout }.keys.sorted()
+        return lost.map { worker in
+            let assignments = workers.removeValue(forKey: worker)?.outstanding.values.sorted { $0.id < $1.id } ?? []
+            let questions = assignments.flatMap { assignment in assignment.questionIDs.map { ($0, assignment.phase) } }
+            queue.insert(contentsOf: questions, at: 0)
+            counters.lostWorkers += 1
+            return .workerLost(worker: worker, requeuedQuestionCount: questions.count)
+        }
+    }
+
+    /// The version of the oldest assignment still out, if any.
+    private var oldestOutstandingVersion: UInt64? {
+        workers.values.flatMap { $0.outstanding.values.map(\.parameterVersion) }.min()
+    }
+}

@@ -1,0 +1,137 @@
+import Testing
+import VRLearner
+
+/// The learner's policy tested event by event, with time passed in.
+@Suite("learner state machine")
+struct LearnerStateMachineTests {
+    let policy = LearnerPolicy(
+        maxOutstandingLag: 1, maxBatchLag: 2, maxAssignmentsPerWorker: 2, questionsPerAssignment: 2, publishEvery: 2,
+        workerTimeout: .seconds(5))
+
+    func assignments(_ actions: [LearnerAction]) -> [Assignment] {
+        actions.compactMap { if case .assign(_, let assignment) = $0 { assignment } else { nil } }
+    }
+
+    @Test("a joining worker is welcomed at the current version; unknown workers get no work")
+    func welcome() throws {
+        var learner = try LearnerStateMachine(policy: policy, parameterVersion: 7)
+        learner.enqueue(["a", "b"], phase: .model)
+        #expect(learner.workRequested(by: "w1", credits: 1, at: .zero).isEmpty)
+        #expect(learner.workerJoined("w1", at: .zero) == [.welcome(worker: "w1", parameterVersion: 7)])
+        #expect(learner.workerCount == 1)
+    }
+
+    @Test("[E9] work is handed out by credit, capped per worker, one phase per assignment")
+    func credits() throws {
+        var learner = try LearnerStateMachine(policy: policy)
+        learner.enqueue(["a", "b", "c"], phase: .posterior)
+        learner.enqueue(["d", "e"], phase: .model)
+        _ = learner.workerJoined("w1", at: .zero)
+        let first = assignments(learner.workRequested(by: "w1", credits: 5, at: .zero))
+        #expect(first.map(\.questionIDs) == [["a", "b"], ["c"]])
+        #expect(first.map(\.phase) == [.posterior, .posterior])
+        #expect(first.map(\.id) == [1, 2])
+        #expect(learner.workRequested(by: "w1", credits: 1, at: .zero).isEmpty)
+        _ = learner.workerJoined("w2", at: .zero)
+        let second = assignments(learner.workRequested(by: "w2", credits: 1, at: .zero))
+        #expect(second.map(\.questionIDs) == [["d", "e"]])
+        #expect(second.first?.phase == .model)
+        #expect(learner.queuedQuestionCount == 0)
+    }
+
+    @Test("fresh batches train; duplicates, foreign assignments and future versions do not")
+    func batches() throws {
+        var learner = try LearnerStateMachine(policy: policy)
+        learner.enqueue(["a", "b", "c", "d"], phase: .model)
+        _ = learner.workerJoined("w1", at: .zero)
+        let work = assignments(learner.workRequested(by: "w1", credits: 2, at: .zero))
+        let batch = BatchReceipt(worker: "w1", sequence: 1, assignmentID: work[0].id, samplingVersion: 0)
+        #expect(learner.batchArrived(batch, at: .seconds(1)) == [.train(batch, lag: 0)])
+        #expect(learner.batchArrived(batch, at: .seconds(1)) == [.dropDuplicate(batch)])
+        let foreign = BatchReceipt(worker: "w1", sequence: 2, assignmentID: 99, samplingVersion: 0)
+        if case .reject = learner.batchArrived(foreign, at: .seconds(1)).first {} else { Issue.record("not rejected") }
+        let future = BatchReceipt(worker: "w1", sequence: 3, assignmentID: work[1].id, samplingVersion: 5)
+        if case .reject = learner.batchArrived(future, at: .seconds(1)).first {} else { Issue.record("not rejected") }
+        let stranger = BatchReceipt(worker: "w9", sequence: 1, assignmentID: work[1].id, samplingVersion: 0)
+        if case .reject = learner.batchArrived(stranger, at: .seconds(1)).first {} else { Issue.record("not rejected") }
+        #expect(learner.counters.trainedBatches == 1)
+        #expect(learner.counters.duplicateBatches == 1)
+        #expect(learner.counters.rejectedBatches == 3)
+    }
+
+    @Test("versions advance with steps; parameters are published every publishEvery steps")
+    func publishing() throws {
+        var learner = try LearnerStateMachine(policy: policy)
+        #expect(learner.stepFinished().isEmpty)
+        #expect(learner.stepFinished() == [.publish(parameterVersion: 2)])
+        #expect(learner.stepFinished().isEmpty)
+        #expect(learner.parameterVersion == 3)
+    }
+
+    @Test("pacing stops new work while old work lags; stale batches are dropped and their questions return")
+    func staleness() throws {
+        var learner = try LearnerStateMachine(policy: policy)
+        learner.enqueue(["a", "b", "c", "d", "e", "f"], phase: .model)
+        _ = learner.workerJoined("w1", at: .zero)
+        _ = learner.workerJoined("w2", at: .zero)
+        let old = assignments(learner.workRequested(by: "w1", credits: 1, at: .zero))[0]
+        _ = learner.stepFinished()
+        _ = learner.stepFinished()
+        // Lag 2 > maxOutstandingLag 1: nobody gets new work until the old assignment is settled.
+        #expect(learner.workRequested(by: "w2", credits: 1, at: .zero).isEmpty)
+        _ = learner.stepFinished()
+        let stale = BatchReceipt(worker: "w1", sequence: 1, assignmentID: old.id, samplingVersion: 0)
+        #expect(learner.batchArrived(stale, at: .zero) == [.dropStale(stale, lag: 3)])
+        #expect(learner.counters.staleBatches == 1)
+        let again = assignments(learner.workRequested(by: "w2", credits: 1, at: .zero))
+        #expect(again.first?.questionIDs == old.questionIDs)
+        #expect(again.first?.parameterVersion == 3)
+    }
+
+    @Test("a silent worker is lost after the timeout and its questions are handed out again")
+    func liveness() throws {
+        var learner = try LearnerStateMachine(policy: policy)
+        learner.enqueue(["a", "b", "c"], phase: .model)
+        _ = learner.workerJoined("w1", at: .zero)
+        _ = learner.workerJoined("w2", at: .zero)
+        let held = assignments(learner.workRequested(by: "w1", credits: 2, at: .zero))
+        #expect(held.count == 2)
+        learner.heard(from: "w2", at: .seconds(4))
+        #expect(learner.tick(at: .seconds(4)).isEmpty)
+        #expect(learner.tick(at: .seconds(6)) == [.workerLost(worker: "w1", requeuedQuestionCount: 3)])
+        #expect(learner.workerCount == 1)
+        let handedOut = assignments(learner.workRequested(by: "w2", credits: 2, at: .seconds(6)))
+        #expect(handedOut.flatMap(\.questionIDs).sorted() == ["a", "b", "c"])
+        // A late batch from the lost worker answers nothing outstanding.
+        let late = BatchReceipt(worker: "w1", sequence: 1, assignmentID: held[0].id, samplingVersion: 0)
+        if case .reject = learner.batchArrived(late, at: .seconds(7)).first {} else { Issue.record("not rejected") }
+    }
+
+    @Test("duplicate detection survives out-of-order sequences without growing without bound")
+    func sequences() throws {
+        var learner = try LearnerStateMachine(
+            policy: LearnerPolicy(maxAssignmentsPerWorker: 8, questionsPerAssignment: 1))
+        learner.enqueue((0..<8).map(String.init), phase: .model)
+        _ = learner.workerJoined("w", at: .zero)
+        let work = assignments(learner.workRequested(by: "w", credits: 8, at: .zero))
+        for (index, sequence) in [3, 1, 2, 5, 4].enumerated() {
+            let batch = BatchReceipt(
+                worker: "w", sequence: UInt64(sequence), assignmentID: work[index].id, samplingVersion: 0)
+            #expect(learner.batchArrived(batch, at: .zero) == [.train(batch, lag: 0)])
+        }
+        for sequence in 1...5 {
+            let repeated = BatchReceipt(
+                worker: "w", sequence: UInt64(sequence), assignmentID: work[7].id, samplingVersion: 0)
+            #expect(learner.batchArrived(repeated, at: .zero) == [.dropDuplicate(repeated)])
+        }
+    }
+
+    @Test("invalid policies are refused with the field at fault")
+    func invalidPolicy() {
+        #expect(throws: LearnerError.self) {
+            try LearnerStateMachine(policy: LearnerPolicy(maxOutstandingLag: 3, maxBatchLag: 2))
+        }
+        #expect(throws: LearnerError.self) { try LearnerStateMachine(policy: LearnerPolicy(publishEvery: 0)) }
+        #expect(throws: LearnerError.self) { try LearnerStateMachine(policy: LearnerPolicy(workerTimeout: .zero)) }
+    }
+}
