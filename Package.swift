@@ -40,7 +40,7 @@ let package = Package(
             name: "VRTraining", dependencies: ["VRModel", "VRTensor", "VRText", "VRObjectives"], swiftSettings: strict),
         .target(name: "VRObjectives", swiftSettings: strict),
         .target(name: "VRTasks", dependencies: ["VRText"], swiftSettings: strict),
-        .target(name: "VRLearner", swiftSettings: strict),
+        .target(name: "VRLearner", dependencies: ["VRModel", "VRObjectives"], swiftSettings: strict),
         .target(name: "VRBench", dependencies: ["VRModel", "VRTensor"], swiftSettings: strict),
         .target(name: "VRTestSupport", dependencies: ["VRTensor", "VRTransport"], swiftSettings: strict),
         .executableTarget(
@@ -61,7 +61,9 @@ let package = Package(
         .testTarget(name: "VRWireTests", dependencies: ["VRWire", "CWireInterop"], swiftSettings: strict),
         .testTarget(
             name: "VRTransportTests", dependencies: ["VRTransport", "VRZMQ", "VRTestSupport"], swiftSettings: strict),
-        .testTarget(name: "VRLearnerTests", dependencies: ["VRLearner"], swiftSettings: strict),
+        .testTarget(
+            name: "VRLearnerTests", dependencies: ["VRLearner", "VRModel", "VRObjectives", "VRTensor"],
+            swiftSettings: strict),
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(
