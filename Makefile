@@ -27,7 +27,7 @@ build: deps
 	$(SWIFT) build -c release --product vr
 
 demo: build
-	bash scripts/demo.sh $(RELEASE_BIN) $(RUN_DIR)
+	$(RELEASE_BIN) demo --run $(RUN_DIR)
 
 bench: build
 	$(RELEASE_BIN) bench

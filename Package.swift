@@ -40,13 +40,22 @@ let package = Package(
             name: "VRTraining", dependencies: ["VRModel", "VRTensor", "VRText", "VRObjectives"], swiftSettings: strict),
         .target(name: "VRObjectives", swiftSettings: strict),
         .target(name: "VRTasks", dependencies: ["VRText"], swiftSettings: strict),
-        .target(name: "VRLearner", dependencies: ["VRModel", "VRObjectives"], swiftSettings: strict),
-        .target(name: "VRBench", dependencies: ["VRModel", "VRTensor"], swiftSettings: strict),
+        .target(
+            name: "VRLearner",
+            dependencies: ["VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire"],
+            swiftSettings: strict),
+        .target(
+            name: "VRWorker", dependencies: ["VRModel", "VRTasks", "VRText", "VRTransport", "VRWire"],
+            swiftSettings: strict),
+        .target(
+            name: "VRBench", dependencies: ["VRModel", "VRTensor", "VRTransport", "VRZMQ", "CZeroMQ"],
+            swiftSettings: strict),
         .target(name: "VRTestSupport", dependencies: ["VRTensor", "VRTransport"], swiftSettings: strict),
         .executableTarget(
             name: "vr",
             dependencies: [
                 "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
+                "VRLearner", "VRWorker", "VRWire", "VRTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -57,12 +66,24 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
-            name: "VRZMQTests", dependencies: ["VRZMQ", "VRTransport", "VRTestSupport"], swiftSettings: strict),
+            name: "VRZMQTests", dependencies: ["VRZMQ", "VRTransport", "VRTestSupport", "VRBench"],
+            swiftSettings: strict),
         .testTarget(name: "VRWireTests", dependencies: ["VRWire", "CWireInterop"], swiftSettings: strict),
         .testTarget(
             name: "VRTransportTests", dependencies: ["VRTransport", "VRZMQ", "VRTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "VRLearnerTests", dependencies: ["VRLearner", "VRModel", "VRObjectives", "VRTensor"],
+            name: "VRLearnerTests",
+            dependencies: ["VRLearner", "VRModel", "VRObjectives", "VRTensor", "VRTasks", "VRWire", "VRTransport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VRWorkerTests",
+            dependencies: ["VRWorker", "VRModel", "VRTasks", "VRText", "VRWire", "VRTransport", "VRTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "VRLearner", "VRWorker", "VRModel", "VRTasks", "VRTransport", "VRWire", "VRTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),

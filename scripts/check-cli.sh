@@ -57,6 +57,20 @@ refuses "malformed JSONL names the line" "line 2" "$vr" sft --data "$work/bad.js
 refuses "missing checkpoint is reported" "checkpoint" "$vr" sample --checkpoint "$work/none" --prompt x
 head -c 1000 "$work/ckpt/model.safetensors" >"$work/truncated.safetensors"
 refuses "truncated checkpoint is reported" "truncated.safetensors" "$vr" sample --checkpoint "$work/truncated.safetensors" --prompt x
+check "sft-data writes stage 1 and stage 2 examples" bash -c "'$vr' sft-data --tasks '$work/tasks.jsonl' \
+    --stage reasoning --output '$work/pi.jsonl' && '$vr' sft-data --tasks '$work/tasks.jsonl' --stage posterior \
+    --output '$work/q.jsonl' && grep -q 'begin_of_solution|>Answer' '$work/q.jsonl'"
+check "eval reports Avg@k and pass@k as JSON" bash -c "'$vr' eval --checkpoint '$work/ckpt' --tasks \
+    '$work/tasks.jsonl' --samples 2 --max-response-tokens 8 --json | python3 -c 'import json,sys; \
+    r=json.load(sys.stdin); assert r[\"overall\"][\"questionCount\"] == 20, r; \
+    assert 0 <= r[\"overall\"][\"averageAtK\"] <= r[\"overall\"][\"passAtK\"] <= 1, r'"
+refuses "learner needs checkpoints or --resume" "--resume" "$vr" learner --tasks "$work/tasks.jsonl" --run "$work/run"
+refuses "learner resume without a checkpoint names the file" "learner.json" "$vr" learner \
+    --tasks "$work/tasks.jsonl" --run "$work/empty-run" --resume
+echo '{"request": 1}' >"$work/endpoints.json"
+refuses "worker refuses a bad endpoints file" "endpoints.json" "$vr" worker --tasks "$work/tasks.jsonl" \
+    --endpoints-file "$work/endpoints.json"
+refuses "demo refuses one starting checkpoint without the other" "both" "$vr" demo --reasoning "$work/ckpt"
 
 # Python's safetensors reads the checkpoint (a private environment under .build/).
 venv=.build/python-venv

@@ -36,6 +36,45 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
         self.workerTimeout = workerTimeout
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case maxOutstandingLag, maxBatchLag, maxAssignmentsPerWorker, questionsPerAssignment, publishEvery
+        case workerTimeoutMilliseconds
+    }
+
+    /// Reads a policy whose fields are all optional (missing ones keep their defaults); the timeout is in ms.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError` for a value of the wrong type.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            value = try container.decodeIfPresent(T.self, forKey: key) ?? value
+        }
+        try read(.maxOutstandingLag, &maxOutstandingLag)
+        try read(.maxBatchLag, &maxBatchLag)
+        try read(.maxAssignmentsPerWorker, &maxAssignmentsPerWorker)
+        try read(.questionsPerAssignment, &questionsPerAssignment)
+        try read(.publishEvery, &publishEvery)
+        var milliseconds = Int(workerTimeout.components.seconds) * 1000
+        try read(.workerTimeoutMilliseconds, &milliseconds)
+        workerTimeout = .milliseconds(milliseconds)
+    }
+
+    /// Writes the policy with the timeout in milliseconds.
+    /// - Parameter encoder: the encoder.
+    /// - Throws: the encoder's errors.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(maxOutstandingLag, forKey: .maxOutstandingLag)
+        try container.encode(maxBatchLag, forKey: .maxBatchLag)
+        try container.encode(maxAssignmentsPerWorker, forKey: .maxAssignmentsPerWorker)
+        try container.encode(questionsPerAssignment, forKey: .questionsPerAssignment)
+        try container.encode(publishEvery, forKey: .publishEvery)
+        let timeout = workerTimeout.components
+        try container.encode(
+            timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000, forKey: .workerTimeoutMilliseconds)
+    }
+
     /// Checks the ranges.
     /// - Throws: `LearnerError.invalidPolicy` naming the first bad field.
     public func validate() throws(LearnerError) {

@@ -63,6 +63,11 @@ public struct LearnerStateMachine: Sendable {
     /// Workers currently known.
     public var workerCount: Int { workers.count }
 
+    /// Whether `worker` said hello and has not been lost since.
+    /// - Parameter worker: its identity.
+    /// - Returns: true for a known worker.
+    public func knows(_ worker: String) -> Bool { workers[worker] != nil }
+
     /// Adds questions to hand out, in order, for one phase.
     /// - Parameters:
     ///   - questionIDs: the questions.
@@ -71,14 +76,40 @@ public struct LearnerStateMachine: Sendable {
         queue += questionIDs.map { ($0, phase) }
     }
 
-    /// A worker said hello (first time, or again after a reconnect).
+    /// A worker said hello (first time, or again after its session broke).
+    ///
+    /// A worker says hello again only when it gave up on its session, so the assignments it still held go back to
+    /// the queue; its batch numbering continues, so duplicate detection carries over.
     /// - Parameters:
     ///   - worker: its identity.
     ///   - now: time since the learner started.
     /// - Returns: the welcome, which carries a full snapshot.
     public mutating func workerJoined(_ worker: String, at now: Duration) -> [LearnerAction] {
-        workers[worker, default: WorkerRecord(lastHeard: now)].lastHeard = now
+        var record = workers[worker] ?? WorkerRecord(lastHeard: now)
+        record.lastHeard = now
+        requeue(record.outstanding.values)
+        record.outstanding = [:]
+        workers[worker] = record
         return [.welcome(worker: worker, parameterVersion: parameterVersion)]
+    }
+
+    /// A worker said goodbye: it is forgotten and its outstanding questions return to the queue.
+    /// - Parameter worker: its identity.
+    /// - Returns: `.workerLost` when the worker was known, else nothing.
+    public mutating func workerLeft(_ worker: String) -> [LearnerAction] {
+        guard let record = workers.removeValue(forKey: worker) else { return [] }
+        let count = requeue(record.outstanding.values)
+        counters.lostWorkers += 1
+        return [.workerLost(worker: worker, requeuedQuestionCount: count)]
+    }
+
+    /// The assignment `id` if `worker` holds it, so the service can check a batch's content against it.
+    /// - Parameters:
+    ///   - worker: the worker.
+    ///   - id: the assignment id.
+    /// - Returns: the assignment, or nil.
+    public func outstandingAssignment(of worker: String, id: UInt64) -> Assignment? {
+        workers[worker]?.outstanding[id]
     }
 
     /// Any sign of life from a worker (heartbeat or other traffic).
@@ -152,7 +183,7 @@ public struct LearnerStateMachine: Sendable {
         let lag = parameterVersion - receipt.samplingVersion
         if lag > policy.maxBatchLag {
             counters.staleBatches += 1
-            queue.insert(contentsOf: assignment.questionIDs.map { ($0, assignment.phase) }, at: 0)
+            requeue([assignment])
             return [.dropStale(receipt, lag: lag)]
         }
         counters.trainedBatches += 1
@@ -174,13 +205,18 @@ public struct LearnerStateMachine: Sendable {
     /// - Returns: one `.workerLost` per lost worker.
     public mutating func tick(at now: Duration) -> [LearnerAction] {
         let lost = workers.filter { now - $0.value.lastHeard > policy.workerTimeout }.keys.sorted()
-        return lost.map { worker in
-            let assignments = workers.removeValue(forKey: worker)?.outstanding.values.sorted { $0.id < $1.id } ?? []
-            let questions = assignments.flatMap { assignment in assignment.questionIDs.map { ($0, assignment.phase) } }
-            queue.insert(contentsOf: questions, at: 0)
-            counters.lostWorkers += 1
-            return .workerLost(worker: worker, requeuedQuestionCount: questions.count)
+        return lost.flatMap { workerLeft($0) }
+    }
+
+    /// Puts the questions of `assignments` back at the front of the queue, oldest assignment first.
+    /// - Returns: the number of questions requeued.
+    @discardableResult
+    private mutating func requeue(_ assignments: some Collection<Assignment>) -> Int {
+        let questions = assignments.sorted { $0.id < $1.id }.flatMap { assignment in
+            assignment.questionIDs.map { ($0, assignment.phase) }
         }
+        queue.insert(contentsOf: questions, at: 0)
+        return questions.count
     }
 
     /// The version of the oldest assignment still out, if any.

@@ -1,7 +1,7 @@
 // The trace part of log rho_k: per-token geometric mean (used in practice) or the exact sum ([E5]).
 
 /// How the trace likelihood ratio `pi(z_k | x) / q(z_k | x, y')` enters `log rho_k` ([E5]).
-public enum TraceNormalization: String, Sendable, Equatable, CaseIterable {
+public enum TraceNormalization: String, Codable, Sendable, Equatable, CaseIterable {
     /// The per-token geometric mean of the ratio, as in the paper's experiments and released code (default).
     case perToken
     /// The exact ratio: the sum of per-token log-ratios. Needed for the bound [E3].

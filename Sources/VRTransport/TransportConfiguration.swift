@@ -26,8 +26,8 @@ public struct TransportConfiguration: Codable, Sendable, Equatable {
     public var receiveHighWaterMarkBytes: Int = 256 << 20
     /// The typical size of one request-channel message (a rollout batch), at least 1 (default 1 MiB).
     public var requestMessageBytes: Int = 1 << 20
-    /// The typical size of one published message (a parameter chunk), at least 1 (default 16 MiB).
-    public var publishMessageBytes: Int = 16 << 20
+    /// The typical size of one published message (a parameter chunk, `ParameterSnapshot`), at least 1 (default 1 MiB).
+    public var publishMessageBytes: Int = 1 << 20
     /// The largest frame a peer may send; larger incoming frames drop the connection (default 64 MiB).
     public var maximumFrameBytes: Int = 64 << 20
     /// How long closing waits to deliver queued messages, in 0...60,000 ms (default 1,000).

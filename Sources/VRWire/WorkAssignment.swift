@@ -52,7 +52,9 @@ extension WorkAssignment {
         let retryMilliseconds = try validator.count(
             wire.retryAfterMs, "WorkAssignment.retry_after_ms", in: 0...maxMilliseconds)
         self.init(
-            assignmentID: try validator.nonZero(wire.assignmentID, "WorkAssignment.assignment_id"),
+            // An empty assignment ("no work now") needs no id.
+            assignmentID: questions.isEmpty
+                ? wire.assignmentID : try validator.nonZero(wire.assignmentID, "WorkAssignment.assignment_id"),
             parameterVersion: wire.parameterVersion, questions: questions,
             retryAfter: .milliseconds(retryMilliseconds))
     }

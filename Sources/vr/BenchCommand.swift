@@ -1,4 +1,4 @@
-// `vr bench`: sgemm peak and training/sampling throughput of the reference model sizes.
+// `vr bench`: sgemm peak, training/sampling throughput, and parameter-broadcast throughput against raw libzmq.
 
 import ArgumentParser
 import Foundation
@@ -7,12 +7,28 @@ import VRTensor
 import VRText
 import VRZMQ
 
-/// Measures this machine's throughput for the reference configurations.
+/// Measures this machine's throughput for the reference configurations and the parameter broadcast.
 struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure sgemm peak and training/sampling throughput.")
+    /// The groups of measurements `--suite` selects.
+    enum Suite: String, CaseIterable, ExpressibleByArgument {
+        case compute, broadcast, all
+    }
 
-    @Option(help: "Comma-separated reference configurations: S, M.")
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure sgemm peak, training/sampling throughput and parameter-broadcast throughput.",
+        discussion: """
+            --suite compute (the default) measures sgemm and the S/M training and sampling throughput. \
+            --suite broadcast publishes a float32 parameter snapshot in chunk frames over loopback TCP to 1, 2 and \
+            4 subscribers, through the project's ZeroMQ transport and through raw libzmq calls, and reports MB/s \
+            (10^6 bytes of snapshot per second, until the last subscriber has all of it) and the ratio \
+            transport/raw; every received byte is checked. --suite all runs both.
+            """)
+
+    @Option(help: "Which measurements to run: compute, broadcast or all.")
+    var suite: Suite = .compute
+
+    @Option(help: "Comma-separated reference configurations for the compute suite: S, M.")
     var configs: String = "S,M"
 
     @Option(help: "Timed runs per measurement (the best is kept).")
@@ -21,7 +37,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Optimizer steps per timed training run.")
     var steps: Int = 5
 
-    @Flag(help: "Print one BenchmarkResult JSON object per configuration.")
+    @Option(help: "Comma-separated subscriber counts for the broadcast suite.")
+    var subscribers: String = "1,2,4"
+
+    @Option(help: "Parameter snapshot size for the broadcast suite, in MiB.")
+    var payloadMib: Int = 64
+
+    @Option(help: "Chunk frame size for the broadcast suite, in KiB.")
+    var chunkKib: Int = 1024
+
+    @Flag(help: "Print one JSON object per line: a BenchmarkResult per configuration, a BroadcastResult per count.")
     var json = false
 
     func validate() throws {
@@ -30,37 +55,96 @@ struct BenchCommand: ParsableCommand {
         }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
         _ = try references()
+        _ = try subscriberCounts()
+        guard (1...16_384).contains(payloadMib) else {
+            throw ValidationError("--payload-mib must be in 1...16384, got \(payloadMib)")
+        }
+        guard (1...65_536).contains(chunkKib) else {
+            throw ValidationError("--chunk-kib must be in 1...65536 (at most 64 MiB frames), got \(chunkKib)")
+        }
     }
 
     func run() throws {
-        let benchmarks = Benchmarks(repeats: repeats, trainingSteps: steps)
         if !json {
             print(
                 "threads \(ComputePool.shared.threadCount), OpenBLAS kernels \(BLASRuntime.coreName), "
                     + "libzmq \(ZeroMQLibrary.versionString)")
         }
+        if suite != .broadcast { try runCompute() }
+        if suite != .compute { try runBroadcast() }
+    }
+
+    // MARK: - Compute suite
+
+    private func runCompute() throws {
+        let benchmarks = Benchmarks(repeats: repeats, trainingSteps: steps)
         let peak = benchmarks.sgemmPeak()
-        if !json { print("sgemm peak \(fixed(peak, 1)) GFLOP/s (1024^3)") }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        if !json { print("sgemm peak \(Self.fixed(peak, 1)) GFLOP/s (1024^3)") }
         for reference in try references() {
             let result = try benchmarks.measure(reference, sgemmPeakGFLOPS: peak)
             if json {
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+                try Self.printJSON(result)
             } else {
                 let model = reference.model
                 print(
                     "\(reference.name) (L\(model.layerCount) C\(model.width) H\(model.headCount) "
-                        + "T\(model.contextLength)): train \(fixed(result.trainingTokensPerSecond, 0)) tok/s "
-                        + "\(fixed(result.trainingGFLOPS, 1)) GFLOP/s "
-                        + "(\(fixed(100 * result.trainingGFLOPS / peak, 0))% of sgemm), "
-                        + "sample \(fixed(result.samplingTokensPerSecond, 0)) tok/s "
-                        + "\(fixed(result.samplingGFLOPS, 1)) GFLOP/s (\(fixed(100 * result.samplingGFLOPS / peak, 0))%)"
+                        + "T\(model.contextLength)): train \(Self.fixed(result.trainingTokensPerSecond, 0)) tok/s "
+                        + "\(Self.fixed(result.trainingGFLOPS, 1)) GFLOP/s "
+                        + "(\(Self.fixed(100 * result.trainingGFLOPS / peak, 0))% of sgemm), "
+                        + "sample \(Self.fixed(result.samplingTokensPerSecond, 0)) tok/s "
+                        + "\(Self.fixed(result.samplingGFLOPS, 1)) GFLOP/s (\(Self.fixed(100 * result.samplingGFLOPS / peak, 0))%)"
                 )
             }
             fflush(nil)  // nil flushes every stream: progress shows up promptly through pipes too
         }
     }
+
+    // MARK: - Broadcast suite
+
+    private func runBroadcast() throws {
+        let benchmark = broadcastBenchmark()
+        if !json {
+            print(
+                "broadcast \(payloadMib) MiB float32 snapshot in \(chunkKib) KiB chunks over loopback TCP; fastest and "
+                    + "median of \(repeats) runs per path; MB/s = 10^6 bytes of snapshot per second, until the last "
+                    + "subscriber has all of it")
+            fflush(nil)
+        }
+        let json = json
+        _ = try benchmark.measureBlocking(subscriberCounts: try subscriberCounts()) { result in
+            if json {
+                try? Self.printJSON(result)
+            } else {
+                let plural = result.subscriberCount == 1 ? "" : "s"
+                print(
+                    "\(result.subscriberCount) subscriber\(plural): transport "
+                        + "\(Self.fixed(result.transportMegabytesPerSecond, 0)) MB/s, raw libzmq "
+                        + "\(Self.fixed(result.rawMegabytesPerSecond, 0)) MB/s, transport/raw "
+                        + "\(Self.fixed(result.transportToRawRatio, 2)); median runs "
+                        + "\(Self.fixed(result.medianTransportMegabytesPerSecond, 0)) vs "
+                        + "\(Self.fixed(result.medianRawMegabytesPerSecond, 0)) MB/s, ratio "
+                        + "\(Self.fixed(result.medianTransportToRawRatio, 2)); \(result.verifiedBytes >> 20) MiB checked"
+                )
+            }
+            fflush(nil)
+        }
+    }
+
+    private func broadcastBenchmark() -> BroadcastBenchmark {
+        BroadcastBenchmark(payloadByteCount: payloadMib << 20, chunkByteCount: chunkKib << 10, repeats: repeats)
+    }
+
+    /// The counts named by `--subscribers`.
+    private func subscriberCounts() throws -> [Int] {
+        try subscribers.split(separator: ",").map { text in
+            guard let count = Int(text.trimmingCharacters(in: .whitespaces)), (1...64).contains(count) else {
+                throw ValidationError("--subscribers lists counts in 1...64, got \"\(text)\"")
+            }
+            return count
+        }
+    }
+
+    // MARK: - Helpers
 
     /// The configurations named by `--configs`.
     private func references() throws -> [ReferenceConfiguration] {
@@ -74,8 +158,15 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
+    /// One JSON object on one line, keys sorted.
+    private static func printJSON<Value: Encodable>(_ value: Value) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
     /// `value` with `digits` decimals.
-    private func fixed(_ value: Double, _ digits: Int) -> String {
+    private static func fixed(_ value: Double, _ digits: Int) -> String {
         String(format: "%.\(digits)f", value)
     }
 }

@@ -37,6 +37,9 @@ struct SFTCommand: ParsableCommand {
     @Option(help: "Override the seed of the initial parameters and the data order.")
     var seed: UInt64?
 
+    @Option(help: "Start from this checkpoint's parameters (its architecture replaces the configured one).")
+    var initial: String?
+
     @Flag(
         help:
             "Continue from the checkpoint in the output directory instead of refusing to overwrite it.")
@@ -49,11 +52,14 @@ struct SFTCommand: ParsableCommand {
         if let batchSize { configuration.batchSize = batchSize }
         if let learningRate { configuration.learningRate = learningRate }
         if let seed { configuration.seed = seed }
+        let initialModel = try initial.map(loadModel)
+        if let initialModel { configuration.model = initialModel.configuration }
         try configuration.validate()
         print(configuration.jsonString, terminator: "")
         let dataset = try PromptResponseDataset.read(from: data)
         let trainer = try SFTTrainer(
-            configuration: configuration, dataset: dataset, outputDirectory: output, resume: resume)
+            configuration: configuration, dataset: dataset, outputDirectory: output, resume: resume,
+            initialModel: initialModel)
         var log = TrainingLog()
         try trainer.run { event in
             print(log.line(for: event))

@@ -10,7 +10,8 @@ struct VR: ParsableCommand {
         abstract: "Variational reasoning for language models: training, sampling and benchmarks.",
         subcommands: [
             SFTCommand.self, ToyDataCommand.self, SampleCommand.self, BenchCommand.self, WeightsCommand.self,
-            TasksCommand.self,
+            TasksCommand.self, LearnerCommand.self, WorkerCommand.self, EvalCommand.self, SFTDataCommand.self,
+            DemoCommand.self,
         ])
 
     /// Selects fast OpenBLAS kernels (see `BLASRelaunch`), then parses the arguments and runs the command.

@@ -126,6 +126,31 @@ struct LearnerStateMachineTests {
         }
     }
 
+    @Test("a worker that says hello again or goodbye gives its work back; its numbering carries over")
+    func rejoinAndGoodbye() throws {
+        var learner = try LearnerStateMachine(policy: policy)
+        learner.enqueue(["a", "b", "c", "d"], phase: .posterior)
+        _ = learner.workerJoined("w1", at: .zero)
+        let first = assignments(learner.workRequested(by: "w1", credits: 2, at: .zero))
+        #expect(first.map(\.questionIDs) == [["a", "b"], ["c", "d"]])
+        let batch = BatchReceipt(worker: "w1", sequence: 1, assignmentID: first[0].id, samplingVersion: 0)
+        #expect(learner.batchArrived(batch, at: .zero) == [.train(batch, lag: 0)])
+        // The session broke: the held assignment returns to the queue, the sequence stays known.
+        #expect(learner.workerJoined("w1", at: .seconds(1)) == [.welcome(worker: "w1", parameterVersion: 0)])
+        #expect(learner.queuedQuestionCount == 2)
+        #expect(learner.outstandingAssignment(of: "w1", id: first[1].id) == nil)
+        let again = assignments(learner.workRequested(by: "w1", credits: 1, at: .seconds(1)))
+        #expect(again.map(\.questionIDs) == [["c", "d"]])
+        #expect(learner.outstandingAssignment(of: "w1", id: again[0].id) == again[0])
+        let repeated = BatchReceipt(worker: "w1", sequence: 1, assignmentID: again[0].id, samplingVersion: 0)
+        #expect(learner.batchArrived(repeated, at: .seconds(1)) == [.dropDuplicate(repeated)])
+        // Goodbye: forgotten, work requeued, later traffic refused.
+        #expect(learner.workerLeft("w1") == [.workerLost(worker: "w1", requeuedQuestionCount: 2)])
+        #expect(learner.workerLeft("w1") == [])
+        #expect(learner.workerCount == 0 && learner.queuedQuestionCount == 2)
+        #expect(learner.workRequested(by: "w1", credits: 1, at: .seconds(2)) == [])
+    }
+
     @Test("invalid policies are refused with the field at fault")
     func invalidPolicy() {
         #expect(throws: LearnerError.self) {

@@ -84,7 +84,7 @@ struct WireCodecTests {
         #expect(throws: WireError.self) { try small.decode(frames) }
     }
 
-    @Test("unknown enum values and an empty assignment id are rejected")
+    @Test("unknown enum values and a missing assignment id are rejected; an empty assignment needs no id")
     func unknownValues() throws {
         var envelope = Vr_V1_Envelope()
         envelope.protocolVersion = 1
@@ -96,6 +96,19 @@ struct WireCodecTests {
         #expect(try decodeError(envelope).code == .invalidValue)
         var assignment = Vr_V1_WorkAssignment()
         assignment.assignmentID = 0
+        assignment.retryAfterMs = 100
+        envelope.workAssignment = assignment
+        // "No work now; ask again later."
+        #expect(
+            try codec.decode([envelope.serializedBytes()]).message
+                == .workAssignment(
+                    WorkAssignment(assignmentID: 0, parameterVersion: 0, questions: [], retryAfter: .milliseconds(100)))
+        )
+        var question = Vr_V1_QuestionAssignment()
+        question.questionID = "q"
+        question.phase = .model
+        question.traceCount = 2
+        assignment.questions = [question]
         envelope.workAssignment = assignment
         #expect(try decodeError(envelope).code == .missingField)
     }

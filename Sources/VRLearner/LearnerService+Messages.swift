@@ -1,0 +1,166 @@
+// The learner's answers to each kind of worker message (docs/protocol.md).
+
+import VRTransport
+import VRWire
+
+extension LearnerService {
+    /// Decodes, validates and answers one message; invalid input gets an error reply, never a crash.
+    func handle(_ received: PeerMessage) async {
+        let peer = received.peer
+        let worker = peer.description
+        let envelope: WireEnvelope
+        do {
+            envelope = try codec.decode(received.frames.map(\.bytes))
+        } catch {
+            await refuse(peer, ErrorReply(error))
+            return
+        }
+        guard envelope.senderID == worker else {
+            await refuse(
+                peer,
+                ErrorReply(
+                    code: .invalidValue,
+                    reason: "sender id \"\(envelope.senderID)\" is not the connection's \"\(worker)\""))
+            return
+        }
+        machine.heard(from: worker, at: now)
+        switch envelope.message {
+        case .hello(let hello):
+            await welcome(peer, hello)
+        case .heartbeat:
+            break
+        case .goodbye:
+            for case .workerLost(_, let count) in machine.workerLeft(worker) {
+                peers[worker] = nil
+                onEvent(.workerLost(worker: worker, requeuedQuestionCount: count))
+            }
+        case .workRequest(let request):
+            await assignWork(to: peer, credits: request.questionCount)
+        case .rolloutBatch(let batch):
+            await accept(batch, from: peer)
+        case .snapshotRequest:
+            await sendSnapshot(to: peer)
+        case .errorReply(let error):
+            // Never answered, only reported.
+            onEvent(.refused(worker: worker, reason: "worker reported: \(error.reason)"))
+        case .welcome, .workAssignment, .batchAck, .parameterAnnouncement, .snapshotChunk:
+            await refuse(
+                peer,
+                ErrorReply(
+                    code: .unexpectedMessage, reason: "\(envelope.message.name) is sent by the learner, not to it"))
+        }
+    }
+
+    private func welcome(_ peer: PeerID, _ hello: WorkerHello) async {
+        guard hello.datasetFingerprint == datasetFingerprint else {
+            await refuse(
+                peer,
+                ErrorReply(
+                    code: .datasetMismatch,
+                    reason:
+                        "dataset fingerprint \(hello.datasetFingerprint) differs from the learner's \(datasetFingerprint)"
+                ))
+            return
+        }
+        let worker = peer.description
+        for case .welcome(_, let version) in machine.workerJoined(worker, at: now) {
+            peers[worker] = peer
+            let interval = configuration.heartbeatIntervalMilliseconds
+            let timeout = configuration.policy.workerTimeout.components.seconds * 1000
+            await send(
+                .welcome(
+                    Welcome(
+                        learnerInstanceID: instanceID, parameterVersion: version,
+                        heartbeatInterval: .milliseconds(interval),
+                        heartbeatLiveness: max(1, Int(timeout) / interval),
+                        maxLag: Int(configuration.policy.maxOutstandingLag))),
+                to: peer)
+            onEvent(.workerJoined(worker: worker))
+        }
+    }
+
+    private func assignWork(to peer: PeerID, credits: Int) async {
+        let worker = peer.description
+        guard machine.knows(worker) else {
+            await refuse(peer, ErrorReply(code: .unknownWorker, reason: "unknown worker \(worker); say hello first"))
+            return
+        }
+        refillQueue()
+        let assignments = machine.workRequested(by: worker, credits: credits, at: now).compactMap { action in
+            if case .assign(_, let assignment) = action { assignment } else { nil }
+        }
+        guard !assignments.isEmpty else {
+            await send(
+                .workAssignment(
+                    WorkAssignment(
+                        assignmentID: 0, parameterVersion: machine.parameterVersion, questions: [],
+                        retryAfter: .milliseconds(100))),
+                to: peer)
+            return
+        }
+        for assignment in assignments {
+            let phase: RolloutPhase = assignment.phase == .model ? .model : .posterior
+            let traceCount =
+                assignment.phase == .model ? configuration.tracesPerQuestion : configuration.priorTracesPerQuestion
+            await send(
+                .workAssignment(
+                    WorkAssignment(
+                        assignmentID: assignment.id, parameterVersion: assignment.parameterVersion,
+                        questions: assignment.questionIDs.map {
+                            QuestionAssignment(questionID: $0, phase: phase, traceCount: traceCount)
+                        })),
+                to: peer)
+        }
+    }
+
+    /// Checks a batch against its assignment, lets the state machine judge it, and acknowledges it.
+    private func accept(_ batch: RolloutBatch, from peer: PeerID) async {
+        let worker = peer.description
+        let sequence = batch.batchSequence
+        var content: (content: BatchContent, droppedTraceCount: Int)?
+        if let assignment = machine.outstandingAssignment(of: worker, id: batch.assignmentID) {
+            do {
+                content = try BatchContent.build(
+                    batch: batch, assignment: assignment,
+                    expectedTraceCount: assignment.phase == .model
+                        ? configuration.tracesPerQuestion : configuration.priorTracesPerQuestion,
+                    prompts: prompts, contextLength: trainer.models.reasoning.configuration.contextLength)
+            } catch {
+                await refuse(peer, ErrorReply(code: .inconsistentBatch, reason: "\(error)", batchSequence: sequence))
+                return
+            }
+        }
+        let receipt = BatchReceipt(
+            worker: worker, sequence: sequence, assignmentID: batch.assignmentID,
+            samplingVersion: batch.samplingParameterVersion)
+        for action in machine.batchArrived(receipt, at: now) {
+            switch action {
+            case .train(_, let lag):
+                if let content { pending.add(content.content, lag: lag, traceCount: batch.traceCount) }
+                await acknowledge(sequence, .accepted, to: peer)
+            case .dropDuplicate:
+                onEvent(.dropped(worker: worker, sequence: sequence, reason: "duplicate"))
+                await acknowledge(sequence, .duplicate, to: peer)
+            case .dropStale(_, let lag):
+                onEvent(.dropped(worker: worker, sequence: sequence, reason: "stale by \(lag) versions"))
+                await acknowledge(sequence, .stale, to: peer)
+            case .reject(_, let reason):
+                let code: ErrorReply.Code = machine.knows(worker) ? .unexpectedMessage : .unknownWorker
+                await refuse(peer, ErrorReply(code: code, reason: reason, batchSequence: sequence))
+            default:
+                break
+            }
+        }
+    }
+
+    private func acknowledge(_ sequence: UInt64, _ status: BatchAck.Status, to peer: PeerID) async {
+        await send(
+            .batchAck(BatchAck(batchSequence: sequence, status: status, parameterVersion: machine.parameterVersion)),
+            to: peer)
+    }
+
+    private func refuse(_ peer: PeerID, _ reply: ErrorReply) async {
+        onEvent(.refused(worker: peer.description, reason: reply.reason))
+        await send(.errorReply(reply), to: peer)
+    }
+}

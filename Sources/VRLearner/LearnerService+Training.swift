@@ -1,0 +1,161 @@
+// The learner's training side: batches wait per phase until a step's worth has arrived, then train and publish.
+
+import Foundation
+import VRTransport
+import VRWire
+
+/// Accepted batches waiting for their phase's next step.
+struct PendingTraining {
+    var model: [QuestionForTraining] = []
+    var posterior: [QuestionForPosterior] = []
+    var modelLags: [UInt64] = []
+    var posteriorLags: [UInt64] = []
+    /// Traces received since the last step, for the rollout rate.
+    var tracesSinceStep = 0
+
+    mutating func add(_ content: BatchContent, lag: UInt64, traceCount: Int) {
+        tracesSinceStep += traceCount
+        switch content {
+        case .model(let questions):
+            model += questions
+            modelLags.append(lag)
+        case .posterior(let questions):
+            posterior += questions
+            posteriorLags.append(lag)
+        }
+    }
+}
+
+extension LearnerService {
+    /// Takes a step in each phase that has a step's worth of questions, then publishes when due.
+    func trainWhenReady() async throws(LearnerServiceError) {
+        let batchSize = configuration.questionsPerStep
+        if pending.posterior.count >= batchSize {
+            let questions = pending.posterior
+            let lags = pending.posteriorLags
+            pending.posterior = []
+            pending.posteriorLags = []
+            let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
+            try await step(phase: "posterior", questionCount: questions.count, accuracies: accuracies, lags: lags) {
+                () throws(LearnerStepError) -> StepOutcome in try trainer.posteriorStep(questions)
+            }
+        }
+        if pending.model.count >= batchSize && trainer.modelSteps < configuration.modelSteps {
+            let questions = pending.model
+            let lags = pending.modelLags
+            pending.model = []
+            pending.modelLags = []
+            let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
+            try await step(phase: "model", questionCount: questions.count, accuracies: accuracies, lags: lags) {
+                () throws(LearnerStepError) -> StepOutcome in try trainer.modelStep(questions)
+            }
+        }
+    }
+
+    /// Runs one step, advances the version, writes metrics, publishes and checkpoints when due.
+    private func step(
+        phase: String, questionCount: Int, accuracies: [Double], lags: [UInt64],
+        _ train: () throws(LearnerStepError) -> StepOutcome
+    ) async throws(LearnerServiceError) {
+        let started = clock.now
+        let outcome: StepOutcome
+        do { outcome = try train() } catch {
+            onEvent(.stepFailed(reason: "\(phase) step: \(error)"))
+            return
+        }
+        let seconds = Self.seconds(clock.now - started)
+        let publications = machine.stepFinished()
+        let elapsed = Self.seconds(now)
+        let counters = machine.counters
+        let metrics = StepMetrics(
+            step: trainer.modelSteps + trainer.posteriorSteps, phase: phase, parameterVersion: machine.parameterVersion,
+            loss: outcome.loss, gradientNorm: outcome.gradientNorm, learningRate: outcome.learningRate,
+            bound: .finiteMean(outcome.bounds),
+            effectiveSampleSize: .finiteMean(outcome.effectiveSampleSizes.filter { $0 > 0 }),
+            zeroWeightQuestions: outcome.weights.count { $0.allSatisfy { $0 == 0 } },
+            questions: questionCount, traces: accuracies.count,
+            meanAccuracy: accuracies.isEmpty ? 0 : accuracies.reduce(0, +) / Double(accuracies.count),
+            meanLag: lags.isEmpty ? 0 : Double(lags.reduce(0, +)) / Double(lags.count), maxLag: lags.max() ?? 0,
+            tokens: outcome.tokenCount, stepSeconds: seconds,
+            tokensPerSecond: seconds > 0 ? Double(outcome.tokenCount) / seconds : 0,
+            rolloutsPerSecond: Double(pending.tracesSinceStep) / max(elapsed - lastStepElapsed, 1e-9),
+            elapsedSeconds: elapsed, staleBatches: counters.staleBatches, duplicateBatches: counters.duplicateBatches,
+            rejectedBatches: counters.rejectedBatches, lostWorkers: counters.lostWorkers)
+        pending.tracesSinceStep = 0
+        lastStepElapsed = elapsed
+        try record(metrics)
+        onEvent(.step(metrics))
+        for case .publish(let version) in publications { await publish(version) }
+        let steps = trainer.modelSteps + trainer.posteriorSteps
+        if configuration.checkpointEvery > 0 && steps % configuration.checkpointEvery == 0 { try writeCheckpoint() }
+    }
+
+    /// Broadcasts the current parameters: an announcement, then the chunks.
+    func publish(_ version: UInt64) async {
+        let started = clock.now
+        let messages = snapshotMessages()
+        for message in messages { try? await transport.publish(message) }
+        onEvent(
+            .published(
+                parameterVersion: version, byteCount: messages.reduce(0) { $0 + $1.byteCount },
+                seconds: Self.seconds(clock.now - started)))
+    }
+
+    /// Sends the current parameters to one worker that asked (late joiners, reconnects, missed broadcasts).
+    func sendSnapshot(to peer: PeerID) async {
+        guard machine.knows(peer.description) else {
+            let reply = ErrorReply(code: .unknownWorker, reason: "unknown worker \(peer); say hello first")
+            await send(.errorReply(reply), to: peer)
+            return
+        }
+        for message in snapshotMessages() { try? await transport.send(message, to: peer) }
+        onEvent(.snapshotSent(worker: peer.description, parameterVersion: machine.parameterVersion))
+    }
+
+    /// The frames of the current version's snapshot, built once per version.
+    private func snapshotMessages() -> [Multipart] {
+        let version = machine.parameterVersion
+        if let cached = snapshotCache, cached.version == version { return cached.messages }
+        let snapshot = ParameterSnapshot(
+            parameters: trainer.models.combinedParameters, parameterVersion: version,
+            modelConfigurationJSON: trainer.models.configuration.json)
+        let messages = snapshot.messages.compactMap { message in
+            try? codec.encode(message, senderID: instanceID).map(Frame.init)
+        }
+        snapshotCache = (version, messages)
+        return messages
+    }
+
+    /// Writes the models, optimizers and progress to the run directory, if there is one.
+    func writeCheckpoint() throws(LearnerServiceError) {
+        guard let runDirectory else { return }
+        let progress = LearnerProgress(
+            parameterVersion: machine.parameterVersion, modelSteps: trainer.modelSteps,
+            posteriorSteps: trainer.posteriorSteps, questionCursor: questionCursor)
+        do {
+            onEvent(
+                .checkpointWritten(path: try LearnerCheckpoint.write(trainer, progress: progress, to: runDirectory)))
+        } catch {
+            throw .io("checkpoint: \(error)")
+        }
+    }
+
+    private func record(_ metrics: StepMetrics) throws(LearnerServiceError) {
+        guard let metricsFile else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            try metricsFile.write(contentsOf: try encoder.encode(metrics) + Data("\n".utf8))
+        } catch {
+            throw .io("cannot append to metrics.jsonl: \(error.localizedDescription)")
+        }
+    }
+
+    private func accuracy(_ correct: Int, _ total: Int) -> Double {
+        Double(correct) / Double(max(total, 1))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,185 @@
+// The learner daemon: the state machine wired to a transport, the trainer, checkpoints and metrics.
+//
+// One loop owns everything: it waits for a message (or the next tick), lets the state machine decide, carries
+// out the actions (replies, training, publication), and repeats until the model phase has taken its steps.
+
+import Foundation
+import VRModel
+import VRTasks
+import VRText
+import VRTransport
+import VRWire
+
+/// Why a learner run stopped early.
+public enum LearnerServiceError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The transport closed or failed.
+    case transport(String)
+    /// A checkpoint or the metrics file could not be written.
+    case io(String)
+    /// A configuration or dataset that cannot be used.
+    case invalidInput(String)
+
+    /// A message that says what is wrong.
+    public var description: String {
+        switch self {
+        case .transport(let message): "transport: \(message)"
+        case .io(let message): message
+        case .invalidInput(let message): message
+        }
+    }
+}
+
+/// Runs the two phases of [E9] for remote workers until `modelSteps` model-phase steps are done.
+public final class LearnerService {
+    let configuration: LearnerConfiguration
+    let trainer: LearnerTrainer
+    let transport: any LearnerTransport
+    let codec = WireCodec(vocabularySize: ByteTokenizer.vocabularySize)
+    let prompts: [String: TaskPrompts]
+    let datasetFingerprint: String
+    let order: QuestionOrder
+    let runDirectory: String?
+    let instanceID: String
+    let onEvent: (LearnerServiceEvent) -> Void
+    let clock = ContinuousClock()
+    let start: ContinuousClock.Instant
+
+    var machine: LearnerStateMachine
+    var questionCursor: Int
+    var peers: [String: PeerID] = [:]
+    var pending = PendingTraining()
+    var snapshotCache: (version: UInt64, messages: [Multipart])?
+    var lastHeartbeat: ContinuousClock.Instant
+    var metricsFile: FileHandle?
+    var lastStepElapsed = 0.0
+
+    /// Creates a learner.
+    /// - Parameters:
+    ///   - configuration: validated settings.
+    ///   - trainer: the models and optimizers (fresh, or restored with `progress`).
+    ///   - progress: where the run stands (version 1 and zero steps for a fresh run).
+    ///   - dataset: the training questions; workers must hold the same dataset.
+    ///   - renderer: the templates; workers must use the same.
+    ///   - transport: the bound learner transport.
+    ///   - runDirectory: where metrics and checkpoints go; nil keeps nothing on disk.
+    ///   - onEvent: receives progress, on the learner's task.
+    /// - Throws: `LearnerServiceError.invalidInput` for a bad configuration, an empty dataset or a question
+    ///   whose prompt does not fit the models; `.io` if the metrics file cannot be opened.
+    public init(
+        configuration: LearnerConfiguration, trainer: LearnerTrainer, progress: LearnerProgress, dataset: TaskDataset,
+        renderer: TemplateRenderer = TemplateRenderer(), transport: any LearnerTransport, runDirectory: String?,
+        onEvent: @escaping (LearnerServiceEvent) -> Void = { _ in }
+    ) throws(LearnerServiceError) {
+        do { try configuration.validate() } catch { throw .invalidInput("\(error)") }
+        guard !dataset.items.isEmpty else { throw .invalidInput("the training dataset is empty") }
+        var prompts: [String: TaskPrompts] = [:]
+        let contextLength = min(
+            trainer.models.reasoning.configuration.contextLength, trainer.models.posterior.configuration.contextLength)
+        for item in dataset.items {
+            let prompt = TaskPrompts(item: item, renderer: renderer)
+            let longest = max(prompt.reasoningPrompt.count + prompt.answer.count, prompt.posteriorPrompt.count + 1)
+            guard longest < contextLength else {
+                throw .invalidInput(
+                    "question \"\(item.id)\" needs \(longest) tokens before any trace; the context is \(contextLength)")
+            }
+            guard prompts.updateValue(prompt, forKey: item.id) == nil else {
+                throw .invalidInput("the dataset repeats question id \"\(item.id)\"")
+            }
+        }
+        do {
+            machine = try LearnerStateMachine(policy: configuration.policy, parameterVersion: progress.parameterVersion)
+        } catch {
+            throw .invalidInput("\(error)")
+        }
+        self.configuration = configuration
+        self.trainer = trainer
+        self.transport = transport
+        self.prompts = prompts
+        self.datasetFingerprint = dataset.fingerprint
+        self.order = QuestionOrder(ids: dataset.items.map(\.id), seed: configuration.seed)
+        self.questionCursor = progress.questionCursor
+        self.runDirectory = runDirectory
+        self.instanceID = "learner-\(UInt32.random(in: 1...UInt32.max))"
+        self.onEvent = onEvent
+        self.start = clock.now
+        self.lastHeartbeat = clock.now
+        if let runDirectory { metricsFile = try Self.openMetrics(in: runDirectory) }
+    }
+
+    /// Runs until the model phase has taken `modelSteps` steps in total, or until the task is cancelled (a stop
+    /// signal), then writes the final checkpoint.
+    /// - Returns: what the run did.
+    /// - Throws: `LearnerServiceError` if the transport closes or a checkpoint cannot be written.
+    public func run() async throws(LearnerServiceError) -> LearnerSummary {
+        defer { try? metricsFile?.close() }
+        refillQueue()
+        let tick = Duration.milliseconds(min(200, configuration.heartbeatIntervalMilliseconds))
+        while trainer.modelSteps < configuration.modelSteps && !Task.isCancelled {
+            let message: PeerMessage?
+            do { message = try await transport.receive(within: tick) } catch {
+                throw .transport(error.description)
+            }
+            if let message { await handle(message) }
+            try await trainWhenReady()
+            await housekeeping()
+        }
+        try writeCheckpoint()
+        return summary
+    }
+
+    /// What the run did so far.
+    public var summary: LearnerSummary {
+        LearnerSummary(
+            parameterVersion: machine.parameterVersion, modelSteps: trainer.modelSteps,
+            posteriorSteps: trainer.posteriorSteps, counters: machine.counters)
+    }
+
+    /// Time since the learner started, the state machine's clock.
+    var now: Duration { clock.now - start }
+
+    /// Keeps at least two steps' worth of questions queued: each round queues questions for the posterior phase
+    /// (when q is trained) and the same questions for the model phase ([E9]).
+    func refillQueue() {
+        while machine.queuedQuestionCount < 2 * configuration.questionsPerStep {
+            let ids = order.ids(from: questionCursor, count: configuration.questionsPerStep)
+            questionCursor += ids.count
+            if configuration.trainsPosterior { machine.enqueue(ids, phase: .posterior) }
+            machine.enqueue(ids, phase: .model)
+        }
+    }
+
+    /// Liveness both ways: lost workers give their work back; known workers hear from the learner.
+    func housekeeping() async {
+        for action in machine.tick(at: now) {
+            if case .workerLost(let worker, let count) = action {
+                peers[worker] = nil
+                onEvent(.workerLost(worker: worker, requeuedQuestionCount: count))
+            }
+        }
+        guard clock.now - lastHeartbeat >= .milliseconds(configuration.heartbeatIntervalMilliseconds) else { return }
+        lastHeartbeat = clock.now
+        let heartbeat = WireMessage.heartbeat(
+            Heartbeat(parameterVersion: machine.parameterVersion, outstandingQuestionCount: 0))
+        for peer in peers.values { await send(heartbeat, to: peer) }
+    }
+
+    /// Encodes and sends one message; a worker that is gone is noticed by liveness, not here.
+    func send(_ message: WireMessage, to peer: PeerID) async {
+        guard let frames = try? codec.encode(message, senderID: instanceID) else { return }
+        try? await transport.send(frames.map(Frame.init), to: peer)
+    }
+
+    private static func openMetrics(in runDirectory: String) throws(LearnerServiceError) -> FileHandle {
+        let path = runDirectory + "/metrics.jsonl"
+        let files = FileManager.default
+        do {
+            try files.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+            if !files.fileExists(atPath: path) { _ = files.createFile(atPath: path, contents: nil) }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.seekToEnd()
+            return handle
+        } catch {
+            throw .io("cannot open \(path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+// What the learner service reports while it runs, for logs, tests and benchmarks.
+
+/// A notable moment of a learner run.
+public enum LearnerServiceEvent: Sendable, Equatable {
+    /// A worker was welcomed.
+    case workerJoined(worker: String)
+    /// A worker went silent or said goodbye; its questions were queued again.
+    case workerLost(worker: String, requeuedQuestionCount: Int)
+    /// An optimizer step finished.
+    case step(StepMetrics)
+    /// Parameters of this version were broadcast.
+    case published(parameterVersion: UInt64, byteCount: Int, seconds: Double)
+    /// A full snapshot was sent to one worker on request.
+    case snapshotSent(worker: String, parameterVersion: UInt64)
+    /// A message was refused with an error reply.
+    case refused(worker: String, reason: String)
+    /// A batch was dropped (duplicate or stale).
+    case dropped(worker: String, sequence: UInt64, reason: String)
+    /// A step failed on its inputs; its questions are lost, the run goes on.
+    case stepFailed(reason: String)
+    /// A checkpoint was written.
+    case checkpointWritten(path: String)
+}
+
+/// What a learner run did.
+public struct LearnerSummary: Sendable, Equatable {
+    /// The final parameter version.
+    public var parameterVersion: UInt64
+    /// Model-phase steps taken in total.
+    public var modelSteps: Int
+    /// Posterior-phase steps taken in total.
+    public var posteriorSteps: Int
+    /// Batch and worker counters.
+    public var counters: LearnerStateMachine.Counters
+}

@@ -1,0 +1,135 @@
+// The learner's optimisation: one step of either phase of [E9] on pi or q, with clipping, AdamW and a schedule.
+
+import VRModel
+import VRObjectives
+import VRTasks
+import VRText
+
+/// What a step computed, before the service adds lag and throughput.
+public struct StepOutcome: Sendable, Equatable {
+    /// The weighted loss ([E10]).
+    public var loss: Double
+    /// The gradient norm before clipping.
+    public var gradientNorm: Double
+    /// The learning rate used.
+    public var learningRate: Float
+    /// Model phase: rhoTilde per question and trace ([E4]); posterior phase: wTilde ([E8]).
+    public var weights: [[Double]]
+    /// Model phase: the bound estimate per question ([E3]); empty for the posterior phase.
+    public var bounds: [Double]
+    /// Model phase: the effective sample size per question; empty for the posterior phase.
+    public var effectiveSampleSizes: [Double]
+    /// Tokens in the pass.
+    public var tokenCount: Int
+    /// Whether the update was applied (a non-finite loss or norm skips it).
+    public var applied: Bool
+}
+
+/// pi and q with their optimizers: takes model-phase steps on pi and posterior-phase steps on q.
+public final class LearnerTrainer {
+    /// The models.
+    public let models: ModelPair
+    /// pi's optimizer.
+    public let reasoningOptimizer: AdamW
+    /// q's optimizer.
+    public let posteriorOptimizer: AdamW
+    /// The constant C of pi's loss, the mean reference trace-and-answer length ([E10]).
+    public let reasoningNormalizer: Double
+    /// The constant C of q's loss, the mean reference trace length ([E10]).
+    public let posteriorNormalizer: Double
+    private let configuration: LearnerConfiguration
+    /// Model-phase steps taken.
+    public private(set) var modelSteps: Int
+    /// Posterior-phase steps taken.
+    public private(set) var posteriorSteps: Int
+
+    /// Creates a trainer.
+    /// - Parameters:
+    ///   - models: pi and q, trained in place.
+    ///   - optimizers: their AdamW states (fresh, or restored from a checkpoint).
+    ///   - stepCounts: steps already taken per phase (for the schedules of a resumed run).
+    ///   - configuration: learning rates, normalisation.
+    ///   - dataset: the training questions, for the Dr. SFT constants.
+    ///   - renderer: the templates.
+    /// - Throws: `LearnerStepError.objectives` for an empty dataset.
+    public init(
+        models: ModelPair, optimizers: (reasoning: AdamW, posterior: AdamW), stepCounts: (model: Int, posterior: Int),
+        configuration: LearnerConfiguration, dataset: TaskDataset, renderer: TemplateRenderer = TemplateRenderer()
+    ) throws(LearnerStepError) {
+        self.models = models
+        self.reasoningOptimizer = optimizers.reasoning
+        self.posteriorOptimizer = optimizers.posterior
+        self.configuration = configuration
+        self.modelSteps = stepCounts.model
+        self.posteriorSteps = stepCounts.posterior
+        let tokenizer = ByteTokenizer()
+        do {
+            reasoningNormalizer = try drSFTNormalizer(
+                responseTokenCounts: dataset.items.map {
+                    tokenizer.encode($0.reasoningExample(renderer: renderer).response).count
+                })
+            posteriorNormalizer = try drSFTNormalizer(
+                responseTokenCounts: dataset.items.map {
+                    tokenizer.encode($0.posteriorExample(renderer: renderer).response).count
+                })
+        } catch {
+            throw .objectives(error)
+        }
+    }
+
+    /// Model phase ([E4]-[E6], [E10]): weights from pi's own forward pass, weighted backward, update of pi.
+    /// - Parameter questions: the questions with their traces from q.
+    /// - Returns: the step's outcome.
+    /// - Throws: `LearnerStepError` for traces the model or the objectives refuse; nothing is updated then.
+    public func modelStep(_ questions: [QuestionForTraining]) throws(LearnerStepError) -> StepOutcome {
+        let pi = models.reasoning
+        pi.zeroGradients()
+        let result = try ModelPhaseStep.run(
+            model: pi, questions: questions, normalizer: Float(reasoningNormalizer * Double(questions.count)),
+            normalization: configuration.normalization)
+        let tokens = questions.reduce(0) { total, question in
+            total
+                + question.traces.reduce(0) {
+                    $0 + question.promptTokens.count + $1.traceTokens.count + $1.answerTokens.count
+                }
+        }
+        let settings = configuration.reasoningOptimizer
+        let rate = settings.schedule(totalSteps: configuration.modelSteps).rate(at: modelSteps)
+        let (norm, applied) = update(pi, reasoningOptimizer, settings, rate: rate, loss: result.loss)
+        modelSteps += 1
+        return StepOutcome(
+            loss: result.loss, gradientNorm: norm, learningRate: rate, weights: result.weights, bounds: result.bounds,
+            effectiveSampleSizes: result.effectiveSampleSizes, tokenCount: tokens, applied: applied)
+    }
+
+    /// Posterior phase ([E8], [E10]): weighted SFT of q on the prior's traces, update of q.
+    /// - Parameter questions: the questions with their traces from pi.
+    /// - Returns: the step's outcome.
+    /// - Throws: `LearnerStepError` for traces the model or the objectives refuse; nothing is updated then.
+    public func posteriorStep(_ questions: [QuestionForPosterior]) throws(LearnerStepError) -> StepOutcome {
+        let q = models.posterior
+        q.zeroGradients()
+        let result = try PosteriorPhaseStep.run(
+            posterior: q, questions: questions, normalizer: Float(posteriorNormalizer * Double(questions.count)))
+        let tokens = questions.reduce(0) { total, question in
+            total + question.traces.reduce(0) { $0 + question.posteriorPromptTokens.count + $1.traceTokens.count }
+        }
+        let settings = configuration.posteriorOptimizer
+        let rate = settings.schedule(totalSteps: configuration.modelSteps).rate(at: posteriorSteps)
+        let (norm, applied) = update(q, posteriorOptimizer, settings, rate: rate, loss: result.loss)
+        posteriorSteps += 1
+        return StepOutcome(
+            loss: result.loss, gradientNorm: norm, learningRate: rate, weights: result.weights, bounds: [],
+            effectiveSampleSizes: [], tokenCount: tokens, applied: applied)
+    }
+
+    /// Clips and applies the gradients unless the loss or the norm is not finite.
+    private func update(
+        _ model: Transformer, _ optimizer: AdamW, _ settings: OptimizerSettings, rate: Float, loss: Double
+    ) -> (norm: Double, applied: Bool) {
+        let norm = GradientClipping.clip(model.gradients, maxNorm: settings.gradientClipNorm)
+        let applied = loss.isFinite && norm.isFinite
+        if applied { optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: rate) }
+        return (norm, applied)
+    }
+}

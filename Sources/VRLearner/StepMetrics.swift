@@ -1,0 +1,62 @@
+// One line of the learner's metrics file: what an optimizer step did and how the run is going.
+
+/// The metrics of one optimizer step, written as a JSON line (`metrics.jsonl` in the run directory).
+///
+/// Values that are not finite (a bound of a question whose traces all failed) are left out of the means; a mean
+/// over nothing is null.
+public struct StepMetrics: Codable, Sendable, Equatable {
+    /// Steps finished so far, both phases (1 for the first).
+    public var step: Int
+    /// `model` or `posterior`.
+    public var phase: String
+    /// The parameter version after the step.
+    public var parameterVersion: UInt64
+    /// The weighted loss ([E10]).
+    public var loss: Double
+    /// The gradient norm before clipping.
+    public var gradientNorm: Double
+    /// The learning rate used.
+    public var learningRate: Float
+    /// Model phase: the mean multi-trace bound estimate over questions ([E3]).
+    public var bound: Double?
+    /// Model phase: the mean effective sample size of the weights over questions with any nonzero weight.
+    public var effectiveSampleSize: Double?
+    /// Questions whose traces all had zero weight (no verified answer), which therefore teach nothing.
+    public var zeroWeightQuestions: Int
+    /// Questions in the step.
+    public var questions: Int
+    /// Traces in the step.
+    public var traces: Int
+    /// Mean sampled-answer accuracy over the step's traces ([E6]).
+    public var meanAccuracy: Double
+    /// Mean lag (learner version at arrival minus sampling version) of the step's batches.
+    public var meanLag: Double
+    /// The largest lag among them.
+    public var maxLag: UInt64
+    /// Tokens in the forward and backward pass.
+    public var tokens: Int
+    /// Seconds the step's forward, backward and update took.
+    public var stepSeconds: Double
+    /// Training tokens per second of the step.
+    public var tokensPerSecond: Double
+    /// Traces received per second since the previous step (the workers' throughput).
+    public var rolloutsPerSecond: Double
+    /// Seconds since the learner started.
+    public var elapsedSeconds: Double
+    /// Batches dropped as stale so far.
+    public var staleBatches: Int
+    /// Batches dropped as duplicates so far.
+    public var duplicateBatches: Int
+    /// Batches refused so far.
+    public var rejectedBatches: Int
+    /// Workers lost so far.
+    public var lostWorkers: Int
+}
+
+extension Double {
+    /// The mean of the finite values, or nil when there are none.
+    static func finiteMean(_ values: [Double]) -> Double? {
+        let finite = values.filter(\.isFinite)
+        return finite.isEmpty ? nil : finite.reduce(0, +) / Double(finite.count)
+    }
+}

@@ -1,0 +1,79 @@
+// Assembles the learner's broadcast snapshots in the background and keeps the newest complete one.
+
+import Synchronization
+import VRWire
+
+/// A complete parameter snapshot: both models' architectures and the combined buffer.
+struct ReceivedParameters: Sendable {
+    let parameterVersion: UInt64
+    let configurationJSON: String
+    let values: [Float]
+}
+
+/// The newest complete broadcast, handed from the listening task to the sampling loop.
+final class PublicationInbox: Sendable {
+    private struct State {
+        var assembler: ParameterAssembler?
+        var newest: ReceivedParameters?
+        var droppedSnapshots = 0
+        var versionInUse: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Feeds one published message; an announcement starts a snapshot and its chunks complete it.
+    ///
+    /// A chunk that does not fit (lost, repeated, corrupt) drops the partial snapshot: the worker then catches up
+    /// with the next broadcast or a snapshot request.
+    /// - Returns: the version of a snapshot this message completed, else nil.
+    @discardableResult
+    func accept(_ message: WireMessage) -> UInt64? {
+        state.withLock { state -> UInt64? in
+            switch message {
+            case .parameterAnnouncement(let announcement):
+                if state.assembler != nil { state.droppedSnapshots += 1 }
+                state.assembler = try? ParameterAssembler(announcement: announcement)
+                return nil
+            case .snapshotChunk(let chunk):
+                guard var assembler = state.assembler else { return nil }
+                do {
+                    try assembler.add(chunk)
+                    guard assembler.isComplete else {
+                        state.assembler = assembler
+                        return nil
+                    }
+                    state.assembler = nil
+                    let announcement = assembler.announcement
+                    let values = try assembler.parameters()
+                    if announcement.parameterVersion > state.newest?.parameterVersion ?? 0 {
+                        state.newest = ReceivedParameters(
+                            parameterVersion: announcement.parameterVersion,
+                            configurationJSON: announcement.modelConfigurationJSON, values: values)
+                    }
+                    return announcement.parameterVersion
+                } catch {
+                    state.assembler = nil
+                    state.droppedSnapshots += 1
+                    return nil
+                }
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// The parameter version the worker samples with (for heartbeats, which run on their own task).
+    var versionInUse: UInt64 {
+        get { state.withLock { $0.versionInUse } }
+        set { state.withLock { $0.versionInUse = newValue } }
+    }
+
+    /// Takes the newest complete snapshot if it is newer than `version`.
+    func take(newerThan version: UInt64) -> ReceivedParameters? {
+        state.withLock { state in
+            guard let newest = state.newest, newest.parameterVersion > version else { return nil }
+            state.newest = nil
+            return newest
+        }
+    }
+}

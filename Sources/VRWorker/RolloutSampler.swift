@@ -1,0 +1,165 @@
+// Sampling the traces of assigned questions and scoring each by Acc with answers sampled from pi ([E6]).
+//
+// Model phase: K traces z ~ q(z | x, y') from q's hinted prompt. Posterior phase: M traces z ~ pi(z | x).
+// Each trace is cut at its stop marker; its behaviour log-probs are the untempered per-token log-probs of the
+// model that sampled it. Acc: n answers y ~ pi(y | x, z), the fraction the verifier accepts.
+
+import VRModel
+import VRTasks
+import VRText
+import VRWire
+
+/// One question to sample for: the item, the phase, and how many traces.
+public struct RolloutRequest: Sendable, Equatable {
+    /// The question with its reference solution and verifier.
+    public var item: TaskItem
+    /// Which model samples the traces.
+    public var phase: RolloutPhase
+    /// Traces to sample.
+    public var traceCount: Int
+
+    /// Describes one question's work.
+    /// - Parameters:
+    ///   - item: the question.
+    ///   - phase: the phase.
+    ///   - traceCount: the number of traces.
+    public init(item: TaskItem, phase: RolloutPhase, traceCount: Int) {
+        self.item = item
+        self.phase = phase
+        self.traceCount = traceCount
+    }
+}
+
+/// Turns questions into scored traces with the current pi and q.
+public struct RolloutSampler: Sendable {
+    /// Sampling and scoring settings.
+    public let options: RolloutOptions
+    /// The templates (must match the learner's).
+    public let renderer: TemplateRenderer
+    private let tokenizer = ByteTokenizer()
+
+    /// Creates a sampler.
+    /// - Parameters:
+    ///   - options: validated settings.
+    ///   - renderer: the templates.
+    /// - Throws: `WorkerError.invalidConfiguration` for bad options.
+    public init(options: RolloutOptions, renderer: TemplateRenderer = TemplateRenderer()) throws(WorkerError) {
+        try options.validate()
+        self.options = options
+        self.renderer = renderer
+    }
+
+    /// Samples and scores the traces of `requests`.
+    /// - Parameters:
+    ///   - requests: the questions.
+    ///   - models: pi and q.
+    ///   - seed: the seed of this piece of work; equal seeds and parameters give equal rollouts.
+    /// - Returns: one `QuestionRollout` per request, in order.
+    /// - Throws: `WorkerError.model` if a model refuses a batch (a prompt longer than its context).
+    public func rollouts(
+        for requests: [RolloutRequest], models: ModelPair, seed: UInt64
+    ) throws(WorkerError)
+        -> [QuestionRollout]
+    {
+        let prompts = requests.map { TaskPrompts(item: $0.item, renderer: renderer, tokenizer: tokenizer) }
+        var traces = [[SampledTrace]](repeating: [], count: requests.count)
+        for phase in RolloutPhase.allCases {
+            let indices = requests.indices.filter { requests[$0].phase == phase }
+            let sampled = try sampleTraces(
+                indices.flatMap { index in
+                    Array(repeating: prompt(of: prompts[index], phase: phase), count: requests[index].traceCount)
+                },
+                phase: phase, models: models, seed: seed &+ (phase == .model ? 1 : 2))
+            var cursor = 0
+            for index in indices {
+                traces[index] = Array(sampled[cursor..<(cursor + requests[index].traceCount)])
+                cursor += requests[index].traceCount
+            }
+        }
+        let correctCounts = try scoreAnswers(
+            traces: traces, prompts: prompts, items: requests.map(\.item), pi: models.reasoning, seed: seed &+ 3)
+        return requests.indices.map { index in
+            QuestionRollout(
+                questionID: requests[index].item.id, phase: requests[index].phase,
+                traces: zip(traces[index], correctCounts[index]).map { trace, correct in
+                    TraceRecord(
+                        promptTokenIDs: prompt(of: prompts[index], phase: requests[index].phase),
+                        traceTokenIDs: trace.tokens, answerTokenIDs: prompts[index].answer,
+                        behaviourLogProbs: trace.logProbs, isTruncated: trace.isTruncated,
+                        answerEvidence: .sampled(correctCount: correct, answerCount: options.answersPerTrace))
+                })
+        }
+    }
+
+    /// One trace without its stop marker.
+    private struct SampledTrace {
+        var tokens: [Int32]
+        var logProbs: [Float]
+        var isTruncated: Bool
+    }
+
+    private func prompt(of prompts: TaskPrompts, phase: RolloutPhase) -> [Int32] {
+        phase == .model ? prompts.posteriorPrompt : prompts.reasoningPrompt
+    }
+
+    private func sampleTraces(
+        _ prompts: [[Int32]], phase: RolloutPhase, models: ModelPair, seed: UInt64
+    )
+        throws(WorkerError) -> [SampledTrace]
+    {
+        guard !prompts.isEmpty else { return [] }
+        let model = phase == .model ? models.posterior : models.reasoning
+        let stop = tokenizer.id(of: phase == .model ? renderer.posteriorStop : .endOfThought)
+        let sequences: [SampledSequence]
+        do {
+            sequences = try model.sample(prompts: prompts, options: options.traceSampling(stop: stop, seed: seed))
+        } catch {
+            throw .model(error)
+        }
+        return sequences.map { sequence in
+            guard case .stopSequence = sequence.finishReason else {
+                return SampledTrace(tokens: sequence.tokens, logProbs: sequence.logProbs, isTruncated: true)
+            }
+            return SampledTrace(
+                tokens: Array(sequence.tokens.dropLast()), logProbs: Array(sequence.logProbs.dropLast()),
+                isTruncated: false)
+        }
+    }
+
+    /// Acc counts per question and trace: answers sampled from pi after each trace that the verifier accepts.
+    private func scoreAnswers(
+        traces: [[SampledTrace]], prompts: [TaskPrompts], items: [TaskItem], pi: Transformer, seed: UInt64
+    ) throws(WorkerError) -> [[Int]] {
+        let room = pi.configuration.contextLength - options.maxAnswerTokens
+        var answerPrompts: [[Int32]] = []
+        var owners: [(question: Int, trace: Int)] = []
+        var counts = traces.map { Array(repeating: 0, count: $0.count) }
+        for (question, questionTraces) in traces.enumerated() {
+            for (index, trace) in questionTraces.enumerated() {
+                let answerPrompt = prompts[question].answerPrompt(trace: trace.tokens)
+                // A trace that leaves no room for an answer scores 0.
+                guard answerPrompt.count <= room else { continue }
+                for _ in 0..<options.answersPerTrace {
+                    answerPrompts.append(answerPrompt)
+                    owners.append((question, index))
+                }
+            }
+        }
+        guard !answerPrompts.isEmpty else { return counts }
+        let answers: [SampledSequence]
+        do {
+            answers = try pi.sample(
+                prompts: answerPrompts,
+                options: options.answerSampling(stop: tokenizer.id(of: .endOfSolution), seed: seed))
+        } catch {
+            throw .model(error)
+        }
+        for (owner, answer) in zip(owners, answers) {
+            let solution = tokenizer.decodeLossy(answer.tokens.filter { !tokenizer.isSpecial($0) })
+            if items[owner.question].isCorrect(ReasoningOutput.finalAnswer(inSolution: solution)) {
+                counts[owner.question][owner.trace] += 1
+            }
+        }
+        return counts
+    }
+}

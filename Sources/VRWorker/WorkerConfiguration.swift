@@ -1,0 +1,36 @@
+// A worker's settings, with documented defaults; printed at start.
+
+/// Everything a rollout worker needs besides its dataset and transport.
+public struct WorkerConfiguration: Codable, Sendable, Equatable {
+    /// How traces are sampled and scored.
+    public var rollout = RolloutOptions()
+    /// The worker's seed; each assignment's seed is derived from it and the assignment id.
+    public var seed: UInt64 = 0
+    /// How long to wait for any reply of the learner before saying hello again.
+    public var replyTimeoutMilliseconds = 30_000
+    /// Heartbeat period until the learner's welcome says otherwise.
+    public var heartbeatIntervalMilliseconds = 1_000
+    /// Stop after this many batches; 0 runs until the learner goes away or the task is cancelled.
+    public var maxBatches = 0
+    /// Stop when the learner has not answered a hello for this long; 0 waits forever.
+    public var learnerGoneMilliseconds = 0
+
+    /// The defaults above.
+    public init() {}
+
+    /// Checks the ranges.
+    /// - Throws: `WorkerError.invalidConfiguration` naming the first bad field.
+    public func validate() throws(WorkerError) {
+        try rollout.validate()
+        guard (1...3_600_000).contains(replyTimeoutMilliseconds) else {
+            throw .invalidConfiguration("replyTimeoutMilliseconds \(replyTimeoutMilliseconds) not in 1...3600000")
+        }
+        guard (1...600_000).contains(heartbeatIntervalMilliseconds) else {
+            throw .invalidConfiguration(
+                "heartbeatIntervalMilliseconds \(heartbeatIntervalMilliseconds) not in 1...600000")
+        }
+        guard maxBatches >= 0, learnerGoneMilliseconds >= 0 else {
+            throw .invalidConfiguration("maxBatches and learnerGoneMilliseconds must be non-negative")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+// `vr eval`: Avg@k and pass@k of a reasoning-model checkpoint on a task file's questions.
+
+import ArgumentParser
+import Foundation
+import VRTasks
+import VRWorker
+
+/// Samples k responses per question and reports the verified accuracy.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Report Avg@k and pass@k of a reasoning model on held-out tasks.")
+
+    @Option(help: "Checkpoint directory of the reasoning model.")
+    var checkpoint: String
+
+    @Option(help: "Tasks to evaluate on (JSONL, e.g. `vr tasks --split test`).")
+    var tasks: String
+
+    @Option(help: "k: samples per question.")
+    var samples = 8
+
+    @Option(help: "Sampling temperature (0: greedy, then k is 1).")
+    var temperature: Float = 1
+
+    @Option(help: "Longest response (thought and solution) in tokens.")
+    var maxResponseTokens = 96
+
+    @Option(help: "Sampling seed.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let model = try loadModel(checkpoint)
+        let dataset = try TaskDataset.read(from: tasks, verifier: nil)
+        let evaluator = try ReasoningEvaluator(
+            samplesPerQuestion: temperature == 0 ? 1 : samples, temperature: temperature,
+            maxResponseTokens: maxResponseTokens)
+        let report = try evaluator.evaluate(model, on: dataset.items, seed: seed) { done in
+            if !json { FileHandle.standardError.write(Data("\rquestions \(done)/\(dataset.items.count)".utf8)) }
+        }
+        if json {
+            printProgress(jsonLine(report))
+            return
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        printProgress(EvaluationTable(report).text)
+    }
+}
+
+/// An evaluation report as an aligned text table, one row per difficulty and one for all.
+struct EvaluationTable {
+    /// The table.
+    let text: String
+
+    /// Lays out `report`.
+    /// - Parameter report: the scores.
+    init(_ report: EvaluationReport) {
+        let k = report.samplesPerQuestion
+        var lines = ["difficulty  questions  Avg@\(k)   pass@\(k)"]
+        let rows =
+            report.byDifficulty.sorted { $0.key < $1.key }.map { ("\($0.key)", $0.value) } + [("all", report.overall)]
+        for (name, scores) in rows {
+            lines.append(
+                name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + "\(scores.questionCount)".padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + decimal(scores.averageAtK, 3).padding(toLength: 8, withPad: " ", startingAt: 0)
+                    + decimal(scores.passAtK, 3))
+        }
+        text = lines.joined(separator: "\n")
+    }
+}

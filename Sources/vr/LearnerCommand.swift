@@ -1,0 +1,208 @@
+// `vr learner`: the learner daemon, bound on two ZeroMQ endpoints, training pi and q from workers' rollouts.
+
+import ArgumentParser
+import Foundation
+import VRLearner
+import VRModel
+import VRTasks
+import VRTransport
+import VRZMQ
+
+/// Runs the learner until the model phase has taken its steps.
+struct LearnerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "learner",
+        abstract:
+            "Run the learner daemon: hand out questions, train pi and q on workers' traces, broadcast parameters.",
+        discussion: """
+            Starts from SFT checkpoints of pi (--reasoning) and q (--posterior), or resumes the checkpoint in \
+            RUN/checkpoint. Writes RUN/learner-config.json, one JSON line per step to RUN/metrics.jsonl, and \
+            RUN/checkpoint (both models with optimizer state, replaced as a set). SIGINT or SIGTERM stops it \
+            after the current step, with a final checkpoint.
+            """)
+
+    @Option(help: "Training tasks (JSONL, as written by `vr tasks`); workers must use the same file.")
+    var tasks: String
+
+    @Option(name: .customLong("run"), help: "The run directory for metrics and checkpoints.")
+    var runDirectory: String
+
+    @Option(help: "Checkpoint directory of the initial reasoning model pi.")
+    var reasoning: String?
+
+    @Option(help: "Checkpoint directory of the initial posterior q.")
+    var posterior: String?
+
+    @Flag(help: "Continue from RUN/checkpoint.")
+    var resume = false
+
+    @Option(help: "Where workers send requests (ROUTER bind); port * picks a free one.")
+    var requestEndpoint = "tcp://127.0.0.1:5555"
+
+    @Option(help: "Where parameters are broadcast (PUB bind); port * picks a free one.")
+    var publishEndpoint = "tcp://127.0.0.1:5556"
+
+    @Option(help: "Write the bound endpoints as JSON to this file once listening.")
+    var endpointsFile: String?
+
+    @Option(help: "Model-phase steps to take in total.")
+    var modelSteps = LearnerConfiguration().modelSteps
+
+    @Option(help: "Questions per optimizer step.")
+    var questionsPerStep = LearnerConfiguration().questionsPerStep
+
+    @Option(help: "K: traces from q per question (model phase).")
+    var traces = LearnerConfiguration().tracesPerQuestion
+
+    @Option(help: "M: traces from pi per question (posterior phase).")
+    var priorTraces = LearnerConfiguration().priorTracesPerQuestion
+
+    @Option(help: "Peak learning rate of pi.")
+    var learningRate = LearnerConfiguration().reasoningOptimizer.learningRate
+
+    @Option(help: "Peak learning rate of q.")
+    var posteriorLearningRate = LearnerConfiguration().posteriorOptimizer.learningRate
+
+    @Flag(help: "Keep q fixed (no posterior phase), as the released offline code does.")
+    var fixedPosterior = false
+
+    @Option(help: "L: hand out work only while outstanding work lags by at most this many versions.")
+    var maxLag = LearnerPolicy().maxOutstandingLag
+
+    @Option(help: "Drop batches sampled more than this many versions ago.")
+    var maxBatchLag = LearnerPolicy().maxBatchLag
+
+    @Option(help: "Questions per assignment.")
+    var questionsPerAssignment = LearnerPolicy().questionsPerAssignment
+
+    @Option(help: "Seconds of silence after which a worker's work is handed out again.")
+    var workerTimeout = 10
+
+    @Option(help: "Write a checkpoint every this many steps (0: only at the end).")
+    var checkpointEvery = 0
+
+    @Option(help: "Seed of the question order.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Print each step's metrics as a JSON line instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard resume || (reasoning != nil && posterior != nil) else {
+            throw ValidationError("give --reasoning and --posterior checkpoints, or --resume")
+        }
+        try learnerConfiguration().validate()
+    }
+
+    func learnerConfiguration() -> LearnerConfiguration {
+        var configuration = LearnerConfiguration()
+        configuration.modelSteps = modelSteps
+        configuration.questionsPerStep = questionsPerStep
+        configuration.tracesPerQuestion = traces
+        configuration.priorTracesPerQuestion = priorTraces
+        configuration.reasoningOptimizer.learningRate = learningRate
+        configuration.posteriorOptimizer.learningRate = posteriorLearningRate
+        configuration.trainsPosterior = !fixedPosterior
+        configuration.policy.maxOutstandingLag = maxLag
+        configuration.policy.maxBatchLag = maxBatchLag
+        configuration.policy.questionsPerAssignment = questionsPerAssignment
+        configuration.policy.workerTimeout = .seconds(workerTimeout)
+        configuration.checkpointEvery = checkpointEvery
+        configuration.seed = seed
+        return configuration
+    }
+
+    func run() throws {
+        let configuration = learnerConfiguration()
+        let dataset = try TaskDataset.read(from: tasks, verifier: nil)
+        var transportConfiguration = TransportConfiguration()
+        transportConfiguration.requestEndpoint = requestEndpoint
+        transportConfiguration.publishEndpoint = publishEndpoint
+        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        try Data((jsonLine(configuration) + "\n").utf8).write(
+            to: URL(fileURLWithPath: runDirectory + "/learner-config.json"))
+        printProgress("learner configuration " + jsonLine(configuration))
+        let transport = try ZMQLearnerTransport(configuration: transportConfiguration)
+        printProgress("listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)")
+        if let endpointsFile {
+            let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
+            try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
+        }
+        let summary = try blockingAsync(stopSignals: [SIGINT, SIGTERM]) { [self] in
+            let (trainer, progress) = try makeTrainer(configuration, dataset: dataset)
+            let service = try LearnerService(
+                configuration: configuration, trainer: trainer, progress: progress, dataset: dataset,
+                transport: transport, runDirectory: runDirectory, onEvent: LearnerReporter(json: json).report)
+            return try await service.run()
+        }
+        _ = try? blockingAsync { await transport.close() }
+        printProgress(
+            "finished: version \(summary.parameterVersion), \(summary.modelSteps) model and \(summary.posteriorSteps) "
+                + "posterior steps; batches trained \(summary.counters.trainedBatches), stale "
+                + "\(summary.counters.staleBatches), duplicate \(summary.counters.duplicateBatches), rejected "
+                + "\(summary.counters.rejectedBatches); workers lost \(summary.counters.lostWorkers)")
+    }
+
+    /// The models and optimizers: restored from RUN/checkpoint, or the SFT checkpoints with fresh optimizers.
+    private func makeTrainer(
+        _ configuration: LearnerConfiguration, dataset: TaskDataset
+    ) throws
+        -> (LearnerTrainer, LearnerProgress)
+    {
+        let optimizers = (
+            AdamWConfiguration(weightDecay: configuration.reasoningOptimizer.weightDecay),
+            AdamWConfiguration(weightDecay: configuration.posteriorOptimizer.weightDecay)
+        )
+        if resume {
+            let checkpoint = try LearnerCheckpoint.read(from: runDirectory, optimizer: optimizers)
+            printProgress(
+                "resuming at version \(checkpoint.progress.parameterVersion) after \(checkpoint.progress.modelSteps) "
+                    + "model steps")
+            let trainer = try LearnerTrainer(
+                models: checkpoint.models, optimizers: checkpoint.optimizers,
+                stepCounts: (checkpoint.progress.modelSteps, checkpoint.progress.posteriorSteps),
+                configuration: configuration, dataset: dataset)
+            return (trainer, checkpoint.progress)
+        }
+        guard !FileManager.default.fileExists(atPath: runDirectory + "/" + LearnerCheckpoint.directoryName) else {
+            throw ValidationError("\(runDirectory) already holds a learner checkpoint; pass --resume or another --run")
+        }
+        guard let reasoning, let posterior else { throw ValidationError("--reasoning and --posterior are required") }
+        let models = ModelPair(reasoning: try loadModel(reasoning), posterior: try loadModel(posterior))
+        let trainer = try LearnerTrainer(
+            models: models,
+            optimizers: (
+                try continuedOptimizer(optimizers.0, model: models.reasoning, checkpoint: reasoning),
+                try continuedOptimizer(optimizers.1, model: models.posterior, checkpoint: posterior)
+            ),
+            stepCounts: (0, 0), configuration: configuration, dataset: dataset)
+        return (trainer, LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0))
+    }
+}
+
+/// Loads a transformer from a checkpoint directory.
+/// - Parameter directory: the checkpoint.
+/// - Returns: the model.
+/// - Throws: `ModelError` naming the file at fault.
+func loadModel(_ directory: String) throws -> Transformer {
+    let checkpoint = try Checkpoint.read(from: directory)
+    return try Transformer(configuration: checkpoint.configuration, parameters: checkpoint.parameters)
+}
+
+/// The optimizer a model continues with: its SFT run's AdamW moments when the checkpoint has them (a fresh Adam
+/// would take full-size steps on an already trained model), else a fresh state.
+/// - Parameters:
+///   - configuration: the AdamW settings.
+///   - model: the model loaded from `checkpoint`.
+///   - checkpoint: the checkpoint directory.
+/// - Returns: the optimizer.
+/// - Throws: `ModelError.invalidCheckpoint` for an optimizer file that does not fit the model.
+func continuedOptimizer(_ configuration: AdamWConfiguration, model: Transformer, checkpoint: String) throws -> AdamW {
+    guard FileManager.default.fileExists(atPath: checkpoint + "/" + Checkpoint.optimizerFileName) else {
+        return AdamW(configuration: configuration, layout: model.layout)
+    }
+    let state = try Checkpoint.readOptimizerState(from: checkpoint, parameterCount: model.layout.parameterCount)
+    return AdamW(
+        configuration: configuration, layout: model.layout, stepCount: state.stepCount,
+        firstMoment: state.firstMoment, secondMoment: state.secondMoment)
+}

@@ -1,0 +1,116 @@
+import Synchronization
+import Testing
+import VRLearner
+import VRModel
+import VRTasks
+import VRTestSupport
+import VRTransport
+import VRWorker
+
+/// Worker events collected from the workers' tasks.
+final class EventLog: Sendable {
+    private let events = Mutex<[String: [WorkerEvent]]>([:])
+
+    func record(_ event: WorkerEvent, from worker: String) {
+        events.withLock { $0[worker, default: []].append(event) }
+    }
+
+    func of(_ worker: String) -> [WorkerEvent] { events.withLock { $0[worker] ?? [] } }
+}
+
+/// A learner and two workers over the in-process transport: the whole protocol, in one process, in seconds.
+@Suite("in-process cluster")
+struct InProcessClusterTests {
+    static let model = TransformerConfiguration(
+        layerCount: 1, width: 16, headCount: 2, contextLength: 96, vocabularySize: 268)
+
+    static func dataset() throws -> TaskDataset {
+        try TaskDataset.generated(
+            [TaskGeneratorConfiguration(family: .addition, seed: 1, difficulties: 1...1)], countPerConfiguration: 12,
+            split: .train)
+    }
+
+    static func learnerConfiguration() -> LearnerConfiguration {
+        var configuration = LearnerConfiguration()
+        configuration.modelSteps = 3
+        configuration.questionsPerStep = 2
+        configuration.tracesPerQuestion = 2
+        configuration.priorTracesPerQuestion = 2
+        configuration.policy.questionsPerAssignment = 1
+        configuration.policy.workerTimeout = .seconds(5)
+        configuration.heartbeatIntervalMilliseconds = 100
+        return configuration
+    }
+
+    static func workerConfiguration(seed: UInt64) -> WorkerConfiguration {
+        var configuration = WorkerConfiguration()
+        configuration.rollout.maxTraceTokens = 6
+        configuration.rollout.answersPerTrace = 2
+        configuration.rollout.maxAnswerTokens = 4
+        configuration.heartbeatIntervalMilliseconds = 100
+        configuration.seed = seed
+        return configuration
+    }
+
+    @Test("[E9] both workers get the parameters, their batches train both phases, versions advance and reach them")
+    func cluster() async throws {
+        let dataset = try Self.dataset()
+        let hub = try InProcessHub()
+        let log = EventLog()
+        let workers = try ["w1", "w2"].map { name in
+            try WorkerService(
+                configuration: Self.workerConfiguration(seed: name == "w1" ? 1 : 2), dataset: dataset,
+                transport: hub.makeWorker(identity: PeerID(name)), onEvent: { log.record($0, from: name) })
+        }
+        let workerTasks = workers.map { worker in Task { try await worker.run() } }
+        let models = ModelPair(
+            reasoning: try Transformer(configuration: Self.model, seed: 1),
+            posterior: try Transformer(configuration: Self.model, seed: 2))
+        let configuration = Self.learnerConfiguration()
+        let trainer = try LearnerTrainer(
+            models: models,
+            optimizers: (
+                AdamW(configuration: AdamWConfiguration(), layout: models.reasoning.layout),
+                AdamW(configuration: AdamWConfiguration(), layout: models.posterior.layout)
+            ),
+            stepCounts: (0, 0), configuration: configuration, dataset: dataset)
+        let steps = Mutex<[StepMetrics]>([])
+        let learner = try LearnerService(
+            configuration: configuration, trainer: trainer,
+            progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
+            dataset: dataset, transport: try hub.makeLearner(), runDirectory: nil,
+            onEvent: { event in if case .step(let metrics) = event { steps.withLock { $0.append(metrics) } } })
+        let summary = try await learner.run()
+        // Every worker receives the final version's broadcast.
+        try await eventually(within: 10) {
+            ["w1", "w2"].allSatisfy { log.of($0).contains(.received(parameterVersion: summary.parameterVersion)) }
+        }
+        for task in workerTasks { task.cancel() }
+        let workerSummaries = try await workerTasks.asyncMap { try await $0.value }
+
+        #expect(summary.modelSteps == 3)
+        #expect(summary.posteriorSteps >= 2)
+        #expect(summary.parameterVersion == UInt64(1 + summary.modelSteps + summary.posteriorSteps))
+        let recorded = steps.withLock { $0 }
+        #expect(recorded.map(\.parameterVersion) == Array(2...summary.parameterVersion))
+        #expect(Set(recorded.map(\.phase)) == ["model", "posterior"])
+        for (name, workerSummary) in zip(["w1", "w2"], workerSummaries) {
+            let events = log.of(name)
+            #expect(
+                events.contains(.applied(parameterVersion: 1, viaSnapshot: true)), "\(name) got no initial snapshot")
+            #expect(workerSummary.batchCount >= 1, "\(name) sent no batch")
+            #expect(
+                events.contains { if case .batchAcknowledged(_, "accepted") = $0 { true } else { false } },
+                "\(name) had no batch accepted")
+        }
+    }
+}
+
+extension Array {
+    /// Maps with an async transform, in order.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}

@@ -1,0 +1,101 @@
+import Testing
+import VRLearner
+import VRTasks
+import VRText
+import VRWire
+
+/// A worker's batch checked against its assignment and turned into the phases' training inputs.
+@Suite("batch content")
+struct BatchContentTests {
+    let items = ["1+2=?", "3+4=?"].enumerated().map { index, question in
+        TaskItem(
+            id: "q\(index)", family: nil, question: question, referenceThought: "t", referenceSolution: "Answer: 3",
+            finalAnswer: "3", difficulty: 1, verifier: .numeric)
+    }
+    var prompts: [String: TaskPrompts] {
+        Dictionary(uniqueKeysWithValues: items.map { ($0.id, TaskPrompts(item: $0, renderer: TemplateRenderer())) })
+    }
+
+    func batch(
+        phase: RolloutPhase, traceTokens: [Int32] = [50, 51], edit: (inout TraceRecord) -> Void = { _ in }
+    )
+        -> RolloutBatch
+    {
+        let questions = items.map { item in
+            let prompt = prompts[item.id]!
+            var trace = TraceRecord(
+                promptTokenIDs: phase == .model ? prompt.posteriorPrompt : prompt.reasoningPrompt,
+                traceTokenIDs: traceTokens, answerTokenIDs: [], behaviourLogProbs: traceTokens.map { _ in -0.5 },
+                answerEvidence: .sampled(correctCount: 1, answerCount: 2))
+            edit(&trace)
+            return QuestionRollout(questionID: item.id, phase: phase, traces: [trace, trace])
+        }
+        return RolloutBatch(
+            workerID: "w", batchSequence: 1, assignmentID: 7, samplingParameterVersion: 1, scoringParameterVersion: 1,
+            questions: questions)
+    }
+
+    func assignment(_ phase: Phase) -> Assignment {
+        var machine = try! LearnerStateMachine(policy: LearnerPolicy(questionsPerAssignment: 2))
+        machine.enqueue(["q0", "q1"], phase: phase)
+        _ = machine.workerJoined("w", at: .zero)
+        guard case .assign(_, let assignment) = machine.workRequested(by: "w", credits: 1, at: .zero).first else {
+            fatalError("no assignment")
+        }
+        return assignment
+    }
+
+    @Test("model phase: pi's prompt, q's trace and log-probs, the learner's own reference answer")
+    func modelPhase() throws {
+        let (content, dropped) = try BatchContent.build(
+            batch: batch(phase: .model), assignment: assignment(.model), expectedTraceCount: 2, prompts: prompts,
+            contextLength: 128)
+        guard case .model(let questions) = content else { Issue.record("not model content"); return }
+        #expect(dropped == 0 && questions.count == 2)
+        let prompt = prompts["q0"]!
+        #expect(questions[0].promptTokens == prompt.reasoningPrompt)
+        #expect(questions[0].traces[0].traceTokens == [50, 51])
+        #expect(questions[0].traces[0].answerTokens == prompt.answer)
+        #expect(questions[0].traces[0].logQ == [-0.5, -0.5])
+        #expect(questions[0].traces[0].correctAnswers == 1 && questions[0].traces[0].sampledAnswers == 2)
+    }
+
+    @Test("[E8] posterior phase: q's hinted prompt, pi's trace closed with q's end marker")
+    func posteriorPhase() throws {
+        let (content, _) = try BatchContent.build(
+            batch: batch(phase: .posterior), assignment: assignment(.posterior), expectedTraceCount: 2,
+            prompts: prompts, contextLength: 128)
+        guard case .posterior(let questions) = content else { Issue.record("not posterior content"); return }
+        let closing = ByteTokenizer().id(of: .endOfThought)
+        #expect(questions[1].posteriorPromptTokens == prompts["q1"]!.posteriorPrompt)
+        #expect(questions[1].traces[0].traceTokens == [50, 51, closing])
+    }
+
+    @Test("mismatches are refused with what is wrong; traces too long for the context are left out")
+    func refusals() throws {
+        let model = assignment(.model)
+        func reason(_ batch: RolloutBatch, traces: Int = 2) -> String {
+            do {
+                _ = try BatchContent.build(
+                    batch: batch, assignment: model, expectedTraceCount: traces, prompts: prompts, contextLength: 128)
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(reason(batch(phase: .posterior)).contains("wrong phase"))
+        #expect(reason(batch(phase: .model), traces: 3).contains("3 were asked for"))
+        #expect(
+            reason(batch(phase: .model) { $0.promptTokenIDs[0] += 1 }).contains(
+                "not sampled from this learner's prompt"))
+        #expect(reason(batch(phase: .model) { $0.answerEvidence = .referenceLogProbs([]) }).contains("GML"))
+        var reordered = batch(phase: .model)
+        reordered.questions.reverse()
+        #expect(reason(reordered).contains("differ from assignment"))
+        let longTrace = [Int32](repeating: 50, count: 200)
+        let (content, dropped) = try BatchContent.build(
+            batch: batch(phase: .model, traceTokens: longTrace), assignment: model, expectedTraceCount: 2,
+            prompts: prompts, contextLength: 128)
+        #expect(dropped == 4 && content.questionCount == 0)
+    }
+}

@@ -1,0 +1,126 @@
+import Testing
+import VRModel
+import VRTasks
+import VRText
+import VRWire
+import VRWorker
+
+/// Traces sampled and scored for both phases with tiny random models.
+@Suite("rollout sampler")
+struct RolloutSamplerTests {
+    let configuration = TransformerConfiguration(
+        layerCount: 1, width: 16, headCount: 2, contextLength: 96, vocabularySize: ByteTokenizer.vocabularySize)
+
+    func models() throws -> ModelPair {
+        ModelPair(
+            reasoning: try Transformer(configuration: configuration, seed: 1),
+            posterior: try Transformer(configuration: configuration, seed: 2))
+    }
+
+    func items() throws -> [TaskItem] {
+        try TaskDataset.generated(
+            [TaskGeneratorConfiguration(family: .addition, seed: 3, difficulties: 1...1)], countPerConfiguration: 2,
+            split: .train
+        ).items
+    }
+
+    func sampler() throws -> RolloutSampler {
+        var options = RolloutOptions()
+        options.maxTraceTokens = 5
+        options.answersPerTrace = 3
+        options.maxAnswerTokens = 4
+        return try RolloutSampler(options: options)
+    }
+
+    @Test("[E6] model phase from q's hinted prompt, posterior phase from pi's; log-probs and Acc counts per trace")
+    func shapes() throws {
+        let items = try items()
+        let requests = [
+            RolloutRequest(item: items[0], phase: .model, traceCount: 3),
+            RolloutRequest(item: items[1], phase: .posterior, traceCount: 2),
+        ]
+        let rollouts = try sampler().rollouts(for: requests, models: try models(), seed: 7)
+        #expect(rollouts.map(\.questionID) == items.map(\.id))
+        #expect(rollouts.map(\.traces.count) == [3, 2])
+        let renderer = TemplateRenderer()
+        let prompts = items.map { TaskPrompts(item: $0, renderer: renderer) }
+        let stop = ByteTokenizer().id(of: .endOfThought)
+        for (rollout, expectedPrompt) in zip(rollouts, [prompts[0].posteriorPrompt, prompts[1].reasoningPrompt]) {
+            for trace in rollout.traces {
+                #expect(trace.promptTokenIDs == expectedPrompt)
+                #expect(trace.behaviourLogProbs.count == trace.traceTokenIDs.count)
+                #expect(trace.behaviourLogProbs.allSatisfy { $0 <= 0 && $0.isFinite })
+                #expect(!trace.traceTokenIDs.contains(stop), "the stop marker is not part of the trace")
+                #expect(trace.isTruncated == (trace.traceTokenIDs.count == 5))
+                guard case .sampled(let correct, let total) = trace.answerEvidence else {
+                    Issue.record("not Acc evidence")
+                    continue
+                }
+                #expect(total == 3 && (0...3).contains(correct))
+            }
+        }
+        // The same seed and parameters give the same rollouts.
+        #expect(try sampler().rollouts(for: requests, models: try models(), seed: 7) == rollouts)
+    }
+
+    /// A pi that answers "Answer: 7" after any trace: trained on that answer behind random traces.
+    func constantAnswerModel(prompts: [TaskPrompts]) throws -> Transformer {
+        let model = try Transformer(configuration: configuration, seed: 4)
+        let optimizer = AdamW(configuration: AdamWConfiguration(weightDecay: 0), layout: model.layout)
+        let answer = ByteTokenizer().encode("Answer: 7<|end_of_solution|>")
+        var generator = SplitMix(state: 9)
+        for _ in 0..<150 {
+            let sequences = prompts.flatMap { prompt in
+                (0..<2).map { _ in
+                    prompt.answerPrompt(
+                        trace: (0..<Int(generator.next() % 6)).map { _ in Int32(48 + generator.next() % 10) })
+                        + answer
+                }
+            }
+            let weights = sequences.map { sequence in
+                (0..<(sequence.count - 1)).map { $0 + 1 >= sequence.count - answer.count ? Float(1) : 0 }
+            }
+            model.zeroGradients()
+            _ = try model.train(sequences, targetWeights: weights, normalizer: Float(sequences.count))
+            optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: 1e-2)
+        }
+        return model
+    }
+
+    @Test("[E6] Acc counts the sampled answers the verifier accepts")
+    func accuracy() throws {
+        let items = ["3+4=?", "2+2=?"].enumerated().map { index, question in
+            TaskItem(
+                id: "q\(index)", family: nil, question: question, referenceThought: "", referenceSolution: "",
+                finalAnswer: index == 0 ? "7" : "4", difficulty: 1, verifier: .numeric)
+        }
+        let prompts = items.map { TaskPrompts(item: $0, renderer: TemplateRenderer()) }
+        let models = ModelPair(reasoning: try constantAnswerModel(prompts: prompts), posterior: try models().posterior)
+        var options = RolloutOptions()
+        options.maxTraceTokens = 3
+        options.answersPerTrace = 3
+        options.answerTemperature = 0
+        options.maxAnswerTokens = 12
+        let rollouts = try RolloutSampler(options: options).rollouts(
+            for: items.map { RolloutRequest(item: $0, phase: .model, traceCount: 2) }, models: models, seed: 5)
+        let counts = rollouts.map { rollout in
+            rollout.traces.map { trace -> Int in
+                if case .sampled(let correct, _) = trace.answerEvidence { correct } else { -1 }
+            }
+        }
+        #expect(counts == [[3, 3], [0, 0]])
+    }
+}
+
+/// SplitMix64, for test data.
+struct SplitMix {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
