@@ -45,7 +45,7 @@ let package = Package(
             dependencies: ["VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire"],
             swiftSettings: strict),
         .target(
-            name: "VRWorker", dependencies: ["VRModel", "VRTasks", "VRText", "VRTransport", "VRWire"],
+            name: "VRWorker", dependencies: ["VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire"],
             swiftSettings: strict),
         .target(
             name: "VRBench", dependencies: ["VRModel", "VRTensor", "VRTransport", "VRZMQ", "CZeroMQ"],

@@ -64,6 +64,12 @@ check "eval reports Avg@k and pass@k as JSON" bash -c "'$vr' eval --checkpoint '
     '$work/tasks.jsonl' --samples 2 --max-response-tokens 8 --json | python3 -c 'import json,sys; \
     r=json.load(sys.stdin); assert r[\"overall\"][\"questionCount\"] == 20, r; \
     assert 0 <= r[\"overall\"][\"averageAtK\"] <= r[\"overall\"][\"passAtK\"] <= 1, r'"
+check "build-data writes one example per question" bash -c "'$vr' tasks --families addition --count 6 \
+    --output '$work/addition.jsonl' && '$vr' build-data --tasks '$work/addition.jsonl' --posterior '$work/ckpt' \
+    --reasoning '$work/ckpt' --traces 2 --answers-per-trace 1 --output '$work/built.jsonl' \
+    && test \$(wc -l < '$work/built.jsonl') -eq 6"
+refuses "build-data names a question too long for the model" "context is 128" "$vr" build-data \
+    --tasks "$work/tasks.jsonl" --posterior "$work/ckpt" --reasoning "$work/ckpt" --output "$work/none.jsonl"
 refuses "learner needs checkpoints or --resume" "--resume" "$vr" learner --tasks "$work/tasks.jsonl" --run "$work/run"
 refuses "learner resume without a checkpoint names the file" "learner.json" "$vr" learner \
     --tasks "$work/tasks.jsonl" --run "$work/empty-run" --resume

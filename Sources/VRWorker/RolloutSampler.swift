@@ -55,13 +55,23 @@ public struct RolloutSampler: Sendable {
     ///   - models: pi and q.
     ///   - seed: the seed of this piece of work; equal seeds and parameters give equal rollouts.
     /// - Returns: one `QuestionRollout` per request, in order.
-    /// - Throws: `WorkerError.model` if a model refuses a batch (a prompt longer than its context).
+    /// - Throws: `WorkerError.invalidConfiguration` for a prompt that does not fit the models' context,
+    ///   `.model` if a model refuses a batch.
     public func rollouts(
         for requests: [RolloutRequest], models: ModelPair, seed: UInt64
     ) throws(WorkerError)
         -> [QuestionRollout]
     {
         let prompts = requests.map { TaskPrompts(item: $0.item, renderer: renderer, tokenizer: tokenizer) }
+        for (request, prompt) in zip(requests, prompts) {
+            let samplingPrompt = self.prompt(of: prompt, phase: request.phase)
+            let contextLength = models.reasoning.configuration.contextLength
+            guard samplingPrompt.count < contextLength, prompt.reasoningPrompt.count < contextLength else {
+                throw .invalidConfiguration(
+                    "question \"\(request.item.id)\": its prompt has \(samplingPrompt.count) tokens; the model's "
+                        + "context is \(contextLength)")
+            }
+        }
         var traces = [[SampledTrace]](repeating: [], count: requests.count)
         for phase in RolloutPhase.allCases {
             let indices = requests.indices.filter { requests[$0].phase == phase }

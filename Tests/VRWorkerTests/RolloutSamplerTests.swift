@@ -63,30 +63,6 @@ struct RolloutSamplerTests {
         #expect(try sampler().rollouts(for: requests, models: try models(), seed: 7) == rollouts)
     }
 
-    /// A pi that answers "Answer: 7" after any trace: trained on that answer behind random traces.
-    func constantAnswerModel(prompts: [TaskPrompts]) throws -> Transformer {
-        let model = try Transformer(configuration: configuration, seed: 4)
-        let optimizer = AdamW(configuration: AdamWConfiguration(weightDecay: 0), layout: model.layout)
-        let answer = ByteTokenizer().encode("Answer: 7<|end_of_solution|>")
-        var generator = SplitMix(state: 9)
-        for _ in 0..<150 {
-            let sequences = prompts.flatMap { prompt in
-                (0..<2).map { _ in
-                    prompt.answerPrompt(
-                        trace: (0..<Int(generator.next() % 6)).map { _ in Int32(48 + generator.next() % 10) })
-                        + answer
-                }
-            }
-            let weights = sequences.map { sequence in
-                (0..<(sequence.count - 1)).map { $0 + 1 >= sequence.count - answer.count ? Float(1) : 0 }
-            }
-            model.zeroGradients()
-            _ = try model.train(sequences, targetWeights: weights, normalizer: Float(sequences.count))
-            optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: 1e-2)
-        }
-        return model
-    }
-
     @Test("[E6] Acc counts the sampled answers the verifier accepts")
     func accuracy() throws {
         let items = ["3+4=?", "2+2=?"].enumerated().map { index, question in
@@ -95,7 +71,9 @@ struct RolloutSamplerTests {
                 finalAnswer: index == 0 ? "7" : "4", difficulty: 1, verifier: .numeric)
         }
         let prompts = items.map { TaskPrompts(item: $0, renderer: TemplateRenderer()) }
-        let models = ModelPair(reasoning: try constantAnswerModel(prompts: prompts), posterior: try models().posterior)
+        let models = ModelPair(
+            reasoning: try TestModels.constantAnswer(prompts: prompts, configuration: configuration),
+            posterior: try models().posterior)
         var options = RolloutOptions()
         options.maxTraceTokens = 3
         options.answersPerTrace = 3
@@ -109,18 +87,5 @@ struct RolloutSamplerTests {
             }
         }
         #expect(counts == [[3, 3], [0, 0]])
-    }
-}
-
-/// SplitMix64, for test data.
-struct SplitMix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
