@@ -2,6 +2,7 @@
 
 import VRModel
 import VRTensor
+import VRTransport
 
 /// One configuration's results.
 public struct BenchmarkResult: Sendable, Codable, Equatable {
@@ -171,7 +172,7 @@ public struct Benchmarks: Sendable {
         var fastest = Double.infinity
         for _ in 0..<max(count, 1) {
             let elapsed = clock.measure(body)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed.inSeconds
             fastest = min(fastest, seconds)
         }
         return fastest

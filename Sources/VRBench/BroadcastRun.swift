@@ -1,5 +1,7 @@
 // One timed broadcast: from the first send until the last subscriber holds the last chunk.
 
+import VRTransport
+
 /// The outcome of broadcasting one snapshot to every subscriber through one path.
 struct BroadcastRun<Received: BroadcastReceivedFrame>: Sendable {
     /// From just before the first send until the last subscriber completed its reception.
@@ -18,10 +20,7 @@ struct BroadcastRun<Received: BroadcastReceivedFrame>: Sendable {
     }
 
     /// The elapsed time in seconds.
-    var seconds: Double {
-        let (seconds, attoseconds) = elapsed.components
-        return Double(seconds) + Double(attoseconds) * 1e-18
-    }
+    var seconds: Double { elapsed.inSeconds }
 
     /// Checks every subscriber's bytes against what was sent.
     /// - Parameter payload: what was broadcast.

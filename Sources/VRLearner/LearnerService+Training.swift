@@ -63,9 +63,9 @@ extension LearnerService {
             onEvent(.stepFailed(reason: "\(phase) step: \(error)"))
             return
         }
-        let seconds = Self.seconds(clock.now - started)
+        let seconds = (clock.now - started).inSeconds
         let publications = machine.stepFinished()
-        let elapsed = Self.seconds(now)
+        let elapsed = now.inSeconds
         let counters = machine.counters
         let metrics = StepMetrics(
             step: trainer.modelSteps + trainer.posteriorSteps, phase: phase, parameterVersion: machine.parameterVersion,
@@ -98,7 +98,7 @@ extension LearnerService {
         onEvent(
             .published(
                 parameterVersion: version, byteCount: messages.reduce(0) { $0 + $1.byteCount },
-                seconds: Self.seconds(clock.now - started)))
+                seconds: (clock.now - started).inSeconds))
     }
 
     /// Sends the current parameters to one worker that asked (late joiners, reconnects, missed broadcasts).
@@ -153,9 +153,5 @@ extension LearnerService {
 
     private func accuracy(_ correct: Int, _ total: Int) -> Double {
         Double(correct) / Double(max(total, 1))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

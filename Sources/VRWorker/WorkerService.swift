@@ -245,7 +245,7 @@ public struct WorkerService: Sendable {
             .batchSent(
                 sequence: batch.batchSequence, assignmentID: assignment.assignmentID,
                 questionCount: rollouts.count, traceCount: batch.traceCount,
-                seconds: Self.seconds(clock.now - start)))
+                seconds: (clock.now - start).inSeconds))
         let sequence = batch.batchSequence
         let ack = try await awaitReply(within: timeout) { reply -> BatchAck? in
             if case .batchAck(let ack) = reply, ack.batchSequence == sequence { return ack }
@@ -292,10 +292,6 @@ public struct WorkerService: Sendable {
 
     private func isFinished(_ session: WorkerSession) -> Bool {
         configuration.maxBatches > 0 && session.summary.batchCount >= configuration.maxBatches
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

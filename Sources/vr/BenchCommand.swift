@@ -79,7 +79,7 @@ struct BenchCommand: ParsableCommand {
     private func runCompute() throws {
         let benchmarks = Benchmarks(repeats: repeats, trainingSteps: steps)
         let peak = benchmarks.sgemmPeak()
-        if !json { print("sgemm peak \(Self.fixed(peak, 1)) GFLOP/s (1024^3)") }
+        if !json { print("sgemm peak \(decimal(peak, 1)) GFLOP/s (1024^3)") }
         for reference in try references() {
             let result = try benchmarks.measure(reference, sgemmPeakGFLOPS: peak)
             if json {
@@ -88,11 +88,11 @@ struct BenchCommand: ParsableCommand {
                 let model = reference.model
                 print(
                     "\(reference.name) (L\(model.layerCount) C\(model.width) H\(model.headCount) "
-                        + "T\(model.contextLength)): train \(Self.fixed(result.trainingTokensPerSecond, 0)) tok/s "
-                        + "\(Self.fixed(result.trainingGFLOPS, 1)) GFLOP/s "
-                        + "(\(Self.fixed(100 * result.trainingGFLOPS / peak, 0))% of sgemm), "
-                        + "sample \(Self.fixed(result.samplingTokensPerSecond, 0)) tok/s "
-                        + "\(Self.fixed(result.samplingGFLOPS, 1)) GFLOP/s (\(Self.fixed(100 * result.samplingGFLOPS / peak, 0))%)"
+                        + "T\(model.contextLength)): train \(decimal(result.trainingTokensPerSecond, 0)) tok/s "
+                        + "\(decimal(result.trainingGFLOPS, 1)) GFLOP/s "
+                        + "(\(decimal(100 * result.trainingGFLOPS / peak, 0))% of sgemm), "
+                        + "sample \(decimal(result.samplingTokensPerSecond, 0)) tok/s "
+                        + "\(decimal(result.samplingGFLOPS, 1)) GFLOP/s (\(decimal(100 * result.samplingGFLOPS / peak, 0))%)"
                 )
             }
             fflush(nil)  // nil flushes every stream: progress shows up promptly through pipes too
@@ -118,12 +118,12 @@ struct BenchCommand: ParsableCommand {
                 let plural = result.subscriberCount == 1 ? "" : "s"
                 print(
                     "\(result.subscriberCount) subscriber\(plural): transport "
-                        + "\(Self.fixed(result.transportMegabytesPerSecond, 0)) MB/s, raw libzmq "
-                        + "\(Self.fixed(result.rawMegabytesPerSecond, 0)) MB/s, transport/raw "
-                        + "\(Self.fixed(result.transportToRawRatio, 2)); median runs "
-                        + "\(Self.fixed(result.medianTransportMegabytesPerSecond, 0)) vs "
-                        + "\(Self.fixed(result.medianRawMegabytesPerSecond, 0)) MB/s, ratio "
-                        + "\(Self.fixed(result.medianTransportToRawRatio, 2)); \(result.verifiedBytes >> 20) MiB checked"
+                        + "\(decimal(result.transportMegabytesPerSecond, 0)) MB/s, raw libzmq "
+                        + "\(decimal(result.rawMegabytesPerSecond, 0)) MB/s, transport/raw "
+                        + "\(decimal(result.transportToRawRatio, 2)); median runs "
+                        + "\(decimal(result.medianTransportMegabytesPerSecond, 0)) vs "
+                        + "\(decimal(result.medianRawMegabytesPerSecond, 0)) MB/s, ratio "
+                        + "\(decimal(result.medianTransportToRawRatio, 2)); \(result.verifiedBytes >> 20) MiB checked"
                 )
             }
             fflush(nil)
@@ -165,8 +165,4 @@ struct BenchCommand: ParsableCommand {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    /// `value` with `digits` decimals.
-    private static func fixed(_ value: Double, _ digits: Int) -> String {
-        String(format: "%.\(digits)f", value)
-    }
 }

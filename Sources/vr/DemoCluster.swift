@@ -83,9 +83,4 @@ struct DemoCluster {
         let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(10)
         return ValidationError("\(message); the end of \(log):\n" + tail.joined(separator: "\n"))
     }
-
-    /// Seconds of a duration.
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
 }

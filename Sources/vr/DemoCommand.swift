@@ -6,6 +6,7 @@ import VRModel
 import VRTasks
 import VRText
 import VRTraining
+import VRTransport
 import VRWorker
 
 /// Runs the embedded default end to end and ends with held-out accuracy before and after.
@@ -75,7 +76,7 @@ struct DemoCommand: ParsableCommand {
         let after = try evaluate(runDirectory + "/learner/checkpoint/reasoning", on: test)
         printProgress("")
         printProgress(DemoTable(before: before, after: after, testCount: test.items.count).text)
-        printProgress("finished in \(Int(DemoCluster.seconds(clock.now - start)))s; everything is in \(runDirectory)")
+        printProgress("finished in \(Int((clock.now - start).inSeconds))s; everything is in \(runDirectory)")
     }
 
     private func writeTasks() throws -> (train: TaskDataset, test: TaskDataset) {
