@@ -33,12 +33,8 @@ struct LoopbackClusterTests {
         let lateSnapshot = late.lines(containing: #""event":"applied""#).first ?? ""
         #expect(
             lateSnapshot.contains(#""via":"snapshot""#) && !lateSnapshot.contains(#""version":"1","#), "\(late.output)")
-        let metrics = try String(contentsOfFile: fixture.directory + "/run/metrics.jsonl", encoding: .utf8)
-            .split(separator: "\n")
-        let versions = metrics.compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["parameterVersion"] as? Int
-        }
-        #expect(versions == Array(2..<(2 + versions.count)) && versions.count >= 12, "\(metrics)")
+        let versions = try versions(in: fixture.directory + "/run/metrics.jsonl")
+        #expect(versions == Array(2..<(2 + versions.count)) && versions.count >= 12, "\(versions)")
         #expect(FileManager.default.fileExists(atPath: fixture.directory + "/run/checkpoint/learner.json"))
     }
 
@@ -59,5 +55,34 @@ struct LoopbackClusterTests {
         #expect(!lost.contains("; 0 questions"), "\(lost)")
         #expect(doomed.lines(containing: #""event":"batch""#).isEmpty, "the doomed worker finished a batch")
         #expect(!survivor.lines(containing: #""status":"accepted""#).isEmpty, "\(survivor.output)")
+    }
+
+    @Test("a learner resumed from its checkpoint continues its versions, steps and question order")
+    func resume() async throws {
+        let fixture = try ClusterFixture(name: "resume")
+        let first = try fixture.learner(run: "run", modelSteps: 2, log: "first.log")
+        let worker = try await fixture.worker("w1")
+        #expect(await first.waitForExit(seconds: 120) == 0, "\(first.output)")
+        worker.process.terminate()
+        let versionsBefore = try versions(in: fixture.directory + "/run/metrics.jsonl")
+        let second = try fixture.learner(run: "run", modelSteps: 4, extra: ["--resume"], log: "second.log")
+        let again = try await fixture.worker("w2")
+        #expect(await second.waitForExit(seconds: 120) == 0, "\(second.output)")
+        again.process.terminate()
+        let versionsAfter = try versions(in: fixture.directory + "/run/metrics.jsonl")
+        let lastBefore = try #require(versionsBefore.last)
+        #expect(
+            !second.lines(containing: "resuming at version \(lastBefore) after 2 model steps").isEmpty,
+            "\(second.output)")
+        // One metrics file across both runs, versions counting on without a restart.
+        #expect(Array(versionsAfter.prefix(versionsBefore.count)) == versionsBefore)
+        #expect(versionsAfter == Array(2..<(2 + versionsAfter.count)) && versionsAfter.count > versionsBefore.count)
+        #expect(second.lines(containing: "finished: version").first?.contains("4 model") == true, "\(second.output)")
+    }
+
+    private func versions(in path: String) throws -> [Int] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["parameterVersion"] as? Int
+        }
     }
 }

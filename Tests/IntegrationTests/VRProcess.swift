@@ -90,15 +90,18 @@ struct ClusterFixture {
     }
 
     /// Starts a learner bound to free loopback ports; its endpoints land in `endpoints`.
-    func learner(run: String, modelSteps: Int, workerTimeout: Int = 5, extra: [String] = []) throws -> VRProcess {
-        try VRProcess(
+    func learner(
+        run: String, modelSteps: Int, workerTimeout: Int = 5, extra: [String] = [], log: String = "learner.log"
+    ) throws -> VRProcess {
+        try? FileManager.default.removeItem(atPath: endpoints)
+        return try VRProcess(
             [
                 "learner", "--tasks", tasks, "--run", directory + "/" + run, "--reasoning", reasoning,
                 "--posterior", posterior, "--request-endpoint", "tcp://127.0.0.1:*", "--publish-endpoint",
                 "tcp://127.0.0.1:*", "--endpoints-file", endpoints, "--model-steps", "\(modelSteps)",
                 "--questions-per-step", "2", "--traces", "2", "--prior-traces", "2", "--questions-per-assignment", "1",
                 "--worker-timeout", "\(workerTimeout)",
-            ] + extra, log: directory + "/learner.log")
+            ] + extra, log: directory + "/" + log)
     }
 
     /// Starts a worker once the learner's endpoints are known.
