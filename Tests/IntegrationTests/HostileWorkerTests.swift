@@ -34,22 +34,10 @@ struct HostileWorkerTests {
         let dataset = try InProcessClusterTests.dataset()
         let hub = try InProcessHub()
         let rogue = hub.makeWorker(identity: try PeerID("rogue"))
-        let models = ModelPair(
-            reasoning: try Transformer(configuration: InProcessClusterTests.model, seed: 1),
-            posterior: try Transformer(configuration: InProcessClusterTests.model, seed: 2))
         var configuration = InProcessClusterTests.learnerConfiguration()
         configuration.modelSteps = 2
-        let trainer = try LearnerTrainer(
-            models: models,
-            optimizers: (
-                AdamW(configuration: AdamWConfiguration(), layout: models.reasoning.layout),
-                AdamW(configuration: AdamWConfiguration(), layout: models.posterior.layout)
-            ),
-            stepCounts: (0, 0), configuration: configuration, dataset: dataset)
-        let learner = try LearnerService(
-            configuration: configuration, trainer: trainer,
-            progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
-            dataset: dataset, transport: try hub.makeLearner(), runDirectory: nil)
+        let learner = try InProcessClusterTests.learner(
+            configuration, dataset: dataset, transport: try hub.makeLearner())
         let honest = try WorkerService(
             configuration: InProcessClusterTests.workerConfiguration(seed: 1), dataset: dataset,
             transport: hub.makeWorker(identity: PeerID("honest")))

@@ -42,6 +42,27 @@ struct InProcessClusterTests {
         return configuration
     }
 
+    /// A fresh learner with tiny random pi and q.
+    static func learner(
+        _ configuration: LearnerConfiguration, dataset: TaskDataset, transport: any LearnerTransport,
+        onEvent: @escaping (LearnerServiceEvent) -> Void = { _ in }
+    ) throws -> LearnerService {
+        let models = ModelPair(
+            reasoning: try Transformer(configuration: model, seed: 1),
+            posterior: try Transformer(configuration: model, seed: 2))
+        let trainer = try LearnerTrainer(
+            models: models,
+            optimizers: (
+                AdamW(configuration: AdamWConfiguration(), layout: models.reasoning.layout),
+                AdamW(configuration: AdamWConfiguration(), layout: models.posterior.layout)
+            ),
+            stepCounts: (0, 0), configuration: configuration, dataset: dataset)
+        return try LearnerService(
+            configuration: configuration, trainer: trainer,
+            progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
+            dataset: dataset, transport: transport, runDirectory: nil, onEvent: onEvent)
+    }
+
     static func workerConfiguration(seed: UInt64) -> WorkerConfiguration {
         var configuration = WorkerConfiguration()
         configuration.rollout.maxTraceTokens = 6
@@ -63,22 +84,9 @@ struct InProcessClusterTests {
                 transport: hub.makeWorker(identity: PeerID(name)), onEvent: { log.record($0, from: name) })
         }
         let workerTasks = workers.map { worker in Task { try await worker.run() } }
-        let models = ModelPair(
-            reasoning: try Transformer(configuration: Self.model, seed: 1),
-            posterior: try Transformer(configuration: Self.model, seed: 2))
-        let configuration = Self.learnerConfiguration()
-        let trainer = try LearnerTrainer(
-            models: models,
-            optimizers: (
-                AdamW(configuration: AdamWConfiguration(), layout: models.reasoning.layout),
-                AdamW(configuration: AdamWConfiguration(), layout: models.posterior.layout)
-            ),
-            stepCounts: (0, 0), configuration: configuration, dataset: dataset)
         let steps = Mutex<[StepMetrics]>([])
-        let learner = try LearnerService(
-            configuration: configuration, trainer: trainer,
-            progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
-            dataset: dataset, transport: try hub.makeLearner(), runDirectory: nil,
+        let learner = try Self.learner(
+            Self.learnerConfiguration(), dataset: dataset, transport: try hub.makeLearner(),
             onEvent: { event in if case .step(let metrics) = event { steps.withLock { $0.append(metrics) } } })
         let summary = try await learner.run()
         // Every worker receives the final version's broadcast.
