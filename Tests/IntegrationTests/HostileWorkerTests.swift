@@ -1,7 +1,5 @@
-import Synchronization
 import Testing
 import VRLearner
-import VRModel
 import VRTasks
 import VRText
 import VRTransport
