@@ -15,7 +15,6 @@ final class PublicationInbox: Sendable {
     private struct State {
         var assembler: ParameterAssembler?
         var newest: ReceivedParameters?
-        var droppedSnapshots = 0
         var versionInUse: UInt64 = 0
     }
 
@@ -31,7 +30,6 @@ final class PublicationInbox: Sendable {
         state.withLock { state -> UInt64? in
             switch message {
             case .parameterAnnouncement(let announcement):
-                if state.assembler != nil { state.droppedSnapshots += 1 }
                 state.assembler = try? ParameterAssembler(announcement: announcement)
                 return nil
             case .snapshotChunk(let chunk):
@@ -53,7 +51,6 @@ final class PublicationInbox: Sendable {
                     return announcement.parameterVersion
                 } catch {
                     state.assembler = nil
-                    state.droppedSnapshots += 1
                     return nil
                 }
             default:
