@@ -3,7 +3,7 @@
 import VRTransport
 
 /// Measures how fast a parameter snapshot reaches 1, 2 or 4 subscribers over loopback TCP, through
-/// `ZMQLearnerTransport.publish` / `ZMQWorkerTransport.receivePublication` and through raw libzmq calls.
+/// `ZMQLearnerTransport.publish` / `ZMQWorkerTransport.receivePublications` and through raw libzmq calls.
 ///
 /// Both paths send the same frames from the same memory: an announcement, then per chunk a small header and
 /// the raw payload frame, as `ParameterSnapshot` does. A run is timed from just before the first send until

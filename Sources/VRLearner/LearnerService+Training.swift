@@ -94,7 +94,7 @@ extension LearnerService {
     func publish(_ version: UInt64) async {
         let started = clock.now
         let messages = snapshotMessages()
-        for message in messages { try? await transport.publish(message) }
+        try? await transport.publish(contentsOf: messages)
         onEvent(
             .published(
                 parameterVersion: version, byteCount: messages.reduce(0) { $0 + $1.byteCount },

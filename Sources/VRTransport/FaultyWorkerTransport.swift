@@ -43,6 +43,13 @@ public final class FaultyWorkerTransport: WorkerTransport {
         try await base.receivePublication()
     }
 
+    /// Waits for publications from the wrapped transport.
+    /// - Returns: at least one message, oldest first.
+    /// - Throws: what the wrapped transport throws.
+    public func receivePublications() async throws(TransportError) -> [Multipart] {
+        try await base.receivePublications()
+    }
+
     /// Closes the wrapped transport.
     public func close() async {
         await base.close()

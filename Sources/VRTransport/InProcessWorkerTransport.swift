@@ -56,6 +56,13 @@ public final class InProcessWorkerTransport: WorkerTransport {
         try await publications.take()
     }
 
+    /// Waits for the next publication and returns it with every later one already queued.
+    /// - Returns: at least one message, oldest first.
+    /// - Throws: `TransportError` with code `.closed` or `.cancelled`.
+    public func receivePublications() async throws(TransportError) -> [Multipart] {
+        try await publications.takeAll()
+    }
+
     /// Leaves the hub: fails waiting calls with `.closed`; the learner sees the worker disconnect.
     public func close() async {
         let wasClosed = isClosed.withLock { closed in

@@ -28,6 +28,11 @@ public protocol LearnerTransport: AnyObject, Sendable {
     /// - Throws: `TransportError` with code `.invalidMessage` or `.closed`.
     func publish(_ message: Multipart) async throws(TransportError)
 
+    /// Publishes messages in order, as `publish(_:)` each; an implementation may hand them over at once.
+    /// - Parameter messages: messages of at least one frame each.
+    /// - Throws: `TransportError` with code `.invalidMessage` or `.closed`.
+    func publish(contentsOf messages: [Multipart]) async throws(TransportError)
+
     /// Worker departures as the transport sees them; advisory, so keep application-level liveness as well.
     ///
     /// A single consumer should iterate it; old events are dropped if nobody reads them.
@@ -39,6 +44,11 @@ public protocol LearnerTransport: AnyObject, Sendable {
 }
 
 extension LearnerTransport {
+    /// Publishes the messages one by one.
+    public func publish(contentsOf messages: [Multipart]) async throws(TransportError) {
+        for message in messages { try await publish(message) }
+    }
+
     /// The incoming messages as an async sequence that ends when the transport closes.
     public var messages: TransportStream<PeerMessage> {
         TransportStream { () async throws(TransportError) -> PeerMessage in try await self.receive() }

@@ -122,6 +122,24 @@ package final class MessageQueue<Element: Sendable>: Sendable {
         return try result.get()
     }
 
+    /// Takes every queued message at once, or waits for the next one when none is queued.
+    /// - Returns: at least one message, oldest first.
+    /// - Throws: `TransportError` with code `.closed` once the queue is closed, `.cancelled` if the task is.
+    package func takeAll() async throws(TransportError) -> [Element] {
+        let queued = state.withLock { state -> (elements: [Element], freed: Bool)? in
+            guard state.head < state.items.count else { return nil }
+            let elements = state.items[state.head...].map(\.element)
+            let wasFull = state.bytes >= byteBudget
+            state.items.removeAll(keepingCapacity: true)
+            state.head = 0
+            state.bytes = 0
+            return (elements, wasFull)
+        }
+        guard let queued else { return [try await take()] }
+        if queued.freed { spaceFreed() }
+        return queued.elements
+    }
+
     /// Removes the oldest item; reports whether that brought a full queue back under budget.
     private static func popFirst(_ state: inout State, budget: Int) -> (Element, Bool)? {
         guard state.head < state.items.count else { return nil }

@@ -31,6 +31,11 @@ public protocol WorkerTransport: AnyObject, Sendable {
     /// - Throws: `TransportError` with code `.closed` or `.cancelled`.
     func receivePublication() async throws(TransportError) -> Multipart
 
+    /// Waits for the next publication and returns it with every later one already queued.
+    /// - Returns: at least one message, oldest first.
+    /// - Throws: `TransportError` with code `.closed` or `.cancelled`.
+    func receivePublications() async throws(TransportError) -> [Multipart]
+
     /// Connection changes of the request channel; a single consumer should iterate it.
     var events: AsyncStream<ConnectionEvent> { get }
 
@@ -40,13 +45,21 @@ public protocol WorkerTransport: AnyObject, Sendable {
 }
 
 extension WorkerTransport {
+    /// Waits for the next publication alone.
+    public func receivePublications() async throws(TransportError) -> [Multipart] {
+        [try await receivePublication()]
+    }
+
     /// The learner's replies as an async sequence that ends when the transport closes.
     public var replies: TransportStream<Multipart> {
         TransportStream { () async throws(TransportError) -> Multipart in try await self.receive() }
     }
 
-    /// The learner's publications as an async sequence that ends when the transport closes.
+    /// The learner's publications as an async sequence that ends when the transport closes; it takes what is
+    /// queued in one call (`receivePublications()`).
     public var publications: TransportStream<Multipart> {
-        TransportStream { () async throws(TransportError) -> Multipart in try await self.receivePublication() }
+        TransportStream(batches: { () async throws(TransportError) -> [Multipart] in
+            try await self.receivePublications()
+        })
     }
 }

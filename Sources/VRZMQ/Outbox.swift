@@ -72,6 +72,9 @@ struct Outbox {
     private func drain(_ lane: inout Lane, now: ContinuousClock.Instant) {
         while let head = lane.requests.first {
             switch attempt(head) {
+            case .sent where head.sentCount + 1 < head.messages.count:
+                lane.requests[0].sentCount += 1
+                lane.pause = Backoff.initialPause
             case .sent:
                 head.complete(.success(()))
                 lane.requests.removeFirst()
@@ -90,13 +93,15 @@ struct Outbox {
         }
     }
 
+    /// Tries to send the request's next message.
     private func attempt(_ request: SendRequest) -> Attempt {
+        let frames = request.messages[request.sentCount]
         do {
             let taken =
                 if let peer = request.peer {
-                    try request.socket.send(request.frames, routingID: peer.bytes, dontWait: true)
+                    try request.socket.send(frames, routingID: peer.bytes, dontWait: true)
                 } else {
-                    try request.socket.send(request.frames, dontWait: true)
+                    try request.socket.send(frames, dontWait: true)
                 }
             return taken ? .sent : .wouldBlock
         } catch {

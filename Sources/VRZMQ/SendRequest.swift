@@ -2,13 +2,16 @@
 
 import VRTransport
 
-/// One message an async caller asked the loop to send, with the continuation that reports the outcome.
+/// The messages an async caller asked the loop to send in order, with the continuation that reports the outcome.
 struct SendRequest {
     let id: UInt64
     let socket: ZMQSocket
     /// The ROUTER destination, or nil for DEALER and PUB sockets.
     let peer: PeerID?
-    let frames: Multipart
+    /// At least one message, sent in order.
+    let messages: [Multipart]
+    /// How many of `messages` libzmq has taken so far.
+    var sentCount = 0
     let deadline: ContinuousClock.Instant
     let timeoutHint: String
     let completion: CheckedContinuation<Result<Void, TransportError>, Never>

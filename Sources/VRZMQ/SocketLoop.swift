@@ -56,9 +56,12 @@ final class SocketLoop: @unchecked Sendable {
         thread.start()
     }
 
-    /// Hands a message to the loop and waits until libzmq took it, or the send failed.
+    /// Hands messages to the loop and waits until libzmq took them all, or a send failed.
+    ///
+    /// One submission costs one wake-up of the loop thread however many messages it holds, so callers that send
+    /// a sequence (the chunks of a snapshot) should submit it whole.
     func submit(
-        _ frames: Multipart, on socket: ZMQSocket, to peer: PeerID?, timeout: Duration, timeoutHint: String
+        _ messages: [Multipart], on socket: ZMQSocket, to peer: PeerID?, timeout: Duration, timeoutHint: String
     ) async throws(TransportError) {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         let id = mailbox.withLock { mailbox in
@@ -72,7 +75,7 @@ final class SocketLoop: @unchecked Sendable {
                     if Task.isCancelled { return .cancelled() }
                     mailbox.requests.append(
                         SendRequest(
-                            id: id, socket: socket, peer: peer, frames: frames, deadline: deadline,
+                            id: id, socket: socket, peer: peer, messages: messages, deadline: deadline,
                             timeoutHint: timeoutHint, completion: continuation))
                     return nil
                 }

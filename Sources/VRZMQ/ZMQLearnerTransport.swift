@@ -77,7 +77,7 @@ public final class ZMQLearnerTransport: LearnerTransport {
         try configuration.checkSendable(message)
         let timeout = configuration.sendTimeout
         try await loop.submit(
-            message, on: sockets.router, to: peer, timeout: timeout,
+            [message], on: sockets.router, to: peer, timeout: timeout,
             timeoutHint: "worker \(peer) kept its queue full for \(timeout); it is not receiving")
     }
 
@@ -86,9 +86,18 @@ public final class ZMQLearnerTransport: LearnerTransport {
     /// - Throws: `TransportError` with code `.invalidMessage`, `.closed` or `.cancelled`.
     public func publish(_ message: Multipart) async throws(TransportError) {
         try configuration.checkSendable(message)
+        try await publish(contentsOf: [message])
+    }
+
+    /// Publishes messages in order, handing them to the socket thread in one submission.
+    /// - Parameter messages: messages of at least one frame each.
+    /// - Throws: `TransportError` with code `.invalidMessage`, `.closed` or `.cancelled`.
+    public func publish(contentsOf messages: [Multipart]) async throws(TransportError) {
+        for message in messages { try configuration.checkSendable(message) }
+        guard !messages.isEmpty else { return }
         try await loop.submit(
-            message, on: sockets.publisher, to: nil, timeout: configuration.sendTimeout,
-            timeoutHint: "the publisher did not take the message")
+            messages, on: sockets.publisher, to: nil, timeout: configuration.sendTimeout,
+            timeoutHint: "the publisher did not take the messages")
     }
 
     /// Stops the socket thread, delivers queued messages for up to the linger time and releases the sockets.

@@ -61,7 +61,7 @@ public final class ZMQWorkerTransport: WorkerTransport {
         try configuration.checkSendable(message)
         let timeout = configuration.sendTimeout
         try await loop.submit(
-            message, on: sockets.dealer, to: nil, timeout: timeout,
+            [message], on: sockets.dealer, to: nil, timeout: timeout,
             timeoutHint: "the learner at \(configuration.requestEndpoint) did not take the message within \(timeout): "
                 + "not connected, or its queue is full")
     }
@@ -78,6 +78,13 @@ public final class ZMQWorkerTransport: WorkerTransport {
     /// - Throws: `TransportError` with code `.closed` or `.cancelled`.
     public func receivePublication() async throws(TransportError) -> Multipart {
         try await sockets.publications.take()
+    }
+
+    /// Waits for the next publication and returns it with every later one already queued.
+    /// - Returns: at least one message, oldest first.
+    /// - Throws: `TransportError` with code `.closed` or `.cancelled`.
+    public func receivePublications() async throws(TransportError) -> [Multipart] {
+        try await sockets.publications.takeAll()
     }
 
     /// Stops the socket thread, delivers queued messages for up to the linger time and releases the sockets.

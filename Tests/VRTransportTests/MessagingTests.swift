@@ -64,6 +64,36 @@ struct MessagingTests {
         }
     }
 
+    @Test("messages published in one call arrive whole and in order", arguments: TransportKind.allCases)
+    func publishSequence(kind: TransportKind) async throws {
+        try await withCluster(kind) { cluster in
+            let worker = try cluster.worker("sequence")
+            let subscribed = Counter()
+            // Fewer than the publish high-water mark (256 MiB / 1 MiB typical messages), so PUB drops none.
+            let count = 200
+            let receiving = Task {
+                var sequence: [Int] = []
+                for await frames in worker.publications {
+                    let text = texts(frames)
+                    if text == ["probe"] {
+                        subscribed.increment()
+                        continue
+                    }
+                    sequence.append(Int(text[0]) ?? -1)
+                    #expect(text.count == 2 && text[1] == "payload \(text[0])")
+                    if sequence.count == count { break }
+                }
+                return sequence
+            }
+            while subscribed.value == 0 {
+                try await cluster.learner.publish(message("probe"))
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await cluster.learner.publish(contentsOf: (0..<count).map { message("\($0)", "payload \($0)") })
+            #expect(await receiving.value == Array(0..<count))
+        }
+    }
+
     @Test("a late subscriber misses earlier publications", arguments: TransportKind.allCases)
     func lateSubscriberMissesEarlierPublications(kind: TransportKind) async throws {
         try await withCluster(kind) { cluster in
