@@ -136,7 +136,11 @@ extension LearnerService {
         for action in machine.batchArrived(receipt, at: now) {
             switch action {
             case .train(_, let lag):
-                if let content { pending.add(content.content, lag: lag, traceCount: batch.traceCount) }
+                if collection != nil {
+                    collect(batch)
+                } else if let content {
+                    pending.add(content.content, lag: lag, traceCount: batch.traceCount)
+                }
                 await acknowledge(sequence, .accepted, to: peer)
             case .dropDuplicate:
                 onEvent(.dropped(worker: worker, sequence: sequence, reason: "duplicate"))

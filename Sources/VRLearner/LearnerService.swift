@@ -36,6 +36,8 @@ public final class LearnerService {
     let transport: any LearnerTransport
     let codec = WireCodec(vocabularySize: ByteTokenizer.vocabularySize)
     let prompts: [String: TaskPrompts]
+    /// The training questions' ids in dataset order.
+    let questionIDs: [String]
     let datasetFingerprint: String
     let order: QuestionOrder
     let runDirectory: String?
@@ -49,6 +51,8 @@ public final class LearnerService {
     var peers: [String: PeerID] = [:]
     var pending = PendingTraining()
     var snapshotCache: (version: UInt64, messages: [Multipart])?
+    /// The rollouts kept in collection mode (`collectRollouts()`); nil while training.
+    var collection: TraceCollection?
     var lastHeartbeat: ContinuousClock.Instant
     var metricsFile: FileHandle?
     var lastStepElapsed = 0.0
@@ -95,8 +99,9 @@ public final class LearnerService {
         self.trainer = trainer
         self.transport = transport
         self.prompts = prompts
+        self.questionIDs = dataset.items.map(\.id)
         self.datasetFingerprint = dataset.fingerprint
-        self.order = QuestionOrder(ids: dataset.items.map(\.id), seed: configuration.seed)
+        self.order = QuestionOrder(ids: questionIDs, seed: configuration.seed)
         self.questionCursor = progress.questionCursor
         self.runDirectory = runDirectory
         self.instanceID = "learner-\(UInt32.random(in: 1...UInt32.max))"
@@ -137,9 +142,12 @@ public final class LearnerService {
     /// Time since the learner started, the state machine's clock.
     var now: Duration { clock.now - start }
 
-    /// Keeps at least two steps' worth of questions queued: each round queues questions for the posterior phase
-    /// (when q is trained) and the same questions for the model phase ([E9]).
+    /// Keeps at least two steps' worth of questions queued.
+    ///
+    /// Each round queues questions for the posterior phase (when q is trained) and the same questions for the
+    /// model phase ([E9]). Collection queues nothing more.
     func refillQueue() {
+        guard collection == nil else { return }
         while machine.queuedQuestionCount < 2 * configuration.questionsPerStep {
             let ids = order.ids(from: questionCursor, count: configuration.questionsPerStep)
             questionCursor += ids.count

@@ -18,6 +18,8 @@ public enum LearnerServiceEvent: Sendable, Equatable {
     case dropped(worker: String, sequence: UInt64, reason: String)
     /// A step failed on its inputs; its questions are lost, the run goes on.
     case stepFailed(reason: String)
+    /// In collection mode, the rollouts of this many questions are in.
+    case collected(questionCount: Int, of: Int)
     /// A checkpoint was written.
     case checkpointWritten(path: String)
 }

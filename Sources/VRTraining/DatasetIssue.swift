@@ -17,6 +17,8 @@ public struct DatasetIssue: Sendable, Equatable, CustomStringConvertible {
         case notAString(found: String)
         /// The field is a string with no characters.
         case emptyField
+        /// The `weight` field is not a finite number of at least 0; `found` describes the value.
+        case invalidWeight(found: String)
     }
 
     /// The 1-based line number in the file.
@@ -46,6 +48,8 @@ public struct DatasetIssue: Sendable, Equatable, CustomStringConvertible {
         case .missingField: return "line \(line): \(subject) is missing"
         case .notAString(let found): return "line \(line): \(subject) is \(found), expected a string"
         case .emptyField: return "line \(line): \(subject) is empty"
+        case .invalidWeight(let found):
+            return "line \(line): \(subject) is \(found), expected a finite number of at least 0"
         }
     }
 }

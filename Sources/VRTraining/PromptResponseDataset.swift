@@ -62,14 +62,15 @@ public struct PromptResponseDataset: Sendable, Equatable {
 
     // MARK: - Writing
 
-    /// The dataset as JSON Lines: one `{"prompt":...,"response":...}` object per line, keys sorted.
+    /// The dataset as JSON Lines: one `{"prompt":...,"response":...}` object per line (with `"weight"` when it
+    /// is not 1), keys sorted.
     /// - Returns: the text, ending with a newline after every example.
     public func jsonLines() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var text = ""
         for example in examples {
-            // Encoding two strings cannot fail; the fallback keeps Sources free of `try!`.
+            // Encoding two strings and a finite number cannot fail; the fallback keeps Sources free of `try!`.
             let line = (try? encoder.encode(example)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             text += line + "\n"
         }
@@ -116,21 +117,32 @@ public struct PromptResponseDataset: Sendable, Equatable {
             issues.append(DatasetIssue(line: line, field: "response", problem: .emptyField))
         case .text: break
         }
-        guard issues.isEmpty, case .text(let prompt) = object.prompt, case .text(let response) = object.response
+        if case .problem(let problem) = object.weight {
+            issues.append(DatasetIssue(line: line, field: "weight", problem: problem))
+        }
+        guard issues.isEmpty, case .text(let prompt) = object.prompt, case .text(let response) = object.response,
+            case .number(let weight) = object.weight
         else { return .failure(LineIssues(issues: issues)) }
-        return .success(PromptResponseExample(prompt: prompt, response: response, line: line))
+        return .success(PromptResponseExample(prompt: prompt, response: response, weight: weight, line: line))
     }
 }
 
-/// A JSON object's `prompt` and `response` fields, each a string or the reason it is not one.
+/// A JSON object's `prompt` and `response` fields, each a string or the reason it is not one, and its optional
+/// `weight`.
 private struct JSONLineObject: Decodable {
     enum Field {
         case text(String)
         case problem(DatasetIssue.Problem)
     }
 
+    enum Weight {
+        case number(Double)
+        case problem(DatasetIssue.Problem)
+    }
+
     let prompt: Field
     let response: Field
+    let weight: Weight
 
     private struct Key: CodingKey {
         let stringValue: String
@@ -144,6 +156,18 @@ private struct JSONLineObject: Decodable {
         let container = try decoder.container(keyedBy: Key.self)
         prompt = Self.string(Key(stringValue: "prompt"), in: container)
         response = Self.string(Key(stringValue: "response"), in: container)
+        weight = Self.weight(Key(stringValue: "weight"), in: container)
+    }
+
+    /// A missing weight is 1; a present one must be a finite number of at least 0.
+    private static func weight(_ key: Key, in container: KeyedDecodingContainer<Key>) -> Weight {
+        guard container.contains(key) else { return .number(1) }
+        guard let value = try? container.decode(Double.self, forKey: key) else {
+            let isString = (try? container.decode(String.self, forKey: key)) != nil
+            return .problem(.invalidWeight(found: isString ? "a string" : typeName(of: key, in: container)))
+        }
+        guard value.isFinite && value >= 0 else { return .problem(.invalidWeight(found: "\(value)")) }
+        return .number(value)
     }
 
     private static func string(

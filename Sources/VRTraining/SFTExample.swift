@@ -6,15 +6,16 @@ import VRText
 /// One training sequence for supervised fine-tuning, with the weight of each next-token target.
 ///
 /// The sequence is `encode(prompt) + encode(response) + [endOfText]`. Target `t` (predicting token
-/// `t + 1`) has weight 0 while token `t + 1` is still part of the prompt and 1 for every response token
-/// and the final end token, so the loss ([E10]) covers exactly the response and its end marker.
+/// `t + 1`) has weight 0 while token `t + 1` is still part of the prompt and the example's weight (1 unless
+/// the set is weighted) for every response token and the final end token, so the loss ([E10]) covers exactly
+/// the response and its end marker.
 ///
 /// An empty prompt is replaced by the single token `endOfText`, a document start, so that the first
 /// response token is predicted too: the weighted target count is always `responseTokens + 1`.
 public struct SFTExample: Sendable, Equatable {
     /// The token ids, prompt first, ending with `endOfText` (unless the response was truncated).
     public let tokens: [Int32]
-    /// `tokens.count - 1` weights: 0 for prompt targets, 1 for response targets.
+    /// `tokens.count - 1` weights: 0 for prompt targets, the example's weight for response targets.
     public let targetWeights: [Float]
     /// Number of prompt tokens at the start of `tokens`.
     public let promptTokenCount: Int
@@ -47,10 +48,11 @@ public struct SFTExample: Sendable, Equatable {
         self.tokens = tokens
         self.promptTokenCount = prompt.count
         // Target t predicts token t + 1, which belongs to the response when t + 1 >= promptTokenCount.
-        self.targetWeights = (0..<(tokens.count - 1)).map { $0 + 1 >= prompt.count ? 1 : 0 }
+        let weight = Float(example.weight)
+        self.targetWeights = (0..<(tokens.count - 1)).map { $0 + 1 >= prompt.count ? weight : 0 }
     }
 
-    /// Number of targets with weight 1: the response tokens plus the end token.
+    /// Number of response targets: the response tokens plus the end token.
     public var weightedTargetCount: Int { tokens.count - promptTokenCount }
 
     /// Tokenizes every example of a dataset.

@@ -1,16 +1,18 @@
-// The released code's offline pipeline: K traces per question from a fixed q, scored with a fixed pi_theta0,
-// the best trace per question kept (PAPER.md, "What the released code does").
+// The released code's offline pipeline, after sampling: q's K traces per question, scored with a fixed pi_theta0,
+// turned into SFT examples (PAPER.md, "What the released code does").
 //
-// Per question: z_1..K ~ q(z | x, y') at the trace temperature; log q from the sampler (untempered) and log pi0 by
-// teacher forcing at temperature 1; log rho_k = log acc_k + mean_t(log pi0 - log q) [E5, E6]; the argmax trace
-// becomes the SFT example [thought; solution]; a question without a usable trace keeps its reference example.
+// Per question: log q from the sampler (untempered) and log pi0 by teacher forcing at temperature 1;
+// log rho_k = log acc_k + mean_t(log pi0 - log q) [E5, E6]. The best-trace mode keeps the argmax trace as an
+// unweighted example [thought; solution]; the weighted mode keeps every usable trace with weight rhoTilde_k [E4].
+// A question without a usable trace keeps its reference example.
 
 import VRModel
 import VRObjectives
 import VRTasks
 import VRText
+import VRWire
 
-/// One question's outcome: the chosen thought, or the reference thought when no trace was usable.
+/// One SFT example built from a question's traces, or its reference example when no trace was usable.
 public struct BuiltExample: Sendable, Equatable {
     /// The question.
     public var questionID: String
@@ -18,97 +20,111 @@ public struct BuiltExample: Sendable, Equatable {
     public var prompt: String
     /// The SFT response: the thought, then the reference solution.
     public var response: String
-    /// The chosen trace's log weight, or nil when the reference example was kept.
+    /// The example's training weight: rhoTilde_k in the weighted mode, else 1.
+    public var weight: Double
+    /// The chosen trace's log weight log rho_k in the best-trace mode, else nil.
     public var logWeight: Double?
+    /// Whether this is the question's reference example (no trace was usable).
+    public var isReference: Bool
 }
 
-/// Builds an SFT set from a fixed posterior q and a fixed reasoning model pi0.
+/// Turns q's scored traces into an SFT set with a fixed reasoning model pi0.
 public struct DataBuilder: Sendable {
-    /// Traces per question (K).
-    public let traceCount: Int
-    /// Sampling and Acc scoring settings.
-    public let sampler: RolloutSampler
+    /// All usable traces weighted, or the single best.
+    public let mode: TraceSelection.Mode
     /// Traces longer than this many tokens are never chosen (the released code's length cap).
     public let maxTraceTokens: Int
+    /// The templates.
+    public let renderer: TemplateRenderer
 
     /// Creates a builder.
     /// - Parameters:
-    ///   - traceCount: K, at least 1.
-    ///   - options: sampling and scoring settings.
+    ///   - mode: all usable traces weighted (the paper's 1K setting) or the best one (its 17K setting).
+    ///   - maxTraceTokens: the length cap, at least 1.
     ///   - renderer: the templates.
-    /// - Throws: `WorkerError.invalidConfiguration` for bad settings.
+    /// - Throws: `WorkerError.invalidConfiguration` for a cap below 1.
     public init(
-        traceCount: Int, options: RolloutOptions, renderer: TemplateRenderer = TemplateRenderer()
-    )
-        throws(WorkerError)
-    {
-        guard traceCount >= 1 else { throw .invalidConfiguration("traceCount must be at least 1, got \(traceCount)") }
-        self.traceCount = traceCount
-        self.sampler = try RolloutSampler(options: options, renderer: renderer)
-        self.maxTraceTokens = options.maxTraceTokens
+        mode: TraceSelection.Mode, maxTraceTokens: Int, renderer: TemplateRenderer = TemplateRenderer()
+    ) throws(WorkerError) {
+        guard maxTraceTokens >= 1 else {
+            throw .invalidConfiguration("maxTraceTokens must be at least 1, got \(maxTraceTokens)")
+        }
+        self.mode = mode
+        self.maxTraceTokens = maxTraceTokens
+        self.renderer = renderer
     }
 
-    /// Chooses one SFT example per item.
+    /// Builds the examples of one question from its traces.
     /// - Parameters:
-    ///   - items: the questions with reference solutions.
-    ///   - models: q (samples) and pi0 (answers for Acc, and log pi0).
-    ///   - seed: the sampling seed.
-    /// - Returns: one example per item, in order.
-    /// - Throws: `WorkerError.model` if a model refuses a batch, `.invalidConfiguration` for evidence the
-    ///   objectives refuse.
-    public func build(_ items: [TaskItem], models: ModelPair, seed: UInt64) throws(WorkerError) -> [BuiltExample] {
-        let requests = items.map { RolloutRequest(item: $0, phase: .model, traceCount: traceCount) }
-        let rollouts = try sampler.rollouts(for: requests, models: models, seed: seed)
-        let tokenizer = ByteTokenizer()
-        var examples: [BuiltExample] = []
-        for (item, rollout) in zip(items, rollouts) {
-            let prompts = TaskPrompts(item: item, renderer: sampler.renderer)
-            // log pi0 of each trace token, by teacher forcing on pi's reasoning prompt; traces that do not fit
-            // behind that prompt cannot be trained on and are left out.
-            let contextLength = models.reasoning.configuration.contextLength
-            let fitting = rollout.traces.indices.filter {
-                prompts.reasoningPrompt.count + rollout.traces[$0].traceTokenIDs.count <= contextLength
-            }
-            let sequences = fitting.map { prompts.reasoningPrompt + rollout.traces[$0].traceTokenIDs }
-            let scored: [[Float]]
-            do { scored = sequences.isEmpty ? [] : try models.reasoning.score(sequences) } catch { throw .model(error) }
-            let evidence = zip(fitting, scored).map { index, logProbs in
-                let trace = rollout.traces[index]
-                let start = prompts.reasoningPrompt.count - 1
-                var correct = 0
-                var total = 1
-                if case .sampled(let verified, let sampled) = trace.answerEvidence {
-                    (correct, total) = (verified, sampled)
-                }
-                return TraceEvidence(
-                    logPiTrace: logProbs[start..<(start + trace.traceTokenIDs.count)].map(Double.init),
-                    logQTrace: trace.behaviourLogProbs.map(Double.init),
-                    answer: .sampled(correct: correct, total: total))
-            }
-            var selection = TraceSelection(choice: .reference, overLengthCount: 0, zeroWeightCount: 0)
-            if !evidence.isEmpty {
-                do {
-                    selection = try selectTraces(
-                        evidence, estimator: .accuracy, mode: .bestTrace, maxTraceTokenCount: maxTraceTokens - 1)
-                } catch {
-                    throw .invalidConfiguration("question \(item.id): \(error)")
-                }
-            }
-            let example = item.reasoningExample(renderer: sampler.renderer)
-            switch selection.choice {
-            case .best(let index, let logWeight):
-                let thought = tokenizer.decodeLossy(rollout.traces[fitting[index]].traceTokenIDs)
-                examples.append(
-                    BuiltExample(
-                        questionID: item.id, prompt: example.prompt,
-                        response: sampler.renderer.reasoningTarget(thought: thought, solution: item.referenceSolution),
-                        logWeight: logWeight))
-            case .reference, .weighted:
-                examples.append(
-                    BuiltExample(
-                        questionID: item.id, prompt: example.prompt, response: example.response, logWeight: nil))
-            }
+    ///   - item: the question with its reference solution.
+    ///   - rollout: q's traces for it (model phase), with Acc evidence from pi0.
+    ///   - reasoning: pi0, for log pi0 by teacher forcing.
+    /// - Returns: the best trace's example, every usable trace's example with its weight, or the reference.
+    /// - Throws: `WorkerError.model` if pi0 refuses the sequences, `.invalidConfiguration` for a rollout of another
+    ///   question or evidence the objectives refuse.
+    public func examples(
+        for item: TaskItem, rollout: QuestionRollout, reasoning: Transformer
+    ) throws(WorkerError) -> [BuiltExample] {
+        guard rollout.questionID == item.id else {
+            throw .invalidConfiguration("the rollout of \"\(rollout.questionID)\" was given for \"\(item.id)\"")
         }
-        return examples
+        let prompts = TaskPrompts(item: item, renderer: renderer)
+        // Traces that do not fit behind pi's reasoning prompt cannot be trained on and are left out.
+        let traces = rollout.traces.filter {
+            prompts.reasoningPrompt.count + $0.traceTokenIDs.count <= reasoning.configuration.contextLength
+        }
+        let selection = try select(traces, prompts: prompts, reasoning: reasoning, question: item.id)
+        let example = item.reasoningExample(renderer: renderer)
+        let tokenizer = ByteTokenizer()
+        func traceExample(_ index: Int, weight: Double, logWeight: Double?) -> BuiltExample {
+            let thought = tokenizer.decodeLossy(traces[index].traceTokenIDs)
+            return BuiltExample(
+                questionID: item.id, prompt: example.prompt,
+                response: renderer.reasoningTarget(thought: thought, solution: item.referenceSolution),
+                weight: weight, logWeight: logWeight, isReference: false)
+        }
+        switch selection {
+        case .best(let index, let logWeight):
+            return [traceExample(index, weight: 1, logWeight: logWeight)]
+        case .weighted(let normalized):
+            return normalized.weights.indices.filter { normalized.weights[$0] > 0 }.map {
+                traceExample($0, weight: normalized.weights[$0], logWeight: nil)
+            }
+        case .reference:
+            return [
+                BuiltExample(
+                    questionID: item.id, prompt: example.prompt, response: example.response, weight: 1, logWeight: nil,
+                    isReference: true)
+            ]
+        }
+    }
+
+    /// Scores the traces with pi0 and applies the released code's selection rules.
+    private func select(
+        _ traces: [TraceRecord], prompts: TaskPrompts, reasoning: Transformer, question: String
+    ) throws(WorkerError) -> TraceSelection.Choice {
+        guard !traces.isEmpty else { return .reference }
+        let scored: [[Float]]
+        do {
+            scored = try reasoning.score(traces.map { prompts.reasoningPrompt + $0.traceTokenIDs })
+        } catch {
+            throw .model(error)
+        }
+        let start = prompts.reasoningPrompt.count - 1
+        let evidence = zip(traces, scored).map { trace, logProbs in
+            var (correct, total) = (0, 1)
+            if case .sampled(let verified, let sampled) = trace.answerEvidence {
+                (correct, total) = (verified, sampled)
+            }
+            return TraceEvidence(
+                logPiTrace: logProbs[start..<(start + trace.traceTokenIDs.count)].map(Double.init),
+                logQTrace: trace.behaviourLogProbs.map(Double.init), answer: .sampled(correct: correct, total: total))
+        }
+        do {
+            return try selectTraces(evidence, estimator: .accuracy, mode: mode, maxTraceTokenCount: maxTraceTokens - 1)
+                .choice
+        } catch {
+            throw .invalidConfiguration("question \(question): \(error)")
+        }
     }
 }

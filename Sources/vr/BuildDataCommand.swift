@@ -1,25 +1,43 @@
-// `vr build-data`: the released code's offline pipeline, written as an SFT set for `vr sft --initial`.
+// `vr build-data`: the released code's offline pipeline through the worker pool, written as an SFT set for
+// `vr sft --initial`.
 
 import ArgumentParser
 import Foundation
+import VRLearner
 import VRModel
+import VRObjectives
 import VRTasks
 import VRTraining
+import VRTransport
 import VRWorker
+import VRZMQ
 
-/// Samples K traces per question from a fixed q, scores them with a fixed pi0, and keeps the best one.
+/// Hands every question to rollout workers for K traces from a fixed q scored with a fixed pi0, then builds the
+/// SFT set from them.
 struct BuildDataCommand: ParsableCommand {
+    /// Which traces become examples.
+    enum Selection: String, ExpressibleByArgument, CaseIterable {
+        case best, weighted
+
+        var mode: TraceSelection.Mode { self == .best ? .bestTrace : .allWeighted }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "build-data",
         abstract: "Build an SFT set from q's traces weighted by a fixed pi0 (the released code's offline mode).",
         discussion: """
-            Per question: K traces from the posterior q (with the answer as a hint), Acc from n answers sampled \
-            from pi0 after each trace, log pi0 by teacher forcing; the trace with the largest \
-            log acc + mean(log pi0 - log q) becomes the example (PAPER.md [E5], [E6]); questions without a usable \
-            trace keep their reference thought. Train on the result with `vr sft --data OUT --initial PI0`.
+            Serves pi0 and q to rollout workers (`vr worker`, started here with --workers N, or connecting to \
+            --request-endpoint and --publish-endpoint from other machines), which sample K traces per question \
+            from q with the answer as a hint and estimate Acc from n answers sampled from pi0 after each trace. \
+            Every batch is checked against its question and this process's own prompts; log pi0 comes from \
+            teacher forcing here. Each trace gets log rho = log acc + mean(log pi0 - log q) (PAPER.md [E5], \
+            [E6]). --selection best keeps the largest as an unweighted example (the paper's 17K setting); \
+            --selection weighted keeps every usable trace with weight rhoTilde [E4] (its 1K setting). Questions \
+            without a usable trace keep their reference thought. Train on the result with \
+            `vr sft --data OUT --initial PI0`.
             """)
 
-    @Option(help: "Tasks (JSONL) with reference solutions.")
+    @Option(help: "Tasks (JSONL) with reference solutions; the workers read the same file.")
     var tasks: String
 
     @Option(help: "Checkpoint of the posterior q that proposes traces.")
@@ -31,51 +49,122 @@ struct BuildDataCommand: ParsableCommand {
     @Option(help: "The prompt/response JSONL file to write.")
     var output: String
 
+    @Option(help: "Which traces become examples: best or weighted.")
+    var selection = Selection.best
+
     @Option(help: "K: traces per question.")
     var traces = 8
 
-    @Option(help: "n: answers sampled from pi0 per trace for Acc.")
+    @Option(help: "Worker processes to start on this machine (0: only workers that connect from elsewhere).")
+    var workers = 2
+
+    @Option(help: "Request endpoint to bind (port * picks a free one).")
+    var requestEndpoint = "tcp://127.0.0.1:*"
+
+    @Option(help: "Broadcast endpoint to bind (port * picks a free one).")
+    var publishEndpoint = "tcp://127.0.0.1:*"
+
+    @Option(help: "Write the bound endpoints to this JSON file, for `vr worker --endpoints-file`.")
+    var endpointsFile: String?
+
+    @Option(help: "n: answers sampled from pi0 per trace for Acc (workers started here).")
     var answersPerTrace = RolloutOptions().answersPerTrace
 
-    @Option(help: "Temperature of trace sampling.")
+    @Option(help: "Temperature of trace sampling (workers started here).")
     var temperature = RolloutOptions().traceTemperature
 
     @Option(help: "Longest trace in tokens; longer ones are never chosen.")
     var maxTraceTokens = RolloutOptions().maxTraceTokens
 
-    @Option(help: "Questions sampled together.")
-    var questionsPerBatch = 8
+    @Option(help: "Questions per assignment.")
+    var questionsPerAssignment = 4
 
-    @Option(help: "Sampling seed.")
+    @Option(help: "Seconds of silence after which a worker's questions are handed out again.")
+    var workerTimeout = 10
+
+    @Option(help: "Sampling seed; worker i uses seed + i.")
     var seed: UInt64 = 0
 
     func validate() throws {
-        guard traces >= 1, questionsPerBatch >= 1 else {
-            throw ValidationError("--traces and --questions-per-batch must be at least 1")
+        guard traces >= 1, workers >= 0, questionsPerAssignment >= 1, workerTimeout >= 1, maxTraceTokens >= 1 else {
+            throw ValidationError(
+                "--traces, --questions-per-assignment, --worker-timeout and --max-trace-tokens must be at least 1, "
+                    + "--workers at least 0")
         }
     }
 
     func run() throws {
-        var options = RolloutOptions()
-        options.answersPerTrace = answersPerTrace
-        options.traceTemperature = temperature
-        options.maxTraceTokens = maxTraceTokens
-        let builder = try DataBuilder(traceCount: traces, options: options)
-        let models = ModelPair(reasoning: try loadModel(reasoning), posterior: try loadModel(posterior))
-        let items = try TaskDataset.read(from: tasks, verifier: nil).items
-        var examples: [BuiltExample] = []
-        for start in stride(from: 0, to: items.count, by: questionsPerBatch) {
-            let batch = Array(items[start..<min(start + questionsPerBatch, items.count)])
-            examples += try builder.build(batch, models: models, seed: seed &+ UInt64(start))
-            FileHandle.standardError.write(Data("\rquestions \(examples.count)/\(items.count)".utf8))
+        let dataset = try TaskDataset.read(from: tasks, verifier: nil)
+        let builder = try DataBuilder(mode: selection.mode, maxTraceTokens: maxTraceTokens)
+        let configuration = collectionConfiguration()
+        var transportConfiguration = TransportConfiguration()
+        transportConfiguration.requestEndpoint = requestEndpoint
+        transportConfiguration.publishEndpoint = publishEndpoint
+        let transport = try ZMQLearnerTransport(configuration: transportConfiguration)
+        defer { _ = try? blockingAsync { await transport.close() } }
+        printProgress("listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)")
+        if let endpointsFile {
+            let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
+            try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
         }
-        FileHandle.standardError.write(Data("\n".utf8))
+        let children = try (0..<workers).map { index in
+            try launchChild(
+                workerArguments(index: index, transport: transport), log: "\(output).worker-\(index + 1).log")
+        }
+        defer { for child in children where child.isRunning { child.terminate() } }
+        if workers > 0 { printProgress("\(workers) workers started; their logs are \(output).worker-*.log") }
+        let (examples, questionCount) = try blockingAsync(stopSignals: [SIGINT, SIGTERM]) { [self] in
+            let models = ModelPair(reasoning: try loadModel(reasoning), posterior: try loadModel(posterior))
+            // The optimizers are never stepped; the trainer holds the models the workers are served.
+            let trainer = try LearnerTrainer(
+                models: models,
+                optimizers: (
+                    AdamW(configuration: AdamWConfiguration(), layout: models.reasoning.layout),
+                    AdamW(configuration: AdamWConfiguration(), layout: models.posterior.layout)
+                ),
+                stepCounts: (0, 0), configuration: configuration, dataset: dataset)
+            let service = try LearnerService(
+                configuration: configuration, trainer: trainer,
+                progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
+                dataset: dataset, transport: transport, runDirectory: nil, onEvent: LearnerReporter(json: false).report)
+            let rollouts = try await service.collectRollouts()
+            var examples: [BuiltExample] = []
+            for (index, (item, rollout)) in zip(dataset.items, rollouts).enumerated() {
+                examples += try builder.examples(for: item, rollout: rollout, reasoning: models.reasoning)
+                if (index + 1) % 100 == 0 { printProgress("scored \(index + 1)/\(rollouts.count) questions with pi0") }
+            }
+            return (examples, rollouts.count)
+        }
         try PromptResponseDataset(
-            examples: examples.map { PromptResponseExample(prompt: $0.prompt, response: $0.response) }
+            examples: examples.map {
+                PromptResponseExample(prompt: $0.prompt, response: $0.response, weight: $0.weight)
+            }
         ).write(to: output)
-        let chosen = examples.count { $0.logWeight != nil }
+        let questionsWithTraces = Set(examples.filter { !$0.isReference }.map(\.questionID))
         printProgress(
-            "wrote \(examples.count) examples to \(output): \(chosen) with a sampled trace, "
-                + "\(examples.count - chosen) with the reference thought (no trace with a verified answer)")
+            "wrote \(examples.count) examples for \(questionCount) questions to \(output) (selection "
+                + "\(selection.rawValue)): \(questionsWithTraces.count) questions with sampled traces, "
+                + "\(questionCount - questionsWithTraces.count) with the reference thought (no usable trace)")
+    }
+
+    /// The learner's settings for collection: K traces per question in the model phase, q never trained.
+    private func collectionConfiguration() -> LearnerConfiguration {
+        var configuration = LearnerConfiguration()
+        configuration.tracesPerQuestion = traces
+        configuration.trainsPosterior = false
+        configuration.policy.questionsPerAssignment = questionsPerAssignment
+        configuration.policy.workerTimeout = .seconds(workerTimeout)
+        configuration.seed = seed
+        return configuration
+    }
+
+    private func workerArguments(index: Int, transport: ZMQLearnerTransport) -> [String] {
+        [
+            "worker", "--tasks", tasks, "--request-endpoint", transport.requestEndpoint, "--publish-endpoint",
+            transport.publishEndpoint, "--id", "build-data-worker-\(index + 1)", "--seed",
+            "\(seed &+ UInt64(index + 1))",
+            "--answers-per-trace", "\(answersPerTrace)", "--temperature", "\(temperature)", "--max-trace-tokens",
+            "\(maxTraceTokens)", "--learner-gone-seconds", "5",
+        ]
     }
 }

@@ -14,7 +14,7 @@ struct DemoCluster {
     func train(reasoning: String, posterior: String, modelSteps: Int) throws {
         let learnerRun = run + "/learner"
         let endpoints = run + "/endpoints.json"
-        let learner = try launch(
+        let learner = try launchChild(
             [
                 "learner", "--tasks", tasks, "--run", learnerRun, "--reasoning", reasoning, "--posterior", posterior,
                 "--request-endpoint", "tcp://127.0.0.1:*", "--publish-endpoint", "tcp://127.0.0.1:*",
@@ -23,11 +23,11 @@ struct DemoCluster {
             ], log: run + "/learner.log")
         defer { if learner.isRunning { learner.terminate() } }
         while !FileManager.default.fileExists(atPath: endpoints) {
-            guard learner.isRunning else { throw failure("the learner stopped", log: run + "/learner.log") }
+            guard learner.isRunning else { throw childFailure("the learner stopped", log: run + "/learner.log") }
             Thread.sleep(forTimeInterval: 0.1)
         }
         let workers = try (1...workerCount).map { index in
-            try launch(
+            try launchChild(
                 [
                     "worker", "--tasks", tasks, "--endpoints-file", endpoints, "--id", "demo-worker-\(index)",
                     "--seed", "\(index)", "--learner-gone-seconds", "5",
@@ -47,28 +47,14 @@ struct DemoCluster {
                     + "\(decimal(metrics.meanAccuracy, 2)), \(decimal(metrics.rolloutsPerSecond, 0)) rollouts/s, "
                     + "\(Int(metrics.elapsedSeconds))s elapsed, about \(Int(remaining))s to go")
         }
-        guard learner.terminationStatus == 0 else { throw failure("the learner failed", log: run + "/learner.log") }
+        guard learner.terminationStatus == 0 else {
+            throw childFailure("the learner failed", log: run + "/learner.log")
+        }
         if let last = try? String(contentsOfFile: run + "/learner.log", encoding: .utf8)
             .split(separator: "\n").last
         {
             printProgress(String(last))
         }
-    }
-
-    private func launch(_ arguments: [String], log: String) throws -> Process {
-        let process = Process()
-        process.executableURL = Bundle.main.executableURL
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        // One compute thread per process: the learner and the workers share the machine's cores.
-        environment["VR_THREADS"] = "1"
-        process.environment = environment
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        return process
     }
 
     /// The newest line of the learner's metrics file.
@@ -77,10 +63,5 @@ struct DemoCluster {
             let line = text.split(separator: "\n").last
         else { return nil }
         return try? JSONDecoder().decode(StepMetrics.self, from: Data(line.utf8))
-    }
-
-    private func failure(_ message: String, log: String) -> ValidationError {
-        let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(10)
-        return ValidationError("\(message); the end of \(log):\n" + tail.joined(separator: "\n"))
     }
 }

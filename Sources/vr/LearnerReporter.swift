@@ -42,6 +42,10 @@ struct LearnerReporter: Sendable {
             printProgress("dropped batch \(sequence) of \(worker): \(reason)")
         case .stepFailed(let reason):
             printProgress("step failed: \(reason)")
+        case .collected(let count, let total):
+            // About twenty lines over a whole collection.
+            guard count == total || count % max(1, total / 20) == 0 else { return }
+            printProgress("collected \(count)/\(total) questions")
         case .checkpointWritten(let path):
             printProgress("checkpoint written to \(path)")
         }

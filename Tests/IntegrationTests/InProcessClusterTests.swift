@@ -112,6 +112,39 @@ struct InProcessClusterTests {
                 "\(name) had no batch accepted")
         }
     }
+
+    @Test("collection mode: every question goes out once, comes back with K checked traces, and nothing trains")
+    func collection() async throws {
+        let dataset = try Self.dataset()
+        let hub = try InProcessHub()
+        let log = EventLog()
+        let workers = try ["c1", "c2"].map { name in
+            try WorkerService(
+                configuration: Self.workerConfiguration(seed: name == "c1" ? 1 : 2), dataset: dataset,
+                transport: hub.makeWorker(identity: PeerID(name)), onEvent: { log.record($0, from: name) })
+        }
+        let workerTasks = workers.map { worker in Task { try await worker.run() } }
+        var configuration = Self.learnerConfiguration()
+        configuration.tracesPerQuestion = 3
+        configuration.trainsPosterior = false
+        let progress = Mutex<[Int]>([])
+        let learner = try Self.learner(
+            configuration, dataset: dataset, transport: try hub.makeLearner(),
+            onEvent: { event in
+                if case .collected(let count, _) = event { progress.withLock { $0.append(count) } }
+            })
+        let rollouts = try await learner.collectRollouts()
+        for task in workerTasks { task.cancel() }
+        let workerSummaries = try await workerTasks.asyncMap { try await $0.value }
+
+        #expect(rollouts.map(\.questionID) == dataset.items.map(\.id))
+        #expect(rollouts.allSatisfy { $0.phase == .model && $0.traces.count == 3 })
+        #expect(progress.withLock { $0.last } == dataset.items.count)
+        #expect(learner.summary.modelSteps == 0 && learner.summary.parameterVersion == 1)
+        // Each question was handed out once: the workers' batches hold exactly the dataset's questions.
+        #expect(workerSummaries.map(\.batchCount).reduce(0, +) == dataset.items.count)
+        #expect(workerSummaries.allSatisfy { $0.batchCount >= 1 }, "a worker got no work")
+    }
 }
 
 extension Array {

@@ -68,6 +68,14 @@ struct PromptResponseDatasetTests {
                 DatasetIssue(line: 2, field: "prompt", problem: .notAString(found: "an object"))
             ),
             ("{\"prompt\": \"p\", \"response\": \"\"}", DatasetIssue(line: 2, field: "response", problem: .emptyField)),
+            (
+                "{\"prompt\": \"p\", \"response\": \"r\", \"weight\": -0.5}",
+                DatasetIssue(line: 2, field: "weight", problem: .invalidWeight(found: "-0.5"))
+            ),
+            (
+                "{\"prompt\": \"p\", \"response\": \"r\", \"weight\": \"1\"}",
+                DatasetIssue(line: 2, field: "weight", problem: .invalidWeight(found: "a string"))
+            ),
         ])
     func malformedLine(line: String, expected: DatasetIssue) {
         let text =
@@ -124,6 +132,24 @@ struct PromptResponseDatasetTests {
         }
     }
 
+    @Test("weights are read, default to 1, and are written only when they are not 1")
+    func weights() throws {
+        let text = """
+            {"prompt": "a", "response": "b", "weight": 0.25}
+            {"prompt": "a", "response": "c"}
+            {"prompt": "a", "response": "d", "weight": 0}
+            """
+        let dataset = try parse(text)
+        #expect(dataset.examples.map(\.weight) == [0.25, 1, 0])
+        #expect(
+            dataset.jsonLines() == """
+                {"prompt":"a","response":"b","weight":0.25}
+                {"prompt":"a","response":"c"}
+                {"prompt":"a","response":"d","weight":0}
+
+                """)
+    }
+
     @Test("written JSONL reads back to the same prompts and responses")
     func roundTrip() throws {
         let examples = [
@@ -137,6 +163,7 @@ struct PromptResponseDatasetTests {
         #expect(read.examples.map(\.prompt) == examples.map(\.prompt))
         #expect(read.examples.map(\.response) == examples.map(\.response))
         #expect(read.examples.map(\.line) == [1, 2])
+        #expect(read.examples.map(\.weight) == [1, 1])
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("{\"prompt\":\"line\\nbreak"))
     }
 }

@@ -20,6 +20,14 @@ struct SFTExampleTests {
         #expect(example.weightedTargetCount == 4)
     }
 
+    @Test("[E10] a weighted example scales its response targets by its weight")
+    func exampleWeight() throws {
+        let example = try SFTExample(
+            PromptResponseExample(prompt: "ab", response: "cd", weight: 0.25), tokenizer: tokenizer, contextLength: 16)
+        #expect(example.targetWeights == [0, 0.25, 0.25, 0.25])
+        #expect(example.weightedTargetCount == 3)
+    }
+
     @Test("[E10] special-token text in a response is one weighted target")
     func specialTokens() throws {
         let example = try SFTExample(

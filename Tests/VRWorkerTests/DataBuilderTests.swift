@@ -2,23 +2,25 @@ import Testing
 import VRModel
 import VRTasks
 import VRText
+import VRWire
 import VRWorker
 
-/// The offline pipeline: the best of q's traces by [E5] [E6] weights, or the reference when none is usable.
+/// The offline pipeline after sampling: the best of q's traces by [E5] [E6] weights, all of them weighted by
+/// [E4], or the reference when none is usable.
 @Suite("data builder")
 struct DataBuilderTests {
     let configuration = TransformerConfiguration(
         layerCount: 1, width: 16, headCount: 2, contextLength: 96, vocabularySize: ByteTokenizer.vocabularySize)
+    let renderer = TemplateRenderer()
 
-    @Test("[E6] a question with verified answers gets q's trace; one without keeps its reference thought")
-    func selection() throws {
+    /// Two questions; pi0 always answers 7, q closes its thought at once.
+    func fixture() throws -> (items: [TaskItem], models: ModelPair, rollouts: [QuestionRollout]) {
         let items = ["3+4=?", "2+2=?"].enumerated().map { index, question in
             TaskItem(
                 id: "q\(index)", family: nil, question: question, referenceThought: "reference",
                 referenceSolution: "Answer: \(index == 0 ? 7 : 4)", finalAnswer: index == 0 ? "7" : "4", difficulty: 1,
                 verifier: .numeric)
         }
-        let renderer = TemplateRenderer()
         let prompts = items.map { TaskPrompts(item: $0, renderer: renderer) }
         let models = ModelPair(
             reasoning: try TestModels.constantAnswer(prompts: prompts, configuration: configuration),
@@ -28,15 +30,47 @@ struct DataBuilderTests {
         options.answersPerTrace = 2
         options.answerTemperature = 0
         options.maxAnswerTokens = 12
-        let examples = try DataBuilder(traceCount: 3, options: options).build(items, models: models, seed: 1)
+        let requests = items.map { RolloutRequest(item: $0, phase: .model, traceCount: 3) }
+        let rollouts = try RolloutSampler(options: options, renderer: renderer).rollouts(
+            for: requests, models: models, seed: 1)
+        return (items, models, rollouts)
+    }
+
+    @Test("[E6] best trace: a question with verified answers gets q's trace; one without keeps its reference")
+    func bestTrace() throws {
+        let (items, models, rollouts) = try fixture()
+        let builder = try DataBuilder(mode: .bestTrace, maxTraceTokens: 4, renderer: renderer)
+        let examples = try zip(items, rollouts).flatMap {
+            try builder.examples(for: $0, rollout: $1, reasoning: models.reasoning)
+        }
         #expect(examples.map(\.questionID) == ["q0", "q1"])
         #expect(examples.map(\.prompt) == items.map { $0.reasoningExample(renderer: renderer).prompt })
         // q0: q's empty thought is followed by 7 from pi0, so it is chosen, with the reference solution after it.
-        #expect(examples[0].logWeight != nil)
-        #expect(examples[0].response.hasSuffix(renderer.answerTarget(solution: "Answer: 7")))
+        #expect(examples[0].logWeight != nil && !examples[0].isReference && examples[0].weight == 1)
         #expect(examples[0].response == renderer.reasoningTarget(thought: "", solution: "Answer: 7"))
         // q1: no trace leads to 4, so the reference example stays.
-        #expect(examples[1].logWeight == nil)
+        #expect(examples[1].isReference && examples[1].logWeight == nil)
         #expect(examples[1].response == items[1].reasoningExample(renderer: renderer).response)
+    }
+
+    @Test("[E4] weighted: every usable trace becomes an example with its normalised weight; they sum to 1")
+    func weighted() throws {
+        let (items, models, rollouts) = try fixture()
+        let builder = try DataBuilder(mode: .allWeighted, maxTraceTokens: 4, renderer: renderer)
+        let first = try builder.examples(for: items[0], rollout: rollouts[0], reasoning: models.reasoning)
+        // All three traces of q0 are the same empty thought with the same evidence: equal weights 1/3.
+        #expect(first.count == 3)
+        #expect(first.allSatisfy { !$0.isReference && abs($0.weight - 1.0 / 3) < 1e-12 })
+        let second = try builder.examples(for: items[1], rollout: rollouts[1], reasoning: models.reasoning)
+        #expect(second.count == 1 && second[0].isReference && second[0].weight == 1)
+    }
+
+    @Test("a rollout of another question is refused")
+    func mismatchedRollout() throws {
+        let (items, models, rollouts) = try fixture()
+        let builder = try DataBuilder(mode: .bestTrace, maxTraceTokens: 4, renderer: renderer)
+        #expect(throws: WorkerError.self) {
+            try builder.examples(for: items[0], rollout: rollouts[1], reasoning: models.reasoning)
+        }
     }
 }
