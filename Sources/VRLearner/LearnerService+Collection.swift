@@ -4,11 +4,6 @@
 import VRTransport
 import VRWire
 
-/// The rollouts accepted so far in collection mode, by question id.
-struct TraceCollection {
-    var rollouts: [String: QuestionRollout] = [:]
-}
-
 extension LearnerService {
     /// Hands every training question out once for K traces from q, scored by the workers, and returns the
     /// accepted rollouts instead of training on them; parameters stay at the starting version.
@@ -16,16 +11,16 @@ extension LearnerService {
     /// Each batch is checked as in training (its assignment, the learner's own prompts, K traces per question);
     /// the work of a worker that is lost is handed out again, so every question is collected exactly once.
     /// - Returns: one rollout per question, in dataset order.
-    /// - Throws: `LearnerServiceError.transport` if the transport closes, `.invalidInput` if the task is
-    ///   cancelled (a stop signal) before every question is in.
+    /// - Throws: `LearnerServiceError.transport` if the transport closes, `.stopped` if the task is cancelled
+    ///   (a stop signal) before every question is in.
     public func collectRollouts() async throws(LearnerServiceError) -> [QuestionRollout] {
-        collection = TraceCollection()
+        collectedRollouts = [:]
         machine.enqueue(questionIDs, phase: .model)
         let tick = Duration.milliseconds(min(200, configuration.heartbeatIntervalMilliseconds))
         var reported = 0
         while collectedCount < questionIDs.count {
             guard !Task.isCancelled else {
-                throw .invalidInput("stopped with \(collectedCount) of \(questionIDs.count) questions collected")
+                throw .stopped("stopped with \(collectedCount) of \(questionIDs.count) questions collected")
             }
             let message: PeerMessage?
             do { message = try await transport.receive(within: tick) } catch {
@@ -38,15 +33,15 @@ extension LearnerService {
                 onEvent(.collected(questionCount: reported, of: questionIDs.count))
             }
         }
-        let rollouts = collection?.rollouts ?? [:]
+        let rollouts = collectedRollouts ?? [:]
         return questionIDs.compactMap { rollouts[$0] }
     }
 
     /// The number of questions collected so far (0 when training).
-    var collectedCount: Int { collection?.rollouts.count ?? 0 }
+    var collectedCount: Int { collectedRollouts?.count ?? 0 }
 
     /// Keeps the rollouts of an accepted batch.
     func collect(_ batch: RolloutBatch) {
-        for question in batch.questions { collection?.rollouts[question.questionID] = question }
+        for question in batch.questions { collectedRollouts?[question.questionID] = question }
     }
 }

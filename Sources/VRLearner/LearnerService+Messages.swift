@@ -136,7 +136,7 @@ extension LearnerService {
         for action in machine.batchArrived(receipt, at: now) {
             switch action {
             case .train(_, let lag):
-                if collection != nil {
+                if collectedRollouts != nil {
                     collect(batch)
                 } else if let content {
                     pending.add(content.content, lag: lag, traceCount: batch.traceCount)

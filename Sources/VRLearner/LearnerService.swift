@@ -18,6 +18,8 @@ public enum LearnerServiceError: Error, Equatable, Sendable, CustomStringConvert
     case io(String)
     /// A configuration or dataset that cannot be used.
     case invalidInput(String)
+    /// A stop signal came before the work was done.
+    case stopped(String)
 
     /// A message that says what is wrong.
     public var description: String {
@@ -25,6 +27,7 @@ public enum LearnerServiceError: Error, Equatable, Sendable, CustomStringConvert
         case .transport(let message): "transport: \(message)"
         case .io(let message): message
         case .invalidInput(let message): message
+        case .stopped(let message): message
         }
     }
 }
@@ -51,8 +54,8 @@ public final class LearnerService {
     var peers: [String: PeerID] = [:]
     var pending = PendingTraining()
     var snapshotCache: (version: UInt64, messages: [Multipart])?
-    /// The rollouts kept in collection mode (`collectRollouts()`); nil while training.
-    var collection: TraceCollection?
+    /// The rollouts kept in collection mode (`collectRollouts()`), by question id; nil while training.
+    var collectedRollouts: [String: QuestionRollout]?
     var lastHeartbeat: ContinuousClock.Instant
     var metricsFile: FileHandle?
     var lastStepElapsed = 0.0
@@ -147,7 +150,7 @@ public final class LearnerService {
     /// Each round queues questions for the posterior phase (when q is trained) and the same questions for the
     /// model phase ([E9]). Collection queues nothing more.
     func refillQueue() {
-        guard collection == nil else { return }
+        guard collectedRollouts == nil else { return }
         while machine.queuedQuestionCount < 2 * configuration.questionsPerStep {
             let ids = order.ids(from: questionCursor, count: configuration.questionsPerStep)
             questionCursor += ids.count
