@@ -22,13 +22,14 @@ public enum BatchContent: Sendable, Equatable {
     ///   - batch: the decoded batch (already validated field by field by the codec).
     ///   - assignment: the outstanding assignment it answers.
     ///   - expectedTraceCount: K or M for the assignment's phase.
+    ///   - modelProposal: the proposal model-phase traces were asked from (the posterior phase always samples pi).
     ///   - prompts: the learner's rendering of each question, by id.
     ///   - contextLength: the models' context length.
     /// - Returns: the content and the number of traces left out.
     /// - Throws: `LearnerStepError.malformedTrace` naming the first mismatch.
     public static func build(
-        batch: RolloutBatch, assignment: Assignment, expectedTraceCount: Int, prompts: [String: TaskPrompts],
-        contextLength: Int
+        batch: RolloutBatch, assignment: Assignment, expectedTraceCount: Int,
+        modelProposal: TraceProposal = .hintedPosterior, prompts: [String: TaskPrompts], contextLength: Int
     ) throws(LearnerStepError) -> (content: BatchContent, droppedTraceCount: Int) {
         let phase: RolloutPhase = assignment.phase == .model ? .model : .posterior
         guard batch.questions.map(\.questionID) == assignment.questionIDs else {
@@ -49,7 +50,8 @@ public enum BatchContent: Sendable, Equatable {
                 throw .malformedTrace(
                     "\(place) has \(question.traces.count) traces; \(expectedTraceCount) were asked for")
             }
-            let samplingPrompt = phase == .model ? prompt.posteriorPrompt : prompt.reasoningPrompt
+            let proposal = phase == .model ? modelProposal : .reasoningModel
+            let samplingPrompt = proposal.isHinted ? prompt.posteriorPrompt : prompt.reasoningPrompt
             var modelTraces: [TraceForTraining] = []
             var priorTraces: [PriorTrace] = []
             for (index, trace) in question.traces.enumerated() {

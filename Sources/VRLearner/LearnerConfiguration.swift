@@ -58,6 +58,8 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
     public var posteriorOptimizer = OptimizerSettings(learningRate: 5e-4)
     /// How the trace ratio enters the weights ([E5]).
     public var normalization = TraceNormalization.perToken
+    /// The model phase's weighting and proposal: the variational method by default, or a baseline.
+    public var modelObjective = ModelObjective()
     /// A checkpoint is written every this many steps (both phases); 0 writes only the final one.
     public var checkpointEvery = 0
     /// Seed of the question order.

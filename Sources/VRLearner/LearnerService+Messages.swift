@@ -107,7 +107,9 @@ extension LearnerService {
                     WorkAssignment(
                         assignmentID: assignment.id, parameterVersion: assignment.parameterVersion,
                         questions: assignment.questionIDs.map {
-                            QuestionAssignment(questionID: $0, phase: phase, traceCount: traceCount)
+                            QuestionAssignment(
+                                questionID: $0, phase: phase, traceCount: traceCount,
+                                proposal: phase == .model ? configuration.modelObjective.proposal : nil)
                         })),
                 to: peer)
         }
@@ -124,7 +126,8 @@ extension LearnerService {
                     batch: batch, assignment: assignment,
                     expectedTraceCount: assignment.phase == .model
                         ? configuration.tracesPerQuestion : configuration.priorTracesPerQuestion,
-                    prompts: prompts, contextLength: trainer.models.reasoning.configuration.contextLength)
+                    modelProposal: configuration.modelObjective.proposal, prompts: prompts,
+                    contextLength: trainer.models.reasoning.configuration.contextLength)
             } catch {
                 await refuse(peer, ErrorReply(code: .inconsistentBatch, reason: "\(error)", batchSequence: sequence))
                 return

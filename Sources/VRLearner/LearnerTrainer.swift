@@ -86,7 +86,7 @@ public final class LearnerTrainer {
         pi.zeroGradients()
         let result = try ModelPhaseStep.run(
             model: pi, questions: questions, normalizer: Float(reasoningNormalizer * Double(questions.count)),
-            normalization: configuration.normalization)
+            normalization: configuration.normalization, objective: configuration.modelObjective)
         let tokens = questions.reduce(0) { total, question in
             total
                 + question.traces.reduce(0) {

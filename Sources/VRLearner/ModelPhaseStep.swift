@@ -2,8 +2,9 @@
 //
 // Legend: P prompt tokens, T trace tokens, A answer tokens of one trace; K traces per question.
 // ARCHITECTURE.md, learner data flow: forward pi over [prompt; trace; answer] -> logPi per token;
-// log rho_k = log acc_k + mean_t(logPi - logQ) [E5, E6]; rhoTilde = softmax over k [E4];
-// backward with target weights rhoTilde_k on trace and answer tokens, divided by C [E10].
+// log rho_k = log acc_k + mean_t(logPi - logQ) [E5, E6]; rhoTilde = softmax over k [E4] (or the best trace, or
+// the RFT/GRPO weights [E11, E12] of `ModelObjective`); backward with target weights w_k on trace and answer
+// tokens, divided by C [E10].
 
 import VRModel
 import VRObjectives
@@ -56,11 +57,11 @@ public struct QuestionForTraining: Sendable, Equatable {
 
 /// What a model-phase pass computed, per question and in total.
 public struct ModelPhaseResult: Sendable, Equatable {
-    /// rhoTilde per question and trace ([E4]).
+    /// The weight per question and trace: rhoTilde ([E4]) for the variational method, else the objective's.
     public var weights: [[Double]]
     /// The multi-trace bound estimate per question, with the exact trace ratio ([E3]).
     public var bounds: [Double]
-    /// The effective sample size per question.
+    /// The effective sample size per question, of the weights' magnitudes (GRPO's can be negative).
     public var effectiveSampleSizes: [Double]
     /// The weighted loss of the backward pass ([E10]).
     public var loss: Double
@@ -77,11 +78,12 @@ public enum ModelPhaseStep {
     ///   - questions: the batch.
     ///   - normalizer: the Dr. SFT constant C times the number of questions ([E10]).
     ///   - normalization: how the trace ratio enters ([E5]).
+    ///   - objective: the weighting; the variational method with Acc and all traces weighted by default.
     /// - Returns: weights, bounds, ESS and the loss.
     /// - Throws: `LearnerStepError` for malformed traces, the model's or the objectives' errors.
     public static func run(
         model: Transformer, questions: [QuestionForTraining], normalizer: Float,
-        normalization: TraceNormalization = .perToken
+        normalization: TraceNormalization = .perToken, objective: ModelObjective = ModelObjective()
     ) throws(LearnerStepError) -> ModelPhaseResult {
         // 1. one forward pass over every [prompt; trace; answer]
         let sequences = questions.flatMap { question in
@@ -89,23 +91,25 @@ public enum ModelPhaseStep {
         }
         let logProbs: [[Float]]
         do { logProbs = try model.forward(sequences) } catch { throw .model(error) }
-        // 2. weights per question [E4]-[E6]
+        // 2. weights per question: [E4]-[E6] for the method, [E11]-[E12] for the baselines
         var result = ModelPhaseResult(weights: [], bounds: [], effectiveSampleSizes: [], loss: 0)
         var targetWeights: [[Float]] = []
         var row = 0
         for (questionIndex, question) in questions.enumerated() {
             let evidence = try question.traces.map { trace throws(LearnerStepError) in
                 defer { row += 1 }
-                return try Self.evidence(trace, promptCount: question.promptTokens.count, logProbs: logProbs[row])
+                return try Self.evidence(
+                    trace, promptCount: question.promptTokens.count, logProbs: logProbs[row],
+                    estimator: objective.estimator)
             }
             do {
-                let normalized = try normalizedWeights(
-                    traces: evidence, estimator: .accuracy, normalization: normalization)
-                result.weights.append(normalized.weights)
-                result.effectiveSampleSizes.append(normalized.diagnostics.effectiveSampleSize)
-                result.bounds.append(try multiTraceBound(traces: evidence, estimator: .accuracy))
-                // 3. target weights: rhoTilde_k on the trace and answer predictions [E4], [E10]
-                for (trace, weight) in zip(question.traces, normalized.weights) {
+                let weights = try Self.weights(
+                    evidence, traces: question.traces, objective: objective, normalization: normalization)
+                result.weights.append(weights)
+                result.effectiveSampleSizes.append(effectiveSampleSize(weights: weights.map(abs)))
+                result.bounds.append(try multiTraceBound(traces: evidence, estimator: objective.estimator.estimator))
+                // 3. target weights: the trace's weight on its trace and answer predictions [E4], [E10]
+                for (trace, weight) in zip(question.traces, weights) {
                     let layout = try TargetWeightLayout(
                         promptTokenCount: question.promptTokens.count, traceTokenCount: trace.traceTokens.count,
                         answerTokenCount: trace.answerTokens.count)
@@ -124,9 +128,42 @@ public enum ModelPhaseStep {
         return result
     }
 
-    /// The objectives' view of one trace: log pi of its tokens from the forward pass, log q, Acc counts.
+    /// One question's trace weights under `objective`.
+    ///
+    /// ```
+    /// variational, weighted:  rhoTilde_k = softmax_k log rho_k                 [E4]-[E6]
+    /// variational, best:      1 for the first argmax_k log rho_k, else 0 (all 0 without a usable trace)
+    /// rft:                    1{correct_k} / K                                  [E11]
+    /// grpo:                   (r_k - mean r) / (std r + eps) / K                [E12]
+    /// ```
+    private static func weights(
+        _ evidence: [TraceEvidence], traces: [TraceForTraining], objective: ModelObjective,
+        normalization: TraceNormalization
+    ) throws(ObjectiveError) -> [Double] {
+        let correct = traces.map {
+            ModelObjective.isCorrect(correctAnswers: $0.correctAnswers, sampledAnswers: $0.sampledAnswers)
+        }
+        switch (objective.method, objective.selection) {
+        case (.variational, .weighted):
+            return try normalizedWeights(
+                traces: evidence, estimator: objective.estimator.estimator, normalization: normalization
+            ).weights
+        case (.variational, .best):
+            let selection = try selectTraces(
+                evidence, estimator: objective.estimator.estimator, mode: .bestTrace, normalization: normalization)
+            guard case .best(let best, _) = selection.choice else { return Array(repeating: 0, count: traces.count) }
+            return traces.indices.map { $0 == best ? 1 : 0 }
+        case (.rft, _):
+            return rftWeights(correct: correct)
+        case (.grpo, _):
+            return try grpoWeights(correct: correct)
+        }
+    }
+
+    /// The objectives' view of one trace: log pi of its tokens from the forward pass, log q, and the answer
+    /// evidence: Acc counts, or for GML log pi of the reference answer's tokens from the same forward pass.
     private static func evidence(
-        _ trace: TraceForTraining, promptCount: Int, logProbs: [Float]
+        _ trace: TraceForTraining, promptCount: Int, logProbs: [Float], estimator: ModelObjective.AnswerEstimator
     )
         throws(LearnerStepError) -> TraceEvidence
     {
@@ -136,10 +173,14 @@ public enum ModelPhaseStep {
         }
         guard promptCount >= 1 else { throw .malformedTrace("the prompt is empty") }
         // logProbs[t] scores token t + 1, so the trace tokens are scored at P-1 ..< P-1+T.
-        let logPi = logProbs[(promptCount - 1)..<(promptCount - 1 + trace.traceTokens.count)].map(Double.init)
-        return TraceEvidence(
-            logPiTrace: logPi, logQTrace: trace.logQ.map(Double.init),
-            answer: .sampled(correct: trace.correctAnswers, total: trace.sampledAnswers))
+        let traceEnd = promptCount - 1 + trace.traceTokens.count
+        let logPi = logProbs[(promptCount - 1)..<traceEnd].map(Double.init)
+        let answer: AnswerEvidence =
+            switch estimator {
+            case .acc: .sampled(correct: trace.correctAnswers, total: trace.sampledAnswers)
+            case .gml: .referenceLogProbs(logProbs[traceEnd..<(traceEnd + trace.answerTokens.count)].map(Double.init))
+            }
+        return TraceEvidence(logPiTrace: logPi, logQTrace: trace.logQ.map(Double.init), answer: answer)
     }
 }
 

@@ -8,16 +8,20 @@ public struct QuestionAssignment: Sendable, Equatable {
     public var phase: RolloutPhase
     /// Traces to sample for the question (M in the posterior phase, K in the model phase), at least 1.
     public var traceCount: Int
+    /// Which model samples the traces, and from which prompt; always `.reasoningModel` in the posterior phase.
+    public var proposal: TraceProposal
 
     /// Creates a question assignment.
     /// - Parameters:
     ///   - questionID: the question's id in the shared task dataset.
     ///   - phase: which model to sample from.
     ///   - traceCount: traces to sample, at least 1.
-    public init(questionID: String, phase: RolloutPhase, traceCount: Int) {
+    ///   - proposal: the model-phase proposal; nil for the phase's standard one.
+    public init(questionID: String, phase: RolloutPhase, traceCount: Int, proposal: TraceProposal? = nil) {
         self.questionID = questionID
         self.phase = phase
         self.traceCount = traceCount
+        self.proposal = proposal ?? .standard(for: phase)
     }
 }
 
@@ -25,11 +29,12 @@ public struct QuestionAssignment: Sendable, Equatable {
 
 extension QuestionAssignment {
     init(wire: Vr_V1_QuestionAssignment, at place: String, validator: WireValidator) throws(WireError) {
+        let phase = try validator.phase(wire.phase, "\(place).phase")
         self.init(
-            questionID: try validator.identifier(wire.questionID, "\(place).question_id"),
-            phase: try validator.phase(wire.phase, "\(place).phase"),
+            questionID: try validator.identifier(wire.questionID, "\(place).question_id"), phase: phase,
             traceCount: try validator.count(
-                wire.traceCount, "\(place).trace_count", in: 1...validator.limits.maxTracesPerQuestion))
+                wire.traceCount, "\(place).trace_count", in: 1...validator.limits.maxTracesPerQuestion),
+            proposal: try validator.proposal(wire.proposal, phase: phase, "\(place).proposal"))
     }
 
     var wire: Vr_V1_QuestionAssignment {
@@ -37,6 +42,7 @@ extension QuestionAssignment {
         wire.questionID = questionID
         wire.phase = phase.wire
         wire.traceCount = UInt32(clamping: traceCount)
+        wire.proposal = proposal.wire
         return wire
     }
 }

@@ -78,4 +78,21 @@ struct WireValidator: Sendable {
         case .UNRECOGNIZED(let raw): throw WireError(.invalidValue, "\(field) has unknown value \(raw)")
         }
     }
+
+    /// The proposal of a question in `phase`: its standard one when unspecified; the posterior phase admits
+    /// only sampling from pi.
+    func proposal(_ value: Vr_V1_Proposal, phase: RolloutPhase, _ field: String) throws(WireError) -> TraceProposal {
+        let proposal: TraceProposal
+        switch value {
+        case .unspecified: return .standard(for: phase)
+        case .hintedPosterior: proposal = .hintedPosterior
+        case .unhintedPosterior: proposal = .unhintedPosterior
+        case .reasoningModel: proposal = .reasoningModel
+        case .UNRECOGNIZED(let raw): throw WireError(.invalidValue, "\(field) has unknown value \(raw)")
+        }
+        guard phase == .model || proposal == .reasoningModel else {
+            throw WireError(.invalidValue, "\(field) is \(proposal) but the posterior phase samples pi without a hint")
+        }
+        return proposal
+    }
 }

@@ -1,7 +1,7 @@
 // Sampling the traces of assigned questions and scoring each by Acc with answers sampled from pi ([E6]).
 //
-// Model phase: K traces z ~ q(z | x, y') from q's hinted prompt. Posterior phase: M traces z ~ pi(z | x).
-// Each trace is cut at its stop marker; its behaviour log-probs are the untempered per-token log-probs of the
+// Model phase: K traces z ~ q(z | x, y') from q's hinted prompt (or another proposal the learner names).
+// Posterior phase: M traces z ~ pi(z | x). Each trace is cut at its stop marker; its behaviour log-probs are the untempered per-token log-probs of the
 // model that sampled it. Acc: n answers y ~ pi(y | x, z), the fraction the verifier accepts.
 
 import VRModel
@@ -9,12 +9,14 @@ import VRTasks
 import VRText
 import VRWire
 
-/// One question to sample for: the item, the phase, and how many traces.
+/// One question to sample for: the item, the phase, the proposal and how many traces.
 public struct RolloutRequest: Sendable, Equatable {
     /// The question with its reference solution and verifier.
     public var item: TaskItem
-    /// Which model samples the traces.
+    /// The phase the traces are for.
     public var phase: RolloutPhase
+    /// Which model samples the traces, and from which prompt.
+    public var proposal: TraceProposal
     /// Traces to sample.
     public var traceCount: Int
 
@@ -23,9 +25,11 @@ public struct RolloutRequest: Sendable, Equatable {
     ///   - item: the question.
     ///   - phase: the phase.
     ///   - traceCount: the number of traces.
-    public init(item: TaskItem, phase: RolloutPhase, traceCount: Int) {
+    ///   - proposal: the proposal; nil for the phase's standard one.
+    public init(item: TaskItem, phase: RolloutPhase, traceCount: Int, proposal: TraceProposal? = nil) {
         self.item = item
         self.phase = phase
+        self.proposal = proposal ?? .standard(for: phase)
         self.traceCount = traceCount
     }
 }
@@ -64,7 +68,7 @@ public struct RolloutSampler: Sendable {
     {
         let prompts = requests.map { TaskPrompts(item: $0.item, renderer: renderer, tokenizer: tokenizer) }
         for (request, prompt) in zip(requests, prompts) {
-            let samplingPrompt = self.prompt(of: prompt, phase: request.phase)
+            let samplingPrompt = self.prompt(of: prompt, proposal: request.proposal)
             let contextLength = models.reasoning.configuration.contextLength
             guard samplingPrompt.count < contextLength, prompt.reasoningPrompt.count < contextLength else {
                 throw .invalidConfiguration(
@@ -73,13 +77,13 @@ public struct RolloutSampler: Sendable {
             }
         }
         var traces = [[SampledTrace]](repeating: [], count: requests.count)
-        for phase in RolloutPhase.allCases {
-            let indices = requests.indices.filter { requests[$0].phase == phase }
+        for proposal in TraceProposal.allCases {
+            let indices = requests.indices.filter { requests[$0].proposal == proposal }
             let sampled = try sampleTraces(
                 indices.flatMap { index in
-                    Array(repeating: prompt(of: prompts[index], phase: phase), count: requests[index].traceCount)
+                    Array(repeating: prompt(of: prompts[index], proposal: proposal), count: requests[index].traceCount)
                 },
-                phase: phase, models: models, seed: seed &+ (phase == .model ? 1 : 2))
+                proposal: proposal, models: models, seed: seed &+ Self.seedOffset(proposal))
             var cursor = 0
             for index in indices {
                 traces[index] = Array(sampled[cursor..<(cursor + requests[index].traceCount)])
@@ -93,7 +97,7 @@ public struct RolloutSampler: Sendable {
                 questionID: requests[index].item.id, phase: requests[index].phase,
                 traces: zip(traces[index], correctCounts[index]).map { trace, correct in
                     TraceRecord(
-                        promptTokenIDs: prompt(of: prompts[index], phase: requests[index].phase),
+                        promptTokenIDs: prompt(of: prompts[index], proposal: requests[index].proposal),
                         traceTokenIDs: trace.tokens, answerTokenIDs: prompts[index].answer,
                         behaviourLogProbs: trace.logProbs, isTruncated: trace.isTruncated,
                         answerEvidence: .sampled(correctCount: correct, answerCount: options.answersPerTrace))
@@ -108,18 +112,28 @@ public struct RolloutSampler: Sendable {
         var isTruncated: Bool
     }
 
-    private func prompt(of prompts: TaskPrompts, phase: RolloutPhase) -> [Int32] {
-        phase == .model ? prompts.posteriorPrompt : prompts.reasoningPrompt
+    /// Each proposal's stream of random numbers; the answers use offset 3.
+    private static func seedOffset(_ proposal: TraceProposal) -> UInt64 {
+        switch proposal {
+        case .hintedPosterior: 1
+        case .reasoningModel: 2
+        case .unhintedPosterior: 4
+        }
+    }
+
+    private func prompt(of prompts: TaskPrompts, proposal: TraceProposal) -> [Int32] {
+        proposal.isHinted ? prompts.posteriorPrompt : prompts.reasoningPrompt
     }
 
     private func sampleTraces(
-        _ prompts: [[Int32]], phase: RolloutPhase, models: ModelPair, seed: UInt64
+        _ prompts: [[Int32]], proposal: TraceProposal, models: ModelPair, seed: UInt64
     )
         throws(WorkerError) -> [SampledTrace]
     {
         guard !prompts.isEmpty else { return [] }
-        let model = phase == .model ? models.posterior : models.reasoning
-        let stop = tokenizer.id(of: phase == .model ? renderer.posteriorStop : .endOfThought)
+        let model = proposal.samplesPosterior ? models.posterior : models.reasoning
+        // A hinted thought ends with q's closing marker, an unhinted one like pi's.
+        let stop = tokenizer.id(of: proposal.isHinted ? renderer.posteriorStop : .endOfThought)
         let sequences: [SampledSequence]
         do {
             sequences = try model.sample(prompts: prompts, options: options.traceSampling(stop: stop, seed: seed))

@@ -229,7 +229,9 @@ public struct WorkerService: Sendable {
             guard let item = itemsByID[question.questionID] else {
                 throw WorkerError.unknownQuestion(question.questionID)
             }
-            requests.append(RolloutRequest(item: item, phase: question.phase, traceCount: question.traceCount))
+            requests.append(
+                RolloutRequest(
+                    item: item, phase: question.phase, traceCount: question.traceCount, proposal: question.proposal))
         }
         let rollouts = try sampler.rollouts(
             for: requests, models: models, seed: configuration.seed &* 0x9E37_79B9_7F4A_7C15 &+ assignment.assignmentID)

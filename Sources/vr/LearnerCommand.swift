@@ -6,6 +6,7 @@ import VRLearner
 import VRModel
 import VRTasks
 import VRTransport
+import VRWire
 import VRZMQ
 
 /// Runs the learner until the model phase has taken its steps.
@@ -84,6 +85,22 @@ struct LearnerCommand: ParsableCommand {
     @Option(help: "Seed of the question order.")
     var seed: UInt64 = 0
 
+    @Option(help: "Model-phase weighting: variational ([E4]), rft ([E11]) or grpo ([E12]).")
+    var method = ModelObjective().method
+
+    @Option(help: "Variational estimator of pi(Y|x,z): acc (workers' sampled answers) or gml (reference answer).")
+    var estimator = ModelObjective().estimator
+
+    @Option(help: "Variational selection: weighted (all K traces) or best (the largest weight only).")
+    var selection = ModelObjective().selection
+
+    @Option(
+        help: """
+            Who samples model-phase traces: hinted-posterior (q with the answer hint), unhinted-posterior \
+            (q's weights without the hint: serve a fixed pi0 as q) or reasoning-model (the current pi).
+            """)
+    var proposal = ModelObjective().proposal
+
     @Flag(help: "Print each step's metrics as a JSON line instead of text.")
     var json = false
 
@@ -103,6 +120,10 @@ struct LearnerCommand: ParsableCommand {
         configuration.reasoningOptimizer.learningRate = learningRate
         configuration.posteriorOptimizer.learningRate = posteriorLearningRate
         configuration.trainsPosterior = !fixedPosterior
+        configuration.modelObjective.method = method
+        configuration.modelObjective.estimator = estimator
+        configuration.modelObjective.selection = selection
+        configuration.modelObjective.proposal = proposal
         configuration.policy.maxOutstandingLag = maxLag
         configuration.policy.maxBatchLag = maxBatchLag
         configuration.policy.questionsPerAssignment = questionsPerAssignment
@@ -206,3 +227,8 @@ func continuedOptimizer(_ configuration: AdamWConfiguration, model: Transformer,
         configuration: configuration, layout: model.layout, stepCount: state.stepCount,
         firstMoment: state.firstMoment, secondMoment: state.secondMoment)
 }
+
+extension ModelObjective.Method: ExpressibleByArgument {}
+extension ModelObjective.AnswerEstimator: ExpressibleByArgument {}
+extension ModelObjective.Selection: ExpressibleByArgument {}
+extension TraceProposal: ExpressibleByArgument {}

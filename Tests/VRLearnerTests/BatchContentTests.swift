@@ -17,14 +17,15 @@ struct BatchContentTests {
     }
 
     func batch(
-        phase: RolloutPhase, traceTokens: [Int32] = [50, 51], edit: (inout TraceRecord) -> Void = { _ in }
+        phase: RolloutPhase, traceTokens: [Int32] = [50, 51], hinted: Bool? = nil,
+        edit: (inout TraceRecord) -> Void = { _ in }
     )
         -> RolloutBatch
     {
         let questions = items.map { item in
             let prompt = prompts[item.id]!
             var trace = TraceRecord(
-                promptTokenIDs: phase == .model ? prompt.posteriorPrompt : prompt.reasoningPrompt,
+                promptTokenIDs: hinted ?? (phase == .model) ? prompt.posteriorPrompt : prompt.reasoningPrompt,
                 traceTokenIDs: traceTokens, answerTokenIDs: [], behaviourLogProbs: traceTokens.map { _ in -0.5 },
                 answerEvidence: .sampled(correctCount: 1, answerCount: 2))
             edit(&trace)
@@ -58,6 +59,22 @@ struct BatchContentTests {
         #expect(questions[0].traces[0].answerTokens == prompt.answer)
         #expect(questions[0].traces[0].logQ == [-0.5, -0.5])
         #expect(questions[0].traces[0].correctAnswers == 1 && questions[0].traces[0].sampledAnswers == 2)
+    }
+
+    @Test("model phase with an unhinted proposal: traces must come from pi's prompt, and hinted ones are refused")
+    func unhintedProposal() throws {
+        for proposal in [TraceProposal.unhintedPosterior, .reasoningModel] {
+            let (content, _) = try BatchContent.build(
+                batch: batch(phase: .model, hinted: false), assignment: assignment(.model), expectedTraceCount: 2,
+                modelProposal: proposal,
+                prompts: prompts, contextLength: 128)
+            #expect(content.questionCount == 2)
+            #expect(throws: LearnerStepError.self) {
+                try BatchContent.build(
+                    batch: batch(phase: .model), assignment: assignment(.model), expectedTraceCount: 2,
+                    modelProposal: proposal, prompts: prompts, contextLength: 128)
+            }
+        }
     }
 
     @Test("[E8] posterior phase: q's hinted prompt, pi's trace closed with q's end marker")

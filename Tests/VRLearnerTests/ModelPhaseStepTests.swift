@@ -72,6 +72,97 @@ struct ModelPhaseStepTests {
         #expect(learnerModel.gradients.array.contains { $0 != 0 })
     }
 
+    /// log pi of each question's traces and reference answers, scored independently by teacher forcing.
+    func evidence(
+        _ questions: [QuestionForTraining], model: Transformer, gml: Bool
+    ) throws -> [[TraceEvidence]] {
+        try questions.map { question in
+            let scored = try model.score(
+                question.traces.map { question.promptTokens + $0.traceTokens + $0.answerTokens })
+            return zip(question.traces, scored).map { trace, logProbs in
+                let start = question.promptTokens.count - 1
+                let end = start + trace.traceTokens.count
+                return TraceEvidence(
+                    logPiTrace: logProbs[start..<end].map(Double.init), logQTrace: trace.logQ.map(Double.init),
+                    answer: gml
+                        ? .referenceLogProbs(logProbs[end..<(end + trace.answerTokens.count)].map(Double.init))
+                        : .sampled(correct: trace.correctAnswers, total: trace.sampledAnswers))
+            }
+        }
+    }
+
+    /// Runs the step with `objective` and checks its gradient against the model's own pass with its weights.
+    func run(_ objective: ModelObjective) throws -> ModelPhaseResult {
+        let questions = batch()
+        let learnerModel = try Transformer(configuration: configuration, seed: 5)
+        let referenceModel = try Transformer(configuration: configuration, seed: 5)
+        learnerModel.zeroGradients()
+        let result = try ModelPhaseStep.run(
+            model: learnerModel, questions: questions, normalizer: 6, objective: objective)
+        let sequences = questions.flatMap { question in
+            question.traces.map { question.promptTokens + $0.traceTokens + $0.answerTokens }
+        }
+        let targetWeights = try zip(questions, result.weights).flatMap { question, weights in
+            try zip(question.traces, weights).map { trace, weight in
+                try TargetWeightLayout(
+                    promptTokenCount: question.promptTokens.count, traceTokenCount: trace.traceTokens.count,
+                    answerTokenCount: trace.answerTokens.count
+                ).targetWeights(traceWeight: weight)
+            }
+        }
+        referenceModel.zeroGradients()
+        _ = try referenceModel.train(sequences, targetWeights: targetWeights, normalizer: 6)
+        let worst = zip(learnerModel.gradients.array, referenceModel.gradients.array).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-6)
+        return result
+    }
+
+    @Test("[E6] GML weights come from the learner's own log pi of the reference answer")
+    func geometricMeanLikelihood() throws {
+        var objective = ModelObjective()
+        objective.estimator = .gml
+        let result = try run(objective)
+        let model = try Transformer(configuration: configuration, seed: 5)
+        for (index, evidence) in try evidence(batch(), model: model, gml: true).enumerated() {
+            let expected = try normalizedWeights(traces: evidence, estimator: .geometricMeanLikelihood).weights
+            #expect(zip(result.weights[index], expected).allSatisfy { abs($0 - $1) < 1e-9 })
+            // GML gives every trace some weight, even the one whose sampled answers were all wrong.
+            #expect(result.weights[index].allSatisfy { $0 > 0 })
+        }
+    }
+
+    @Test("[E4] best-trace selection puts weight 1 on the argmax of log rho, nothing elsewhere")
+    func bestTrace() throws {
+        var objective = ModelObjective()
+        objective.selection = .best
+        let result = try run(objective)
+        let model = try Transformer(configuration: configuration, seed: 5)
+        for (index, evidence) in try evidence(batch(), model: model, gml: false).enumerated() {
+            let logWeights = try logImportanceWeights(evidence, estimator: .accuracy)
+            let best = try #require(logWeights.indices.max { logWeights[$0] < logWeights[$1] })
+            #expect(result.weights[index] == logWeights.indices.map { $0 == best ? 1 : 0 })
+        }
+    }
+
+    @Test("[E11] RFT: 1/K on each trace with at least half of its answers correct")
+    func rejectionSamplingFineTuning() throws {
+        var objective = ModelObjective()
+        objective.method = .rft
+        // Correct answers out of 4: [1, 3, 0] and [2, 2].
+        #expect(try run(objective).weights == [[0, 1.0 / 3, 0], [0.5, 0.5]])
+    }
+
+    @Test("[E12] GRPO: group-normalised advantages over K, zero for a group with equal rewards")
+    func groupRelativePolicyOptimisation() throws {
+        var objective = ModelObjective()
+        objective.method = .grpo
+        let weights = try run(objective).weights
+        // Rewards [0, 1, 0]: mean 1/3, std sqrt(2)/3, so A = [-1, 2, -1] / sqrt(2), divided by K = 3.
+        let expected = [-1.0, 2, -1].map { $0 / 2.0.squareRoot() / 3 }
+        #expect(zip(weights[0], expected).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(weights[1] == [0, 0])
+    }
+
     @Test("malformed traces are refused with what is wrong")
     func malformed() throws {
         let model = try Transformer(configuration: configuration, seed: 5)

@@ -45,6 +45,40 @@ struct ControlValidationTests {
                 == .missingField)
     }
 
+    @Test("proposals travel; an unspecified one is the phase's own; the posterior phase only samples pi")
+    func proposals() throws {
+        for proposal in TraceProposal.allCases {
+            let question = QuestionAssignment(questionID: "q", phase: .model, traceCount: 2, proposal: proposal)
+            let message = WireMessage.workAssignment(
+                WorkAssignment(assignmentID: 1, parameterVersion: 1, questions: [question]))
+            #expect(try codec.decode(codec.encode(message, senderID: "l")).message == message)
+        }
+        // A learner that names no proposal gets the phase's own.
+        for (phase, proposal) in [(Vr_V1_Phase.model, TraceProposal.hintedPosterior), (.posterior, .reasoningModel)] {
+            var question = Vr_V1_QuestionAssignment()
+            question.questionID = "q"
+            question.phase = phase
+            question.traceCount = 2
+            var assignment = Vr_V1_WorkAssignment()
+            assignment.assignmentID = 1
+            assignment.parameterVersion = 1
+            assignment.questions = [question]
+            var wire = Vr_V1_Envelope()
+            wire.protocolVersion = 1
+            wire.senderID = "learner"
+            wire.workAssignment = assignment
+            guard case .workAssignment(let decoded) = try codec.decode([wire.serializedBytes()]).message else {
+                Issue.record("not decoded as an assignment")
+                continue
+            }
+            #expect(decoded.questions.first?.proposal == proposal)
+        }
+        let hinted = QuestionAssignment(questionID: "q", phase: .posterior, traceCount: 2, proposal: .hintedPosterior)
+        #expect(
+            try code(of: .workAssignment(WorkAssignment(assignmentID: 1, parameterVersion: 1, questions: [hinted])))
+                == .invalidValue)
+    }
+
     @Test("announcements need consistent sizes and a known encoding")
     func announcements() throws {
         var announcement = Samples.announcement

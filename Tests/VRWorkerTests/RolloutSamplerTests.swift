@@ -63,6 +63,30 @@ struct RolloutSamplerTests {
         #expect(try sampler().rollouts(for: requests, models: try models(), seed: 7) == rollouts)
     }
 
+    @Test(
+        "a model-phase proposal picks the model and the prompt: behaviour log-probs are that model's on that prompt",
+        arguments: [TraceProposal.hintedPosterior, .unhintedPosterior, .reasoningModel])
+    func proposals(proposal: TraceProposal) throws {
+        let item = try items()[0]
+        let models = try models()
+        let rollout = try sampler().rollouts(
+            for: [RolloutRequest(item: item, phase: .model, traceCount: 3, proposal: proposal)], models: models,
+            seed: 9)[0]
+        #expect(rollout.phase == .model)
+        let prompts = TaskPrompts(item: item, renderer: TemplateRenderer())
+        let prompt = proposal.isHinted ? prompts.posteriorPrompt : prompts.reasoningPrompt
+        let sampler = proposal.samplesPosterior ? models.posterior : models.reasoning
+        let other = proposal.samplesPosterior ? models.reasoning : models.posterior
+        for trace in rollout.traces where !trace.traceTokenIDs.isEmpty {
+            #expect(trace.promptTokenIDs == prompt)
+            let range = (prompt.count - 1)..<(prompt.count - 1 + trace.traceTokenIDs.count)
+            let own = try sampler.score([prompt + trace.traceTokenIDs])[0][range]
+            let others = try other.score([prompt + trace.traceTokenIDs])[0][range]
+            #expect(zip(own, trace.behaviourLogProbs).allSatisfy { abs($0 - $1) < 1e-4 })
+            #expect(zip(others, trace.behaviourLogProbs).contains { abs($0 - $1) > 1e-3 })
+        }
+    }
+
     @Test("[E6] Acc counts the sampled answers the verifier accepts")
     func accuracy() throws {
         let items = ["3+4=?", "2+2=?"].enumerated().map { index, question in

@@ -77,6 +77,58 @@ public nonisolated enum Vr_V1_Phase: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+/// Which model samples a model-phase question's traces, and from which prompt.
+public nonisolated enum Vr_V1_Proposal: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// The phase's own proposal: q with the hint in the model phase, pi without it in the posterior phase.
+  case unspecified // = 0
+
+  /// The variational posterior q, reference hint in the prompt (the method).
+  case hintedPosterior // = 1
+
+  /// q's parameters with the reasoning prompt, no hint (a fixed pi0 served as q: the "traces from pi0"
+  /// ablation and RFT's reference samples).
+  case unhintedPosterior // = 2
+
+  /// The current reasoning model pi with the reasoning prompt (on-policy baselines; the posterior phase).
+  case reasoningModel // = 3
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .hintedPosterior
+    case 2: self = .unhintedPosterior
+    case 3: self = .reasoningModel
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .hintedPosterior: return 1
+    case .unhintedPosterior: return 2
+    case .reasoningModel: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Vr_V1_Proposal] = [
+    .unspecified,
+    .hintedPosterior,
+    .unhintedPosterior,
+    .reasoningModel,
+  ]
+
+}
+
 /// What the learner did with a valid batch.
 public nonisolated enum Vr_V1_BatchStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -157,6 +209,10 @@ public nonisolated struct Vr_V1_QuestionAssignment: Sendable {
 
   /// Traces to sample for this question (M or K), 1..64 by default.
   public var traceCount: UInt32 = 0
+
+  /// Model phase only: which model samples, and whether the prompt carries the hint. The posterior phase
+  /// always samples pi without the hint (UNSPECIFIED or REASONING_MODEL).
+  public var proposal: Vr_V1_Proposal = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -348,6 +404,10 @@ nonisolated extension Vr_V1_Phase: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PHASE_UNSPECIFIED\0\u{1}PHASE_POSTERIOR\0\u{1}PHASE_MODEL\0")
 }
 
+nonisolated extension Vr_V1_Proposal: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PROPOSAL_UNSPECIFIED\0\u{1}PROPOSAL_HINTED_POSTERIOR\0\u{1}PROPOSAL_UNHINTED_POSTERIOR\0\u{1}PROPOSAL_REASONING_MODEL\0")
+}
+
 nonisolated extension Vr_V1_BatchStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0BATCH_STATUS_UNSPECIFIED\0\u{1}BATCH_STATUS_ACCEPTED\0\u{1}BATCH_STATUS_DUPLICATE\0\u{1}BATCH_STATUS_STALE\0")
 }
@@ -389,7 +449,7 @@ nonisolated extension Vr_V1_WorkRequest: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Vr_V1_QuestionAssignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".QuestionAssignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}question_id\0\u{1}phase\0\u{3}trace_count\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}question_id\0\u{1}phase\0\u{3}trace_count\0\u{1}proposal\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -400,6 +460,7 @@ nonisolated extension Vr_V1_QuestionAssignment: SwiftProtobuf.Message, SwiftProt
       case 1: try { try decoder.decodeSingularStringField(value: &self.questionID) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.phase) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.traceCount) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.proposal) }()
       default: break
       }
     }
@@ -415,6 +476,9 @@ nonisolated extension Vr_V1_QuestionAssignment: SwiftProtobuf.Message, SwiftProt
     if self.traceCount != 0 {
       try visitor.visitSingularUInt32Field(value: self.traceCount, fieldNumber: 3)
     }
+    if self.proposal != .unspecified {
+      try visitor.visitSingularEnumField(value: self.proposal, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -422,6 +486,7 @@ nonisolated extension Vr_V1_QuestionAssignment: SwiftProtobuf.Message, SwiftProt
     if lhs.questionID != rhs.questionID {return false}
     if lhs.phase != rhs.phase {return false}
     if lhs.traceCount != rhs.traceCount {return false}
+    if lhs.proposal != rhs.proposal {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

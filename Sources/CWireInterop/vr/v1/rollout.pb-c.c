@@ -464,7 +464,7 @@ const ProtobufCMessageDescriptor vr__v1__work_request__descriptor =
   (ProtobufCMessageInit) vr__v1__work_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vr__v1__question_assignment__field_descriptors[3] =
+static const ProtobufCFieldDescriptor vr__v1__question_assignment__field_descriptors[4] =
 {
   {
     "question_id",
@@ -502,16 +502,29 @@ static const ProtobufCFieldDescriptor vr__v1__question_assignment__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "proposal",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Vr__V1__QuestionAssignment, proposal),
+    &vr__v1__proposal__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vr__v1__question_assignment__field_indices_by_name[] = {
   1,   /* field[1] = phase */
+  3,   /* field[3] = proposal */
   0,   /* field[0] = question_id */
   2,   /* field[2] = trace_count */
 };
 static const ProtobufCIntRange vr__v1__question_assignment__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor vr__v1__question_assignment__descriptor =
 {
@@ -521,7 +534,7 @@ const ProtobufCMessageDescriptor vr__v1__question_assignment__descriptor =
   "Vr__V1__QuestionAssignment",
   "vr.v1",
   sizeof(Vr__V1__QuestionAssignment),
-  3,
+  4,
   vr__v1__question_assignment__field_descriptors,
   vr__v1__question_assignment__field_indices_by_name,
   1,  vr__v1__question_assignment__number_ranges,
@@ -1069,6 +1082,38 @@ const ProtobufCEnumDescriptor vr__v1__phase__descriptor =
   vr__v1__phase__enum_values_by_name,
   1,
   vr__v1__phase__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue vr__v1__proposal__enum_values_by_number[4] =
+{
+  { "PROPOSAL_UNSPECIFIED", "VR__V1__PROPOSAL__PROPOSAL_UNSPECIFIED", 0 },
+  { "PROPOSAL_HINTED_POSTERIOR", "VR__V1__PROPOSAL__PROPOSAL_HINTED_POSTERIOR", 1 },
+  { "PROPOSAL_UNHINTED_POSTERIOR", "VR__V1__PROPOSAL__PROPOSAL_UNHINTED_POSTERIOR", 2 },
+  { "PROPOSAL_REASONING_MODEL", "VR__V1__PROPOSAL__PROPOSAL_REASONING_MODEL", 3 },
+};
+static const ProtobufCIntRange vr__v1__proposal__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex vr__v1__proposal__enum_values_by_name[4] =
+{
+  { "PROPOSAL_HINTED_POSTERIOR", 1 },
+  { "PROPOSAL_REASONING_MODEL", 3 },
+  { "PROPOSAL_UNHINTED_POSTERIOR", 2 },
+  { "PROPOSAL_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor vr__v1__proposal__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "vr.v1.Proposal",
+  "Proposal",
+  "Vr__V1__Proposal",
+  "vr.v1",
+  4,
+  vr__v1__proposal__enum_values_by_number,
+  4,
+  vr__v1__proposal__enum_values_by_name,
+  1,
+  vr__v1__proposal__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue vr__v1__batch_status__enum_values_by_number[4] =

@@ -45,6 +45,29 @@ typedef enum _Vr__V1__Phase {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VR__V1__PHASE)
 } Vr__V1__Phase;
 /*
+ * Which model samples a model-phase question's traces, and from which prompt.
+ */
+typedef enum _Vr__V1__Proposal {
+  /*
+   * The phase's own proposal: q with the hint in the model phase, pi without it in the posterior phase.
+   */
+  VR__V1__PROPOSAL__PROPOSAL_UNSPECIFIED = 0,
+  /*
+   * The variational posterior q, reference hint in the prompt (the method).
+   */
+  VR__V1__PROPOSAL__PROPOSAL_HINTED_POSTERIOR = 1,
+  /*
+   * q's parameters with the reasoning prompt, no hint (a fixed pi0 served as q: the "traces from pi0"
+   * ablation and RFT's reference samples).
+   */
+  VR__V1__PROPOSAL__PROPOSAL_UNHINTED_POSTERIOR = 2,
+  /*
+   * The current reasoning model pi with the reasoning prompt (on-policy baselines; the posterior phase).
+   */
+  VR__V1__PROPOSAL__PROPOSAL_REASONING_MODEL = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VR__V1__PROPOSAL)
+} Vr__V1__Proposal;
+/*
  * What the learner did with a valid batch.
  */
 typedef enum _Vr__V1__BatchStatus {
@@ -104,10 +127,15 @@ struct  Vr__V1__QuestionAssignment
    * Traces to sample for this question (M or K), 1..64 by default.
    */
   uint32_t trace_count;
+  /*
+   * Model phase only: which model samples, and whether the prompt carries the hint. The posterior phase
+   * always samples pi without the hint (UNSPECIFIED or REASONING_MODEL).
+   */
+  Vr__V1__Proposal proposal;
 };
 #define VR__V1__QUESTION_ASSIGNMENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vr__v1__question_assignment__descriptor) \
-    , (char *)protobuf_c_empty_string, VR__V1__PHASE__PHASE_UNSPECIFIED, 0 }
+    , (char *)protobuf_c_empty_string, VR__V1__PHASE__PHASE_UNSPECIFIED, 0, VR__V1__PROPOSAL__PROPOSAL_UNSPECIFIED }
 
 
 /*
@@ -519,6 +547,7 @@ typedef void (*Vr__V1__BatchAck_Closure)
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    vr__v1__phase__descriptor;
+extern const ProtobufCEnumDescriptor    vr__v1__proposal__descriptor;
 extern const ProtobufCEnumDescriptor    vr__v1__batch_status__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__work_request__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__question_assignment__descriptor;
