@@ -50,12 +50,13 @@ let package = Package(
         .target(
             name: "VRBench", dependencies: ["VRModel", "VRTensor", "VRTransport", "VRZMQ", "CZeroMQ"],
             swiftSettings: strict),
+        .target(name: "VRReport", dependencies: ["VRLearner", "VRWorker"], swiftSettings: strict),
         .target(name: "VRTestSupport", dependencies: ["VRTensor", "VRTransport"], swiftSettings: strict),
         .executableTarget(
             name: "vr",
             dependencies: [
                 "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
-                "VRLearner", "VRWorker", "VRWire", "VRTransport",
+                "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -85,6 +86,8 @@ let package = Package(
                 "VRLearner", "VRWorker", "VRModel", "VRTasks", "VRTransport", "VRWire", "VRTestSupport",
             ],
             swiftSettings: strict),
+        .testTarget(
+            name: "VRReportTests", dependencies: ["VRReport", "VRLearner", "VRWorker"], swiftSettings: strict),
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(

@@ -86,7 +86,9 @@ public enum BatchContent: Sendable, Equatable {
                 }
             }
             if !modelTraces.isEmpty {
-                modelQuestions.append(QuestionForTraining(promptTokens: prompt.reasoningPrompt, traces: modelTraces))
+                modelQuestions.append(
+                    QuestionForTraining(
+                        questionID: question.questionID, promptTokens: prompt.reasoningPrompt, traces: modelTraces))
             }
             if !priorTraces.isEmpty {
                 posteriorQuestions.append(

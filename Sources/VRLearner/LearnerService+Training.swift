@@ -36,7 +36,7 @@ extension LearnerService {
             pending.posterior = []
             pending.posteriorLags = []
             let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
-            try await step(phase: "posterior", questionCount: questions.count, accuracies: accuracies, lags: lags) {
+            _ = try await step(phase: "posterior", questionCount: questions.count, accuracies: accuracies, lags: lags) {
                 () throws(LearnerStepError) -> StepOutcome in try trainer.posteriorStep(questions)
             }
         }
@@ -46,22 +46,24 @@ extension LearnerService {
             pending.model = []
             pending.modelLags = []
             let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
-            try await step(phase: "model", questionCount: questions.count, accuracies: accuracies, lags: lags) {
-                () throws(LearnerStepError) -> StepOutcome in try trainer.modelStep(questions)
-            }
+            let outcome = try await step(
+                phase: "model", questionCount: questions.count, accuracies: accuracies, lags: lags
+            ) { () throws(LearnerStepError) -> StepOutcome in try trainer.modelStep(questions) }
+            if let outcome { try recordQuestions(questions, weights: outcome.weights) }
         }
     }
 
     /// Runs one step, advances the version, writes metrics, publishes and checkpoints when due.
+    /// - Returns: what the step computed, or nil when it failed on its inputs.
     private func step(
         phase: String, questionCount: Int, accuracies: [Double], lags: [UInt64],
         _ train: () throws(LearnerStepError) -> StepOutcome
-    ) async throws(LearnerServiceError) {
+    ) async throws(LearnerServiceError) -> StepOutcome? {
         let started = clock.now
         let outcome: StepOutcome
         do { outcome = try train() } catch {
             onEvent(.stepFailed(reason: "\(phase) step: \(error)"))
-            return
+            return nil
         }
         let seconds = (clock.now - started).inSeconds
         let publications = machine.stepFinished()
@@ -88,6 +90,24 @@ extension LearnerService {
         for case .publish(let version) in publications { await publish(version) }
         let steps = trainer.modelSteps + trainer.posteriorSteps
         if configuration.checkpointEvery > 0 && steps % configuration.checkpointEvery == 0 { try writeCheckpoint() }
+        return outcome
+    }
+
+    /// Appends the model step's `QuestionWeightRecord`s to `questions.jsonl`.
+    private func recordQuestions(
+        _ questions: [QuestionForTraining], weights: [[Double]]
+    ) throws(LearnerServiceError) {
+        guard let questionsFile else { return }
+        let records: [QuestionWeightRecord]
+        do {
+            records = try QuestionWeightRecord.records(
+                step: trainer.modelSteps + trainer.posteriorSteps, questions: questions, weights: weights,
+                method: configuration.modelObjective.method, labels: questionLabels)
+        } catch {
+            onEvent(.stepFailed(reason: "question weights: \(error)"))
+            return
+        }
+        try append(records, to: questionsFile, name: "questions.jsonl")
     }
 
     /// Broadcasts the current parameters: an announcement, then the chunks.
@@ -142,12 +162,21 @@ extension LearnerService {
 
     private func record(_ metrics: StepMetrics) throws(LearnerServiceError) {
         guard let metricsFile else { return }
+        try append([metrics], to: metricsFile, name: "metrics.jsonl")
+    }
+
+    /// Writes one JSON line per value.
+    private func append<Value: Encodable>(
+        _ values: [Value], to file: FileHandle, name: String
+    ) throws(LearnerServiceError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
-            try metricsFile.write(contentsOf: try encoder.encode(metrics) + Data("\n".utf8))
+            var lines = Data()
+            for value in values { lines += try encoder.encode(value) + Data("\n".utf8) }
+            try file.write(contentsOf: lines)
         } catch {
-            throw .io("cannot append to metrics.jsonl: \(error.localizedDescription)")
+            throw .io("cannot append to \(name): \(error.localizedDescription)")
         }
     }
 

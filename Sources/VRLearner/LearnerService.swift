@@ -41,6 +41,8 @@ public final class LearnerService {
     let prompts: [String: TaskPrompts]
     /// The training questions' ids in dataset order.
     let questionIDs: [String]
+    /// Each question's family and difficulty, by id, for `questions.jsonl`.
+    let questionLabels: [String: (family: String, difficulty: Int)]
     let datasetFingerprint: String
     let order: QuestionOrder
     let runDirectory: String?
@@ -58,6 +60,8 @@ public final class LearnerService {
     var collectedRollouts: [String: QuestionRollout]?
     var lastHeartbeat: ContinuousClock.Instant
     var metricsFile: FileHandle?
+    /// `RUN/questions.jsonl`: a `QuestionWeightRecord` per question of every model-phase step.
+    var questionsFile: FileHandle?
     var lastStepElapsed = 0.0
 
     /// Creates a learner.
@@ -103,6 +107,9 @@ public final class LearnerService {
         self.transport = transport
         self.prompts = prompts
         self.questionIDs = dataset.items.map(\.id)
+        self.questionLabels = Dictionary(
+            dataset.items.map { ($0.id, (family: $0.family?.rawValue ?? "other", difficulty: $0.difficulty)) },
+            uniquingKeysWith: { first, _ in first })
         self.datasetFingerprint = dataset.fingerprint
         self.order = QuestionOrder(ids: questionIDs, seed: configuration.seed)
         self.questionCursor = progress.questionCursor
@@ -111,7 +118,10 @@ public final class LearnerService {
         self.onEvent = onEvent
         self.start = clock.now
         self.lastHeartbeat = clock.now
-        if let runDirectory { metricsFile = try Self.openMetrics(in: runDirectory) }
+        if let runDirectory {
+            metricsFile = try Self.openLog("metrics.jsonl", in: runDirectory)
+            questionsFile = try Self.openLog("questions.jsonl", in: runDirectory)
+        }
     }
 
     /// Runs until the model phase has taken `modelSteps` steps in total, or until the task is cancelled (a stop
@@ -119,7 +129,10 @@ public final class LearnerService {
     /// - Returns: what the run did.
     /// - Throws: `LearnerServiceError` if the transport closes or a checkpoint cannot be written.
     public func run() async throws(LearnerServiceError) -> LearnerSummary {
-        defer { try? metricsFile?.close() }
+        defer {
+            try? metricsFile?.close()
+            try? questionsFile?.close()
+        }
         refillQueue()
         let tick = Duration.milliseconds(min(200, configuration.heartbeatIntervalMilliseconds))
         while trainer.modelSteps < configuration.modelSteps && !Task.isCancelled {
@@ -180,8 +193,9 @@ public final class LearnerService {
         try? await transport.send(frames.map(Frame.init), to: peer)
     }
 
-    private static func openMetrics(in runDirectory: String) throws(LearnerServiceError) -> FileHandle {
-        let path = runDirectory + "/metrics.jsonl"
+    /// Opens a JSON-lines file of the run directory for appending, creating both if needed.
+    private static func openLog(_ name: String, in runDirectory: String) throws(LearnerServiceError) -> FileHandle {
+        let path = runDirectory + "/" + name
         let files = FileManager.default
         do {
             try files.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)

@@ -40,6 +40,8 @@ public struct TraceForTraining: Sendable, Equatable {
 
 /// One question's prompt and its K traces.
 public struct QuestionForTraining: Sendable, Equatable {
+    /// The question's id in the training dataset.
+    public var questionID: String
     /// The reasoning prompt's tokens (P, at least 1).
     public var promptTokens: [Int32]
     /// The K traces.
@@ -47,9 +49,11 @@ public struct QuestionForTraining: Sendable, Equatable {
 
     /// Creates a question.
     /// - Parameters:
+    ///   - questionID: the question's id.
     ///   - promptTokens: the prompt.
     ///   - traces: its traces.
-    public init(promptTokens: [Int32], traces: [TraceForTraining]) {
+    public init(questionID: String, promptTokens: [Int32], traces: [TraceForTraining]) {
+        self.questionID = questionID
         self.promptTokens = promptTokens
         self.traces = traces
     }

@@ -4,7 +4,7 @@ import VRModel
 import VRTasks
 import VRText
 
-/// Avg@k and pass@k of a reasoning model, overall and per difficulty.
+/// Avg@k and pass@k of a reasoning model, overall, per difficulty and per task family.
 public struct EvaluationReport: Sendable, Equatable, Codable {
     /// Scores of one group of questions.
     public struct Scores: Sendable, Equatable, Codable {
@@ -14,6 +14,17 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
         public var averageAtK: Double
         /// Fraction of questions with at least one correct sample among k.
         public var passAtK: Double
+
+        /// Creates scores.
+        /// - Parameters:
+        ///   - questionCount: questions in the group.
+        ///   - averageAtK: Avg@k.
+        ///   - passAtK: pass@k.
+        public init(questionCount: Int, averageAtK: Double, passAtK: Double) {
+            self.questionCount = questionCount
+            self.averageAtK = averageAtK
+            self.passAtK = passAtK
+        }
     }
 
     /// Samples per question.
@@ -24,6 +35,26 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     public var overall: Scores
     /// Per difficulty level, keyed by the level.
     public var byDifficulty: [Int: Scores]
+    /// Per task family, keyed by its name (`TaskFamily.rawValue`; `other` for items without a family).
+    public var byFamily: [String: Scores]
+
+    /// Creates a report.
+    /// - Parameters:
+    ///   - samplesPerQuestion: k.
+    ///   - temperature: the sampling temperature.
+    ///   - overall: all questions.
+    ///   - byDifficulty: per difficulty level.
+    ///   - byFamily: per task family.
+    public init(
+        samplesPerQuestion: Int, temperature: Float, overall: Scores, byDifficulty: [Int: Scores],
+        byFamily: [String: Scores]
+    ) {
+        self.samplesPerQuestion = samplesPerQuestion
+        self.temperature = temperature
+        self.overall = overall
+        self.byDifficulty = byDifficulty
+        self.byFamily = byFamily
+    }
 }
 
 /// Samples k full responses (thought and solution) per question from pi and verifies their final answers.
@@ -107,9 +138,12 @@ public struct ReasoningEvaluator: Sendable {
         let byDifficulty = Dictionary(grouping: items.indices, by: { items[$0].difficulty }).mapValues {
             scores(correctCounts: $0.map { correctCounts[$0] })
         }
+        let byFamily = Dictionary(grouping: items.indices, by: { items[$0].family?.rawValue ?? "other" }).mapValues {
+            scores(correctCounts: $0.map { correctCounts[$0] })
+        }
         return EvaluationReport(
             samplesPerQuestion: samplesPerQuestion, temperature: temperature,
-            overall: scores(correctCounts: correctCounts), byDifficulty: byDifficulty)
+            overall: scores(correctCounts: correctCounts), byDifficulty: byDifficulty, byFamily: byFamily)
     }
 
     private func scores(correctCounts: [Int]) -> EvaluationReport.Scores {

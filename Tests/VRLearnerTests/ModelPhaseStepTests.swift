@@ -13,9 +13,10 @@ struct ModelPhaseStepTests {
     func batch() -> [QuestionForTraining] {
         var generator = SeededGenerator(seed: 11)
         func tokens(_ count: Int) -> [Int32] { (0..<count).map { _ in Int32(generator.next() % 20) } }
-        return [(3, [(4, 1), (6, 3), (2, 0)]), (2, [(5, 2), (3, 2)])].map { promptCount, traces in
-            QuestionForTraining(
-                promptTokens: tokens(promptCount),
+        return [(3, [(4, 1), (6, 3), (2, 0)]), (2, [(5, 2), (3, 2)])].enumerated().map { index, shape in
+            let (promptCount, traces) = shape
+            return QuestionForTraining(
+                questionID: "q\(index)", promptTokens: tokens(promptCount),
                 traces: traces.map { traceCount, correct in
                     TraceForTraining(
                         traceTokens: tokens(traceCount), answerTokens: tokens(2),

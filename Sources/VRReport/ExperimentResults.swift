@@ -1,0 +1,119 @@
+// What `vr experiment` writes to RUN/results.json and `vr report` reads: every arm's runs with their scores,
+// budgets, wall times and the files that hold their training curves.
+
+import VRWorker
+
+/// The outcome of one experiment: the initial model's scores and every arm's runs, one per seed.
+public struct ExperimentResults: Codable, Sendable, Equatable {
+    /// The experiment's name, from its configuration.
+    public var name: String
+    /// The command line that produced the run, as typed.
+    public var command: String
+    /// The configuration file's copy in the run directory, relative to it (`experiment.json`).
+    public var configurationFile: String
+    /// Cores and operating system of the machine the run took place on.
+    public var machine: String
+    /// The task families of the test split, in the order of the report's columns.
+    public var families: [String]
+    /// The difficulty levels of the test split, ascending.
+    public var difficulties: [Int]
+    /// Samples per test question (k of Avg@k and pass@k) and their temperature.
+    public var samplesPerQuestion: Int
+    /// The temperature of the evaluation samples.
+    public var temperature: Float
+    /// The initial reasoning model pi0 (SFT on the reference thoughts), before any arm trains it.
+    public var initial: ArmRun
+    /// The arms, in the configuration's order.
+    public var arms: [ArmResult]
+
+    /// Creates results.
+    public init(
+        name: String, command: String, configurationFile: String, machine: String, families: [String],
+        difficulties: [Int], samplesPerQuestion: Int, temperature: Float, initial: ArmRun, arms: [ArmResult]
+    ) {
+        self.name = name
+        self.command = command
+        self.configurationFile = configurationFile
+        self.machine = machine
+        self.families = families
+        self.difficulties = difficulties
+        self.samplesPerQuestion = samplesPerQuestion
+        self.temperature = temperature
+        self.initial = initial
+        self.arms = arms
+    }
+}
+
+/// One arm of the experiment and its runs.
+public struct ArmResult: Codable, Sendable, Equatable {
+    /// The arm's identifier, such as `variational-acc-k4` (also its directory under `RUN/arms/`).
+    public var name: String
+    /// Its name in tables, such as `Variational (Acc)`.
+    public var label: String
+    /// The comparisons it takes part in: `main` (Table 1), `k` (traces per question), `estimator`,
+    /// `selection`, `hint`.
+    public var groups: [String]
+    /// `sft`, `variational`, `rft` or `grpo`.
+    public var method: String
+    /// The variational estimator (`acc`, `gml`), if any.
+    public var estimator: String?
+    /// The variational selection (`weighted`, `best`), if any.
+    public var selection: String?
+    /// K, traces per question, if the arm samples traces.
+    public var traces: Int?
+    /// Who sampled its traces (`hinted-posterior`, `unhinted-posterior`, `reasoning-model`), if anyone.
+    public var proposal: String?
+    /// One run per seed.
+    public var runs: [ArmRun]
+
+    /// Creates an arm's results.
+    public init(
+        name: String, label: String, groups: [String], method: String, estimator: String? = nil,
+        selection: String? = nil, traces: Int? = nil, proposal: String? = nil, runs: [ArmRun]
+    ) {
+        self.name = name
+        self.label = label
+        self.groups = groups
+        self.method = method
+        self.estimator = estimator
+        self.selection = selection
+        self.traces = traces
+        self.proposal = proposal
+        self.runs = runs
+    }
+}
+
+/// One training run of an arm (or the initial model) with one seed.
+public struct ArmRun: Codable, Sendable, Equatable {
+    /// The seed of its sampling and data order.
+    public var seed: UInt64
+    /// Wall time of its training, in seconds (0 for the initial model).
+    public var wallSeconds: Double
+    /// Optimizer steps on pi.
+    public var modelSteps: Int
+    /// Optimizer steps on q (posterior phase), 0 when q stays fixed.
+    public var posteriorSteps: Int
+    /// Tokens sampled by the workers: traces of both phases and the answers that score them.
+    public var sampledTokens: Int
+    /// Its `StepMetrics` JSON lines, relative to the run directory, if it has them.
+    public var metricsFile: String?
+    /// Its `QuestionWeightRecord` JSON lines, relative to the run directory, if it has them.
+    public var questionsFile: String?
+    /// Held-out scores of its final pi.
+    public var evaluation: EvaluationReport
+
+    /// Creates a run's results.
+    public init(
+        seed: UInt64, wallSeconds: Double, modelSteps: Int, posteriorSteps: Int, sampledTokens: Int,
+        metricsFile: String?, questionsFile: String?, evaluation: EvaluationReport
+    ) {
+        self.seed = seed
+        self.wallSeconds = wallSeconds
+        self.modelSteps = modelSteps
+        self.posteriorSteps = posteriorSteps
+        self.sampledTokens = sampledTokens
+        self.metricsFile = metricsFile
+        self.questionsFile = questionsFile
+        self.evaluation = evaluation
+    }
+}
