@@ -51,12 +51,14 @@ let package = Package(
             name: "VRBench", dependencies: ["VRModel", "VRTensor", "VRTransport", "VRZMQ", "CZeroMQ"],
             swiftSettings: strict),
         .target(name: "VRReport", dependencies: ["VRLearner", "VRWorker"], swiftSettings: strict),
+        .target(
+            name: "VRExperiment", dependencies: ["VRLearner", "VRTasks", "VRWire"], swiftSettings: strict),
         .target(name: "VRTestSupport", dependencies: ["VRTensor", "VRTransport"], swiftSettings: strict),
         .executableTarget(
             name: "vr",
             dependencies: [
                 "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
-                "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport",
+                "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport", "VRExperiment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -88,6 +90,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VRReportTests", dependencies: ["VRReport", "VRLearner", "VRWorker"], swiftSettings: strict),
+        .testTarget(
+            name: "VRExperimentTests", dependencies: ["VRExperiment", "VRLearner", "VRWire"], swiftSettings: strict),
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(

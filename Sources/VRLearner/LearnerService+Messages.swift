@@ -142,7 +142,11 @@ extension LearnerService {
                 if collectedRollouts != nil {
                     collect(batch)
                 } else if let content {
-                    pending.add(content.content, lag: lag, traceCount: batch.traceCount)
+                    pending.add(
+                        content.content, lag: lag, traceCount: batch.traceCount,
+                        traceTokenCount: batch.questions.reduce(0) {
+                            $0 + $1.traces.reduce(0) { $0 + $1.traceTokenIDs.count }
+                        })
                 }
                 await acknowledge(sequence, .accepted, to: peer)
             case .dropDuplicate:

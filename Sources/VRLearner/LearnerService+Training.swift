@@ -12,9 +12,12 @@ struct PendingTraining {
     var posteriorLags: [UInt64] = []
     /// Traces received since the last step, for the rollout rate.
     var tracesSinceStep = 0
+    /// Their tokens.
+    var traceTokensSinceStep = 0
 
-    mutating func add(_ content: BatchContent, lag: UInt64, traceCount: Int) {
+    mutating func add(_ content: BatchContent, lag: UInt64, traceCount: Int, traceTokenCount: Int) {
         tracesSinceStep += traceCount
+        traceTokensSinceStep += traceTokenCount
         switch content {
         case .model(let questions):
             model += questions
@@ -81,9 +84,11 @@ extension LearnerService {
             tokens: outcome.tokenCount, stepSeconds: seconds,
             tokensPerSecond: seconds > 0 ? Double(outcome.tokenCount) / seconds : 0,
             rolloutsPerSecond: Double(pending.tracesSinceStep) / max(elapsed - lastStepElapsed, 1e-9),
+            sampledTraceTokens: pending.traceTokensSinceStep,
             elapsedSeconds: elapsed, staleBatches: counters.staleBatches, duplicateBatches: counters.duplicateBatches,
             rejectedBatches: counters.rejectedBatches, lostWorkers: counters.lostWorkers)
         pending.tracesSinceStep = 0
+        pending.traceTokensSinceStep = 0
         lastStepElapsed = elapsed
         try record(metrics)
         onEvent(.step(metrics))

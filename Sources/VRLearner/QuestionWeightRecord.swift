@@ -19,8 +19,9 @@ public struct QuestionWeightRecord: Codable, Sendable, Equatable {
     public var traceAccuracy: Double
     /// The sum of its trace weights.
     public var totalWeight: Double
-    /// Its weight in the direction of the posterior score (`effectiveWeight(sampleWeights:correct:)`): the sum
-    /// for the variational method, about P for RFT and sqrt(P / (1 - P)) for GRPO. Traces count as correct
+    /// Its weight in the direction of the posterior score (`effectiveWeight(sampleWeights:correct:)`).
+    ///
+    /// The sum for the variational method, about P for RFT and sqrt(P / (1 - P)) for GRPO. Traces count as correct
     /// when they carry answer evidence (Acc > 0) for the variational method, and by `ModelObjective.isCorrect`
     /// for the baselines.
     public var effectiveWeight: Double
@@ -43,7 +44,8 @@ public struct QuestionWeightRecord: Codable, Sendable, Equatable {
             let correct = question.traces.map { trace in
                 method == .variational
                     ? trace.correctAnswers > 0
-                    : ModelObjective.isCorrect(correctAnswers: trace.correctAnswers, sampledAnswers: trace.sampledAnswers)
+                    : ModelObjective.isCorrect(
+                        correctAnswers: trace.correctAnswers, sampledAnswers: trace.sampledAnswers)
             }
             let accuracies = question.traces.map { Double($0.correctAnswers) / Double(max($0.sampledAnswers, 1)) }
             let label = labels[question.questionID] ?? ("other", 0)
@@ -53,7 +55,8 @@ public struct QuestionWeightRecord: Codable, Sendable, Equatable {
                     traces: question.traces.count,
                     traceAccuracy: accuracies.reduce(0, +) / Double(max(accuracies.count, 1)),
                     totalWeight: questionWeights.reduce(0, +),
-                    effectiveWeight: try VRObjectives.effectiveWeight(sampleWeights: questionWeights, correct: correct)))
+                    effectiveWeight: try VRObjectives.effectiveWeight(sampleWeights: questionWeights, correct: correct))
+            )
         }
         return records
     }

@@ -41,6 +41,9 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     public var tokensPerSecond: Double
     /// Traces received per second since the previous step (the workers' throughput).
     public var rolloutsPerSecond: Double
+    /// Trace tokens in the batches accepted since the previous step (the answers that scored them are not
+    /// counted).
+    public var sampledTraceTokens: Int
     /// Seconds since the learner started.
     public var elapsedSeconds: Double
     /// Batches dropped as stale so far.

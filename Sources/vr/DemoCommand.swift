@@ -70,8 +70,12 @@ struct DemoCommand: ParsableCommand {
         printProgress("== 4. held-out accuracy of pi before variational training")
         let before = try evaluate(pi, on: test)
         printProgress("== 5. variational training: learner and \(workers) workers on loopback")
-        try DemoCluster(run: runDirectory, tasks: runDirectory + "/tasks-train.jsonl", workerCount: workers).train(
-            reasoning: pi, posterior: q, modelSteps: modelSteps)
+        try LearnerCluster(directory: runDirectory, tasks: runDirectory + "/tasks-train.jsonl", workerCount: workers)
+            .train(
+                learnerOptions: [
+                    "--reasoning", pi, "--posterior", q, "--model-steps", "\(modelSteps)", "--learning-rate", "5e-4",
+                    "--posterior-learning-rate", "1e-4",
+                ], modelSteps: modelSteps)
         printProgress("== 6. held-out accuracy of pi after variational training")
         let after = try evaluate(runDirectory + "/learner/checkpoint/reasoning", on: test)
         printProgress("")

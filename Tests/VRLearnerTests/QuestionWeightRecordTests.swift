@@ -8,7 +8,8 @@ struct QuestionWeightRecordTests {
     let question = QuestionForTraining(
         questionID: "q", promptTokens: [1],
         traces: [1, 3, 0].map { correct in
-            TraceForTraining(traceTokens: [2], answerTokens: [3], logQ: [-1], correctAnswers: correct, sampledAnswers: 4)
+            TraceForTraining(
+                traceTokens: [2], answerTokens: [3], logQ: [-1], correctAnswers: correct, sampledAnswers: 4)
         })
 
     func record(_ weights: [Double], _ method: ModelObjective.Method) throws -> QuestionWeightRecord {

@@ -1,0 +1,136 @@
+// One arm of an experiment: a method and its options, trained from the shared initial models.
+
+import VRLearner
+import VRWire
+
+/// How an arm trains pi.
+public enum ArmMethod: String, Codable, Sendable, CaseIterable {
+    /// More SFT on the reference thoughts (the paper's baseline trained on the same data).
+    case sft
+    /// The variational method ([E4]-[E9]).
+    case variational
+    /// Rejection-sampling fine-tuning on a fixed reference model's correct samples ([E11]).
+    case rft
+    /// GRPO with 0/1 rewards on the current model's samples ([E12]).
+    case grpo
+}
+
+/// Which posterior an arm's learner serves as q.
+public enum PosteriorStart: String, Codable, Sendable, CaseIterable {
+    /// The hinted q of stage 2.
+    case trained
+    /// pi0 itself, for proposals that sample a fixed pi0 without the hint.
+    case initial
+}
+
+/// One arm: its name, the comparisons it belongs to, and its method with options.
+///
+/// Options an arm leaves out take the method's natural values: the variational method samples from the hinted
+/// q (trained along, [E9]) with Acc and all traces weighted; RFT samples a fixed pi0 without the hint with one
+/// answer per trace; GRPO samples the current pi with one answer per trace. Neither baseline trains q.
+public struct ArmConfiguration: Codable, Sendable, Equatable {
+    /// A short identifier, also its directory name: letters, digits, `-` and `_`.
+    public var name: String
+    /// Its name in the report's tables; the identifier when left out.
+    public var label: String
+    /// The report's comparisons it takes part in: `main`, `k`, `estimator`, `selection`, `hint`.
+    public var groups: [String]
+    /// How it trains pi.
+    public var method: ArmMethod
+    /// The variational estimator.
+    public var estimator: ModelObjective.AnswerEstimator
+    /// The variational selection.
+    public var selection: ModelObjective.Selection
+    /// K, traces per question; nil for the experiment's default.
+    public var traces: Int?
+    /// Who samples the model-phase traces.
+    public var proposal: TraceProposal
+    /// The posterior the learner serves as q.
+    public var posterior: PosteriorStart
+    /// Whether the learner trains q too (the posterior phase of [E9]).
+    public var trainsPosterior: Bool
+    /// n, answers per trace for Acc; nil for the experiment's default.
+    public var answersPerTrace: Int?
+
+    /// The comparison groups the report knows.
+    public static let knownGroups: Set<String> = ["main", "k", "estimator", "selection", "hint"]
+
+    /// The model-phase objective of a learner arm.
+    public var objective: ModelObjective {
+        var objective = ModelObjective()
+        objective.method =
+            switch method {
+            case .sft, .variational: .variational
+            case .rft: .rft
+            case .grpo: .grpo
+            }
+        objective.estimator = estimator
+        objective.selection = selection
+        objective.proposal = proposal
+        return objective
+    }
+
+    /// Decodes an arm; unknown keys are errors.
+    ///
+    /// Missing keys take the values the type's discussion describes.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        label = try container.decodeIfPresent(String.self, forKey: .label) ?? name
+        groups = try container.decodeIfPresent([String].self, forKey: .groups) ?? []
+        method = try container.decode(ArmMethod.self, forKey: .method)
+        estimator = try container.decodeIfPresent(ModelObjective.AnswerEstimator.self, forKey: .estimator) ?? .acc
+        selection = try container.decodeIfPresent(ModelObjective.Selection.self, forKey: .selection) ?? .weighted
+        traces = try container.decodeIfPresent(Int.self, forKey: .traces)
+        let naturalProposal: TraceProposal =
+            switch method {
+            case .sft, .variational: .hintedPosterior
+            case .rft: .unhintedPosterior
+            case .grpo: .reasoningModel
+            }
+        proposal = try container.decodeIfPresent(TraceProposal.self, forKey: .proposal) ?? naturalProposal
+        posterior =
+            try container.decodeIfPresent(PosteriorStart.self, forKey: .posterior)
+            ?? (proposal == .hintedPosterior ? .trained : .initial)
+        trainsPosterior =
+            try container.decodeIfPresent(Bool.self, forKey: .trainsPosterior)
+            ?? (method == .variational && proposal == .hintedPosterior)
+        answersPerTrace =
+            try container.decodeIfPresent(Int.self, forKey: .answersPerTrace) ?? (method.isBaseline ? 1 : nil)
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, label, groups, method, estimator, selection, traces, proposal, posterior, trainsPosterior
+        case answersPerTrace
+    }
+
+    /// Checks the arm on its own.
+    /// - Throws: `ExperimentError.invalid` naming the arm and the field.
+    public func validate() throws(ExperimentError) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ allowed.contains($0) }) else {
+            throw .invalid("arm name \"\(name)\" must be 1-64 letters, digits, '-' or '_'")
+        }
+        if let unknown = groups.first(where: { !Self.knownGroups.contains($0) }) {
+            throw .invalid(
+                "arm \(name): unknown group \"\(unknown)\"; known: \(Self.knownGroups.sorted().joined(separator: ", "))"
+            )
+        }
+        if let traces, !(1...64).contains(traces) { throw .invalid("arm \(name): traces \(traces) not in 1...64") }
+        if let answersPerTrace, !(1...64).contains(answersPerTrace) {
+            throw .invalid("arm \(name): answersPerTrace \(answersPerTrace) not in 1...64")
+        }
+        if trainsPosterior && proposal != .hintedPosterior {
+            throw .invalid("arm \(name): trainsPosterior needs the hinted-posterior proposal")
+        }
+        if posterior == .initial && trainsPosterior {
+            throw .invalid("arm \(name): a posterior started from pi0 cannot be trained as q")
+        }
+    }
+}
+
+extension ArmMethod {
+    /// Whether this is one of the RL-style baselines (RFT, GRPO).
+    var isBaseline: Bool { self == .rft || self == .grpo }
+}

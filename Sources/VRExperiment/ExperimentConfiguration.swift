@@ -1,0 +1,129 @@
+// What `vr experiment` runs: the tasks, the model, the initial SFT stages, the budget, the arms and the seeds.
+
+import Foundation
+import VRTasks
+
+/// An experiment: every arm trains from the same initial models under the same budget, once per seed.
+public struct ExperimentConfiguration: Codable, Sendable, Equatable {
+    /// The experiment's name, for the report.
+    public var name: String
+    /// The task generators; each contributes the same number of questions.
+    public var tasks: [TaskGeneratorConfiguration]
+    /// Training questions per task generator.
+    public var trainQuestionsPerTask: Int
+    /// Held-out questions per task generator.
+    public var testQuestionsPerTask: Int
+    /// The model shape of pi and q.
+    public var model: ModelShape
+    /// Stage 1: pi0 by SFT on the reference thoughts (also the SFT baseline's start).
+    public var initialSFT: SFTStage
+    /// Stage 2: q by SFT on the reference thoughts with the answer as a hint.
+    public var posteriorSFT: SFTStage
+    /// The budget every arm gets.
+    public var training: TrainingBudget
+    /// K, traces per question, for arms that do not set their own.
+    public var traces: Int
+    /// How the final models are scored.
+    public var evaluation: EvaluationSettings
+    /// Rollout worker processes per learner arm.
+    public var workers: Int
+    /// One run per arm and seed; the seed drives sampling and data order.
+    public var seeds: [UInt64]
+    /// The arms, in report order.
+    public var arms: [ArmConfiguration]
+
+    /// Decodes a configuration; unknown keys are errors.
+    ///
+    /// `name`, `tasks` and `arms` are required; the rest have defaults.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        tasks = try container.decode([TaskGeneratorConfiguration].self, forKey: .tasks)
+        trainQuestionsPerTask = try container.decodeIfPresent(Int.self, forKey: .trainQuestionsPerTask) ?? 3000
+        testQuestionsPerTask = try container.decodeIfPresent(Int.self, forKey: .testQuestionsPerTask) ?? 200
+        model = try container.decodeIfPresent(ModelShape.self, forKey: .model) ?? ModelShape()
+        initialSFT = try container.decodeIfPresent(SFTStage.self, forKey: .initialSFT) ?? SFTStage(steps: 300)
+        posteriorSFT = try container.decodeIfPresent(SFTStage.self, forKey: .posteriorSFT) ?? SFTStage(steps: 1000)
+        training = try container.decodeIfPresent(TrainingBudget.self, forKey: .training) ?? TrainingBudget()
+        traces = try container.decodeIfPresent(Int.self, forKey: .traces) ?? 4
+        evaluation = try container.decodeIfPresent(EvaluationSettings.self, forKey: .evaluation) ?? EvaluationSettings()
+        workers = try container.decodeIfPresent(Int.self, forKey: .workers) ?? 2
+        seeds = try container.decodeIfPresent([UInt64].self, forKey: .seeds) ?? [1]
+        arms = try container.decode([ArmConfiguration].self, forKey: .arms)
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, tasks, trainQuestionsPerTask, testQuestionsPerTask, model, initialSFT, posteriorSFT, training
+        case traces, evaluation, workers, seeds, arms
+    }
+
+    /// Reads and checks a configuration file.
+    /// - Parameter path: the JSON file.
+    /// - Returns: the configuration.
+    /// - Throws: `ExperimentError.unreadable` for a missing or malformed file, `.invalid` for bad values.
+    public static func read(from path: String) throws(ExperimentError) -> ExperimentConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(path: path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        let configuration: ExperimentConfiguration
+        do { configuration = try JSONDecoder().decode(ExperimentConfiguration.self, from: data) } catch {
+            throw .unreadable(path: path, reason: Self.describe(error))
+        }
+        try configuration.validate()
+        return configuration
+    }
+
+    /// Checks ranges and consistency.
+    /// - Throws: `ExperimentError.invalid` naming the first bad field.
+    public func validate() throws(ExperimentError) {
+        guard !name.isEmpty else { throw .invalid("name is empty") }
+        guard !tasks.isEmpty else { throw .invalid("tasks is empty") }
+        for task in tasks {
+            do { try task.validate() } catch { throw .invalid("tasks: \(error)") }
+        }
+        let counts = [
+            ("trainQuestionsPerTask", trainQuestionsPerTask), ("testQuestionsPerTask", testQuestionsPerTask),
+            ("initialSFT.steps", initialSFT.steps), ("initialSFT.batchSize", initialSFT.batchSize),
+            ("posteriorSFT.steps", posteriorSFT.steps), ("posteriorSFT.batchSize", posteriorSFT.batchSize),
+            ("training.modelSteps", training.modelSteps), ("training.questionsPerStep", training.questionsPerStep),
+            ("training.answersPerTrace", training.answersPerTrace),
+            ("training.maxTraceTokens", training.maxTraceTokens),
+            ("traces", traces), ("evaluation.samples", evaluation.samples),
+            ("evaluation.maxResponseTokens", evaluation.maxResponseTokens), ("workers", workers),
+        ]
+        if let (field, value) = counts.first(where: { $0.1 < 1 }) { throw .invalid("\(field) is \(value); at least 1") }
+        guard workers <= 16 else { throw .invalid("workers is \(workers); at most 16") }
+        guard model.width % max(model.heads, 1) == 0, model.layers >= 1, model.heads >= 1, model.context >= 16 else {
+            throw .invalid("model: layers and heads at least 1, width divisible by heads, context at least 16")
+        }
+        for rate in [initialSFT.learningRate, posteriorSFT.learningRate, training.learningRate] {
+            guard rate.isFinite && rate > 0 else { throw .invalid("learning rates must be finite and positive") }
+        }
+        guard !seeds.isEmpty, Set(seeds).count == seeds.count else {
+            throw .invalid("seeds must be distinct, at least one")
+        }
+        guard !arms.isEmpty else { throw .invalid("arms is empty") }
+        var names = Set<String>()
+        for arm in arms {
+            try arm.validate()
+            guard names.insert(arm.name).inserted else { throw .invalid("arm name \"\(arm.name)\" appears twice") }
+        }
+    }
+
+    /// A decoding error as one line naming the path to the bad value.
+    private static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "the top level" : String(keys.drop { $0 == "." })
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context)): missing key \"\(key.stringValue)\""
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

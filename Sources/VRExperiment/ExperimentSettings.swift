@@ -1,0 +1,131 @@
+// The shared settings of an experiment: model shape, the two SFT stages, the training budget and evaluation.
+
+/// The transformer every arm trains (pi and q share it).
+public struct ModelShape: Codable, Sendable, Equatable {
+    /// Layers.
+    public var layers = 4
+    /// Width (model dimension).
+    public var width = 128
+    /// Attention heads; divides `width`.
+    public var heads = 4
+    /// Context length in tokens.
+    public var context = 128
+
+    /// The defaults above.
+    public init() {}
+
+    /// Decodes with defaults for missing keys; unknown keys are errors.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ModelShape()
+        layers = try container.decodeIfPresent(Int.self, forKey: .layers) ?? defaults.layers
+        width = try container.decodeIfPresent(Int.self, forKey: .width) ?? defaults.width
+        heads = try container.decodeIfPresent(Int.self, forKey: .heads) ?? defaults.heads
+        context = try container.decodeIfPresent(Int.self, forKey: .context) ?? defaults.context
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case layers, width, heads, context
+    }
+}
+
+/// One supervised fine-tuning stage: stage 1 trains pi0 on the reference thoughts, stage 2 trains q with the hint.
+public struct SFTStage: Codable, Sendable, Equatable {
+    /// Optimizer steps.
+    public var steps: Int
+    /// Examples per step.
+    public var batchSize = 16
+    /// Peak learning rate.
+    public var learningRate: Float = 3e-3
+
+    /// A stage of `steps` steps with the other defaults.
+    /// - Parameter steps: optimizer steps.
+    public init(steps: Int) {
+        self.steps = steps
+    }
+
+    /// Decodes with defaults for missing keys (`steps` is required); unknown keys are errors.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        steps = try container.decode(Int.self, forKey: .steps)
+        batchSize = try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? 16
+        learningRate = try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? 3e-3
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case steps, batchSize, learningRate
+    }
+}
+
+/// The budget every arm gets: the same optimizer steps on pi with the same questions per step.
+public struct TrainingBudget: Codable, Sendable, Equatable {
+    /// Optimizer steps on pi (model-phase steps, or SFT steps for the SFT arm).
+    public var modelSteps = 300
+    /// Questions per step.
+    public var questionsPerStep = 8
+    /// Peak learning rate of pi.
+    public var learningRate: Float = 5e-4
+    /// Peak learning rate of q, for arms that train it.
+    public var posteriorLearningRate: Float = 1e-4
+    /// n: answers sampled per trace for Acc, unless an arm says otherwise.
+    public var answersPerTrace = 4
+    /// The longest trace in tokens.
+    public var maxTraceTokens = 48
+    /// Temperature of trace sampling.
+    public var traceTemperature: Float = 1
+
+    /// The defaults above.
+    public init() {}
+
+    /// Decodes with defaults for missing keys; unknown keys are errors.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = TrainingBudget()
+        modelSteps = try container.decodeIfPresent(Int.self, forKey: .modelSteps) ?? defaults.modelSteps
+        questionsPerStep =
+            try container.decodeIfPresent(Int.self, forKey: .questionsPerStep) ?? defaults.questionsPerStep
+        learningRate = try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? defaults.learningRate
+        posteriorLearningRate =
+            try container.decodeIfPresent(Float.self, forKey: .posteriorLearningRate) ?? defaults.posteriorLearningRate
+        answersPerTrace = try container.decodeIfPresent(Int.self, forKey: .answersPerTrace) ?? defaults.answersPerTrace
+        maxTraceTokens = try container.decodeIfPresent(Int.self, forKey: .maxTraceTokens) ?? defaults.maxTraceTokens
+        traceTemperature =
+            try container.decodeIfPresent(Float.self, forKey: .traceTemperature) ?? defaults.traceTemperature
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case modelSteps, questionsPerStep, learningRate, posteriorLearningRate, answersPerTrace, maxTraceTokens
+        case traceTemperature
+    }
+}
+
+/// How the final models are scored on the test split.
+public struct EvaluationSettings: Codable, Sendable, Equatable {
+    /// k: samples per question for Avg@k and pass@k.
+    public var samples = 4
+    /// Their temperature.
+    public var temperature: Float = 1
+    /// The longest response (thought and solution) in tokens.
+    public var maxResponseTokens = 96
+
+    /// The defaults above.
+    public init() {}
+
+    /// Decodes with defaults for missing keys; unknown keys are errors.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = EvaluationSettings()
+        samples = try container.decodeIfPresent(Int.self, forKey: .samples) ?? defaults.samples
+        temperature = try container.decodeIfPresent(Float.self, forKey: .temperature) ?? defaults.temperature
+        maxResponseTokens =
+            try container.decodeIfPresent(Int.self, forKey: .maxResponseTokens) ?? defaults.maxResponseTokens
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case samples, temperature, maxResponseTokens
+    }
+}

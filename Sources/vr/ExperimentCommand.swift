@@ -1,0 +1,50 @@
+// `vr experiment`: every arm of a configuration trained through the learner/worker service, evaluated, recorded.
+
+import ArgumentParser
+import Foundation
+import VRExperiment
+
+/// Runs an experiment from a configuration file into a run directory; `vr report` turns it into a report.
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Train every arm of an experiment under the same budget, evaluate them, and record the results.",
+        discussion: """
+            Generates the tasks; trains the initial reasoning model pi0 (SFT on the reference thoughts) and the \
+            hinted posterior q; then, for every arm and seed, either continues SFT (the baseline) or starts \
+            `vr learner` and the configured number of `vr worker` processes on loopback with the arm's method \
+            (variational with Acc or GML, weighted or best trace, K traces, hinted q or pi0's traces; RFT; GRPO). \
+            Each run is evaluated on the held-out split (Avg@k, pass@k per family and difficulty) and recorded \
+            in RUN/results.json. Finished runs are kept: running the same command again continues an interrupted \
+            experiment. See experiments/ for configurations.
+            """)
+
+    @Option(help: "The experiment configuration (JSON).")
+    var config: String
+
+    @Option(name: .customLong("run"), help: "The run directory.")
+    var runDirectory: String
+
+    @Option(help: "Comma-separated arm names to run (default: all).")
+    var arms: String?
+
+    func run() throws {
+        let configuration = try ExperimentConfiguration.read(from: config)
+        let armNames = Set((arms ?? "").split(separator: ",").map(String.init))
+        if let unknown = armNames.subtracting(configuration.arms.map(\.name)).sorted().first {
+            throw ValidationError("--arms names \"\(unknown)\", which \(config) does not define")
+        }
+        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        let copy = runDirectory + "/experiment.json"
+        let given = try Data(contentsOf: URL(fileURLWithPath: config))
+        if let existing = FileManager.default.contents(atPath: copy), existing != given {
+            throw ValidationError(
+                "\(runDirectory) holds a different experiment (\(copy) differs from \(config)); use another --run")
+        }
+        try given.write(to: URL(fileURLWithPath: copy), options: .atomic)
+        try ExperimentRunner(
+            configuration: configuration, directory: runDirectory,
+            command: (["vr"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        ).run(armNames: armNames)
+    }
+}

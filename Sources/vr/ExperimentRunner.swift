@@ -1,0 +1,242 @@
+// `vr experiment`'s stages: tasks, the initial models, every arm once per seed, and the results file.
+//
+// Layout of the run directory:
+//   experiment.json                  the configuration, as given
+//   data/train.jsonl, data/test.jsonl
+//   initial/pi, initial/q            stage 1 (pi0) and stage 2 (q) checkpoints; initial/evaluation.json
+//   arms/ARM/seed-S/                 one run: learner/ (metrics, questions, checkpoint) or checkpoint/ (SFT),
+//                                    worker and learner logs, run.json (its ArmRun) once finished
+//   results.json                     every finished run (ExperimentResults), rewritten after each one
+// A run that finished keeps its run.json, so an interrupted experiment continues where it stopped.
+
+import ArgumentParser
+import Foundation
+import VRExperiment
+import VRModel
+import VRReport
+import VRTasks
+import VRText
+import VRTraining
+import VRWorker
+
+/// Runs an experiment's stages in a run directory, skipping what an earlier invocation finished.
+struct ExperimentRunner {
+    let configuration: ExperimentConfiguration
+    let directory: String
+    /// The command line, for the report.
+    let command: String
+
+    private var trainTasks: String { directory + "/data/train.jsonl" }
+    private var testTasks: String { directory + "/data/test.jsonl" }
+    private var initialReasoning: String { directory + "/initial/pi" }
+    private var initialPosterior: String { directory + "/initial/q" }
+
+    /// Runs every stage for the arms named in `armNames` (all when empty).
+    func run(armNames: Set<String>) throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let (train, test) = try writeTasks()
+        let initialSeconds = try trainInitialModels(train)
+        let initial = ArmRun(
+            seed: 0, wallSeconds: initialSeconds, modelSteps: configuration.initialSFT.steps, posteriorSteps: 0,
+            sampledTokens: 0, metricsFile: nil, questionsFile: nil,
+            evaluation: try evaluation(of: initialReasoning, cachedIn: directory + "/initial/evaluation.json", test))
+        var arms: [ArmResult] = []
+        for arm in configuration.arms where armNames.isEmpty || armNames.contains(arm.name) {
+            var runs: [ArmRun] = []
+            for seed in configuration.seeds {
+                runs.append(try run(arm, seed: seed, train: train, test: test))
+                arms.removeAll { $0.name == arm.name }
+                arms.append(result(arm, runs: runs))
+                try writeResults(initial: initial, arms: arms, test: test)
+            }
+        }
+        printProgress(
+            "experiment finished in \(Int((clock.now - start).inSeconds))s; results in \(directory)/results.json; "
+                + "write the report with `vr report --run \(directory)`")
+    }
+
+    // MARK: - Stages
+
+    private func writeTasks() throws -> (train: TaskDataset, test: TaskDataset) {
+        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
+        let train = try TaskDataset.generated(
+            configuration.tasks, countPerConfiguration: configuration.trainQuestionsPerTask, split: .train)
+        let test = try TaskDataset.generated(
+            configuration.tasks, countPerConfiguration: configuration.testQuestionsPerTask, split: .test)
+        try train.write(to: trainTasks)
+        try test.write(to: testTasks)
+        printProgress("== tasks: \(train.items.count) training and \(test.items.count) held-out questions")
+        return (train, test)
+    }
+
+    /// Stage 1 (pi0) and stage 2 (q) by SFT, unless their checkpoints exist; returns the seconds they took.
+    private func trainInitialModels(_ train: TaskDataset) throws -> Double {
+        let shape = configuration.model
+        var sft = SFTConfiguration()
+        sft.model = TransformerConfiguration(
+            layerCount: shape.layers, width: shape.width, headCount: shape.heads, contextLength: shape.context,
+            vocabularySize: ByteTokenizer.vocabularySize)
+        sft.logEvery = 100
+        var seconds = 0.0
+        let stages = [
+            ("stage 1: pi0 by SFT on the reference thoughts", initialReasoning, false, configuration.initialSFT),
+            ("stage 2: q by SFT with the answer as a hint", initialPosterior, true, configuration.posteriorSFT),
+        ]
+        for (title, output, isPosterior, stage) in stages {
+            let files = [Checkpoint.modelFileName, Checkpoint.configurationFileName].map { output + "/" + $0 }
+            guard !files.allSatisfy(FileManager.default.fileExists(atPath:)) else {
+                printProgress("== \(title): using \(output)")
+                continue
+            }
+            printProgress("== \(title) (\(stage.steps) steps)")
+            sft.steps = stage.steps
+            sft.batchSize = stage.batchSize
+            sft.learningRate = stage.learningRate
+            let trainer = try SFTTrainer(
+                configuration: sft, dataset: supervisedData(train, posterior: isPosterior), outputDirectory: output)
+            seconds += try Self.run(trainer).elapsedSeconds
+        }
+        return seconds
+    }
+
+    /// One arm with one seed: trains, evaluates and records its run, or reads the record of an earlier invocation.
+    private func run(
+        _ arm: ArmConfiguration, seed: UInt64, train: TaskDataset, test: TaskDataset
+    ) throws -> ArmRun {
+        let runDirectory = directory + "/arms/\(arm.name)/seed-\(seed)"
+        let record = runDirectory + "/run.json"
+        if let data = FileManager.default.contents(atPath: record),
+            let finished = try? JSONDecoder().decode(ArmRun.self, from: data)
+        {
+            printProgress("== \(arm.name), seed \(seed): finished earlier")
+            return finished
+        }
+        try? FileManager.default.removeItem(atPath: runDirectory)
+        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        printProgress("== \(arm.name), seed \(seed): \(arm.label)")
+        let clock = ContinuousClock()
+        let start = clock.now
+        var run: ArmRun
+        if arm.method == .sft {
+            let summary = try trainSFT(seed: seed, train: train, output: runDirectory + "/checkpoint")
+            run = ArmRun(
+                seed: seed, wallSeconds: 0, modelSteps: summary.stepCount, posteriorSteps: 0, sampledTokens: 0,
+                metricsFile: nil, questionsFile: nil,
+                evaluation: try evaluation(of: runDirectory + "/checkpoint", cachedIn: nil, test))
+        } else {
+            let cluster = LearnerCluster(directory: runDirectory, tasks: trainTasks, workerCount: configuration.workers)
+            try cluster.train(
+                learnerOptions: learnerOptions(arm, seed: seed), workerOptions: workerOptions(arm),
+                modelSteps: configuration.training.modelSteps, workerSeed: seed &* 1_000)
+            let metrics = cluster.metrics()
+            let relative = "arms/\(arm.name)/seed-\(seed)/learner"
+            run = ArmRun(
+                seed: seed, wallSeconds: 0, modelSteps: metrics.count { $0.phase == "model" },
+                posteriorSteps: metrics.count { $0.phase == "posterior" },
+                sampledTokens: metrics.reduce(0) { $0 + $1.sampledTraceTokens },
+                metricsFile: relative + "/metrics.jsonl", questionsFile: relative + "/questions.jsonl",
+                evaluation: try evaluation(of: cluster.learnerRun + "/checkpoint/reasoning", cachedIn: nil, test))
+        }
+        run.wallSeconds = (clock.now - start).inSeconds
+        try AtomicFile.write(Array(try JSONEncoder().encode(run)), to: record)
+        printProgress(
+            "\(arm.name), seed \(seed): Avg@\(configuration.evaluation.samples) "
+                + "\(decimal(run.evaluation.overall.averageAtK, 3)), pass@\(configuration.evaluation.samples) "
+                + "\(decimal(run.evaluation.overall.passAtK, 3)) after \(Int(run.wallSeconds))s")
+        return run
+    }
+
+    /// The SFT baseline: pi0 trained further on the reference thoughts with the arms' step budget.
+    private func trainSFT(seed: UInt64, train: TaskDataset, output: String) throws -> TrainingSummary {
+        let initial = try loadModel(initialReasoning)
+        var sft = SFTConfiguration()
+        sft.model = initial.configuration
+        sft.steps = configuration.training.modelSteps
+        sft.batchSize = configuration.training.questionsPerStep
+        sft.learningRate = configuration.training.learningRate
+        sft.seed = seed
+        sft.logEvery = 100
+        let trainer = try SFTTrainer(
+            configuration: sft, dataset: supervisedData(train, posterior: false), outputDirectory: output,
+            initialModel: initial)
+        return try Self.run(trainer)
+    }
+
+    private func learnerOptions(_ arm: ArmConfiguration, seed: UInt64) -> [String] {
+        let training = configuration.training
+        let traces = "\(arm.traces ?? configuration.traces)"
+        let objective = arm.objective
+        return [
+            "--reasoning", initialReasoning, "--posterior",
+            arm.posterior == .trained ? initialPosterior : initialReasoning,
+            "--model-steps", "\(training.modelSteps)", "--questions-per-step", "\(training.questionsPerStep)",
+            "--traces", traces, "--prior-traces", traces, "--learning-rate", "\(training.learningRate)",
+            "--posterior-learning-rate", "\(training.posteriorLearningRate)", "--method", objective.method.rawValue,
+            "--estimator", objective.estimator.rawValue, "--selection", objective.selection.rawValue,
+            "--proposal", objective.proposal.rawValue, "--seed", "\(seed)",
+        ] + (arm.trainsPosterior ? [] : ["--fixed-posterior"])
+    }
+
+    private func workerOptions(_ arm: ArmConfiguration) -> [String] {
+        let training = configuration.training
+        return [
+            "--answers-per-trace", "\(arm.answersPerTrace ?? training.answersPerTrace)", "--max-trace-tokens",
+            "\(training.maxTraceTokens)", "--temperature", "\(training.traceTemperature)",
+        ]
+    }
+
+    /// Avg@k and pass@k of a checkpoint on the test split, read from `cache` when an earlier invocation wrote it.
+    private func evaluation(
+        of checkpoint: String, cachedIn cache: String?, _ test: TaskDataset
+    ) throws -> EvaluationReport {
+        if let cache, let data = FileManager.default.contents(atPath: cache),
+            let report = try? JSONDecoder().decode(EvaluationReport.self, from: data)
+        {
+            return report
+        }
+        let settings = configuration.evaluation
+        let evaluator = try ReasoningEvaluator(
+            samplesPerQuestion: settings.samples, temperature: settings.temperature,
+            maxResponseTokens: settings.maxResponseTokens)
+        let report = try evaluator.evaluate(try loadModel(checkpoint), on: test.items, seed: 1)
+        if let cache { try AtomicFile.write(Array(try JSONEncoder().encode(report)), to: cache) }
+        return report
+    }
+
+    // MARK: - Results
+
+    private func result(_ arm: ArmConfiguration, runs: [ArmRun]) -> ArmResult {
+        let objective = arm.objective
+        let samples = arm.method != .sft
+        return ArmResult(
+            name: arm.name, label: arm.label, groups: arm.groups, method: arm.method.rawValue,
+            estimator: arm.method == .variational ? objective.estimator.rawValue : nil,
+            selection: arm.method == .variational ? objective.selection.rawValue : nil,
+            traces: samples ? arm.traces ?? configuration.traces : nil,
+            proposal: samples ? objective.proposal.rawValue : nil, runs: runs)
+    }
+
+    private func writeResults(initial: ArmRun, arms: [ArmResult], test: TaskDataset) throws {
+        let families = Set(test.items.map { $0.family?.rawValue ?? "other" }).sorted()
+        let results = ExperimentResults(
+            name: configuration.name, command: command, configurationFile: "experiment.json",
+            machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores, "
+                + ProcessInfo.processInfo.operatingSystemVersionString,
+            families: families, difficulties: Set(test.items.map(\.difficulty)).sorted(),
+            samplesPerQuestion: configuration.evaluation.samples, temperature: configuration.evaluation.temperature,
+            initial: initial, arms: arms)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(Array(try encoder.encode(results)), to: directory + "/results.json")
+    }
+
+    /// Runs an SFT trainer, printing every 100th step.
+    private static func run(_ trainer: SFTTrainer) throws -> TrainingSummary {
+        var log = TrainingLog()
+        return try trainer.run { event in
+            if case .step(let index, _, _, _, _, _) = event, (index + 1) % 100 != 0 { return }
+            printProgress(log.line(for: event))
+        }
+    }
+}

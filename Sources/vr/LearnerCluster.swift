@@ -1,0 +1,82 @@
+// A learner and its workers as child processes on loopback (the demo's and the experiment's training runs), with
+// progress read from the learner's metrics.
+
+import ArgumentParser
+import Foundation
+import VRLearner
+
+/// Starts `vr learner` and `workerCount` `vr worker` processes of this binary and waits for the learner.
+struct LearnerCluster {
+    /// Where the logs, the endpoints file and the learner's run directory (`learner/`) go.
+    let directory: String
+    /// The training tasks, read by the learner and the workers.
+    let tasks: String
+    /// Worker processes.
+    let workerCount: Int
+
+    /// The learner's run directory.
+    var learnerRun: String { directory + "/learner" }
+
+    /// Trains until the learner has taken `modelSteps` model-phase steps.
+    /// - Parameters:
+    ///   - learnerOptions: `vr learner` options besides the tasks, run directory and endpoints; they must
+    ///     include `--model-steps modelSteps`.
+    ///   - workerOptions: `vr worker` options besides the tasks, endpoints and identity.
+    ///   - modelSteps: the model-phase steps, for progress.
+    ///   - workerSeed: the first worker's seed; worker i uses workerSeed + i.
+    /// - Throws: `ValidationError` quoting the log of a learner that failed.
+    func train(learnerOptions: [String], workerOptions: [String] = [], modelSteps: Int, workerSeed: UInt64 = 0) throws {
+        let endpoints = directory + "/endpoints.json"
+        try? FileManager.default.removeItem(atPath: endpoints)
+        let learnerLog = directory + "/learner.log"
+        let learner = try launchChild(
+            [
+                "learner", "--tasks", tasks, "--run", learnerRun, "--request-endpoint", "tcp://127.0.0.1:*",
+                "--publish-endpoint", "tcp://127.0.0.1:*", "--endpoints-file", endpoints,
+            ] + learnerOptions, log: learnerLog)
+        defer { if learner.isRunning { learner.terminate() } }
+        while !FileManager.default.fileExists(atPath: endpoints) {
+            guard learner.isRunning else { throw childFailure("the learner stopped", log: learnerLog) }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let workers = try (1...workerCount).map { index in
+            try launchChild(
+                [
+                    "worker", "--tasks", tasks, "--endpoints-file", endpoints, "--id", "worker-\(index)",
+                    "--seed", "\(workerSeed &+ UInt64(index))", "--learner-gone-seconds", "5",
+                ] + workerOptions, log: directory + "/worker-\(index).log")
+        }
+        defer { for worker in workers where worker.isRunning { worker.terminate() } }
+        printProgress(
+            "learner and \(workerCount) workers started; logs in \(directory)/*.log, metrics in \(learnerRun)")
+        var lastReport = Date.distantPast
+        while learner.isRunning {
+            Thread.sleep(forTimeInterval: 0.5)
+            guard Date().timeIntervalSince(lastReport) >= 10, let (metrics, modelStep) = progress() else { continue }
+            lastReport = Date()
+            let remaining = Double(modelSteps - modelStep) * metrics.elapsedSeconds / Double(max(modelStep, 1))
+            printProgress(
+                "model step \(modelStep)/\(modelSteps), version \(metrics.parameterVersion), trace accuracy "
+                    + "\(decimal(metrics.meanAccuracy, 2)), \(decimal(metrics.rolloutsPerSecond, 0)) rollouts/s, "
+                    + "\(Int(metrics.elapsedSeconds))s elapsed, about \(Int(remaining))s to go")
+        }
+        guard learner.terminationStatus == 0 else { throw childFailure("the learner failed", log: learnerLog) }
+        if let last = try? String(contentsOfFile: learnerLog, encoding: .utf8).split(separator: "\n").last {
+            printProgress(String(last))
+        }
+    }
+
+    /// Every line of the learner's metrics file.
+    func metrics() -> [StepMetrics] {
+        guard let text = try? String(contentsOfFile: learnerRun + "/metrics.jsonl", encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap {
+            try? JSONDecoder().decode(StepMetrics.self, from: Data($0.utf8))
+        }
+    }
+
+    /// The newest metrics line and the number of model-phase steps so far.
+    private func progress() -> (StepMetrics, Int)? {
+        let all = metrics()
+        return all.last.map { ($0, all.count { $0.phase == "model" }) }
+    }
+}
