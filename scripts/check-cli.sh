@@ -6,6 +6,7 @@
 set -uo pipefail
 vr=${1:?usage: check-cli.sh VR_BINARY}
 work=$(mktemp -d)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 trap 'rm -rf "$work"' EXIT
 passed=0
 failed=0
@@ -68,6 +69,15 @@ check "build-data writes one example per question" bash -c "'$vr' tasks --famili
     --output '$work/addition.jsonl' && '$vr' build-data --tasks '$work/addition.jsonl' --posterior '$work/ckpt' \
     --reasoning '$work/ckpt' --traces 2 --answers-per-trace 1 --output '$work/built.jsonl' \
     && test \$(wc -l < '$work/built.jsonl') -eq 6"
+check "experiment runs every arm of the tiny configuration and report writes tables, claims and charts" \
+    bash -c "'$vr' experiment --config '$root/experiments/tiny.json' --run '$work/experiment' \
+    && '$vr' report --run '$work/experiment' --output '$work/report' \
+    && grep -q '^## Claims' '$work/report/README.md' && grep -q '| RFT |' '$work/report/README.md' \
+    && test -s '$work/report/weight-by-difficulty.svg' && test -s '$work/report/training-loss.svg'"
+echo '{"name": "x", "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "sft"}], "step": 1}' \
+    >"$work/bad-experiment.json"
+refuses "experiment names an unknown configuration key" 'unknown key' "$vr" experiment \
+    --config "$work/bad-experiment.json" --run "$work/bad-run"
 refuses "build-data names a question too long for the model" "context is 128" "$vr" build-data \
     --tasks "$work/tasks.jsonl" --posterior "$work/ckpt" --reasoning "$work/ckpt" --output "$work/none.jsonl"
 refuses "learner needs checkpoints or --resume" "--resume" "$vr" learner --tasks "$work/tasks.jsonl" --run "$work/run"

@@ -41,13 +41,23 @@ struct ExperimentRunner {
             seed: 0, wallSeconds: initialSeconds, modelSteps: configuration.initialSFT.steps, posteriorSteps: 0,
             sampledTokens: 0, metricsFile: nil, questionsFile: nil,
             evaluation: try evaluation(of: initialReasoning, cachedIn: directory + "/initial/evaluation.json", test))
-        var arms: [ArmResult] = []
+        // Arms left out by `armNames` contribute the runs an earlier invocation finished.
+        var arms = configuration.arms.compactMap { arm -> ArmResult? in
+            let runs = configuration.seeds.compactMap { finishedRun(arm, seed: $0) }
+            return runs.isEmpty ? nil : result(arm, runs: runs)
+        }
         for arm in configuration.arms where armNames.isEmpty || armNames.contains(arm.name) {
             var runs: [ArmRun] = []
             for seed in configuration.seeds {
                 runs.append(try run(arm, seed: seed, train: train, test: test))
-                arms.removeAll { $0.name == arm.name }
-                arms.append(result(arm, runs: runs))
+                let updated = result(arm, runs: runs)
+                if let index = arms.firstIndex(where: { $0.name == arm.name }) {
+                    arms[index] = updated
+                } else {
+                    arms.append(updated)
+                }
+                let order = configuration.arms.map(\.name)
+                arms.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
                 try writeResults(initial: initial, arms: arms, test: test)
             }
         }
@@ -104,11 +114,8 @@ struct ExperimentRunner {
     private func run(
         _ arm: ArmConfiguration, seed: UInt64, train: TaskDataset, test: TaskDataset
     ) throws -> ArmRun {
-        let runDirectory = directory + "/arms/\(arm.name)/seed-\(seed)"
-        let record = runDirectory + "/run.json"
-        if let data = FileManager.default.contents(atPath: record),
-            let finished = try? JSONDecoder().decode(ArmRun.self, from: data)
-        {
+        let runDirectory = self.runDirectory(arm, seed: seed)
+        if let finished = finishedRun(arm, seed: seed) {
             printProgress("== \(arm.name), seed \(seed): finished earlier")
             return finished
         }
@@ -139,12 +146,23 @@ struct ExperimentRunner {
                 evaluation: try evaluation(of: cluster.learnerRun + "/checkpoint/reasoning", cachedIn: nil, test))
         }
         run.wallSeconds = (clock.now - start).inSeconds
-        try AtomicFile.write(Array(try JSONEncoder().encode(run)), to: record)
+        try AtomicFile.write(Array(try JSONEncoder().encode(run)), to: runDirectory + "/run.json")
         printProgress(
             "\(arm.name), seed \(seed): Avg@\(configuration.evaluation.samples) "
                 + "\(decimal(run.evaluation.overall.averageAtK, 3)), pass@\(configuration.evaluation.samples) "
                 + "\(decimal(run.evaluation.overall.passAtK, 3)) after \(Int(run.wallSeconds))s")
         return run
+    }
+
+    private func runDirectory(_ arm: ArmConfiguration, seed: UInt64) -> String {
+        directory + "/arms/\(arm.name)/seed-\(seed)"
+    }
+
+    /// The record of a run an earlier invocation finished, if there is one.
+    private func finishedRun(_ arm: ArmConfiguration, seed: UInt64) -> ArmRun? {
+        FileManager.default.contents(atPath: runDirectory(arm, seed: seed) + "/run.json").flatMap {
+            try? JSONDecoder().decode(ArmRun.self, from: $0)
+        }
     }
 
     /// The SFT baseline: pi0 trained further on the reference thoughts with the arms' step budget.

@@ -21,7 +21,7 @@ struct ExperimentConfigurationTests {
     func read(_ json: String) throws(ExperimentError) -> ExperimentConfiguration {
         let path = NSTemporaryDirectory() + "vr-experiment-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        FileManager.default.createFile(atPath: path, contents: Data(json.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(json.utf8))
         return try ExperimentConfiguration.read(from: path)
     }
 

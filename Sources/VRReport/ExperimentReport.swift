@@ -1,0 +1,68 @@
+// `vr report`: a run directory's results as a Markdown page with tables, SVG charts and verdicts on the paper's
+// claims. The same run directory always gives the same files, byte for byte.
+
+import Foundation
+
+/// The report of one experiment run: `README.md` and the SVG charts it shows.
+public struct ExperimentReport: Sendable {
+    /// The name of the report's Markdown page.
+    public static let pageFileName = "README.md"
+
+    /// The statistics the report shows.
+    public let summary: ExperimentSummary
+    /// The verdicts on the paper's claims, (a) to (f).
+    public let claims: [ClaimResult]
+    /// Every file of the report, keyed by file name: the Markdown page and the charts.
+    public let files: [String: String]
+
+    /// Builds the report of `run`.
+    /// - Parameter run: a run directory's contents.
+    public init(run: ExperimentRun) {
+        let summary = ExperimentSummary(run: run)
+        let claims = ClaimChecker(summary: summary).claims
+        let sections = [
+            SetupSection.make(summary), ScoreTablesSection.make(summary), AblationSection.make(summary),
+            BiasSection.make(summary), ChartsSection.make(summary), ClaimsSection.make(claims),
+            ConfigurationSection.make(summary),
+        ]
+        var files: [String: String] = [:]
+        for section in sections { files.merge(section.charts) { first, _ in first } }
+        files[Self.pageFileName] = sections.flatMap(\.lines).joined(separator: "\n") + "\n"
+        self.summary = summary
+        self.claims = claims
+        self.files = files
+    }
+
+    /// Writes every file of the report into `outputDirectory`, creating it if needed.
+    /// - Parameter outputDirectory: where the report goes.
+    /// - Returns: the files written, in name order.
+    /// - Throws: `ReportError.unwritableFile` naming the directory or file that could not be written.
+    public func write(to outputDirectory: URL) throws(ReportError) -> [URL] {
+        do {
+            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .unwritableFile(path: outputDirectory.path, reason: error.localizedDescription)
+        }
+        var written: [URL] = []
+        for (name, contents) in files.sorted(by: { $0.key < $1.key }) {
+            let url = outputDirectory.appendingPathComponent(name)
+            do { try Data(contents.utf8).write(to: url, options: .atomic) } catch {
+                throw .unwritableFile(path: url.path, reason: error.localizedDescription)
+            }
+            written.append(url)
+        }
+        return written
+    }
+
+    /// Reads the run directory `runDirectory` and writes its report into `outputDirectory`.
+    /// - Parameters:
+    ///   - runDirectory: a directory written by `vr experiment`.
+    ///   - outputDirectory: where the report goes.
+    /// - Returns: the files written, in name order.
+    /// - Throws: `ReportError` naming the input file that is missing or malformed, or the output that could not
+    ///   be written.
+    @discardableResult
+    public static func write(runDirectory: URL, outputDirectory: URL) throws(ReportError) -> [URL] {
+        try ExperimentReport(run: ExperimentRun.read(from: runDirectory)).write(to: outputDirectory)
+    }
+}
