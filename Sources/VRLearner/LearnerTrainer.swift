@@ -77,6 +77,28 @@ public final class LearnerTrainer {
         }
     }
 
+    /// Creates a trainer whose optimizers start fresh, at step 0 (a new run, or a learner that only collects).
+    /// - Parameters:
+    ///   - models: pi and q, trained in place.
+    ///   - configuration: learning rates, weight decay, normalisation.
+    ///   - dataset: the training questions, for the Dr. SFT constants.
+    /// - Throws: `LearnerStepError.objectives` for an empty dataset.
+    public convenience init(
+        models: ModelPair, configuration: LearnerConfiguration, dataset: TaskDataset
+    ) throws(LearnerStepError) {
+        try self.init(
+            models: models,
+            optimizers: (
+                AdamW(
+                    configuration: AdamWConfiguration(weightDecay: configuration.reasoningOptimizer.weightDecay),
+                    layout: models.reasoning.layout),
+                AdamW(
+                    configuration: AdamWConfiguration(weightDecay: configuration.posteriorOptimizer.weightDecay),
+                    layout: models.posterior.layout)
+            ),
+            stepCounts: (0, 0), configuration: configuration, dataset: dataset)
+    }
+
     /// Model phase ([E4]-[E6], [E10]): weights from pi's own forward pass, weighted backward, update of pi.
     /// - Parameter questions: the questions with their traces from q.
     /// - Returns: the step's outcome.

@@ -116,13 +116,7 @@ struct BuildDataCommand: ParsableCommand {
         let (examples, questionCount) = try blockingAsync(stopSignals: [SIGINT, SIGTERM]) { [self] in
             let models = ModelPair(reasoning: try loadModel(reasoning), posterior: try loadModel(posterior))
             // The optimizers are never stepped; the trainer holds the models the workers are served.
-            let trainer = try LearnerTrainer(
-                models: models,
-                optimizers: (
-                    AdamW(configuration: AdamWConfiguration(), layout: models.reasoning.layout),
-                    AdamW(configuration: AdamWConfiguration(), layout: models.posterior.layout)
-                ),
-                stepCounts: (0, 0), configuration: configuration, dataset: dataset)
+            let trainer = try LearnerTrainer(models: models, configuration: configuration, dataset: dataset)
             let service = try LearnerService(
                 configuration: configuration, trainer: trainer,
                 progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),

@@ -50,13 +50,7 @@ struct InProcessClusterTests {
         let models = ModelPair(
             reasoning: try Transformer(configuration: model, seed: 1),
             posterior: try Transformer(configuration: model, seed: 2))
-        let trainer = try LearnerTrainer(
-            models: models,
-            optimizers: (
-                AdamW(configuration: AdamWConfiguration(), layout: models.reasoning.layout),
-                AdamW(configuration: AdamWConfiguration(), layout: models.posterior.layout)
-            ),
-            stepCounts: (0, 0), configuration: configuration, dataset: dataset)
+        let trainer = try LearnerTrainer(models: models, configuration: configuration, dataset: dataset)
         return try LearnerService(
             configuration: configuration, trainer: trainer,
             progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
