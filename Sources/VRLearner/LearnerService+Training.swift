@@ -39,7 +39,12 @@ extension LearnerService {
             pending.posterior = []
             pending.posteriorLags = []
             let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
-            _ = try await step(phase: "posterior", questionCount: questions.count, accuracies: accuracies, lags: lags) {
+            // pi's traces without the closing marker the batch content appended for q.
+            let lengths = questions.flatMap(\.traces).map { $0.traceTokens.count - 1 }
+            _ = try await step(
+                phase: "posterior", questionCount: questions.count, accuracies: accuracies, traceLengths: lengths,
+                lags: lags
+            ) {
                 () throws(LearnerStepError) -> StepOutcome in try trainer.posteriorStep(questions)
             }
         }
@@ -49,8 +54,10 @@ extension LearnerService {
             pending.model = []
             pending.modelLags = []
             let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
+            let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)
             let outcome = try await step(
-                phase: "model", questionCount: questions.count, accuracies: accuracies, lags: lags
+                phase: "model", questionCount: questions.count, accuracies: accuracies, traceLengths: lengths,
+                lags: lags
             ) { () throws(LearnerStepError) -> StepOutcome in try trainer.modelStep(questions) }
             if let outcome { try recordQuestions(questions, weights: outcome.weights) }
         }
@@ -59,7 +66,7 @@ extension LearnerService {
     /// Runs one step, advances the version, writes metrics, publishes and checkpoints when due.
     /// - Returns: what the step computed, or nil when it failed on its inputs.
     private func step(
-        phase: String, questionCount: Int, accuracies: [Double], lags: [UInt64],
+        phase: String, questionCount: Int, accuracies: [Double], traceLengths: [Int], lags: [UInt64],
         _ train: () throws(LearnerStepError) -> StepOutcome
     ) async throws(LearnerServiceError) -> StepOutcome? {
         let started = clock.now
@@ -80,6 +87,7 @@ extension LearnerService {
             zeroWeightQuestions: outcome.weights.count { $0.allSatisfy { $0 == 0 } },
             questions: questionCount, traces: accuracies.count,
             meanAccuracy: accuracies.isEmpty ? 0 : accuracies.reduce(0, +) / Double(accuracies.count),
+            meanTraceTokens: traceLengths.isEmpty ? 0 : Double(traceLengths.reduce(0, +)) / Double(traceLengths.count),
             meanLag: lags.isEmpty ? 0 : Double(lags.reduce(0, +)) / Double(lags.count), maxLag: lags.max() ?? 0,
             tokens: outcome.tokenCount, stepSeconds: seconds,
             tokensPerSecond: seconds > 0 ? Double(outcome.tokenCount) / seconds : 0,

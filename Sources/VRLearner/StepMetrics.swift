@@ -29,6 +29,9 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     public var traces: Int
     /// Mean sampled-answer accuracy over the step's traces ([E6]).
     public var meanAccuracy: Double
+    /// The mean length of the step's traces in tokens (a posterior that collapses writes ever shorter ones);
+    /// nil in metrics files that do not record it.
+    public var meanTraceTokens: Double?
     /// Mean lag (learner version at arrival minus sampling version) of the step's batches.
     public var meanLag: Double
     /// The largest lag among them.

@@ -22,8 +22,8 @@ public struct ExperimentReport: Sendable {
         let claims = ClaimChecker(summary: summary).claims
         let sections = [
             SetupSection.make(summary), ScoreTablesSection.make(summary), AblationSection.make(summary),
-            BiasSection.make(summary), ChartsSection.make(summary), ClaimsSection.make(claims),
-            ConfigurationSection.make(summary),
+            BiasSection.make(summary), ChartsSection.make(summary), DiagnosticsSection.make(summary),
+            ClaimsSection.make(claims), ConfigurationSection.make(summary),
         ]
         var files: [String: String] = [:]
         for section in sections { files.merge(section.charts) { first, _ in first } }

@@ -47,6 +47,8 @@ struct ChartTests {
             "avg-pass-at-k.svg": ["Avg@4", "pass@4", "pi0 (initial)", "GRPO (0/1 & std)", "Variational K=2"],
             "k-curve.svg": ["Avg@4", "pass@4", "K"],
             "weight-by-difficulty.svg": ["Variational (Acc)", "RFT", "GRPO (0/1 & std)", "Level 3"],
+            "diagnostics-ess.svg": ["Variational (Acc)", "RFT", "Model step", "ESS"],
+            "diagnostics-trace-length.svg": ["Variational (Acc)", "Model step", "Tokens"],
         ]
         #expect(Set(report.files.keys) == Set(expectedNames.keys).union(["README.md"]))
         for (fileName, names) in expectedNames {

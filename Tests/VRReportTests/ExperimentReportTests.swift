@@ -39,8 +39,8 @@ final class ExperimentReportTests {
                 "## pass@k by task family", "## Avg@k by difficulty level", "## Ablations", "### Traces per question K",
                 "### Estimator: Acc vs GML", "### Selection: all K weighted vs best single trace",
                 "### Proposal: hinted q vs traces from pi0", "## Weight by difficulty level (bias of RFT and GRPO)",
-                "## Training curves", "## Avg@k and pass@k per arm", "## Avg@k and pass@k against K", "## Claims",
-                "## Configuration",
+                "## Training curves", "## Avg@k and pass@k per arm", "## Avg@k and pass@k against K", "## Diagnostics",
+                "## Claims", "## Configuration",
             ])
     }
 
@@ -179,8 +179,8 @@ final class ExperimentReportTests {
         try ExperimentReport.write(runDirectory: directory, outputDirectory: second)
         #expect(
             written.map(\.lastPathComponent) == [
-                "README.md", "avg-pass-at-k.svg", "k-curve.svg", "training-accuracy.svg", "training-loss.svg",
-                "weight-by-difficulty.svg",
+                "README.md", "avg-pass-at-k.svg", "diagnostics-ess.svg", "diagnostics-trace-length.svg", "k-curve.svg",
+                "training-accuracy.svg", "training-loss.svg", "weight-by-difficulty.svg",
             ])
         for file in written {
             let copy = second.appendingPathComponent(file.lastPathComponent)

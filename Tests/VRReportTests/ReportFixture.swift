@@ -81,14 +81,22 @@ enum ReportFixture {
 
     // MARK: - Learner files
 
-    static func metricsLine(step: Int, phase: String, loss: Double, accuracy: Double) -> String {
-        """
-        {"step":\(step),"phase":"\(phase)","parameterVersion":\(step),"loss":\(loss),"gradientNorm":1.5,\
-        "learningRate":0.001,"bound":-2.5,"effectiveSampleSize":1.8,"zeroWeightQuestions":0,"questions":4,\
-        "traces":16,"meanAccuracy":\(accuracy),"meanLag":0.5,"maxLag":1,"tokens":640,"stepSeconds":0.25,\
-        "tokensPerSecond":2560,"rolloutsPerSecond":12,"sampledTraceTokens":480,"elapsedSeconds":\(Double(step)),\
-        "staleBatches":0,"duplicateBatches":0,"rejectedBatches":0,"lostWorkers":0}
-        """
+    /// A metrics line; a nil ESS or bound is written as null, and a nil trace length leaves the key out (as in files
+    /// written before it was recorded).
+    static func metricsLine(
+        step: Int, phase: String, loss: Double, accuracy: Double, ess: Double? = 1.8, zeroWeight: Int = 0,
+        bound: Double? = -2.5, traceTokens: Double? = nil
+    ) -> String {
+        let json = { (value: Double?) in value.map { "\($0)" } ?? "null" }
+        let traceTokensField = traceTokens.map { "\"meanTraceTokens\":\($0)," } ?? ""
+        return """
+            {"step":\(step),"phase":"\(phase)","parameterVersion":\(step),"loss":\(loss),"gradientNorm":1.5,\
+            "learningRate":0.001,"bound":\(json(bound)),"effectiveSampleSize":\(json(ess)),\
+            "zeroWeightQuestions":\(zeroWeight),"questions":4,"traces":16,"meanAccuracy":\(accuracy),\
+            \(traceTokensField)"meanLag":0.5,"maxLag":1,"tokens":640,"stepSeconds":0.25,"tokensPerSecond":2560,\
+            "rolloutsPerSecond":12,"sampledTraceTokens":480,"elapsedSeconds":\(Double(step)),"staleBatches":0,\
+            "duplicateBatches":0,"rejectedBatches":0,"lostWorkers":0}
+            """
     }
 
     static func questionLine(difficulty: Int, accuracy: Double, weight: Double) -> String {
@@ -99,20 +107,45 @@ enum ReportFixture {
     }
 
     /// Model-phase loss by model step: seed 1 (2, 1), seed 2 (3, 2), seed 3 (2.5); trace accuracy seed 1
-    /// (0.4, 0.6), seed 2 (0.2, 0.5), seed 3 (0.3). Seed 1 interleaves posterior steps.
+    /// (0.4, 0.6), seed 2 (0.2, 0.5), seed 3 (0.3). Seed 1 interleaves posterior steps (trace length 500).
+    ///
+    /// Diagnostics by model step, seeds 1, 2, 3: ESS (2.2, 1.4), (3.0, null), (2.5); zero-weight questions of 4
+    /// (1, 3), (0, 1), (2); bound (-3, -1.5), (-2, -1), (null); trace length (120, 60), (100, 80), (110).
     static let variationalMetrics = [
         [
-            metricsLine(step: 1, phase: "posterior", loss: 9, accuracy: 0.1),
-            metricsLine(step: 2, phase: "model", loss: 2, accuracy: 0.4),
-            metricsLine(step: 3, phase: "posterior", loss: 9, accuracy: 0.1),
-            metricsLine(step: 4, phase: "model", loss: 1, accuracy: 0.6),
+            metricsLine(step: 1, phase: "posterior", loss: 9, accuracy: 0.1, traceTokens: 500),
+            metricsLine(
+                step: 2, phase: "model", loss: 2, accuracy: 0.4, ess: 2.2, zeroWeight: 1, bound: -3, traceTokens: 120),
+            metricsLine(step: 3, phase: "posterior", loss: 9, accuracy: 0.1, traceTokens: 500),
+            metricsLine(
+                step: 4, phase: "model", loss: 1, accuracy: 0.6, ess: 1.4, zeroWeight: 3, bound: -1.5, traceTokens: 60),
         ],
         [
-            metricsLine(step: 1, phase: "model", loss: 3, accuracy: 0.2),
-            metricsLine(step: 2, phase: "model", loss: 2, accuracy: 0.5),
+            metricsLine(
+                step: 1, phase: "model", loss: 3, accuracy: 0.2, ess: 3, zeroWeight: 0, bound: -2, traceTokens: 100),
+            metricsLine(
+                step: 2, phase: "model", loss: 2, accuracy: 0.5, ess: nil, zeroWeight: 1, bound: -1, traceTokens: 80),
         ],
-        [metricsLine(step: 1, phase: "model", loss: 2.5, accuracy: 0.3)],
+        [
+            metricsLine(
+                step: 1, phase: "model", loss: 2.5, accuracy: 0.3, ess: 2.5, zeroWeight: 2, bound: nil,
+                traceTokens: 110)
+        ],
     ]
+
+    /// RFT seed s (1, 2) at model step i (1 to 20): ESS 1 + i / 5 + 0.4 (s - 1); zero-weight questions of 4 for
+    /// seed 1 2 up to step 10 and 1 after, for seed 2 one fewer; trace accuracy 0.3 + 0.02 i + 0.1 (s - 1); no
+    /// bound and no trace length.
+    static func rftMetrics(seed: Int) -> [String] {
+        (1...20).map { step in
+            let i = Double(step)
+            let s = Double(seed - 1)
+            return metricsLine(
+                step: step, phase: "model", loss: 2 - i / 20, accuracy: 0.3 + 0.02 * i + 0.1 * s,
+                ess: 1 + i / 5 + 0.4 * s,
+                zeroWeight: (step <= 10 ? 2 : 1) - (seed - 1), bound: nil)
+        }
+    }
 
     /// Every seed gives each level one question of weight 1, and level 3 also a question of weight 0.
     static let variationalQuestions = [
@@ -147,8 +180,8 @@ enum ReportFixture {
             files["arms/variational-acc/seed-\(index + 1)/metrics.jsonl"] = lines
             files["arms/variational-acc/seed-\(index + 1)/questions.jsonl"] = variationalQuestions
         }
-        files["arms/rft/seed-1/metrics.jsonl"] = [metricsLine(step: 1, phase: "model", loss: 1.5, accuracy: 0.5)]
-        files["arms/rft/seed-2/metrics.jsonl"] = [metricsLine(step: 1, phase: "model", loss: 1.7, accuracy: 0.45)]
+        files["arms/rft/seed-1/metrics.jsonl"] = rftMetrics(seed: 1)
+        files["arms/rft/seed-2/metrics.jsonl"] = rftMetrics(seed: 2)
         for (index, lines) in rftQuestions.enumerated() {
             files["arms/rft/seed-\(index + 1)/questions.jsonl"] = lines
         }
