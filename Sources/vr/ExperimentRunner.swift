@@ -46,10 +46,14 @@ struct ExperimentRunner {
             let runs = configuration.seeds.compactMap { finishedRun(arm, seed: $0) }
             return runs.isEmpty ? nil : result(arm, runs: runs)
         }
-        for arm in configuration.arms where armNames.isEmpty || armNames.contains(arm.name) {
+        let selected = configuration.arms.filter { armNames.isEmpty || armNames.contains($0.name) }
+        var progress = ExperimentProgress(totalRuns: selected.count * configuration.seeds.count)
+        for arm in selected {
             var runs: [ArmRun] = []
             for seed in configuration.seeds {
-                runs.append(try run(arm, seed: seed, train: train, test: test))
+                let armRun = try run(arm, seed: seed, train: train, test: test)
+                runs.append(armRun)
+                printProgress(progress.record(armRun, arm: arm))
                 let updated = result(arm, runs: runs)
                 if let index = arms.firstIndex(where: { $0.name == arm.name }) {
                     arms[index] = updated
