@@ -91,7 +91,8 @@ let package = Package(
         .testTarget(
             name: "VRReportTests", dependencies: ["VRReport", "VRLearner", "VRWorker"], swiftSettings: strict),
         .testTarget(
-            name: "VRExperimentTests", dependencies: ["VRExperiment", "VRLearner", "VRWire"], swiftSettings: strict),
+            name: "VRExperimentTests", dependencies: ["VRExperiment", "VRLearner", "VRTasks", "VRWire"],
+            swiftSettings: strict),
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(

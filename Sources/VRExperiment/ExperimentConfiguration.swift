@@ -15,6 +15,8 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     public var testQuestionsPerTask: Int
     /// The model shape of pi and q.
     public var model: ModelShape
+    /// Stage 0, optional: a base model with its own way of working; stages 1 and 2 then start from it.
+    public var pretraining: PretrainingStage?
     /// Stage 1: pi0 by SFT on the reference thoughts (also the SFT baseline's start).
     public var initialSFT: SFTStage
     /// Stage 2: q by SFT on the reference thoughts with the answer as a hint.
@@ -43,6 +45,7 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
         trainQuestionsPerTask = try container.decodeIfPresent(Int.self, forKey: .trainQuestionsPerTask) ?? 3000
         testQuestionsPerTask = try container.decodeIfPresent(Int.self, forKey: .testQuestionsPerTask) ?? 200
         model = try container.decodeIfPresent(ModelShape.self, forKey: .model) ?? ModelShape()
+        pretraining = try container.decodeIfPresent(PretrainingStage.self, forKey: .pretraining)
         initialSFT = try container.decodeIfPresent(SFTStage.self, forKey: .initialSFT) ?? SFTStage(steps: 300)
         posteriorSFT = try container.decodeIfPresent(SFTStage.self, forKey: .posteriorSFT) ?? SFTStage(steps: 1000)
         training = try container.decodeIfPresent(TrainingBudget.self, forKey: .training) ?? TrainingBudget()
@@ -54,7 +57,8 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, tasks, trainQuestionsPerTask, testQuestionsPerTask, model, initialSFT, posteriorSFT, training
+        case name, tasks, trainQuestionsPerTask, testQuestionsPerTask, model, pretraining, initialSFT, posteriorSFT
+        case training
         case traces, evaluation, workers, seeds, arms
     }
 
@@ -93,12 +97,21 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
             ("traces", traces), ("evaluation.samples", evaluation.samples),
             ("evaluation.maxResponseTokens", evaluation.maxResponseTokens), ("workers", workers),
         ]
-        if let (field, value) = counts.first(where: { $0.1 < 1 }) { throw .invalid("\(field) is \(value); at least 1") }
+        let pretrainingCounts = pretraining.map { stage in
+            [
+                ("pretraining.questionsPerTask", stage.questionsPerTask), ("pretraining.sft.steps", stage.sft.steps),
+                ("pretraining.sft.batchSize", stage.sft.batchSize),
+            ]
+        }
+        if let (field, value) = (counts + (pretrainingCounts ?? [])).first(where: { $0.1 < 1 }) {
+            throw .invalid("\(field) is \(value); at least 1")
+        }
         guard workers <= 16 else { throw .invalid("workers is \(workers); at most 16") }
         guard model.width % max(model.heads, 1) == 0, model.layers >= 1, model.heads >= 1, model.context >= 16 else {
             throw .invalid("model: layers and heads at least 1, width divisible by heads, context at least 16")
         }
-        for rate in [initialSFT.learningRate, posteriorSFT.learningRate, training.learningRate] {
+        let rates = [initialSFT.learningRate, posteriorSFT.learningRate, training.learningRate]
+        for rate in rates + (pretraining.map { [$0.sft.learningRate] } ?? []) {
             guard rate.isFinite && rate > 0 else { throw .invalid("learning rates must be finite and positive") }
         }
         guard !seeds.isEmpty, Set(seeds).count == seeds.count else {

@@ -1,4 +1,6 @@
-// The shared settings of an experiment: model shape, the two SFT stages, the training budget and evaluation.
+// The shared settings of an experiment: model shape, the SFT stages, the training budget and evaluation.
+
+import VRTasks
 
 /// The transformer every arm trains (pi and q share it).
 public struct ModelShape: Codable, Sendable, Equatable {
@@ -127,5 +129,50 @@ public struct EvaluationSettings: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case samples, temperature, maxResponseTokens
+    }
+}
+
+/// Stage 0: the base model's own way of working, learnt before the reference thoughts, as the paper's base model
+/// brings one from pretraining: SFT on other questions of the same tasks with thoughts in another style.
+public struct PretrainingStage: Codable, Sendable, Equatable {
+    /// The style of the base model's thoughts; the experiment's references use another.
+    public var thoughtStyle = ThoughtStyle.compact
+    /// Questions per task generator; they are drawn with shifted seeds from the training split, so they are not
+    /// the training questions of the experiment and never its test questions.
+    public var questionsPerTask = 3000
+    /// Added to each generator's seed.
+    public var seedOffset: UInt64 = 1000
+    /// The SFT stage.
+    public var sft = SFTStage(steps: 1000)
+
+    /// The defaults above.
+    public init() {}
+
+    /// Decodes with defaults for missing keys; unknown keys are errors.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = PretrainingStage()
+        thoughtStyle = try container.decodeIfPresent(ThoughtStyle.self, forKey: .thoughtStyle) ?? defaults.thoughtStyle
+        questionsPerTask =
+            try container.decodeIfPresent(Int.self, forKey: .questionsPerTask) ?? defaults.questionsPerTask
+        seedOffset = try container.decodeIfPresent(UInt64.self, forKey: .seedOffset) ?? defaults.seedOffset
+        sft = try container.decodeIfPresent(SFTStage.self, forKey: .sft) ?? defaults.sft
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case thoughtStyle, questionsPerTask, seedOffset, sft
+    }
+
+    /// The generators of the stage's questions: the experiment's, with this style and shifted seeds.
+    /// - Parameter tasks: the experiment's generators.
+    /// - Returns: one generator per task.
+    public func generators(for tasks: [TaskGeneratorConfiguration]) -> [TaskGeneratorConfiguration] {
+        tasks.map { task in
+            var shifted = task
+            shifted.thoughtStyle = thoughtStyle
+            shifted.seed = task.seed &+ seedOffset
+            return shifted
+        }
     }
 }

@@ -3,7 +3,8 @@
 // Layout of the run directory:
 //   experiment.json                  the configuration, as given
 //   data/train.jsonl, data/test.jsonl
-//   initial/pi, initial/q            stage 1 (pi0) and stage 2 (q) checkpoints; initial/evaluation.json
+//   initial/base, pi, q              stage 0 (a base model, if configured), stage 1 (pi0) and stage 2 (q)
+//                                    checkpoints; initial/evaluation.json
 //   arms/ARM/seed-S/                 one run: learner/ (metrics, questions, checkpoint) or checkpoint/ (SFT),
 //                                    worker and learner logs, run.json (its ArmRun) once finished
 //   results.json                     every finished run (ExperimentResults), rewritten after each one
@@ -84,7 +85,10 @@ struct ExperimentRunner {
         return (train, test)
     }
 
-    /// Stage 1 (pi0) and stage 2 (q) by SFT, unless their checkpoints exist; returns the seconds they took.
+    /// Trains the initial models by SFT and returns the seconds that took.
+    ///
+    /// Stage 0 (the base model, when configured), stage 1 (pi0) and stage 2 (q), each unless its checkpoint exists;
+    /// stages 1 and 2 start from the base model.
     private func trainInitialModels(_ train: TaskDataset) throws -> Double {
         let shape = configuration.model
         var sft = SFTConfiguration()
@@ -93,22 +97,46 @@ struct ExperimentRunner {
             vocabularySize: ByteTokenizer.vocabularySize)
         sft.logEvery = 100
         var seconds = 0.0
-        let stages = [
-            ("stage 1: pi0 by SFT on the reference thoughts", initialReasoning, false, configuration.initialSFT),
-            ("stage 2: q by SFT with the answer as a hint", initialPosterior, true, configuration.posteriorSFT),
+        var stages: [(title: String, output: String, data: () throws -> PromptResponseDataset, stage: SFTStage)] = [
+            (
+                "stage 1: pi0 by SFT on the reference thoughts", initialReasoning,
+                { supervisedData(train, posterior: false) }, configuration.initialSFT
+            ),
+            (
+                "stage 2: q by SFT with the answer as a hint", initialPosterior,
+                { supervisedData(train, posterior: true) }, configuration.posteriorSFT
+            ),
         ]
-        for (title, output, isPosterior, stage) in stages {
-            let files = [Checkpoint.modelFileName, Checkpoint.configurationFileName].map { output + "/" + $0 }
+        let base = directory + "/initial/base"
+        if let pretraining = configuration.pretraining {
+            let data = { [configuration] () throws -> PromptResponseDataset in
+                supervisedData(
+                    try TaskDataset.generated(
+                        pretraining.generators(for: configuration.tasks),
+                        countPerConfiguration: pretraining.questionsPerTask, split: .train),
+                    posterior: false)
+            }
+            stages.insert(
+                (
+                    "stage 0: the base model's own \(pretraining.thoughtStyle.rawValue) working", base, data,
+                    pretraining.sft
+                ),
+                at: 0)
+        }
+        for (index, stage) in stages.enumerated() {
+            let files = [Checkpoint.modelFileName, Checkpoint.configurationFileName].map { stage.output + "/" + $0 }
             guard !files.allSatisfy(FileManager.default.fileExists(atPath:)) else {
-                printProgress("== \(title): using \(output)")
+                printProgress("== \(stage.title): using \(stage.output)")
                 continue
             }
-            printProgress("== \(title) (\(stage.steps) steps)")
-            sft.steps = stage.steps
-            sft.batchSize = stage.batchSize
-            sft.learningRate = stage.learningRate
+            printProgress("== \(stage.title) (\(stage.stage.steps) steps)")
+            sft.steps = stage.stage.steps
+            sft.batchSize = stage.stage.batchSize
+            sft.learningRate = stage.stage.learningRate
+            let startsFromBase = configuration.pretraining != nil && index > 0
             let trainer = try SFTTrainer(
-                configuration: sft, dataset: supervisedData(train, posterior: isPosterior), outputDirectory: output)
+                configuration: sft, dataset: try stage.data(), outputDirectory: stage.output,
+                initialModel: startsFromBase ? try loadModel(base) : nil)
             seconds += try Self.run(trainer).elapsedSeconds
         }
         return seconds

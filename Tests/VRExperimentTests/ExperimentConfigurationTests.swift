@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VRExperiment
 import VRLearner
+import VRTasks
 import VRWire
 
 /// Experiment configurations: defaults per method, strict decoding, and errors that name the field.
@@ -40,6 +41,23 @@ struct ExperimentConfigurationTests {
         #expect(arms.map(\.answersPerTrace) == [nil, 1, 1, nil])
         #expect(arms.map(\.objective.method) == [.variational, .rft, .grpo, .variational])
         #expect(arms[0].label == "v" && arms[0].estimator == .acc && arms[0].selection == .weighted)
+    }
+
+    @Test("stage 0 draws other questions of the same tasks, in its own thought style")
+    func pretraining() throws {
+        let decoded = try decode(
+            configuration(
+                arms: #"{"name": "s", "method": "sft"}"#,
+                extra: #""pretraining": {"questionsPerTask": 5, "sft": {"steps": 7}},"#))
+        let stage = try #require(decoded.pretraining)
+        #expect(stage.thoughtStyle == .compact && stage.questionsPerTask == 5 && stage.sft.steps == 7)
+        var verbose = decoded.tasks[0]
+        verbose.thoughtStyle = .verbose
+        let generators = stage.generators(for: [verbose])
+        #expect(generators.map(\.thoughtStyle) == [.compact])
+        #expect(generators.map(\.seed) == [verbose.seed + 1000])
+        #expect(generators[0].difficulties == verbose.difficulties)
+        #expect(try decode(configuration(arms: #"{"name": "s", "method": "sft"}"#)).pretraining == nil)
     }
 
     @Test("the committed configurations are valid")
