@@ -4,7 +4,7 @@
 
 import VRTensor
 
-/// Per-layer key and value caches (layouts in `CachedAttention`), transposed weights, and the
+/// Per-layer key and value caches (layouts in `CachedAttention`), packed weights, and the
 /// per-step buffers for up to S rows.
 final class DecodeState {
     let slotCount: Int
@@ -61,54 +61,47 @@ extension Transformer {
     {
         let (a, c) = (tokens.count, configuration.width)
         let weights = UnsafePointer(parameters.pointer)
-        let transposed = state.weights
+        let packed = state.weights
         let positions = TokenBuffer([Int32](repeating: Int32(position), count: a))
         Embedding.forward(
             tokens: tokens.pointer, positions: positions.pointer, tokenTable: weights + layout.tokenEmbedding,
             positionTable: weights + layout.positionEmbedding, out: state.residual.pointer, rowCount: a, channels: c)
-        for (index, (block, decodeBlock)) in zip(layout.blocks, transposed.blocks).enumerated() {
+        for (index, (block, decodeBlock)) in zip(layout.blocks, packed.blocks).enumerated() {
             LayerNorm.forward(
                 input: state.residual.pointer, weight: weights + block.ln1Weight, bias: weights + block.ln1Bias,
                 out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
                 channels: c)
             Linear.forward(
-                input: state.normalized.pointer, transposedWeight: transposed.pointer(decodeBlock.qkv),
-                bias: weights + block.qkvBias,
-                out: state.qkv.pointer, rowCount: a, inputCount: c, outputCount: 3 * c)
+                input: state.normalized.pointer, packedWeight: decodeBlock.qkv, bias: weights + block.qkvBias,
+                out: state.qkv.pointer, rowCount: a)
             CachedAttention.decode(
                 qkv: state.qkv.pointer, slots: slots.pointer, rowCount: a, position: position,
                 keys: state.keys[index].pointer, values: state.values[index].pointer, geometry: state.geometry,
                 out: state.attention.pointer)
             Linear.forward(
-                input: state.attention.pointer, transposedWeight: transposed.pointer(decodeBlock.projection),
-                bias: weights + block.projBias,
-                out: state.branch.pointer, rowCount: a, inputCount: c, outputCount: c)
+                input: state.attention.pointer, packedWeight: decodeBlock.projection, bias: weights + block.projBias,
+                out: state.branch.pointer, rowCount: a)
             VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
             LayerNorm.forward(
                 input: state.residual.pointer, weight: weights + block.ln2Weight, bias: weights + block.ln2Bias,
                 out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
                 channels: c)
             Linear.forward(
-                input: state.normalized.pointer, transposedWeight: transposed.pointer(decodeBlock.expansion),
-                bias: weights + block.fcBias,
-                out: state.hidden.pointer, rowCount: a, inputCount: c, outputCount: 4 * c)
+                input: state.normalized.pointer, packedWeight: decodeBlock.expansion, bias: weights + block.fcBias,
+                out: state.hidden.pointer, rowCount: a)
             GELU.forward(input: state.hidden.pointer, out: state.hidden.pointer, count: a * 4 * c)
             Linear.forward(
-                input: state.hidden.pointer, transposedWeight: transposed.pointer(decodeBlock.contraction),
-                bias: weights + block.fcProjBias,
-                out: state.branch.pointer, rowCount: a, inputCount: 4 * c, outputCount: c)
+                input: state.hidden.pointer, packedWeight: decodeBlock.contraction, bias: weights + block.fcProjBias,
+                out: state.branch.pointer, rowCount: a)
             VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
         }
         LayerNorm.forward(
             input: state.residual.pointer, weight: weights + layout.finalNormWeight,
             bias: weights + layout.finalNormBias, out: state.normalized.pointer, mean: state.mean.pointer,
             rstd: state.rstd.pointer, rowCount: a, channels: c)
-        Gemm.multiply(
-            m: a, n: configuration.vocabularySize, k: c,
-            a: MatrixOperand(state.normalized.pointer, leadingDimension: c),
-            b: MatrixOperand(
-                transposed.pointer(transposed.tokenEmbedding), leadingDimension: configuration.vocabularySize),
-            c: state.logits.pointer, ldc: configuration.vocabularySize)
+        Linear.forward(
+            input: state.normalized.pointer, packedWeight: packed.tokenEmbedding, bias: nil,
+            out: state.logits.pointer, rowCount: a)
         return UnsafePointer(state.logits.pointer)
     }
 }

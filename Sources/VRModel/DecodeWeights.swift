@@ -1,48 +1,32 @@
-// Transposed copies of the weights that decoding multiplies by, made once per `sample` call.
+// The weights that decoding multiplies by, packed once per `sample` call.
 //
-// Legend: C channels, V vocabulary. Decoding multiplies a few rows by each weight; sgemm reads a weight
-// stored [in, out] in packing order, which is about 25% faster for such products than [out, in].
+// Legend: C channels, V vocabulary. Decoding multiplies a few rows by each weight per token; sgemm would
+// repack every weight on every call (see `PackedWeight`).
 
 import VRTensor
 
-/// The decoding step's weights in `[in, out]` layout.
+/// The decoding step's weights, packed into column panels.
 final class DecodeWeights {
-    /// Per block: qkv `[C, 3C]`, attention projection `[C, C]`, MLP expansion `[C, 4C]`, contraction `[4C, C]`.
+    /// Per block: qkv `[3C, C]`, attention projection `[C, C]`, MLP expansion `[4C, C]`, contraction `[C, 4C]`.
     struct Block {
-        let qkv: Int, projection: Int, expansion: Int, contraction: Int
+        let qkv: PackedWeight, projection: PackedWeight, expansion: PackedWeight, contraction: PackedWeight
     }
 
-    let storage: FloatBuffer
     let blocks: [Block]
-    /// The token embedding transposed, `[C, V]`, for the output logits.
-    let tokenEmbedding: Int
+    /// The token embedding `[V, C]`, for the output logits.
+    let tokenEmbedding: PackedWeight
 
     init(_ model: Transformer) {
         let c = model.configuration.width
-        let v = model.configuration.vocabularySize
-        let perBlock = 12 * c * c
-        storage = FloatBuffer(count: model.layout.blocks.count * perBlock + c * v)
-        var blocks: [Block] = []
         let source = UnsafePointer(model.parameters.pointer)
-        for (index, block) in model.layout.blocks.enumerated() {
-            let base = index * perBlock
-            let offsets = Block(
-                qkv: base, projection: base + 3 * c * c, expansion: base + 4 * c * c, contraction: base + 8 * c * c)
-            Transpose.copy(source + block.qkvWeight, into: storage.pointer + offsets.qkv, rows: 3 * c, columns: c)
-            Transpose.copy(source + block.projWeight, into: storage.pointer + offsets.projection, rows: c, columns: c)
-            Transpose.copy(source + block.fcWeight, into: storage.pointer + offsets.expansion, rows: 4 * c, columns: c)
-            Transpose.copy(
-                source + block.fcProjWeight, into: storage.pointer + offsets.contraction, rows: c, columns: 4 * c)
-            blocks.append(offsets)
+        blocks = model.layout.blocks.map { block in
+            Block(
+                qkv: PackedWeight(source + block.qkvWeight, outputCount: 3 * c, inputCount: c),
+                projection: PackedWeight(source + block.projWeight, outputCount: c, inputCount: c),
+                expansion: PackedWeight(source + block.fcWeight, outputCount: 4 * c, inputCount: c),
+                contraction: PackedWeight(source + block.fcProjWeight, outputCount: c, inputCount: 4 * c))
         }
-        self.blocks = blocks
-        tokenEmbedding = model.layout.blocks.count * perBlock
-        Transpose.copy(
-            source + model.layout.tokenEmbedding, into: storage.pointer + tokenEmbedding, rows: v, columns: c)
-    }
-
-    /// The address of a tensor in `storage`.
-    func pointer(_ offset: Int) -> UnsafePointer<Float> {
-        UnsafePointer(storage.pointer + offset)
+        tokenEmbedding = PackedWeight(
+            source + model.layout.tokenEmbedding, outputCount: model.configuration.vocabularySize, inputCount: c)
     }
 }

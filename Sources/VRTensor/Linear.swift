@@ -26,27 +26,6 @@ public enum Linear {
             beta: 1)
     }
 
-    /// `out = input * weight^T + bias` with the weight supplied already transposed, `[I, O]`.
-    ///
-    /// Products with few rows (decoding) run faster this way: the weight is read in the order sgemm packs it.
-    /// - Parameters:
-    ///   - input: `[N, I]`.
-    ///   - transposedWeight: `[I, O]`.
-    ///   - bias: `[O]`.
-    ///   - out: `[N, O]`, overwritten.
-    ///   - rowCount: N.
-    ///   - inputCount: I.
-    ///   - outputCount: O.
-    public static func forward(
-        input: UnsafePointer<Float>, transposedWeight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        out: UnsafeMutablePointer<Float>, rowCount: Int, inputCount: Int, outputCount: Int
-    ) {
-        for row in 0..<rowCount { (out + row * outputCount).update(from: bias, count: outputCount) }
-        Gemm.multiply(
-            m: rowCount, n: outputCount, k: inputCount, a: MatrixOperand(input, leadingDimension: inputCount),
-            b: MatrixOperand(transposedWeight, leadingDimension: outputCount), c: out, ldc: outputCount, beta: 1)
-    }
-
     /// Back-propagates through the layer.
     ///
     /// ```
