@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end checks of the `vr` binary: toy data, SFT, sampling, the weights report, clear errors on bad
-# input, and a checkpoint that Python's safetensors loads.
+# End-to-end checks of the `vr` binary: toy data, SFT, sampling, the weights report, CURVE key files, clear
+# errors on bad input, and a checkpoint that Python's safetensors loads.
 #
 #   scripts/check-cli.sh VR_BINARY
 set -uo pipefail
@@ -87,6 +87,17 @@ echo '{"request": 1}' >"$work/endpoints.json"
 refuses "worker refuses a bad endpoints file" "endpoints.json" "$vr" worker --tasks "$work/tasks.jsonl" \
     --endpoints-file "$work/endpoints.json"
 refuses "demo refuses one starting checkpoint without the other" "both" "$vr" demo --reasoning "$work/ckpt"
+check "keys writes a CURVE key pair" "$vr" keys --directory "$work" --name learner
+check "the secret key file is private" test "$(stat -c %a "$work/learner.key")" = 600
+refuses "keys never overwrites a key file" "never overwritten" "$vr" keys --directory "$work" --name learner
+install -m 644 "$work/learner.key" "$work/open.key"
+refuses "worker refuses a secret key file that others can read" "chmod 600" "$vr" worker \
+    --tasks "$work/tasks.jsonl" --curve-secret-key "$work/open.key" --curve-learner-key "$work/learner.pub"
+refuses "worker needs both CURVE flags" "go together" "$vr" worker --tasks "$work/tasks.jsonl" \
+    --curve-secret-key "$work/learner.key"
+echo "not-a-key" >"$work/bad.pub"
+refuses "worker names a malformed public key file" "bad.pub:1: not a CURVE key" "$vr" worker \
+    --tasks "$work/tasks.jsonl" --curve-secret-key "$work/learner.key" --curve-learner-key "$work/bad.pub"
 
 # Python's safetensors reads the checkpoint (a private environment under .build/).
 venv=.build/python-venv

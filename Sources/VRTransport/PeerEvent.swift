@@ -7,4 +7,7 @@ public enum PeerEvent: Sendable, Equatable {
     /// Over ZeroMQ the event can arrive a moment before the route is gone: a reply sent right after it may
     /// still be accepted, and is then lost.
     case disconnected(PeerID)
+    /// A connection from `address` was refused during its handshake: an unknown CURVE key, another
+    /// security mechanism, or a protocol error.
+    case refused(address: String, reason: String)
 }

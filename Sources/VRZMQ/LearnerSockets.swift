@@ -1,6 +1,7 @@
 // The learner's sockets (ROUTER + PUB + a monitor) and what its loop thread does with them.
 
 import CZeroMQ
+import Synchronization
 import VRTransport
 
 /// The learner's sockets and receive queue; sockets and peer maps are confined to the loop thread.
@@ -12,24 +13,38 @@ import VRTransport
 final class LearnerSockets: SocketLoopHandler, @unchecked Sendable {
     /// The most messages read per socket per poll, so that sends and other sockets get their turn.
     private static let receiveBatch = 256
+    /// Monitor events of a connection that failed its handshake (ZAP refusals are counted by the handler).
+    private static let handshakeFailures = ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
 
     let router: ZMQSocket
     let publisher: ZMQSocket
     /// Thread-safe: filled by the loop, drained by `receive()`.
     let inbox: MessageQueue<PeerMessage>
+    /// Thread-safe: connections refused during the handshake (see `ZAPAuthenticator`).
+    let refusals = RefusalCounter()
     private let monitor: ZMQSocket
+    private let authenticator: ZAPAuthenticator?
     private let events: AsyncStream<PeerEvent>.Continuation
     private var peerByDescriptor: [Int32: PeerID] = [:]
     private var descriptorByPeer: [PeerID: Int32] = [:]
 
-    /// Creates, configures and binds the sockets.
+    /// Creates, configures and binds the sockets; with `security`, both are CURVE servers that admit only the
+    /// listed workers.
     init(
-        context: ZMQContext, configuration: TransportConfiguration, waker: Waker,
+        context: ZMQContext, configuration: TransportConfiguration, security: CurveServerSecurity?, waker: Waker,
         events: AsyncStream<PeerEvent>.Continuation
     ) throws(TransportError) {
         self.events = events
         inbox = MessageQueue(byteBudget: configuration.receiveHighWaterMarkBytes) { waker.signal() }
+        let refusals = refusals
         do {
+            // The handler must be bound before a secured socket accepts its first connection.
+            authenticator = try security.map { security throws(ZMQError) in
+                try ZAPAuthenticator(context: context, allowed: security.allowedClientKeys) { address, reason in
+                    refusals.add()
+                    events.yield(.refused(address: address, reason: reason))
+                }
+            }
             router = try ZMQSocket(context: context, type: .router)
             try router.applyTransportOptions(configuration, messageBytes: configuration.requestMessageBytes)
             // Sends to a departed worker fail with EHOSTUNREACH instead of vanishing; a full one gives EAGAIN.
@@ -39,7 +54,12 @@ final class LearnerSockets: SocketLoopHandler, @unchecked Sendable {
             publisher = try ZMQSocket(context: context, type: .publisher)
             try publisher.applyTransportOptions(configuration, messageBytes: configuration.publishMessageBytes)
             let monitorEndpoint = "inproc://vr-learner-monitor"
-            try router.monitor(endpoint: monitorEndpoint, events: ZMQ_EVENT_DISCONNECTED)
+            if let security {
+                try router.secure(security)
+                try publisher.secure(security)
+            }
+            try router.monitor(
+                endpoint: monitorEndpoint, events: ZMQ_EVENT_DISCONNECTED | Self.handshakeFailures)
             monitor = try ZMQSocket(context: context, type: .pair)
             try monitor.setOption(ZMQ_LINGER, 0)
             try monitor.connect(monitorEndpoint)
@@ -62,12 +82,17 @@ final class LearnerSockets: SocketLoopHandler, @unchecked Sendable {
     }
 
     func readableSockets() -> [ZMQSocket] {
-        inbox.hasSpace ? [monitor, router] : [monitor]
+        let sockets = inbox.hasSpace ? [monitor, router] : [monitor]
+        return sockets + (authenticator.map { [$0.socket] } ?? [])
     }
 
     func receive(from socket: ZMQSocket) {
         if socket === monitor {
             receiveMonitorEvents()
+            return
+        }
+        if let authenticator, socket === authenticator.socket {
+            authenticator.answerRequests()
             return
         }
         for _ in 0..<Self.receiveBatch {
@@ -91,6 +116,14 @@ final class LearnerSockets: SocketLoopHandler, @unchecked Sendable {
 
     private func receiveMonitorEvents() {
         while let event = try? monitor.receiveMonitorEvent(dontWait: true) {
+            if event.event & Self.handshakeFailures != 0 {
+                refusals.add()
+                let detail =
+                    event.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+                    ? "ZMTP error 0x\(String(UInt32(bitPattern: event.value), radix: 16))" : "errno \(event.value)"
+                events.yield(.refused(address: event.endpoint, reason: "handshake failed (\(detail))"))
+                continue
+            }
             guard event.event == ZMQ_EVENT_DISCONNECTED, let peer = peerByDescriptor.removeValue(forKey: event.value)
             else { continue }
             descriptorByPeer[peer] = nil
@@ -103,7 +136,19 @@ final class LearnerSockets: SocketLoopHandler, @unchecked Sendable {
         events.finish()
         try? router.monitor(endpoint: nil, events: 0)
         monitor.close()
+        authenticator?.socket.close()
         router.close()
         publisher.close()
     }
+}
+
+/// Connections refused during the handshake: counted on the socket thread, read from any thread.
+final class RefusalCounter: Sendable {
+    private let count = Atomic(0)
+
+    /// Counts one refusal.
+    func add() { count.add(1, ordering: .relaxed) }
+
+    /// The refusals so far.
+    var value: Int { count.load(ordering: .relaxed) }
 }

@@ -21,8 +21,11 @@ final class WorkerSockets: SocketLoopHandler, @unchecked Sendable {
     private let events: AsyncStream<ConnectionEvent>.Continuation
 
     /// Creates, configures and connects the sockets; libzmq connects in the background and reconnects.
+    ///
+    /// With `security`, both sockets are CURVE clients of the learner.
     init(
-        context: ZMQContext, identity: PeerID, configuration: TransportConfiguration, waker: Waker,
+        context: ZMQContext, identity: PeerID, configuration: TransportConfiguration,
+        security: CurveClientSecurity?, waker: Waker,
         events: AsyncStream<ConnectionEvent>.Continuation
     ) throws(TransportError) {
         self.events = events
@@ -39,6 +42,10 @@ final class WorkerSockets: SocketLoopHandler, @unchecked Sendable {
             try subscriber.applyTransportOptions(configuration, messageBytes: configuration.publishMessageBytes)
             try subscriber.applyReconnectOptions(configuration)
             try subscriber.subscribe()
+            if let security {
+                try dealer.secure(security)
+                try subscriber.secure(security)
+            }
             let monitorEndpoint = "inproc://vr-worker-monitor"
             try dealer.monitor(
                 endpoint: monitorEndpoint, events: ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED)

@@ -22,9 +22,11 @@ public final class ZMQLearnerTransport: LearnerTransport {
     private let loop: SocketLoop
 
     /// Binds both channels and starts the socket thread.
-    /// - Parameter configuration: the settings; the endpoints may use port `*`.
+    /// - Parameters:
+    ///   - configuration: the settings; the endpoints may use port `*`.
+    ///   - security: CURVE keys and the admitted workers; nil for plain connections.
     /// - Throws: `TransportError` with code `.invalidConfiguration`, `.endpoint` (bind failed) or `.system`.
-    public init(configuration: TransportConfiguration) throws(TransportError) {
+    public init(configuration: TransportConfiguration, security: CurveServerSecurity? = nil) throws(TransportError) {
         try configuration.validate()
         self.configuration = configuration
         let context: ZMQContext
@@ -36,7 +38,8 @@ public final class ZMQLearnerTransport: LearnerTransport {
         let waker = try Waker()
         let (events, eventSink) = AsyncStream.makeStream(of: PeerEvent.self, bufferingPolicy: .bufferingNewest(64))
         self.events = events
-        sockets = try LearnerSockets(context: context, configuration: configuration, waker: waker, events: eventSink)
+        sockets = try LearnerSockets(
+            context: context, configuration: configuration, security: security, waker: waker, events: eventSink)
         do {
             requestEndpoint = try sockets.router.lastEndpoint()
             publishEndpoint = try sockets.publisher.lastEndpoint()
@@ -51,6 +54,10 @@ public final class ZMQLearnerTransport: LearnerTransport {
     deinit {
         loop.requestStop()
     }
+
+    /// Connections refused during their handshake so far: unknown CURVE keys, other mechanisms, protocol
+    /// errors (each also reported as `PeerEvent.refused`).
+    public var refusedConnections: Int { sockets.refusals.value }
 
     /// The configuration workers should use: this one with the resolved endpoints.
     public var workerConfiguration: TransportConfiguration {

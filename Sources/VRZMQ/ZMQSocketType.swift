@@ -18,6 +18,8 @@ public enum ZMQSocketType: Sendable, CaseIterable {
     case push
     /// Fair-queued one-way receives.
     case pull
+    /// Answers one request at a time (the ZAP authentication handler).
+    case reply
 
     /// The libzmq constant (`ZMQ_PAIR`, `ZMQ_PUB`, ...).
     public var rawValue: Int32 {
@@ -29,6 +31,7 @@ public enum ZMQSocketType: Sendable, CaseIterable {
         case .router: ZMQ_ROUTER
         case .push: ZMQ_PUSH
         case .pull: ZMQ_PULL
+        case .reply: ZMQ_REP
         }
     }
 }

@@ -24,8 +24,11 @@ public final class ZMQWorkerTransport: WorkerTransport {
     /// - Parameters:
     ///   - identity: the worker's identity, kept across reconnects.
     ///   - configuration: the settings; the endpoints must name the learner's actual ports.
+    ///   - security: the learner's public key and this worker's CURVE keys; nil for plain connections.
     /// - Throws: `TransportError` with code `.invalidConfiguration`, `.endpoint` (malformed) or `.system`.
-    public init(identity: PeerID, configuration: TransportConfiguration) throws(TransportError) {
+    public init(
+        identity: PeerID, configuration: TransportConfiguration, security: CurveClientSecurity? = nil
+    ) throws(TransportError) {
         try configuration.validate()
         self.identity = identity
         self.configuration = configuration
@@ -40,7 +43,8 @@ public final class ZMQWorkerTransport: WorkerTransport {
             of: ConnectionEvent.self, bufferingPolicy: .bufferingNewest(64))
         self.events = events
         sockets = try WorkerSockets(
-            context: context, identity: identity, configuration: configuration, waker: waker, events: eventSink)
+            context: context, identity: identity, configuration: configuration, security: security, waker: waker,
+            events: eventSink)
         loop = SocketLoop(context: context, handler: sockets, waker: waker)
         loop.start(name: "vr-zmq-worker")
     }

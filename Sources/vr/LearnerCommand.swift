@@ -46,6 +46,12 @@ struct LearnerCommand: ParsableCommand {
     @Option(help: "Write the bound endpoints as JSON to this file once listening.")
     var endpointsFile: String?
 
+    @Option(help: "CURVE: the learner's secret key file (`vr keys`, mode 0600); with --curve-allowed-workers.")
+    var curveSecretKey: String?
+
+    @Option(help: "CURVE: the public keys of the workers to admit, one per line; others are refused and counted.")
+    var curveAllowedWorkers: String?
+
     @Option(help: "Model-phase steps to take in total.")
     var modelSteps = LearnerConfiguration().modelSteps
 
@@ -143,8 +149,12 @@ struct LearnerCommand: ParsableCommand {
         try Data((jsonLine(configuration) + "\n").utf8).write(
             to: URL(fileURLWithPath: runDirectory + "/learner-config.json"))
         printProgress("learner configuration " + jsonLine(configuration))
-        let transport = try ZMQLearnerTransport(configuration: transportConfiguration)
-        printProgress("listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)")
+        let security = try curveServerSecurity(secretKeyFile: curveSecretKey, allowlistFile: curveAllowedWorkers)
+        let transport = try ZMQLearnerTransport(configuration: transportConfiguration, security: security)
+        let refusalLog = logRefusals(of: transport)
+        printProgress(
+            "listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)"
+                + (security.map { ", CURVE with \($0.allowedClientKeys.count) admitted workers" } ?? ""))
         if let endpointsFile {
             let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
             try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
@@ -157,11 +167,13 @@ struct LearnerCommand: ParsableCommand {
             return try await service.run()
         }
         _ = try? blockingAsync { await transport.close() }
+        refusalLog.cancel()
         printProgress(
             "finished: version \(summary.parameterVersion), \(summary.modelSteps) model and \(summary.posteriorSteps) "
                 + "posterior steps; batches trained \(summary.counters.trainedBatches), stale "
                 + "\(summary.counters.staleBatches), duplicate \(summary.counters.duplicateBatches), rejected "
-                + "\(summary.counters.rejectedBatches); workers lost \(summary.counters.lostWorkers)")
+                + "\(summary.counters.rejectedBatches); workers lost \(summary.counters.lostWorkers); connections refused "
+                + "\(transport.refusedConnections)")
     }
 
     /// The models and optimizers: restored from RUN/checkpoint, or the SFT checkpoints with fresh optimizers.

@@ -11,7 +11,7 @@ struct VR: ParsableCommand {
         subcommands: [
             SFTCommand.self, ToyDataCommand.self, SampleCommand.self, BenchCommand.self, WeightsCommand.self,
             TasksCommand.self, LearnerCommand.self, WorkerCommand.self, EvalCommand.self, SFTDataCommand.self,
-            DemoCommand.self, BuildDataCommand.self, ExperimentCommand.self, ReportCommand.self,
+            DemoCommand.self, BuildDataCommand.self, ExperimentCommand.self, ReportCommand.self, KeysCommand.self,
         ])
 
     /// Selects fast OpenBLAS kernels (see `BLASRelaunch`), then parses the arguments and runs the command.

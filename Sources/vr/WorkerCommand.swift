@@ -26,6 +26,12 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Read both endpoints from this JSON file (as written by `vr learner --endpoints-file`).")
     var endpointsFile: String?
 
+    @Option(help: "CURVE: this worker's secret key file (`vr keys`, mode 0600); with --curve-learner-key.")
+    var curveSecretKey: String?
+
+    @Option(help: "CURVE: the learner's public key file.")
+    var curveLearnerKey: String?
+
     @Option(help: "The worker's identity (default: worker-HOST-PID); unique per running worker.")
     var id: String?
 
@@ -63,7 +69,9 @@ struct WorkerCommand: ParsableCommand {
         var transportConfiguration = TransportConfiguration()
         (transportConfiguration.requestEndpoint, transportConfiguration.publishEndpoint) = try endpoints()
         let identity = try PeerID(id ?? "worker-\(ProcessInfo.processInfo.hostName)-\(getpid())")
-        let transport = try ZMQWorkerTransport(identity: identity, configuration: transportConfiguration)
+        let security = try curveClientSecurity(secretKeyFile: curveSecretKey, learnerKeyFile: curveLearnerKey)
+        let transport = try ZMQWorkerTransport(
+            identity: identity, configuration: transportConfiguration, security: security)
         printProgress("worker \(identity) configuration " + jsonLine(configuration))
         let service = try WorkerService(
             configuration: configuration, dataset: dataset, transport: transport,
