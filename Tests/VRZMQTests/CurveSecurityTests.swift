@@ -60,13 +60,7 @@ struct CurveSecurityTests {
 
     @Test("the learner admits a listed worker on both channels and refuses and reports an unknown one")
     func admission() async throws {
-        var configuration = TransportConfiguration()
-        configuration.requestEndpoint = "tcp://127.0.0.1:*"
-        configuration.publishEndpoint = "tcp://127.0.0.1:*"
-        configuration.lingerMilliseconds = 0
-        configuration.sendTimeoutMilliseconds = 300
-        configuration.reconnectMinimumMilliseconds = 50
-        configuration.reconnectMaximumMilliseconds = 200
+        let configuration = Self.loopback
         let server = try CurveKeyPair.generate()
         let admitted = try CurveKeyPair.generate()
         let stranger = try CurveKeyPair.generate()
@@ -114,11 +108,7 @@ struct CurveSecurityTests {
 
     @Test("a worker without CURVE keys fails the handshake with a secured learner and is counted")
     func plainWorker() async throws {
-        var configuration = TransportConfiguration()
-        configuration.requestEndpoint = "tcp://127.0.0.1:*"
-        configuration.publishEndpoint = "tcp://127.0.0.1:*"
-        configuration.lingerMilliseconds = 0
-        configuration.sendTimeoutMilliseconds = 300
+        let configuration = Self.loopback
         let server = try CurveKeyPair.generate()
         let learner = try ZMQLearnerTransport(
             configuration: configuration,
@@ -131,6 +121,18 @@ struct CurveSecurityTests {
         }
         await plain.close()
         await learner.close()
+    }
+
+    /// Free loopback ports; a refused worker's sends time out quickly and it retries often.
+    private static var loopback: TransportConfiguration {
+        var configuration = TransportConfiguration()
+        configuration.requestEndpoint = "tcp://127.0.0.1:*"
+        configuration.publishEndpoint = "tcp://127.0.0.1:*"
+        configuration.lingerMilliseconds = 0
+        configuration.sendTimeoutMilliseconds = 300
+        configuration.reconnectMinimumMilliseconds = 50
+        configuration.reconnectMaximumMilliseconds = 200
+        return configuration
     }
 
     private func mode(_ path: String) throws -> UInt16 {
