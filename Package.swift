@@ -22,6 +22,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Without its default traits, Hummingbird does not pull in swift-configuration.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         .systemLibrary(
@@ -54,12 +59,22 @@ let package = Package(
         .target(name: "VRReport", dependencies: ["VRLearner", "VRWorker"], swiftSettings: strict),
         .target(
             name: "VRExperiment", dependencies: ["VRLearner", "VRTasks", "VRWire"], swiftSettings: strict),
+        .target(
+            name: "VRObservability",
+            dependencies: [
+                "VRLearner", "VRWorker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         .target(name: "VRTestSupport", dependencies: ["VRTensor", "VRTransport"], swiftSettings: strict),
         .executableTarget(
             name: "vr",
             dependencies: [
                 "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
-                "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport", "VRExperiment",
+                "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport", "VRExperiment", "VRObservability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -93,6 +108,9 @@ let package = Package(
             name: "VRReportTests", dependencies: ["VRReport", "VRLearner", "VRWorker"], swiftSettings: strict),
         .testTarget(
             name: "VRExperimentTests", dependencies: ["VRExperiment", "VRLearner", "VRTasks", "VRWire"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "VRObservabilityTests", dependencies: ["VRObservability", "VRLearner", "VRWorker"],
             swiftSettings: strict),
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),

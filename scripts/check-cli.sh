@@ -74,6 +74,12 @@ check "experiment runs every arm of the tiny configuration and report writes tab
     && '$vr' report --run '$work/experiment' --output '$work/report' \
     && grep -q '^## Claims' '$work/report/README.md' && grep -q '| RFT |' '$work/report/README.md' \
     && test -s '$work/report/weight-by-difficulty.svg' && test -s '$work/report/training-loss.svg'"
+learner_run=$(dirname "$(find "$work/experiment" -name metrics.jsonl -path '*variational*' | sort | head -1)")
+check "report plots a learner run's curves" bash -c "'$vr' report --run '$learner_run' --output '$work/learner-report' \
+    && grep -q '^# Learner run' '$work/learner-report/README.md' && test -s '$work/learner-report/loss.svg' \
+    && grep -q 'steps skipped' '$work/learner-report/README.md'"
+refuses "report names what a run directory lacks" "neither results.json" "$vr" report --run "$work" \
+    --output "$work/none"
 echo '{"name": "x", "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "sft"}], "step": 1}' \
     >"$work/bad-experiment.json"
 refuses "experiment names an unknown configuration key" 'unknown key' "$vr" experiment \
@@ -101,9 +107,10 @@ refuses "worker names a malformed public key file" "bad.pub:1: not a CURVE key" 
 
 # Python's safetensors reads the checkpoint (a private environment under .build/).
 venv=.build/python-venv
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import numpy, safetensors' 2>/dev/null; then
-    python3 -m venv "$venv" && "$venv/bin/pip" install -q numpy safetensors >"$work/pip.log" 2>&1 ||
-        { echo "could not install numpy and safetensors:"; tail -5 "$work/pip.log"; }
+# PyYAML is for scripts/check-deploy.py, which `make test` runs next in the same environment.
+if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import numpy, safetensors, yaml' 2>/dev/null; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q numpy safetensors pyyaml >"$work/pip.log" 2>&1 ||
+        { echo "could not install numpy, safetensors and pyyaml:"; tail -5 "$work/pip.log"; }
 fi
 check "Python safetensors loads the checkpoint" "$venv/bin/python" scripts/check_safetensors.py "$work/ckpt"
 

@@ -64,28 +64,53 @@ public struct LearnerCheckpoint {
         let previous = final + ".previous"
         let files = FileManager.default
         try? files.removeItem(atPath: partial)
-        for (name, model, optimizer) in [
-            ("reasoning", trainer.models.reasoning, trainer.reasoningOptimizer),
-            ("posterior", trainer.models.posterior, trainer.posteriorOptimizer),
-        ] {
-            let directory = partial + "/" + name
-            try Checkpoint.write(configuration: model.configuration, parameters: model.parameters, to: directory)
-            try Checkpoint.writeOptimizerState(
-                stepCount: optimizer.stepCount, firstMoment: optimizer.firstMoment,
-                secondMoment: optimizer.secondMoment, to: directory)
+        do throws(ModelError) {
+            for (name, model, optimizer) in [
+                ("reasoning", trainer.models.reasoning, trainer.reasoningOptimizer),
+                ("posterior", trainer.models.posterior, trainer.posteriorOptimizer),
+            ] {
+                let directory = partial + "/" + name
+                try Checkpoint.write(configuration: model.configuration, parameters: model.parameters, to: directory)
+                try Checkpoint.writeOptimizerState(
+                    stepCount: optimizer.stepCount, firstMoment: optimizer.firstMoment,
+                    secondMoment: optimizer.secondMoment, to: directory)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let progressBytes: [UInt8]
+            do { progressBytes = Array(try encoder.encode(progress)) } catch {
+                throw .io(path: partial + "/" + progressFileName, reason: "\(error)")
+            }
+            try AtomicFile.write(progressBytes, to: partial + "/" + progressFileName)
+        } catch {
+            // A full disk, say: free what was written; the previous checkpoint is untouched.
+            try? files.removeItem(atPath: partial)
+            throw error
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            try encoder.encode(progress).write(to: URL(fileURLWithPath: partial + "/" + progressFileName))
+            // A crash between the two renames below left only the previous set: put it back before anything
+            // else, so that a crash now still leaves a complete checkpoint.
+            if !files.fileExists(atPath: final) && files.fileExists(atPath: previous) {
+                try files.moveItem(atPath: previous, toPath: final)
+            }
             try? files.removeItem(atPath: previous)
             if files.fileExists(atPath: final) { try files.moveItem(atPath: final, toPath: previous) }
             try files.moveItem(atPath: partial, toPath: final)
-            try? files.removeItem(atPath: previous)
         } catch {
             throw .io(path: final, reason: "cannot replace the checkpoint: \(error.localizedDescription)")
         }
+        try AtomicFile.syncDirectory(runDirectory, for: final)
+        try? files.removeItem(atPath: previous)
         return final
+    }
+
+    /// Whether `runDirectory` holds a checkpoint (or the previous one, left by a crash during a swap).
+    /// - Parameter runDirectory: the run directory.
+    /// - Returns: whether ``read(from:optimizer:)`` has something to read.
+    public static func exists(in runDirectory: String) -> Bool {
+        let final = runDirectory + "/" + directoryName
+        return FileManager.default.fileExists(atPath: final)
+            || FileManager.default.fileExists(atPath: final + ".previous")
     }
 
     /// Reads the checkpoint of `runDirectory` (or the previous one, if a crash interrupted a swap).

@@ -42,7 +42,7 @@ extension LearnerService {
             await sendSnapshot(to: peer)
         case .errorReply(let error):
             // Never answered, only reported.
-            onEvent(.refused(worker: worker, reason: "worker reported: \(error.reason)"))
+            onEvent(.workerReported(worker: worker, reason: error.reason))
         case .welcome, .workAssignment, .batchAck, .parameterAnnouncement, .snapshotChunk:
             await refuse(
                 peer,
@@ -171,7 +171,8 @@ extension LearnerService {
     }
 
     private func refuse(_ peer: PeerID, _ reply: ErrorReply) async {
-        onEvent(.refused(worker: peer.description, reason: reply.reason))
+        rejections[reply.code.label, default: 0] += 1
+        onEvent(.refused(worker: peer.description, code: reply.code.label, reason: reply.reason))
         await send(.errorReply(reply), to: peer)
     }
 }

@@ -72,10 +72,12 @@ extension LearnerService {
         let started = clock.now
         let outcome: StepOutcome
         do { outcome = try train() } catch {
+            skippedSteps += 1
             onEvent(.stepFailed(reason: "\(phase) step: \(error)"))
             return nil
         }
         let seconds = (clock.now - started).inSeconds
+        if !outcome.applied { skippedSteps += 1 }
         let publications = machine.stepFinished()
         let elapsed = now.inSeconds
         let counters = machine.counters
@@ -94,7 +96,8 @@ extension LearnerService {
             rolloutsPerSecond: Double(pending.tracesSinceStep) / max(elapsed - lastStepElapsed, 1e-9),
             sampledTraceTokens: pending.traceTokensSinceStep,
             elapsedSeconds: elapsed, staleBatches: counters.staleBatches, duplicateBatches: counters.duplicateBatches,
-            rejectedBatches: counters.rejectedBatches, lostWorkers: counters.lostWorkers)
+            rejectedBatches: counters.rejectedBatches, lostWorkers: counters.lostWorkers, applied: outcome.applied,
+            skippedSteps: skippedSteps, rejections: rejections)
         pending.tracesSinceStep = 0
         pending.traceTokensSinceStep = 0
         lastStepElapsed = elapsed
@@ -182,8 +185,7 @@ extension LearnerService {
     private func append<Value: Encodable>(
         _ values: [Value], to file: FileHandle, name: String
     ) throws(LearnerServiceError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = StepMetrics.encoder
         do {
             var lines = Data()
             for value in values { lines += try encoder.encode(value) + Data("\n".utf8) }

@@ -63,6 +63,11 @@ public final class LearnerService {
     /// `RUN/questions.jsonl`: a `QuestionWeightRecord` per question of every model-phase step.
     var questionsFile: FileHandle?
     var lastStepElapsed = 0.0
+    /// Messages refused so far, by error code label.
+    var rejections: [String: Int] = [:]
+    /// Steps skipped: refused on their inputs (a non-finite log-prob among them) or not applied for a non-finite
+    /// loss or gradient norm.
+    var skippedSteps = 0
 
     /// Creates a learner.
     /// - Parameters:
@@ -152,7 +157,8 @@ public final class LearnerService {
     public var summary: LearnerSummary {
         LearnerSummary(
             parameterVersion: machine.parameterVersion, modelSteps: trainer.modelSteps,
-            posteriorSteps: trainer.posteriorSteps, counters: machine.counters)
+            posteriorSteps: trainer.posteriorSteps, counters: machine.counters, rejections: rejections,
+            skippedSteps: skippedSteps)
     }
 
     /// Time since the learner started, the state machine's clock.
@@ -194,13 +200,20 @@ public final class LearnerService {
     }
 
     /// Opens a JSON-lines file of the run directory for appending, creating both if needed.
+    ///
+    /// A line cut short by a crash is dropped, so the file holds whole lines only.
     private static func openLog(_ name: String, in runDirectory: String) throws(LearnerServiceError) -> FileHandle {
         let path = runDirectory + "/" + name
         let files = FileManager.default
         do {
             try files.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
             if !files.fileExists(atPath: path) { _ = files.createFile(atPath: path, contents: nil) }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+            let contents = try handle.readToEnd() ?? Data()
+            if let last = contents.last, last != UInt8(ascii: "\n") {
+                let wholeLines = (contents.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? 0
+                try handle.truncate(atOffset: UInt64(wholeLines))
+            }
             try handle.seekToEnd()
             return handle
         } catch {

@@ -12,8 +12,10 @@ public enum LearnerServiceEvent: Sendable, Equatable {
     case published(parameterVersion: UInt64, byteCount: Int, seconds: Double)
     /// A full snapshot was sent to one worker on request.
     case snapshotSent(worker: String, parameterVersion: UInt64)
-    /// A message was refused with an error reply.
-    case refused(worker: String, reason: String)
+    /// A message was refused with an error reply; `code` is the reply's code label (`ErrorReply.Code.label`).
+    case refused(worker: String, code: String, reason: String)
+    /// A worker reported an error of its own (never answered).
+    case workerReported(worker: String, reason: String)
     /// A batch was dropped (duplicate or stale).
     case dropped(worker: String, sequence: UInt64, reason: String)
     /// A step failed on its inputs; its questions are lost, the run goes on.
@@ -34,4 +36,9 @@ public struct LearnerSummary: Sendable, Equatable {
     public var posteriorSteps: Int
     /// Batch and worker counters.
     public var counters: LearnerStateMachine.Counters
+    /// Messages refused so far, by the code label of the error reply (`ErrorReply.Code.label`).
+    public var rejections: [String: Int]
+    /// Steps skipped with the parameters left unchanged: refused on their inputs (non-finite log-probs among
+    /// them) or not applied for a non-finite loss or gradient norm.
+    public var skippedSteps: Int
 }

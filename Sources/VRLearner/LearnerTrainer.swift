@@ -146,7 +146,7 @@ public final class LearnerTrainer {
     }
 
     /// Clips and applies the gradients unless the loss or the norm is not finite.
-    private func update(
+    func update(
         _ model: Transformer, _ optimizer: AdamW, _ settings: OptimizerSettings, rate: Float, loss: Double
     ) -> (norm: Double, applied: Bool) {
         let norm = GradientClipping.clip(model.gradients, maxNorm: settings.gradientClipNorm)

@@ -1,5 +1,7 @@
 // One line of the learner's metrics file: what an optimizer step did and how the run is going.
 
+import Foundation
+
 /// The metrics of one optimizer step, written as a JSON line (`metrics.jsonl` in the run directory).
 ///
 /// Values that are not finite (a bound of a question whose traces all failed) are left out of the means; a mean
@@ -57,6 +59,33 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     public var rejectedBatches: Int
     /// Workers lost so far.
     public var lostWorkers: Int
+    /// Whether the update was applied: false when the loss or the gradient norm was not finite, which leaves the
+    /// parameters unchanged; nil in metrics files that do not record it.
+    public var applied: Bool?
+    /// Steps skipped so far with the parameters unchanged (refused on their inputs, or a non-finite loss or
+    /// gradient norm); nil in metrics files that do not record it.
+    public var skippedSteps: Int?
+    /// Messages refused so far, by error code label (`malformed_frame`, `inconsistent_batch`, ...); nil in
+    /// metrics files that do not record it.
+    public var rejections: [String: Int]?
+
+    /// The encoder of metrics lines: sorted keys, and a non-finite loss or norm (a skipped step) written as the
+    /// strings "nan", "inf" and "-inf", which ``decoder`` reads back.
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    /// The decoder of metrics lines written by ``encoder``.
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
 }
 
 extension Double {

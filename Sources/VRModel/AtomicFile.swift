@@ -102,7 +102,12 @@ public enum AtomicFile {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    private static func syncDirectory(_ directory: String, for path: String) throws(ModelError) {
+    /// Makes the renames and creations inside `directory` durable.
+    /// - Parameters:
+    ///   - directory: the directory to fsync.
+    ///   - path: the path named in the error.
+    /// - Throws: `ModelError.io` if the directory cannot be opened or synced.
+    public static func syncDirectory(_ directory: String, for path: String) throws(ModelError) {
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure(path, "cannot open directory \(directory) to fsync it") }
         defer { close(descriptor) }

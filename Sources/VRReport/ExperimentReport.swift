@@ -38,20 +38,7 @@ public struct ExperimentReport: Sendable {
     /// - Returns: the files written, in name order.
     /// - Throws: `ReportError.unwritableFile` naming the directory or file that could not be written.
     public func write(to outputDirectory: URL) throws(ReportError) -> [URL] {
-        do {
-            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw .unwritableFile(path: outputDirectory.path, reason: error.localizedDescription)
-        }
-        var written: [URL] = []
-        for (name, contents) in files.sorted(by: { $0.key < $1.key }) {
-            let url = outputDirectory.appendingPathComponent(name)
-            do { try Data(contents.utf8).write(to: url, options: .atomic) } catch {
-                throw .unwritableFile(path: url.path, reason: error.localizedDescription)
-            }
-            written.append(url)
-        }
-        return written
+        try ReportFiles.write(files, to: outputDirectory)
     }
 
     /// Reads the run directory `runDirectory` and writes its report into `outputDirectory`.

@@ -2,6 +2,7 @@
 // the file and, for JSON lines, the line.
 
 import Foundation
+import VRLearner
 
 /// Reads JSON and JSON-lines files into `Decodable` values.
 enum JSONFileReader {
@@ -49,7 +50,8 @@ enum JSONFileReader {
     /// - Returns: the values in file order.
     /// - Throws: `ReportError.unreadableFile`, or `.malformedLine` naming the first line that does not decode.
     static func lines<Value: Decodable>(_ type: Value.Type, at url: URL) throws(ReportError) -> [Value] {
-        let decoder = JSONDecoder()
+        // Metrics lines write a skipped step's non-finite loss as "nan" or "inf".
+        let decoder = StepMetrics.decoder
         var values: [Value] = []
         for (index, line) in try text(at: url).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where !line.allSatisfy(\.isWhitespace) {

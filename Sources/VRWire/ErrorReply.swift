@@ -30,6 +30,24 @@ public struct ErrorReply: Sendable, Equatable {
         case datasetMismatch
         /// A code this peer does not know (sent by a newer minor version), with its wire value.
         case unrecognized(Int)
+
+        /// The code as a metric label or log field, such as `malformed_frame`.
+        public var label: String {
+            switch self {
+            case .malformedFrame: "malformed_frame"
+            case .unsupportedVersion: "unsupported_version"
+            case .missingField: "missing_field"
+            case .invalidValue: "invalid_value"
+            case .inconsistentBatch: "inconsistent_batch"
+            case .tooLarge: "too_large"
+            case .badChecksum: "bad_checksum"
+            case .chunkOutOfSequence: "chunk_out_of_sequence"
+            case .unknownWorker: "unknown_worker"
+            case .unexpectedMessage: "unexpected_message"
+            case .datasetMismatch: "dataset_mismatch"
+            case .unrecognized: "unrecognized"
+            }
+        }
     }
 
     /// What kind of problem was found.

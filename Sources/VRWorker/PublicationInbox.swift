@@ -20,6 +20,15 @@ final class PublicationInbox: Sendable {
 
     private let state = Mutex(State())
 
+    /// Forgets the broadcasts received so far: they came from a learner that is gone (a restarted learner may
+    /// resume from an older version, and its versions then mean other parameters).
+    func reset() {
+        state.withLock { state in
+            state.assembler = nil
+            state.newest = nil
+        }
+    }
+
     /// Feeds one published message; an announcement starts a snapshot and its chunks complete it.
     ///
     /// A chunk that does not fit (lost, repeated, corrupt) drops the partial snapshot: the worker then catches up

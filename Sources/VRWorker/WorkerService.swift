@@ -61,7 +61,8 @@ public struct WorkerService: Sendable {
     }
 
     /// Runs until `maxBatches` batches are sent, the learner stays away past `learnerGoneMilliseconds`, the
-    /// transport closes, or the task is cancelled.
+    /// transport closes, or the task is cancelled (a stop signal); a cancelled worker says goodbye, and the learner
+    /// hands its unfinished work out again.
     /// - Returns: what the worker did.
     /// - Throws: `WorkerError` for a model that cannot sample the learner's questions or a broken transport.
     public func run() async throws(WorkerError) -> WorkerSummary {
@@ -96,11 +97,22 @@ public struct WorkerService: Sendable {
                 }
             }
         } catch let error as WorkerError {
-            throw error
+            guard Task.isCancelled else { throw error }
+            // A send or receive cut short by the stop: the goodbye below hands the work back.
         } catch {
             // Cancellation while sleeping ends the run like cancellation between assignments.
         }
+        if Task.isCancelled { await sayGoodbye(reason: "worker stopping") }
         return session.summary
+    }
+
+    /// Tells the learner this worker leaves, so it hands the outstanding work out again at once.
+    ///
+    /// Without it the work would wait for the worker timeout. Sent from a task of its own: the run's task is
+    /// cancelled by then.
+    private func sayGoodbye(reason: String) async {
+        let link = self.link
+        await Task { try? await link.send(.goodbye(Goodbye(reason: reason))) }.value
     }
 
     // MARK: - Joining
@@ -130,7 +142,14 @@ public struct WorkerService: Sendable {
                     onEvent(
                         .welcomed(
                             learnerInstanceID: welcome.learnerInstanceID, parameterVersion: welcome.parameterVersion))
-                    if session.models == nil || session.parameterVersion < welcome.parameterVersion {
+                    // A new learner (a restart, perhaps from an older checkpoint) means new parameters even
+                    // at a version number this worker has seen.
+                    let isNewLearner = session.learnerInstanceID != welcome.learnerInstanceID
+                    if isNewLearner {
+                        session.learnerInstanceID = welcome.learnerInstanceID
+                        session.inbox.reset()
+                    }
+                    if session.models == nil || isNewLearner || session.parameterVersion < welcome.parameterVersion {
                         do { try await fetchSnapshot(session: &session) } catch let error as RejoinReason {
                             onEvent(.rejoining(reason: error.reason))
                             continue
@@ -249,22 +268,26 @@ public struct WorkerService: Sendable {
                 questionCount: rollouts.count, traceCount: batch.traceCount,
                 seconds: (clock.now - start).inSeconds))
         let sequence = batch.batchSequence
-        let ack = try await awaitReply(within: timeout) { reply -> BatchAck? in
+        let ack = try await awaitReply(within: timeout, refusing: sequence) { reply -> BatchAck? in
             if case .batchAck(let ack) = reply, ack.batchSequence == sequence { return ack }
             return nil
         }
         onEvent(.batchAcknowledged(sequence: ack.batchSequence, status: "\(ack.status)"))
     }
 
-    /// Waits for the reply `match` accepts; an error reply or silence means the session must start again.
+    /// Waits for the reply `match` accepts; silence, or a refusal of this worker or of the batch `sequence`,
+    /// means the session must start again.
     private func awaitReply<Reply>(
-        within timeout: Duration, _ match: (WireMessage) -> Reply?
+        within timeout: Duration, refusing sequence: UInt64? = nil, _ match: (WireMessage) -> Reply?
     ) async throws -> Reply {
         while let reply = try await link.next(within: timeout) {
             if let matched = match(reply) { return matched }
             if case .errorReply(let error) = reply {
                 onEvent(.refused(reason: error.reason))
                 if error.code == .unknownWorker { throw RejoinReason("the learner does not know this worker") }
+                if let sequence, error.batchSequence == sequence {
+                    throw RejoinReason("the learner refused batch \(sequence)")
+                }
             }
         }
         throw RejoinReason("no reply from the learner within \(timeout)")
@@ -303,6 +326,8 @@ struct WorkerSession {
     let inbox: PublicationInbox
     var models: ModelPair?
     var parameterVersion: UInt64 = 0
+    /// The learner instance whose parameters the worker holds.
+    var learnerInstanceID: String?
     /// Batch sequence numbers count from 1 for the life of the worker.
     var sequence: UInt64 = 0
     var summary = WorkerSummary()

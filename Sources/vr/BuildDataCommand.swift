@@ -3,9 +3,11 @@
 
 import ArgumentParser
 import Foundation
+import Logging
 import VRLearner
 import VRModel
 import VRObjectives
+import VRObservability
 import VRTasks
 import VRTraining
 import VRTransport
@@ -113,6 +115,9 @@ struct BuildDataCommand: ParsableCommand {
         }
         defer { for child in children where child.isRunning { child.terminate() } }
         if workers > 0 { printProgress("\(workers) workers started; their logs are \(output).worker-*.log") }
+        LoggingSystem.bootstrap { LineLogHandler(label: $0, format: .text) }
+        let reporter = LearnerReporter(
+            logger: Logger(label: "vr.build-data"), json: false, telemetry: LearnerTelemetry())
         let (examples, questionCount) = try blockingAsync(stopSignals: [SIGINT, SIGTERM]) { [self] in
             let models = ModelPair(reasoning: try loadModel(reasoning), posterior: try loadModel(posterior))
             // The optimizers are never stepped; the trainer holds the models the workers are served.
@@ -120,7 +125,7 @@ struct BuildDataCommand: ParsableCommand {
             let service = try LearnerService(
                 configuration: configuration, trainer: trainer,
                 progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
-                dataset: dataset, transport: transport, runDirectory: nil, onEvent: LearnerReporter(json: false).report)
+                dataset: dataset, transport: transport, runDirectory: nil, onEvent: reporter.report)
             let rollouts = try await service.collectRollouts()
             var examples: [BuiltExample] = []
             for (index, (item, rollout)) in zip(dataset.items, rollouts).enumerated() {

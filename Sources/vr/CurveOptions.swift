@@ -1,6 +1,8 @@
 // The CURVE flags of `vr learner` and `vr worker`: key files in, security settings out.
 
 import ArgumentParser
+import Logging
+import VRObservability
 import VRTransport
 import VRZMQ
 
@@ -50,15 +52,19 @@ func curveClientSecurity(secretKeyFile: String?, learnerKeyFile: String?) throws
     }
 }
 
-/// Prints every connection the learner's transport refuses, with its running count, until the stream ends.
-/// - Parameter transport: the learner's transport.
+/// Logs every connection the learner's transport refuses, with its running count, until the stream ends.
+/// - Parameters:
+///   - transport: the learner's transport.
+///   - logger: where the records go.
+///   - telemetry: its refused-connections gauge follows the count.
 /// - Returns: the task doing it.
-func logRefusals(of transport: ZMQLearnerTransport) -> Task<Void, Never> {
+func logRefusals(of transport: ZMQLearnerTransport, logger: Logger, telemetry: LearnerTelemetry) -> Task<Void, Never> {
     Task.detached {
         for await event in transport.events {
             guard case .refused(let address, let reason) = event else { continue }
-            printProgress(
-                "refused a connection from \(address): \(reason) (\(transport.refusedConnections) refused so far)")
+            let count = transport.refusedConnections
+            telemetry.recordRefusedConnections(count)
+            logger.warning("refused a connection from \(address): \(reason) (\(count) refused so far)")
         }
     }
 }

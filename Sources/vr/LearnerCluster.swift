@@ -70,7 +70,7 @@ struct LearnerCluster {
     func metrics() -> [StepMetrics] {
         guard let text = try? String(contentsOfFile: learnerRun + "/metrics.jsonl", encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap {
-            try? JSONDecoder().decode(StepMetrics.self, from: Data($0.utf8))
+            try? StepMetrics.decoder.decode(StepMetrics.self, from: Data($0.utf8))
         }
     }
 

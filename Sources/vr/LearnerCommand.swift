@@ -2,8 +2,10 @@
 
 import ArgumentParser
 import Foundation
+import Logging
 import VRLearner
 import VRModel
+import VRObservability
 import VRTasks
 import VRTransport
 import VRWire
@@ -19,7 +21,8 @@ struct LearnerCommand: ParsableCommand {
             Starts from SFT checkpoints of pi (--reasoning) and q (--posterior), or resumes the checkpoint in \
             RUN/checkpoint. Writes RUN/learner-config.json, one JSON line per step to RUN/metrics.jsonl, and \
             RUN/checkpoint (both models with optimizer state, replaced as a set). SIGINT or SIGTERM stops it \
-            after the current step, with a final checkpoint.
+            after the current step, with a final checkpoint. With --metrics-address it serves Prometheus \
+            metrics on /metrics and its state on /health.
             """)
 
     @Option(help: "Training tasks (JSONL, as written by `vr tasks`); workers must use the same file.")
@@ -37,6 +40,13 @@ struct LearnerCommand: ParsableCommand {
     @Flag(help: "Continue from RUN/checkpoint.")
     var resume = false
 
+    @Flag(
+        help: """
+            Continue from RUN/checkpoint when it exists, else start from --reasoning and --posterior (for a \
+            learner restarted by a supervisor).
+            """)
+    var resumeIfPresent = false
+
     @Option(help: "Where workers send requests (ROUTER bind); port * picks a free one.")
     var requestEndpoint = "tcp://127.0.0.1:5555"
 
@@ -51,6 +61,9 @@ struct LearnerCommand: ParsableCommand {
 
     @Option(help: "CURVE: the public keys of the workers to admit, one per line; others are refused and counted.")
     var curveAllowedWorkers: String?
+
+    @Option(help: "Serve Prometheus /metrics and /health over HTTP on HOST:PORT (port 0: any free port).")
+    var metricsAddress: String?
 
     @Option(help: "Model-phase steps to take in total.")
     var modelSteps = LearnerConfiguration().modelSteps
@@ -107,13 +120,17 @@ struct LearnerCommand: ParsableCommand {
             """)
     var proposal = ModelObjective().proposal
 
-    @Flag(help: "Print each step's metrics as a JSON line instead of text.")
+    @Flag(help: "Log JSON lines (each step's metrics as fields) instead of text.")
     var json = false
 
     func validate() throws {
         guard resume || (reasoning != nil && posterior != nil) else {
             throw ValidationError("give --reasoning and --posterior checkpoints, or --resume")
         }
+        guard !(resume && resumeIfPresent) else {
+            throw ValidationError("--resume and --resume-if-present exclude each other")
+        }
+        _ = try metricsListenAddress(metricsAddress)
         try learnerConfiguration().validate()
     }
 
@@ -140,6 +157,8 @@ struct LearnerCommand: ParsableCommand {
     }
 
     func run() throws {
+        LoggingSystem.bootstrap { LineLogHandler(label: $0, format: json ? .json : .text) }
+        let logger = Logger(label: "vr.learner")
         let configuration = learnerConfiguration()
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         var transportConfiguration = TransportConfiguration()
@@ -148,37 +167,55 @@ struct LearnerCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         try Data((jsonLine(configuration) + "\n").utf8).write(
             to: URL(fileURLWithPath: runDirectory + "/learner-config.json"))
-        printProgress("learner configuration " + jsonLine(configuration))
+        logger.info("learner configuration \(jsonLine(configuration))")
         let security = try curveServerSecurity(secretKeyFile: curveSecretKey, allowlistFile: curveAllowedWorkers)
         let transport = try ZMQLearnerTransport(configuration: transportConfiguration, security: security)
-        let refusalLog = logRefusals(of: transport)
-        printProgress(
-            "listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)"
-                + (security.map { ", CURVE with \($0.allowedClientKeys.count) admitted workers" } ?? ""))
+        let telemetry = LearnerTelemetry()
+        let refusalLog = logRefusals(of: transport, logger: logger, telemetry: telemetry)
+        let curve = security.map { ", CURVE with \($0.allowedClientKeys.count) admitted workers" } ?? ""
+        logger.info("listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)\(curve)")
         if let endpointsFile {
             let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
             try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
         }
-        let summary = try blockingAsync(stopSignals: [SIGINT, SIGTERM]) { [self] in
-            let (trainer, progress) = try makeTrainer(configuration, dataset: dataset)
-            let service = try LearnerService(
-                configuration: configuration, trainer: trainer, progress: progress, dataset: dataset,
-                transport: transport, runDirectory: runDirectory, onEvent: LearnerReporter(json: json).report)
-            return try await service.run()
+        let statusServer = try metricsListenAddress(metricsAddress).map {
+            StatusServer(
+                address: $0, registry: telemetry.registry, health: telemetry.health,
+                logger: Logger(label: "vr.http")
+            ) { address in logger.info("metrics on http://\(address)/metrics, health on http://\(address)/health") }
+        }
+        let reporter = LearnerReporter(logger: logger, json: json, telemetry: telemetry)
+        let summary = try blockingAsync { [self] in
+            try await runDaemon(statusServer: statusServer, health: telemetry.health, logger: logger) {
+                let (trainer, progress) = try makeTrainer(configuration, dataset: dataset, logger: logger)
+                let service = try LearnerService(
+                    configuration: configuration, trainer: trainer, progress: progress, dataset: dataset,
+                    transport: transport, runDirectory: runDirectory, onEvent: reporter.report)
+                telemetry.serving(parameterVersion: progress.parameterVersion)
+                return try await service.run()
+            }
         }
         _ = try? blockingAsync { await transport.close() }
         refusalLog.cancel()
-        printProgress(
-            "finished: version \(summary.parameterVersion), \(summary.modelSteps) model and \(summary.posteriorSteps) "
-                + "posterior steps; batches trained \(summary.counters.trainedBatches), stale "
-                + "\(summary.counters.staleBatches), duplicate \(summary.counters.duplicateBatches), rejected "
-                + "\(summary.counters.rejectedBatches); workers lost \(summary.counters.lostWorkers); connections refused "
-                + "\(transport.refusedConnections)")
+        logger.info("\(finishedLine(summary, refusedConnections: transport.refusedConnections))")
+    }
+
+    /// The final summary line: steps, batches, skipped steps, lost workers and refusals by reason.
+    private func finishedLine(_ summary: LearnerSummary, refusedConnections: Int) -> String {
+        let counters = summary.counters
+        let byReason = summary.rejections.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        let refusedMessages = summary.rejections.values.reduce(0, +)
+        return "finished: version \(summary.parameterVersion), \(summary.modelSteps) model and "
+            + "\(summary.posteriorSteps) posterior steps; batches trained \(counters.trainedBatches), stale "
+            + "\(counters.staleBatches), duplicate \(counters.duplicateBatches), rejected \(counters.rejectedBatches); "
+            + "steps skipped \(summary.skippedSteps); workers lost \(counters.lostWorkers); connections refused "
+            + "\(refusedConnections); messages refused \(refusedMessages)"
+            + (byReason.isEmpty ? "" : " (\(byReason.joined(separator: ", ")))")
     }
 
     /// The models and optimizers: restored from RUN/checkpoint, or the SFT checkpoints with fresh optimizers.
     private func makeTrainer(
-        _ configuration: LearnerConfiguration, dataset: TaskDataset
+        _ configuration: LearnerConfiguration, dataset: TaskDataset, logger: Logger
     ) throws
         -> (LearnerTrainer, LearnerProgress)
     {
@@ -186,18 +223,18 @@ struct LearnerCommand: ParsableCommand {
             AdamWConfiguration(weightDecay: configuration.reasoningOptimizer.weightDecay),
             AdamWConfiguration(weightDecay: configuration.posteriorOptimizer.weightDecay)
         )
-        if resume {
+        let checkpointExists = LearnerCheckpoint.exists(in: runDirectory)
+        if resume || (resumeIfPresent && checkpointExists) {
             let checkpoint = try LearnerCheckpoint.read(from: runDirectory, optimizer: optimizers)
-            printProgress(
-                "resuming at version \(checkpoint.progress.parameterVersion) after \(checkpoint.progress.modelSteps) "
-                    + "model steps")
+            let progress = checkpoint.progress
+            logger.info("resuming at version \(progress.parameterVersion) after \(progress.modelSteps) model steps")
             let trainer = try LearnerTrainer(
                 models: checkpoint.models, optimizers: checkpoint.optimizers,
                 stepCounts: (checkpoint.progress.modelSteps, checkpoint.progress.posteriorSteps),
                 configuration: configuration, dataset: dataset)
             return (trainer, checkpoint.progress)
         }
-        guard !FileManager.default.fileExists(atPath: runDirectory + "/" + LearnerCheckpoint.directoryName) else {
+        guard !checkpointExists else {
             throw ValidationError("\(runDirectory) already holds a learner checkpoint; pass --resume or another --run")
         }
         guard let reasoning, let posterior else { throw ValidationError("--reasoning and --posterior are required") }

@@ -1,53 +1,97 @@
-// Turns the learner's events into progress lines.
+// Turns the learner's events into log records and metrics.
 
 import Foundation
+import Logging
 import VRLearner
+import VRObservability
 
-/// Prints learner events: a line per step (text or JSON) and notable moments.
+/// Logs learner events (a record per step and per notable moment) and keeps the Prometheus metrics current.
+///
+/// Text logs read as sentences ("step 4 model v5 loss ..."); JSON logs carry the same facts as fields.
 struct LearnerReporter: Sendable {
-    /// Steps as JSON lines instead of text.
+    /// Where records go.
+    let logger: Logger
+    /// JSON lines (fields) instead of sentences.
     let json: Bool
+    /// The metrics and health the status server exposes.
+    let telemetry: LearnerTelemetry
 
-    /// Prints one event.
+    /// Logs one event and updates the metrics.
     /// - Parameter event: what happened.
     func report(_ event: LearnerServiceEvent) {
+        telemetry.record(event)
         switch event {
         case .step(let metrics):
-            if json {
-                printProgress(jsonLine(metrics))
-                return
-            }
             let bound = metrics.bound.map { decimal($0, 3) } ?? "n/a"
             let ess = metrics.effectiveSampleSize.map { decimal($0, 2) } ?? "n/a"
-            printProgress(
-                "step \(metrics.step) \(metrics.phase) v\(metrics.parameterVersion) loss \(decimal(metrics.loss, 4)) "
+            let skipped = metrics.applied == false ? " (skipped: non-finite loss or gradient)" : ""
+            log(
+                "step",
+                text:
+                    "step \(metrics.step) \(metrics.phase) v\(metrics.parameterVersion) loss \(decimal(metrics.loss, 4)) "
                     + "acc \(decimal(metrics.meanAccuracy, 3)) bound \(bound) ess \(ess) lag \(decimal(metrics.meanLag, 1)) "
-                    + "rollouts/s \(decimal(metrics.rolloutsPerSecond, 1)) t \(decimal(metrics.elapsedSeconds, 0))s")
+                    + "rollouts/s \(decimal(metrics.rolloutsPerSecond, 1)) t \(decimal(metrics.elapsedSeconds, 0))s"
+                    + skipped,
+                fields: fields(of: metrics), level: metrics.applied == false ? .warning : .info)
         case .workerJoined(let worker):
-            printProgress("worker \(worker) joined")
+            log("worker_joined", text: "worker \(worker) joined", fields: ["worker": worker])
         case .workerLost(let worker, let count):
-            printProgress("worker \(worker) lost; \(count) questions handed out again")
+            log(
+                "worker_lost", text: "worker \(worker) lost; \(count) questions handed out again",
+                fields: ["worker": worker, "requeued_questions": "\(count)"], level: .warning)
         case .published(let version, let byteCount, let seconds):
             guard json else { return }
-            printProgress(
-                jsonLine([
-                    "event": "published", "version": "\(version)", "bytes": "\(byteCount)",
-                    "seconds": decimal(seconds, 6), "time": decimal(Date().timeIntervalSince1970, 6),
-                ]))
+            log(
+                "published", text: "",
+                fields: ["version": "\(version)", "bytes": "\(byteCount)", "seconds": decimal(seconds, 6)])
         case .snapshotSent:
             return
-        case .refused(let worker, let reason):
-            printProgress("refused \(worker): \(reason)")
+        case .refused(let worker, let code, let reason):
+            log(
+                "refused", text: "refused \(worker) (\(code)): \(reason)",
+                fields: ["worker": worker, "code": code, "reason": reason], level: .warning)
+        case .workerReported(let worker, let reason):
+            log(
+                "worker_reported", text: "worker \(worker) reported: \(reason)",
+                fields: ["worker": worker, "reason": reason], level: .warning)
         case .dropped(let worker, let sequence, let reason):
-            printProgress("dropped batch \(sequence) of \(worker): \(reason)")
+            log(
+                "dropped", text: "dropped batch \(sequence) of \(worker): \(reason)",
+                fields: ["worker": worker, "sequence": "\(sequence)", "reason": reason])
         case .stepFailed(let reason):
-            printProgress("step failed: \(reason)")
+            log("step_failed", text: "step failed: \(reason)", fields: ["reason": reason], level: .warning)
         case .collected(let count, let total):
             // About twenty lines over a whole collection.
             guard count == total || count % max(1, total / 20) == 0 else { return }
-            printProgress("collected \(count)/\(total) questions")
+            log(
+                "collected", text: "collected \(count)/\(total) questions",
+                fields: ["questions": "\(count)", "of": "\(total)"])
         case .checkpointWritten(let path):
-            printProgress("checkpoint written to \(path)")
+            log("checkpoint", text: "checkpoint written to \(path)", fields: ["path": path])
         }
+    }
+
+    private func log(_ event: String, text: String, fields: [String: String], level: Logger.Level = .info) {
+        if json {
+            logger.log(
+                level: level, "\(event)",
+                metadata: fields.mapValues { .string($0) }.merging(["event": "\(event)"]) { $1 })
+        } else {
+            logger.log(level: level, "\(text)")
+        }
+    }
+
+    /// A step's metrics as log fields: every key of its metrics line, values as text.
+    private func fields(of metrics: StepMetrics) -> [String: String] {
+        guard let data = try? StepMetrics.encoder.encode(metrics),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
+        var fields = object.compactMapValues { value -> String? in
+            guard let nested = value as? [String: Any] else { return "\(value)" }
+            return jsonLine(nested.mapValues { "\($0)" })
+        }
+        // JSONSerialization reads booleans back as numbers.
+        fields["applied"] = metrics.applied.map { "\($0)" }
+        return fields
     }
 }

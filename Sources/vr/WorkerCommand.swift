@@ -2,6 +2,8 @@
 
 import ArgumentParser
 import Foundation
+import Logging
+import VRObservability
 import VRTasks
 import VRTransport
 import VRWorker
@@ -11,8 +13,12 @@ import VRZMQ
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run a rollout worker: sample traces from q or pi for the learner's questions, score them, send them."
-    )
+        abstract:
+            "Run a rollout worker: sample traces from q or pi for the learner's questions, score them, send them.",
+        discussion: """
+            SIGINT or SIGTERM stops it and says goodbye, so the learner hands its unfinished work out again. With \
+            --metrics-address it serves Prometheus metrics on /metrics and its state on /health.
+            """)
 
     @Option(help: "Training tasks (JSONL); the same file the learner uses.")
     var tasks: String
@@ -50,13 +56,22 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Stop when the learner has not answered a hello for this many seconds (0: wait forever).")
     var learnerGoneSeconds = 0
 
+    @Option(help: "Serve Prometheus /metrics and /health over HTTP on HOST:PORT (port 0: any free port).")
+    var metricsAddress: String?
+
     @Option(help: "Seed of this worker's sampling.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Print events as JSON lines.")
+    @Flag(help: "Log JSON lines (events with their fields) instead of text.")
     var json = false
 
+    func validate() throws {
+        _ = try metricsListenAddress(metricsAddress)
+    }
+
     func run() throws {
+        LoggingSystem.bootstrap { LineLogHandler(label: $0, format: json ? .json : .text) }
+        let logger = Logger(label: "vr.worker")
         var configuration = WorkerConfiguration()
         configuration.rollout.answersPerTrace = answersPerTrace
         configuration.rollout.maxTraceTokens = maxTraceTokens
@@ -72,15 +87,26 @@ struct WorkerCommand: ParsableCommand {
         let security = try curveClientSecurity(secretKeyFile: curveSecretKey, learnerKeyFile: curveLearnerKey)
         let transport = try ZMQWorkerTransport(
             identity: identity, configuration: transportConfiguration, security: security)
-        printProgress("worker \(identity) configuration " + jsonLine(configuration))
+        logger.info("worker \(identity) configuration \(jsonLine(configuration))")
+        let telemetry = WorkerTelemetry()
         let service = try WorkerService(
             configuration: configuration, dataset: dataset, transport: transport,
-            onEvent: WorkerReporter(json: json).report)
-        let summary = try blockingAsync { try await service.run() }
+            onEvent: WorkerReporter(logger: logger, json: json, telemetry: telemetry).report)
+        let statusServer = try metricsListenAddress(metricsAddress).map {
+            StatusServer(
+                address: $0, registry: telemetry.registry, health: telemetry.health,
+                logger: Logger(label: "vr.http")
+            ) { address in logger.info("metrics on http://\(address)/metrics, health on http://\(address)/health") }
+        }
+        telemetry.serving()
+        let summary = try blockingAsync {
+            try await runDaemon(statusServer: statusServer, health: telemetry.health, logger: logger) {
+                try await service.run()
+            }
+        }
         _ = try? blockingAsync { await transport.close() }
-        printProgress(
-            "worker \(identity) finished: \(summary.batchCount) batches, \(summary.traceCount) traces, "
-                + "parameters v\(summary.parameterVersion)")
+        let counts = "\(summary.batchCount) batches, \(summary.traceCount) traces"
+        logger.info("worker \(identity) finished: \(counts), parameters v\(summary.parameterVersion)")
     }
 
     private func endpoints() throws -> (String, String) {
@@ -92,43 +118,5 @@ struct WorkerCommand: ParsableCommand {
             throw ValidationError("\(endpointsFile) must hold {\"request\": ..., \"publish\": ...}")
         }
         return (request, publish)
-    }
-}
-
-/// Prints worker events as text or JSON lines.
-struct WorkerReporter: Sendable {
-    /// JSON lines instead of text.
-    let json: Bool
-
-    /// Prints one event.
-    /// - Parameter event: what happened.
-    func report(_ event: WorkerEvent) {
-        let (name, fields): (String, [String: String]) =
-            switch event {
-            case .welcomed(let learner, let version): ("welcomed", ["learner": learner, "version": "\(version)"])
-            case .received(let version): ("received", ["version": "\(version)"])
-            case .applied(let version, let viaSnapshot):
-                ("applied", ["version": "\(version)", "via": viaSnapshot ? "snapshot" : "broadcast"])
-            case .assigned(let assignment, let questions):
-                ("assigned", ["assignment": "\(assignment)", "questions": "\(questions)"])
-            case .batchSent(let sequence, let assignment, let questions, let traces, let seconds):
-                (
-                    "batch",
-                    [
-                        "sequence": "\(sequence)", "assignment": "\(assignment)", "questions": "\(questions)",
-                        "traces": "\(traces)", "seconds": decimal(seconds, 3),
-                    ]
-                )
-            case .batchAcknowledged(let sequence, let status): ("ack", ["sequence": "\(sequence)", "status": status])
-            case .refused(let reason): ("refused", ["reason": reason])
-            case .rejoining(let reason): ("rejoining", ["reason": reason])
-            }
-        if json {
-            let time = decimal(Date().timeIntervalSince1970, 6)
-            printProgress(jsonLine(fields.merging(["event": name, "time": time]) { $1 }))
-        } else {
-            printProgress(
-                name + " " + fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-        }
     }
 }

@@ -13,14 +13,19 @@ final class VRProcess {
     let process = Process()
     let logPath: String
 
-    /// Starts `vr arguments...`, with output going to `logPath`.
-    init(_ arguments: [String], log logPath: String) throws {
+    /// Starts `vr arguments...` (or another executable), with output going to `logPath`.
+    init(
+        executable: String = VRProcess.binary, _ arguments: [String],
+        environment extraEnvironment: [String: String] = [:],
+        log logPath: String
+    ) throws {
         self.logPath = logPath
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["VR_THREADS"] = "1"
+        environment.merge(extraEnvironment) { $1 }
         process.environment = environment
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = output
@@ -89,19 +94,27 @@ struct ClusterFixture {
         }
     }
 
-    /// Starts a learner bound to free loopback ports; its endpoints land in `endpoints`.
+    /// Starts a learner bound to free loopback ports (unless `extra` names endpoints); its endpoints land in
+    /// `endpoints`.
     func learner(
         run: String, modelSteps: Int, workerTimeout: Int = 5, extra: [String] = [], log: String = "learner.log"
     ) throws -> VRProcess {
+        try VRProcess(
+            learnerArguments(run: run, modelSteps: modelSteps, workerTimeout: workerTimeout, extra: extra),
+            log: directory + "/" + log)
+    }
+
+    /// The `vr learner` arguments of `learner(run:modelSteps:workerTimeout:extra:log:)`; removes the endpoints
+    /// file of an earlier learner. Later options in `extra` override earlier ones.
+    func learnerArguments(run: String, modelSteps: Int, workerTimeout: Int = 5, extra: [String] = []) -> [String] {
         try? FileManager.default.removeItem(atPath: endpoints)
-        return try VRProcess(
-            [
-                "learner", "--tasks", tasks, "--run", directory + "/" + run, "--reasoning", reasoning,
-                "--posterior", posterior, "--request-endpoint", "tcp://127.0.0.1:*", "--publish-endpoint",
-                "tcp://127.0.0.1:*", "--endpoints-file", endpoints, "--model-steps", "\(modelSteps)",
-                "--questions-per-step", "2", "--traces", "2", "--prior-traces", "2", "--questions-per-assignment", "1",
-                "--worker-timeout", "\(workerTimeout)",
-            ] + extra, log: directory + "/" + log)
+        return [
+            "learner", "--tasks", tasks, "--run", directory + "/" + run, "--reasoning", reasoning,
+            "--posterior", posterior, "--request-endpoint", "tcp://127.0.0.1:*", "--publish-endpoint",
+            "tcp://127.0.0.1:*", "--endpoints-file", endpoints, "--model-steps", "\(modelSteps)",
+            "--questions-per-step", "2", "--traces", "2", "--prior-traces", "2", "--questions-per-assignment", "1",
+            "--worker-timeout", "\(workerTimeout)",
+        ] + extra
     }
 
     /// Starts a worker once the learner's endpoints are known.

@@ -72,4 +72,50 @@ struct LearnerCheckpointTests {
             "\(error)".contains("learner.json")
         }
     }
+
+    /// The progress the checkpoint of `run` restores.
+    func restoredProgress(_ run: String) throws -> LearnerProgress {
+        try LearnerCheckpoint.read(from: run, optimizer: (AdamWConfiguration(), AdamWConfiguration())).progress
+    }
+
+    @Test("every state a crash can leave during a write reads as the old or the new set, never a mixture")
+    func crashStates() throws {
+        let trainer = try trainer()
+        let old = LearnerProgress(parameterVersion: 2, modelSteps: 1, posteriorSteps: 0, questionCursor: 8)
+        let new = LearnerProgress(parameterVersion: 3, modelSteps: 2, posteriorSteps: 0, questionCursor: 16)
+        let files = FileManager.default
+        // The new set, complete, to build partial states from.
+        let complete = temporaryDirectory()
+        try LearnerCheckpoint.write(trainer, progress: new, to: complete)
+        func runWithOld() throws -> String {
+            let run = temporaryDirectory()
+            try LearnerCheckpoint.write(trainer, progress: old, to: run)
+            return run
+        }
+        // 1. Killed while writing checkpoint.partial: a model file cut short, no progress file yet.
+        let writing = try runWithOld()
+        try files.createDirectory(atPath: writing + "/checkpoint.partial/reasoning", withIntermediateDirectories: true)
+        let model = try Data(contentsOf: URL(fileURLWithPath: complete + "/checkpoint/reasoning/model.safetensors"))
+        try model.prefix(model.count / 2).write(
+            to: URL(fileURLWithPath: writing + "/checkpoint.partial/reasoning/model.safetensors"))
+        #expect(try restoredProgress(writing) == old)
+        // 2. Killed after the old set became checkpoint.previous, before the new one was renamed into place.
+        let swapping = try runWithOld()
+        try files.moveItem(atPath: swapping + "/checkpoint", toPath: swapping + "/checkpoint.previous")
+        try files.copyItem(atPath: complete + "/checkpoint", toPath: swapping + "/checkpoint.partial")
+        #expect(LearnerCheckpoint.exists(in: swapping))
+        #expect(try restoredProgress(swapping) == old)
+        // 3. Killed after the new set was renamed into place, before the previous one was removed.
+        let cleaning = try runWithOld()
+        try files.moveItem(atPath: cleaning + "/checkpoint", toPath: cleaning + "/checkpoint.previous")
+        try files.copyItem(atPath: complete + "/checkpoint", toPath: cleaning + "/checkpoint")
+        #expect(try restoredProgress(cleaning) == new)
+        // A learner resumed from any of them writes its next checkpoint cleanly over what is left.
+        for run in [writing, swapping, cleaning] {
+            let next = LearnerProgress(parameterVersion: 9, modelSteps: 5, posteriorSteps: 3, questionCursor: 40)
+            try LearnerCheckpoint.write(trainer, progress: next, to: run)
+            #expect(try restoredProgress(run) == next)
+            #expect(try files.contentsOfDirectory(atPath: run) == ["checkpoint"])
+        }
+    }
 }

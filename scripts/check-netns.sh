@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# Multi-host check of the distributed service. The learner and two rollout workers each run in their own Linux
+# network namespace, on their own address, joined by veth pairs to a bridge in a fourth namespace (the switch),
+# so every message between them crosses a network link:
+#
+#     learner 10.77.0.1 ---+
+#     worker1 10.77.0.2 ---+--- bridge, in the "switch" namespace
+#     worker2 10.77.0.3 ---+
+#
+#   1. Both workers are welcomed and have batches accepted across the links; the learner takes real steps.
+#   2. worker1's link is cut at the switch while it holds an assignment, for longer than the learner's
+#      --worker-timeout: the learner reports worker1 lost and hands its questions out again, and worker2 keeps
+#      the learner training.
+#   3. The link is restored: worker1, which only ever saw silence, rejoins by itself and has batches accepted
+#      again.
+#   4. The learner finishes its model steps and exits 0.
+#
+# worker2 stops after a fixed number of batches (--max-batches), fewer than the run needs, so the run can only
+# finish with worker1's batches after its link is back, however fast or slow the machine is. worker2's exit shows
+# in the learner's log as one more lost worker.
+#
+# It reads the learner's text log ("listening: ", "worker NAME joined", "worker NAME lost; N questions handed out
+# again", "step N ", "finished: version V, M model and ...") and the workers' --json events ("welcomed", "assigned",
+# "rejoining", "ack" with "status":"accepted").
+#
+# Needs root and iproute2; anywhere else it skips, saying why. The namespaces get names unique to this run, the
+# root namespace's network is never changed, and the namespaces and every process in them are removed on exit,
+# also on failure or interrupt.
+#
+#   scripts/check-netns.sh VR_BINARY
+set -uo pipefail
+vr=${1:?usage: check-netns.sh VR_BINARY}
+
+skip() {
+    echo "netns: skipped: $*"
+    exit 0
+}
+((EUID == 0)) || skip "not running as root (creating network namespaces needs root)"
+command -v ip >/dev/null || skip "the ip command (iproute2) is not installed"
+[[ -f $vr && -x $vr ]] || {
+    echo "netns: $vr is not an executable file"
+    exit 2
+}
+vr=$(cd "$(dirname "$vr")" && pwd)/$(basename "$vr")
+
+prefix=vrnet$$ # unique per run, so parallel runs never share a namespace
+switch=$prefix-switch
+hosts=(learner worker1 worker2)
+# Every run has its own bridge, so runs never see each other's addresses.
+subnet=10.77.0
+learner_ip=$subnet.1
+request=tcp://$learner_ip:5555
+publish=tcp://$learner_ip:5556
+model_steps=30     # about 4 * 30 = 120 batches of one question (model and posterior phases, 2 questions a step)
+worker2_batches=60 # fewer than the run needs: the learner cannot finish without worker1
+cut_seconds=6      # longer than --worker-timeout 2, and than the transport's heartbeat timeout (5 s)
+
+work=$(mktemp -d)
+namespaces=() # created so far, removed on exit
+daemons=()    # process ids of the learner and the workers
+
+cleanup() {
+    trap - EXIT INT TERM
+    local pids=() ns pid
+    # The daemons, and anything else still running inside this run's namespaces.
+    for pid in "${daemons[@]}"; do kill -0 "$pid" 2>/dev/null && pids+=("$pid"); done
+    for ns in "${namespaces[@]}"; do
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do pids+=("$pid"); done
+    done
+    if ((${#pids[@]} > 0)); then
+        kill -TERM "${pids[@]}" 2>/dev/null
+        for _ in $(seq 50); do
+            local alive=0
+            for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+            ((alive)) || break
+            sleep 0.1
+        done
+        kill -KILL "${pids[@]}" 2>/dev/null
+        wait 2>/dev/null
+    fi
+    for ns in "${namespaces[@]}"; do ip netns delete "$ns" 2>/dev/null; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+passed=0
+failed=0
+pass() {
+    passed=$((passed + 1))
+    echo "ok: $*"
+}
+fail() { # fail NAME LOG...: a failed check, with the end of each log named
+    local name=$1
+    shift
+    failed=$((failed + 1))
+    echo "FAILED: $name"
+    local log
+    for log in "$@"; do
+        echo "    --- $(basename "$log" .log), last lines:"
+        tail -n 15 "$log" 2>/dev/null | sed 's/^/    /'
+    done
+}
+finish() {
+    echo "netns: $passed passed, $failed failed"
+    ((failed == 0))
+    exit
+}
+check() { # check NAME COMMAND...: the command must succeed
+    local name=$1
+    shift
+    if "$@" >"$work/out" 2>&1; then
+        pass "$name"
+    else
+        fail "$name" "$work/out"
+        finish
+    fi
+}
+wait_for() { # wait_for SECONDS COMMAND...: runs the command every 0.1 s until it succeeds
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.1
+    done
+}
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# --- The virtual network -------------------------------------------------------------------------------------
+# Capabilities the kernel may lack (namespaces, bridges, veth pairs) skip the check; anything else fails it.
+need() { # need WHAT COMMAND...
+    local what=$1 error
+    shift
+    error=$("$@" 2>&1) || skip "cannot create $what: $error"
+}
+setup() { # setup COMMAND...
+    local error
+    error=$("$@" 2>&1) || {
+        fail "setting up the virtual network: $*: $error"
+        finish
+    }
+}
+need "a network namespace (ip netns add)" ip netns add "$switch"
+namespaces+=("$switch")
+need "a process in a network namespace (ip netns exec)" ip netns exec "$switch" true
+setup ip -n "$switch" link set lo up
+need "a bridge" ip -n "$switch" link add br0 type bridge
+setup ip -n "$switch" link set br0 up
+for i in "${!hosts[@]}"; do
+    host=${hosts[i]}
+    ns=$prefix-$host
+    need "a network namespace (ip netns add)" ip netns add "$ns"
+    namespaces+=("$ns")
+    setup ip -n "$ns" link set lo up
+    # The switch's port is named after the host; the host's end is eth0. Both ends are created inside the
+    # namespaces, so no interface ever appears in the root namespace.
+    need "a veth pair" ip -n "$switch" link add "$host" type veth peer name eth0 netns "$ns"
+    setup ip -n "$switch" link set "$host" master br0
+    setup ip -n "$switch" link set "$host" up
+    setup ip -n "$ns" address add "$subnet.$((i + 1))/24" dev eth0
+    setup ip -n "$ns" link set eth0 up
+done
+pass "namespaces ${hosts[*]} on $subnet.1-3, linked through a bridge in $switch"
+
+# --- Data: addition tasks and tiny pi and q checkpoints ------------------------------------------------------
+check "tasks and tiny pi and q checkpoints" bash -c "
+    '$vr' tasks --families addition --count 40 --seed 1 --output '$work/tasks.jsonl' &&
+    '$vr' sft-data --tasks '$work/tasks.jsonl' --stage reasoning --output '$work/pi.jsonl' &&
+    '$vr' sft-data --tasks '$work/tasks.jsonl' --stage posterior --output '$work/q.jsonl' &&
+    '$vr' sft --data '$work/pi.jsonl' --output '$work/pi' --steps 20 --batch-size 8 --seed 1 &&
+    '$vr' sft --data '$work/q.jsonl' --output '$work/q' --steps 20 --batch-size 8 --seed 2"
+
+# --- The daemons, one per namespace --------------------------------------------------------------------------
+learner_log=$work/learner.log
+worker1_log=$work/worker1.log
+worker2_log=$work/worker2.log
+: >"$learner_log" && : >"$worker1_log" && : >"$worker2_log" # there before anything polls them
+VR_THREADS=1 ip netns exec "$prefix-learner" "$vr" learner --tasks "$work/tasks.jsonl" --run "$work/run" \
+    --reasoning "$work/pi" --posterior "$work/q" --request-endpoint "$request" --publish-endpoint "$publish" \
+    --worker-timeout 2 --model-steps "$model_steps" --questions-per-step 2 --traces 2 --prior-traces 2 \
+    --questions-per-assignment 1 >"$learner_log" 2>&1 &
+learner_pid=$!
+daemons+=("$learner_pid")
+if ! wait_for 30 grep -q '^listening: ' "$learner_log"; then
+    fail "the learner listens on $learner_ip" "$learner_log"
+    finish
+fi
+start_worker() { # start_worker NAME SEED EXTRA...
+    local name=$1 seed=$2
+    shift 2
+    # Samples of 32 answers per trace keep each assignment in hand for a while (tens of milliseconds at least),
+    # so the link can be cut while the learner waits for one.
+    VR_THREADS=1 ip netns exec "$prefix-$name" "$vr" worker --tasks "$work/tasks.jsonl" \
+        --request-endpoint "$request" --publish-endpoint "$publish" --id "$name" --seed "$seed" --json \
+        --max-trace-tokens 16 --answers-per-trace 32 --learner-gone-seconds 0 "$@" >"$work/$name.log" 2>&1 &
+    daemons+=("$!")
+}
+start_worker worker1 1
+start_worker worker2 2 --max-batches "$worker2_batches"
+
+last_step() { awk '/^step [0-9]+ / { n = $2 } END { print n + 0 }' "$learner_log"; }
+lines() { wc -l <"$1"; }
+# after LINE FILE: the file's lines after line LINE
+after() { tail -n +"$(($1 + 1))" "$2"; }
+# first_after LINE PATTERN FILE: the number of the first line after LINE that matches PATTERN (extended regex)
+first_after() { awk -v from="$1" -v pattern="$2" 'NR > from && $0 ~ pattern { print NR; exit }' "$3"; }
+
+# --- 1. Training across the links ----------------------------------------------------------------------------
+both_working() {
+    local log
+    for log in "$worker1_log" "$worker2_log"; do
+        grep -q '"event":"welcomed"' "$log" && grep -q '"status":"accepted"' "$log" || return 1
+    done
+    grep -q '^worker worker1 joined' "$learner_log" && grep -q '^worker worker2 joined' "$learner_log" &&
+        (($(last_step) >= 4))
+}
+if wait_for 60 both_working; then
+    pass "both workers welcomed over their links and have batches accepted;" \
+        "the learner at $learner_ip is at step $(last_step)"
+else
+    fail "both workers welcomed over their links, batches accepted, the learner stepping" \
+        "$learner_log" "$worker1_log" "$worker2_log"
+    finish
+fi
+
+# --- 2. Cut worker1's link -----------------------------------------------------------------------------------
+# At the moment worker1 takes an assignment (its sampling takes tens of milliseconds, the cut a few), so the
+# learner is left waiting for questions worker1 holds.
+cut_line=$(lines "$learner_log")
+worker1_cut_line=$(lines "$worker1_log")
+mkfifo "$work/worker1-events"
+timeout 30 tail -n 0 -s 0.01 -f "$worker1_log" >"$work/worker1-events" &
+tail_pid=$!
+if ! grep -q -m 1 '"event":"assigned"' <"$work/worker1-events"; then
+    fail "worker1 takes an assignment" "$worker1_log"
+    finish
+fi
+ip -n "$switch" link set worker1 down
+cut_time=$(now)
+kill "$tail_pid" 2>/dev/null
+step_at_cut=$(last_step)
+lost_line=
+worker1_lost() {
+    lost_line=$(first_after "$cut_line" '^worker worker1 lost' "$learner_log")
+    [[ -n $lost_line ]]
+}
+# steps_after LINE COUNT: the learner's log has COUNT steps after line LINE
+steps_after() { awk -v from="$1" -v count="$2" 'NR > from && /^step [0-9]+ / { n++ } END { exit !(n >= count) }' \
+    "$learner_log"; }
+if wait_for 20 worker1_lost; then
+    lost_seconds=$(since "$cut_time")
+    lost=$(sed -n "${lost_line}p" "$learner_log")
+    count=$(sed -n 's/.*lost; \([0-9]*\) questions.*/\1/p' <<<"$lost")
+    if [[ -n $count ]] && ((count > 0)); then
+        pass "worker1's link cut: after ${lost_seconds} s the learner reports \"$lost\""
+    else
+        fail "worker1's link cut: the learner hands worker1's questions out again (\"$lost\")" "$learner_log"
+    fi
+    # worker2 alone, the link still down: steps after the loss.
+    if wait_for 30 steps_after "$lost_line" 3; then
+        pass "worker2 keeps the learner training during the cut: step $step_at_cut at the cut, $(last_step) now"
+    else
+        fail "worker2 keeps the learner training during the cut (3 steps after worker1 is lost)" "$learner_log" \
+            "$worker2_log"
+    fi
+else
+    fail "the learner reports worker1 lost within 20 s of the cut" "$learner_log" "$worker1_log"
+fi
+while awk -v a="$cut_time" -v b="$(now)" -v s="$cut_seconds" 'BEGIN { exit !(b - a < s) }'; do sleep 0.1; done
+if after "$worker1_cut_line" "$worker1_log" | grep -q '"event":"rejoining"'; then
+    pass "worker1 notices the learner's silence during the cut and tries to rejoin"
+else
+    fail "worker1 notices the learner's silence during the cut (a rejoining event)" "$worker1_log"
+fi
+cut_length=$(since "$cut_time")
+
+# --- 3. Restore it -------------------------------------------------------------------------------------------
+restored_line=$(lines "$worker1_log")
+restored_learner_line=$(lines "$learner_log")
+ip -n "$switch" link set worker1 up
+restore_time=$(now)
+welcomed_line=
+welcomed_seconds=
+welcomed_again() {
+    welcomed_line=$(first_after "$restored_line" '"event":"welcomed"' "$worker1_log")
+    [[ -n $welcomed_line ]] && welcomed_seconds=${welcomed_seconds:-$(since "$restore_time")}
+}
+accepted_again() { welcomed_again && [[ -n $(first_after "$welcomed_line" '"status":"accepted"' "$worker1_log") ]]; }
+if wait_for 60 accepted_again; then
+    accepted_seconds=$(since "$restore_time")
+    if [[ -n $(first_after "$restored_learner_line" '^worker worker1 joined' "$learner_log") ]]; then
+        pass "link restored after a ${cut_length} s cut: worker1 is welcomed again ${welcomed_seconds} s later" \
+            "and has a batch accepted after ${accepted_seconds} s"
+    else
+        fail "the learner logs worker1 joining again after the restore" "$learner_log"
+    fi
+else
+    fail "link restored: worker1 is welcomed again and has a batch accepted within 60 s" "$learner_log" \
+        "$worker1_log"
+fi
+
+# --- 4. The run finishes -------------------------------------------------------------------------------------
+learner_exited() { ! kill -0 "$learner_pid" 2>/dev/null; }
+if wait_for 120 learner_exited; then
+    wait "$learner_pid"
+    status=$?
+    summary=$(grep '^finished: version' "$learner_log")
+    if ((status == 0)) && [[ $summary == *", $model_steps model and "* ]]; then
+        pass "the learner finishes its $model_steps model steps and exits 0 ($summary)"
+    else
+        fail "the learner finishes its $model_steps model steps and exits 0 (exit $status)" "$learner_log"
+    fi
+else
+    fail "the learner finishes its $model_steps model steps within 120 s of the restore" "$learner_log" \
+        "$worker1_log" "$worker2_log"
+fi
+finish
