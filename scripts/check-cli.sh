@@ -97,6 +97,10 @@ check "keys writes a CURVE key pair" "$vr" keys --directory "$work" --name learn
 check "the secret key file is private" test "$(stat -c %a "$work/learner.key")" = 600
 refuses "keys never overwrites a key file" "never overwritten" "$vr" keys --directory "$work" --name learner
 install -m 644 "$work/learner.key" "$work/open.key"
+check "build-data with CURVE: its own workers get admitted keys" bash -c "'$vr' build-data --tasks \
+    '$work/addition.jsonl' --posterior '$work/ckpt' --reasoning '$work/ckpt' --traces 2 --answers-per-trace 1 \
+    --output '$work/built-curve.jsonl' --curve-secret-key '$work/learner.key' --curve-allowed-workers \
+    '$work/learner.pub' && test \$(wc -l < '$work/built-curve.jsonl') -eq 6"
 refuses "worker refuses a secret key file that others can read" "chmod 600" "$vr" worker \
     --tasks "$work/tasks.jsonl" --curve-secret-key "$work/open.key" --curve-learner-key "$work/learner.pub"
 refuses "worker needs both CURVE flags" "go together" "$vr" worker --tasks "$work/tasks.jsonl" \

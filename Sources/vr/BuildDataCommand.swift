@@ -69,6 +69,13 @@ struct BuildDataCommand: ParsableCommand {
     @Option(help: "Write the bound endpoints to this JSON file, for `vr worker --endpoints-file`.")
     var endpointsFile: String?
 
+    @Option(help: "CURVE: the learner's secret key file (`vr keys`, mode 0600); with --curve-allowed-workers.")
+    var curveSecretKey: String?
+
+    @Option(
+        help: "CURVE: the public keys of the workers to admit; the workers started here get keys of their own.")
+    var curveAllowedWorkers: String?
+
     @Option(help: "n: answers sampled from pi0 per trace for Acc (workers started here).")
     var answersPerTrace = RolloutOptions().answersPerTrace
 
@@ -102,7 +109,14 @@ struct BuildDataCommand: ParsableCommand {
         var transportConfiguration = TransportConfiguration()
         transportConfiguration.requestEndpoint = requestEndpoint
         transportConfiguration.publishEndpoint = publishEndpoint
-        let transport = try ZMQLearnerTransport(configuration: transportConfiguration)
+        var security = try curveServerSecurity(secretKeyFile: curveSecretKey, allowlistFile: curveAllowedWorkers)
+        var localKeys: LocalWorkerKeys?
+        if var server = security {
+            localKeys = try LocalWorkerKeys(admittedBy: &server)
+            security = server
+        }
+        defer { localKeys?.remove() }
+        let transport = try ZMQLearnerTransport(configuration: transportConfiguration, security: security)
         defer { _ = try? blockingAsync { await transport.close() } }
         printProgress("listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)")
         if let endpointsFile {
@@ -111,7 +125,8 @@ struct BuildDataCommand: ParsableCommand {
         }
         let children = try (0..<workers).map { index in
             try launchChild(
-                workerArguments(index: index, transport: transport), log: "\(output).worker-\(index + 1).log")
+                workerArguments(index: index, transport: transport) + (localKeys?.workerArguments ?? []),
+                log: "\(output).worker-\(index + 1).log")
         }
         defer { for child in children where child.isRunning { child.terminate() } }
         if workers > 0 { printProgress("\(workers) workers started; their logs are \(output).worker-*.log") }

@@ -166,7 +166,7 @@ struct LearnerCommand: ParsableCommand {
         transportConfiguration.publishEndpoint = publishEndpoint
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         try Data((jsonLine(configuration) + "\n").utf8).write(
-            to: URL(fileURLWithPath: runDirectory + "/learner-config.json"))
+            to: URL(fileURLWithPath: runDirectory + "/learner-config.json"), options: .atomic)
         logger.info("learner configuration \(jsonLine(configuration))")
         let security = try curveServerSecurity(secretKeyFile: curveSecretKey, allowlistFile: curveAllowedWorkers)
         let transport = try ZMQLearnerTransport(configuration: transportConfiguration, security: security)
