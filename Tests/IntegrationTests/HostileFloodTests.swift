@@ -123,6 +123,10 @@ struct HostileFloodTests {
         #expect(summary.rejections == answeredByCode)
         #expect(summary.rejections.values.reduce(0, +) == messageCount)
         #expect(summary.counters.trainedBatches >= 2 && summary.modelSteps >= 1)
+        let counts = summary.rejections.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        print(
+            "hostile flood: \(messageCount) messages refused (\(counts.joined(separator: ", "))); \(summary.modelSteps) "
+                + "model steps, \(summary.counters.trainedBatches) batches trained")
     }
 
     // MARK: - Hostile messages
