@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "VRLearner", "VRWorker", "VRModel", "VRTasks", "VRTransport", "VRWire", "VRTestSupport",
+                "VRLearner", "VRWorker", "VRModel", "VRTasks", "VRTensor", "VRTransport", "VRWire", "VRTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(

@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 import VRLearner
+import VRTensor
 import VRTestSupport
 import VRText
 import VRTransport
@@ -83,7 +84,7 @@ struct HostileFloodTests {
 
         var sent: [Kind: Int] = [:]
         var answered: [Kind: [String: Int]] = [:]
-        var generator = SeededBytes(state: 0xF100D)
+        var generator = SeededGenerator(seed: 0xF100D)
         var sequence: UInt64 = 0
         let batchKinds = Kind.allCases.filter(\.isBatch)
         let otherKinds = Kind.allCases.filter { !$0.isBatch && $0 != .oversizedFrame }
@@ -133,26 +134,26 @@ struct HostileFloodTests {
 
     private func hostileFrames(
         _ kind: Kind, assignment: WorkAssignment, question: QuestionAssignment, sequence: UInt64,
-        generator: inout SeededBytes
+        generator: inout SeededGenerator
     ) throws -> [[UInt8]] {
         let hello = try codec.encode(
             .hello(WorkerHello(softwareVersion: "x", slotCount: 1, parameterVersion: 0)), senderID: "rogue")[0]
         switch kind {
         case .randomBytes:
             // Field 0 with wire type 7 never parses, whatever follows.
-            return [[0x07] + generator.bytes(count: generator.next(below: 200))]
+            return [[0x07] + randomBytes(Int.random(in: 0..<200, using: &generator), &generator)]
         case .truncatedFrame:
             let whole = try codec.encode(.rolloutBatch(batch(assignment, question, sequence)), senderID: "rogue")[0]
-            return [Array(whole.prefix(generator.next(below: whole.count)))]
+            return [Array(whole.prefix(Int.random(in: 0..<whole.count, using: &generator)))]
         case .oversizedFrame:
             return [[UInt8](repeating: 0x0A, count: WireLimits.frameBytesCap + 1)]
         case .extraFrames:
-            return [hello, generator.bytes(count: 1 + generator.next(below: 64))]
+            return [hello, randomBytes(Int.random(in: 1...64, using: &generator), &generator)]
         case .wrongVersion, .missingVersion:
             // The envelope starts with field 1, the protocol version, as one varint byte.
             guard hello[0] == 0x08 && hello[1] == 0x01 else { throw FloodError("the envelope does not start with 1") }
             var patched = hello
-            patched[1] = kind == .missingVersion ? 0 : UInt8(2 + generator.next(below: 126))
+            patched[1] = kind == .missingVersion ? 0 : UInt8.random(in: 2...127, using: &generator)
             return [patched]
         default:
             return try codec.encode(
@@ -224,19 +225,9 @@ struct FloodError: Error {
     init(_ reason: String) { self.reason = reason }
 }
 
-/// A small seeded generator of bytes and indices (SplitMix64), so the flood is the same on every run.
-struct SeededBytes {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-
-    mutating func bytes(count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
+/// `count` bytes from `generator`.
+private func randomBytes(_ count: Int, _ generator: inout SeededGenerator) -> [UInt8] {
+    var bytes: [UInt8] = []
+    for _ in 0..<count { bytes.append(UInt8.random(in: 0...255, using: &generator)) }
+    return bytes
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VRLearner
 import VRModel
+import VRTensor
 
 /// The learner daemon killed with SIGKILL at random moments, while it checkpoints every step, and restarted each
 /// time: it resumes from the last checkpoint on disk, its workers come back by themselves, and only the steps
@@ -23,13 +24,13 @@ struct LearnerCrashTests {
         ]
         let endpoints = try JSONDecoder().decode(
             [String: String].self, from: Data(contentsOf: URL(fileURLWithPath: fixture.endpoints)))
-        var generator = SeededBytes(state: 0xC4A5)
+        var generator = SeededGenerator(seed: 0xC4A5)
         var killsDuringWrite = 0
         var resumedVersions: [UInt64] = []
         for restart in 1...4 {
             #expect(await learner.waitForLine(containing: "checkpoint written", seconds: 120), "\(learner.output)")
             // Somewhere in the next steps, possibly in the middle of writing a checkpoint.
-            try await Task.sleep(for: .milliseconds(generator.next(below: 400)))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0..<400, using: &generator)))
             learner.kill()
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: run)
             if leftovers.contains("checkpoint.partial") || leftovers.contains("checkpoint.previous") {
