@@ -17,10 +17,10 @@ import UnixSignals
 ///   - body: the daemon's work.
 /// - Returns: what `body` returned.
 /// - Throws: what `body` threw, or the status server's error (such as an address in use).
-public func runDaemon<Result: Sendable>(
+public func runDaemon<Value: Sendable>(
     statusServer: StatusServer?, health: HealthState, logger: Logger,
-    _ body: @escaping @Sendable () async throws -> Result
-) async throws -> Result {
+    _ body: @escaping @Sendable () async throws -> Value
+) async throws -> Value {
     let main = MainService(health: health, body: body)
     var services = [
         ServiceGroupConfiguration.ServiceConfiguration(
