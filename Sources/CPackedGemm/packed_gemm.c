@@ -2,7 +2,9 @@
 //
 // Decoding multiplies 1-32 rows by every weight matrix once per generated token. sgemm repacks the whole
 // weight on each such call; here the weight is packed once per `sample` call, and each panel of 32 output
-// columns is streamed through 8-row blocks whose 16 accumulators stay in registers. The kernel is written
+// columns is streamed through 8-row blocks whose 16 accumulators stay in registers. While the first block
+// reads a panel, the next panel is prefetched into L2, so the weights stream in from L3 or memory behind the
+// arithmetic instead of stalling it (decoding reads every weight once per token). The kernel is written
 // with vector extensions and compiled twice, for AVX-512 and for the baseline, chosen at load time.
 
 #include "packed_gemm.h"
@@ -42,10 +44,10 @@ void vr_pack_weight(const float *weight, size_t outputs, size_t inputs, float *p
 }
 
 /// One block of `block_rows` rows against one panel; `block_rows` is a constant at every call, so the
-/// accumulators are registers.
+/// accumulators are registers. `prefetch`, when not NULL, is a panel to bring into L2 along the way.
 static inline __attribute__((always_inline)) void vr_block(
     size_t block_rows, size_t inputs, const float *input, size_t input_stride, const float *panel,
-    const float *panel_bias, float *out, size_t out_stride, size_t columns) {
+    const float *panel_bias, float *out, size_t out_stride, size_t columns, const float *prefetch) {
     vr_vector low[8], high[8];
     for (size_t row = 0; row < block_rows; row++) {
         VR_LOAD(low[row], panel_bias);
@@ -55,6 +57,10 @@ static inline __attribute__((always_inline)) void vr_block(
         vr_vector weight_low, weight_high;
         VR_LOAD(weight_low, panel + i * VR_PANEL_WIDTH);
         VR_LOAD(weight_high, panel + i * VR_PANEL_WIDTH + VR_HALF_PANEL);
+        if (prefetch != NULL) {
+            __builtin_prefetch(prefetch + i * VR_PANEL_WIDTH, 0, 1);
+            __builtin_prefetch(prefetch + i * VR_PANEL_WIDTH + VR_HALF_PANEL, 0, 1);
+        }
         for (size_t row = 0; row < block_rows; row++) {
             float scalar = input[row * input_stride + i];
             low[row] += scalar * weight_low;
@@ -85,19 +91,20 @@ void vr_packed_gemm(
         float staged_bias[VR_PANEL_WIDTH] = {0};
         if (bias != NULL) memcpy(staged_bias, bias + first_column, columns * sizeof(float));
         const float *panel_weights = packed + panel * VR_PANEL_WIDTH * inputs;
+        const float *next_panel = panel + 1 < end_panel ? panel_weights + VR_PANEL_WIDTH * inputs : NULL;
         size_t row = 0;
         for (; row + 8 <= rows; row += 8) {
             vr_block(8, inputs, input + row * input_stride, input_stride, panel_weights, staged_bias,
-                     out + row * out_stride + first_column, out_stride, columns);
+                     out + row * out_stride + first_column, out_stride, columns, row == 0 ? next_panel : NULL);
         }
         if (row + 4 <= rows) {
             vr_block(4, inputs, input + row * input_stride, input_stride, panel_weights, staged_bias,
-                     out + row * out_stride + first_column, out_stride, columns);
+                     out + row * out_stride + first_column, out_stride, columns, row == 0 ? next_panel : NULL);
             row += 4;
         }
         for (; row < rows; row++) {
             vr_block(1, inputs, input + row * input_stride, input_stride, panel_weights, staged_bias,
-                     out + row * out_stride + first_column, out_stride, columns);
+                     out + row * out_stride + first_column, out_stride, columns, row == 0 ? next_panel : NULL);
         }
     }
 }

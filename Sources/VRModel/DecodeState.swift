@@ -48,60 +48,68 @@ final class DecodeState {
 
 extension Transformer {
     /// Runs one token per row through the model at `position`, extending the cache, and returns the logits.
+    ///
+    /// The rows use rows `firstRow..<firstRow + A` of `state`'s buffers, so threads that decode disjoint
+    /// row ranges of one state can run at once.
     /// - Parameters:
     ///   - tokens: `[A]` input ids at `position`.
     ///   - slots: `[A]` the cache slot (sequence) of each row.
+    ///   - firstRow: where the rows start in `state`'s buffers; `firstRow + A <= S`.
     ///   - position: the position of every input token.
     ///   - state: caches and scratch.
-    /// - Returns: logits `[A, V]` (valid until the next step).
+    /// - Returns: logits `[A, V]` (valid until the next step on these rows).
     func decodeStep(
-        tokens: TokenBuffer, slots: TokenBuffer, position: Int, state: DecodeState
+        tokens: TokenBuffer, slots: TokenBuffer, firstRow: Int = 0, position: Int, state: DecodeState
     )
         -> UnsafePointer<Float>
     {
-        let (a, c) = (tokens.count, configuration.width)
+        let (a, c, v) = (tokens.count, configuration.width, configuration.vocabularySize)
+        let first = firstRow
         let weights = UnsafePointer(parameters.pointer)
         let packed = state.weights
+        let residual = state.residual.pointer + first * c
+        let normalized = state.normalized.pointer + first * c
+        let (mean, rstd) = (state.mean.pointer + first, state.rstd.pointer + first)
+        let qkv = state.qkv.pointer + first * 3 * c
+        let attention = state.attention.pointer + first * c
+        let branch = state.branch.pointer + first * c
+        let hidden = state.hidden.pointer + first * 4 * c
+        let logits = state.logits.pointer + first * v
         let positions = TokenBuffer([Int32](repeating: Int32(position), count: a))
         Embedding.forward(
             tokens: tokens.pointer, positions: positions.pointer, tokenTable: weights + layout.tokenEmbedding,
-            positionTable: weights + layout.positionEmbedding, out: state.residual.pointer, rowCount: a, channels: c)
+            positionTable: weights + layout.positionEmbedding, out: residual, rowCount: a, channels: c)
         for (index, (block, decodeBlock)) in zip(layout.blocks, packed.blocks).enumerated() {
             LayerNorm.forward(
-                input: state.residual.pointer, weight: weights + block.ln1Weight, bias: weights + block.ln1Bias,
-                out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
-                channels: c)
+                input: residual, weight: weights + block.ln1Weight, bias: weights + block.ln1Bias, out: normalized,
+                mean: mean, rstd: rstd, rowCount: a, channels: c)
             Linear.forward(
-                input: state.normalized.pointer, packedWeight: decodeBlock.qkv, bias: weights + block.qkvBias,
-                out: state.qkv.pointer, rowCount: a)
+                input: normalized, packedWeight: decodeBlock.qkv, bias: weights + block.qkvBias, out: qkv, rowCount: a)
             CachedAttention.decode(
-                qkv: state.qkv.pointer, slots: slots.pointer, rowCount: a, position: position,
+                qkv: qkv, slots: slots.pointer, rowCount: a, position: position,
                 keys: state.keys[index].pointer, values: state.values[index].pointer, geometry: state.geometry,
-                out: state.attention.pointer)
+                out: attention)
             Linear.forward(
-                input: state.attention.pointer, packedWeight: decodeBlock.projection, bias: weights + block.projBias,
-                out: state.branch.pointer, rowCount: a)
-            VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
+                input: attention, packedWeight: decodeBlock.projection, bias: weights + block.projBias, out: branch,
+                rowCount: a)
+            VectorMath.add(residual, branch, into: residual, count: a * c)
             LayerNorm.forward(
-                input: state.residual.pointer, weight: weights + block.ln2Weight, bias: weights + block.ln2Bias,
-                out: state.normalized.pointer, mean: state.mean.pointer, rstd: state.rstd.pointer, rowCount: a,
-                channels: c)
+                input: residual, weight: weights + block.ln2Weight, bias: weights + block.ln2Bias, out: normalized,
+                mean: mean, rstd: rstd, rowCount: a, channels: c)
             Linear.forward(
-                input: state.normalized.pointer, packedWeight: decodeBlock.expansion, bias: weights + block.fcBias,
-                out: state.hidden.pointer, rowCount: a)
-            GELU.forward(input: state.hidden.pointer, out: state.hidden.pointer, count: a * 4 * c)
+                input: normalized, packedWeight: decodeBlock.expansion, bias: weights + block.fcBias, out: hidden,
+                rowCount: a)
+            GELU.forward(input: hidden, out: hidden, count: a * 4 * c)
             Linear.forward(
-                input: state.hidden.pointer, packedWeight: decodeBlock.contraction, bias: weights + block.fcProjBias,
-                out: state.branch.pointer, rowCount: a)
-            VectorMath.add(state.residual.pointer, state.branch.pointer, into: state.residual.pointer, count: a * c)
+                input: hidden, packedWeight: decodeBlock.contraction, bias: weights + block.fcProjBias, out: branch,
+                rowCount: a)
+            VectorMath.add(residual, branch, into: residual, count: a * c)
         }
         LayerNorm.forward(
-            input: state.residual.pointer, weight: weights + layout.finalNormWeight,
-            bias: weights + layout.finalNormBias, out: state.normalized.pointer, mean: state.mean.pointer,
-            rstd: state.rstd.pointer, rowCount: a, channels: c)
+            input: residual, weight: weights + layout.finalNormWeight, bias: weights + layout.finalNormBias,
+            out: normalized, mean: mean, rstd: rstd, rowCount: a, channels: c)
         Linear.forward(
-            input: state.normalized.pointer, packedWeight: packed.tokenEmbedding, bias: nil,
-            out: state.logits.pointer, rowCount: a)
-        return UnsafePointer(state.logits.pointer)
+            input: normalized, packedWeight: packed.tokenEmbedding, bias: nil, out: logits, rowCount: a)
+        return UnsafePointer(logits)
     }
 }

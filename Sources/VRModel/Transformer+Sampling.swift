@@ -5,7 +5,7 @@ import VRTensor
 extension Transformer {
     /// Generates a continuation of each prompt.
     ///
-    /// All sequences advance in lockstep from position 0: while a sequence is still inside its prompt, its
+    /// Every sequence advances one position per step from position 0: while it is still inside its prompt, its
     /// next token is the prompt's (teacher forcing fills the cache); afterwards it is sampled. Finished
     /// sequences leave the batch, so the cost follows the live sequences.
     /// - Parameters:
@@ -30,12 +30,37 @@ extension Transformer {
         // Positions that every prompt covers go through one batched forward pass instead of decoding steps.
         let prefillLength = (prompts.map(\.count).min() ?? 1) - 1
         if prefillLength > 0 { try prefill(prompts.map { Array($0.prefix(prefillLength)) }, state: state) }
-        for position in prefillLength..<capacity {
+        // Sequences are independent, so each compute thread generates its own share of them from start to end
+        // and the threads never wait for each other; a batch too small to share splits every kernel instead.
+        runs.withUnsafeMutableBufferPointer { runs in
+            ComputePool.shared.forEachRange(runs.count, minimumPerSlice: Self.sequencesPerThread) { share in
+                generate(
+                    UnsafeMutableBufferPointer(rebasing: runs[share]), firstSlot: share.lowerBound,
+                    positions: prefillLength..<capacity, options: options, chooser: chooser, state: state)
+            }
+        }
+        return runs.map {
+            SampledSequence(
+                tokens: $0.generated, logProbs: $0.logProbs, finishReason: $0.finishReason ?? .contextLength)
+        }
+    }
+
+    /// Batches with fewer than twice this many sequences decode together, each kernel split across the threads.
+    static let sequencesPerThread = 4
+
+    /// Advances `runs` (cache slots `firstSlot...`) one position at a time until all have finished or
+    /// `positions` is exhausted.
+    private func generate(
+        _ runs: UnsafeMutableBufferPointer<GenerationRun>, firstSlot: Int, positions: Range<Int>,
+        options: SamplingOptions, chooser: TokenChooser, state: DecodeState
+    ) {
+        for position in positions {
             let live = runs.indices.filter { runs[$0].finishReason == nil }
             if live.isEmpty { break }
             let logits = decodeStep(
-                tokens: TokenBuffer(live.map { runs[$0].tokens[position] }), slots: TokenBuffer(live.map { Int32($0) }),
-                position: position, state: state)
+                tokens: TokenBuffer(live.map { runs[$0].tokens[position] }),
+                slots: TokenBuffer(live.map { Int32(firstSlot + $0) }), firstRow: firstSlot, position: position,
+                state: state)
             let choices = choose(
                 rows: live.map { runs[$0].isInPrompt(after: position) ? nil : runs[$0].drawUniform() },
                 logits: logits, chooser: chooser)
@@ -45,10 +70,6 @@ extension Transformer {
                     runs[index].finishIfFull(options: options, contextLength: configuration.contextLength)
                 }
             }
-        }
-        return runs.map {
-            SampledSequence(
-                tokens: $0.generated, logProbs: $0.logProbs, finishReason: $0.finishReason ?? .contextLength)
         }
     }
 

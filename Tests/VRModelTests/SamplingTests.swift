@@ -64,6 +64,33 @@ struct SamplingTests {
         }
     }
 
+    /// Twelve or nine sequences are enough for every compute thread to generate its own share of them (with
+    /// two or more threads), three are not; a sequence's draws depend only on its index, so the first
+    /// sequences of every batch must get the same tokens, and `score` must reproduce their log-probs.
+    @Test("a batch shared between threads gives every sequence what it gets in a smaller batch")
+    func sharedBatch() throws {
+        let model = try randomizedModel(seed: 28)
+        let prompts = (0..<12).map { (index: Int) -> [Int32] in
+            (0...(index % 4)).map { (offset: Int) -> Int32 in Int32((index * 7 + offset * 3) % 24) }
+        }
+        let options = SamplingOptions(temperature: 1, maxNewTokens: 6, stopSequences: [[5]], seed: 41)
+        let all = try model.sample(prompts: prompts, options: options)
+        #expect(Set(all.map(\.tokens)).count > 6)
+        let scored = try model.score(zip(prompts, all).map { $0 + $1.tokens })
+        for (sampled, teacherForced) in zip(all, scored) {
+            #expect(
+                zip(sampled.logProbs, teacherForced.suffix(sampled.tokens.count)).allSatisfy { abs($0 - $1) < 1e-4 })
+        }
+        for count in [1, 3, 9] {
+            let fewer = try model.sample(prompts: Array(prompts.prefix(count)), options: options)
+            for (small, large) in zip(fewer, all) {
+                #expect(small.tokens == large.tokens)
+                #expect(small.finishReason == large.finishReason)
+                #expect(zip(small.logProbs, large.logProbs).allSatisfy { abs($0 - $1) < 1e-5 })
+            }
+        }
+    }
+
     @Test("temperature 0 picks the argmax of the full forward pass")
     func greedy() throws {
         let model = try randomizedModel(seed: 24)
