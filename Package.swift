@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "VRTensorTests", dependencies: ["VRTensor", "VRTestSupport"], swiftSettings: strict),
         .testTarget(name: "VRTextTests", dependencies: ["VRText"], swiftSettings: strict),
         .testTarget(
-            name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport"],
+            name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport", "VRBench"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(

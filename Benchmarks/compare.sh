@@ -32,4 +32,13 @@ for name in sorted(vr):
         share = 100 * v[gk] / v["sgemmPeakGFLOPS"]
         print(f"{name:6} {metric:10} {v[vk]:10.0f} {t[tk]:12.0f} {v[vk] / t[tk]:6.2f}   {v[gk]:.1f} ({share:.0f}%)")
 print(f"sgemm peak measured by vr bench: {next(iter(vr.values()))['sgemmPeakGFLOPS']:.1f} GFLOP/s")
+print("sampling memory bound (vr bench: the weights and key/value reads no decoding step avoids, at the measured")
+print("streaming rate over the sampling working set, with no time for arithmetic):")
+for name in sorted(vr):
+    v, t = vr[name], torch.get(name)
+    if t is None:
+        continue
+    bound = v["samplingMemoryBoundTokensPerSecond"]
+    print(f"{name:6} {bound:10.0f} tok/s at {v['samplingStreamingGBPerSecond']:.1f} GB/s = "
+          f"{bound / t['sample_tokens_per_s']:.2f}x torch; vr reaches {100 * v['samplingTokensPerSecond'] / bound:.0f}% of it")
 PY

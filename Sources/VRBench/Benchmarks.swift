@@ -20,6 +20,12 @@ public struct BenchmarkResult: Sendable, Codable, Equatable {
     public var samplingGFLOPS: Double
     /// This machine's measured sgemm rate, GFLOP/s.
     public var sgemmPeakGFLOPS: Double
+    /// The rate at which the compute threads stream a buffer as large as sampling's working set (weights and
+    /// full key/value caches), GB/s.
+    public var samplingStreamingGBPerSecond: Double
+    /// The sampling throughput that reading only what decoding cannot avoid (`ByteCount`) at
+    /// `samplingStreamingGBPerSecond` would allow, with no time for arithmetic: an upper bound.
+    public var samplingMemoryBoundTokensPerSecond: Double
 
     /// Creates a result.
     /// - Parameters:
@@ -30,9 +36,12 @@ public struct BenchmarkResult: Sendable, Codable, Equatable {
     ///   - samplingTokensPerSecond: sampling throughput.
     ///   - samplingGFLOPS: matrix-product rate in sampling.
     ///   - sgemmPeakGFLOPS: the measured sgemm rate.
+    ///   - samplingStreamingGBPerSecond: the streaming read rate over sampling's working set.
+    ///   - samplingMemoryBoundTokensPerSecond: the memory bound on sampling throughput.
     public init(
         configuration: String, threads: Int, trainingTokensPerSecond: Double, trainingGFLOPS: Double,
-        samplingTokensPerSecond: Double, samplingGFLOPS: Double, sgemmPeakGFLOPS: Double
+        samplingTokensPerSecond: Double, samplingGFLOPS: Double, sgemmPeakGFLOPS: Double,
+        samplingStreamingGBPerSecond: Double, samplingMemoryBoundTokensPerSecond: Double
     ) {
         self.configuration = configuration
         self.threads = threads
@@ -41,6 +50,8 @@ public struct BenchmarkResult: Sendable, Codable, Equatable {
         self.samplingTokensPerSecond = samplingTokensPerSecond
         self.samplingGFLOPS = samplingGFLOPS
         self.sgemmPeakGFLOPS = sgemmPeakGFLOPS
+        self.samplingStreamingGBPerSecond = samplingStreamingGBPerSecond
+        self.samplingMemoryBoundTokensPerSecond = samplingMemoryBoundTokensPerSecond
     }
 }
 
@@ -159,11 +170,30 @@ public struct Benchmarks: Sendable {
     {
         let training = try training(reference)
         let sampling = try sampling(reference)
+        let memoryBound = samplingMemoryBound(reference)
         return BenchmarkResult(
             configuration: reference.name, threads: ComputePool.shared.threadCount,
             trainingTokensPerSecond: training.tokensPerSecond, trainingGFLOPS: training.gflops,
             samplingTokensPerSecond: sampling.tokensPerSecond, samplingGFLOPS: sampling.gflops,
-            sgemmPeakGFLOPS: sgemmPeakGFLOPS)
+            sgemmPeakGFLOPS: sgemmPeakGFLOPS, samplingStreamingGBPerSecond: memoryBound.gigabytesPerSecond,
+            samplingMemoryBoundTokensPerSecond: memoryBound.tokensPerSecond)
+    }
+
+    /// The memory roofline of `sampling(_:)`: the streaming rate over its working set, and the tokens per
+    /// second that reading only the bytes its decoding steps cannot avoid at that rate would take.
+    /// - Parameter reference: the configuration.
+    /// - Returns: GB/s and tokens per second.
+    public func samplingMemoryBound(
+        _ reference: ReferenceConfiguration
+    ) -> (gigabytesPerSecond: Double, tokensPerSecond: Double) {
+        let configuration = reference.model
+        let rows = ReferenceConfiguration.samplingBatch
+        let workingSet = ByteCount.decodeWeights(configuration) + ByteCount.fullCache(configuration, rows: rows)
+        let rate = StreamingRead.gigabytesPerSecond(bytes: Int(workingSet), repeats: repeats + 2)
+        let positions = (ReferenceConfiguration.promptLength - 1)..<(configuration.contextLength - 1)
+        let bytes = positions.reduce(0.0) { $0 + ByteCount.decodeStep(configuration, rows: rows, position: $1) }
+        let tokens = Double(rows * reference.newTokens)
+        return (rate, tokens / (bytes / (rate * 1e9)))
     }
 
     /// The shortest wall time of `count` runs of `body`, in seconds.

@@ -18,7 +18,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure sgemm peak, training/sampling throughput and parameter-broadcast throughput.",
         discussion: """
-            --suite compute (the default) measures sgemm and the S/M training and sampling throughput. \
+            --suite compute (the default) measures sgemm and the S/M training and sampling throughput, and the \
+            memory bound on sampling: the tokens/s that reading only the weights and key/value caches every \
+            decoding step needs, at the streaming rate measured over the sampling working set, would allow. \
             --suite broadcast publishes a float32 parameter snapshot in chunk frames over loopback TCP to 1, 2 and \
             4 subscribers, through the project's ZeroMQ transport and through raw libzmq calls, and reports MB/s \
             (10^6 bytes of snapshot per second, until the last subscriber has all of it) and the ratio \
@@ -92,7 +94,9 @@ struct BenchCommand: ParsableCommand {
                         + "\(decimal(result.trainingGFLOPS, 1)) GFLOP/s "
                         + "(\(decimal(100 * result.trainingGFLOPS / peak, 0))% of sgemm), "
                         + "sample \(decimal(result.samplingTokensPerSecond, 0)) tok/s "
-                        + "\(decimal(result.samplingGFLOPS, 1)) GFLOP/s (\(decimal(100 * result.samplingGFLOPS / peak, 0))%)"
+                        + "\(decimal(result.samplingGFLOPS, 1)) GFLOP/s (\(decimal(100 * result.samplingGFLOPS / peak, 0))%), "
+                        + "sampling memory bound \(decimal(result.samplingMemoryBoundTokensPerSecond, 0)) tok/s "
+                        + "(streaming \(decimal(result.samplingStreamingGBPerSecond, 1)) GB/s)"
                 )
             }
             fflush(nil)  // nil flushes every stream: progress shows up promptly through pipes too
