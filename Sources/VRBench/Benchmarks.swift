@@ -180,7 +180,7 @@ public struct Benchmarks: Sendable {
     }
 
     /// The memory roofline of `sampling(_:)`: the streaming rate over its working set, and the tokens per
-    /// second that reading only the bytes its decoding steps cannot avoid at that rate would take.
+    /// second that reading only the bytes its decoding steps cannot avoid, at that rate, would allow.
     /// - Parameter reference: the configuration.
     /// - Returns: GB/s and tokens per second.
     public func samplingMemoryBound(

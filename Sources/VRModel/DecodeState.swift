@@ -49,8 +49,8 @@ final class DecodeState {
 extension Transformer {
     /// Runs one token per row through the model at `position`, extending the cache, and returns the logits.
     ///
-    /// The rows use rows `firstRow..<firstRow + A` of `state`'s buffers, so threads that decode disjoint
-    /// row ranges of one state can run at once.
+    /// Row `i` uses row `firstRow + i` of `state`'s buffers, so threads that decode disjoint row ranges of one
+    /// state can run at once.
     /// - Parameters:
     ///   - tokens: `[A]` input ids at `position`.
     ///   - slots: `[A]` the cache slot (sequence) of each row.
@@ -64,17 +64,16 @@ extension Transformer {
         -> UnsafePointer<Float>
     {
         let (a, c, v) = (tokens.count, configuration.width, configuration.vocabularySize)
-        let first = firstRow
         let weights = UnsafePointer(parameters.pointer)
         let packed = state.weights
-        let residual = state.residual.pointer + first * c
-        let normalized = state.normalized.pointer + first * c
-        let (mean, rstd) = (state.mean.pointer + first, state.rstd.pointer + first)
-        let qkv = state.qkv.pointer + first * 3 * c
-        let attention = state.attention.pointer + first * c
-        let branch = state.branch.pointer + first * c
-        let hidden = state.hidden.pointer + first * 4 * c
-        let logits = state.logits.pointer + first * v
+        let residual = state.residual.pointer + firstRow * c
+        let normalized = state.normalized.pointer + firstRow * c
+        let (mean, rstd) = (state.mean.pointer + firstRow, state.rstd.pointer + firstRow)
+        let qkv = state.qkv.pointer + firstRow * 3 * c
+        let attention = state.attention.pointer + firstRow * c
+        let branch = state.branch.pointer + firstRow * c
+        let hidden = state.hidden.pointer + firstRow * 4 * c
+        let logits = state.logits.pointer + firstRow * v
         let positions = TokenBuffer([Int32](repeating: Int32(position), count: a))
         Embedding.forward(
             tokens: tokens.pointer, positions: positions.pointer, tokenTable: weights + layout.tokenEmbedding,
