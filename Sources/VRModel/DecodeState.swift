@@ -47,19 +47,20 @@ final class DecodeState {
 }
 
 extension Transformer {
-    /// Runs one token per row through the model at `position`, extending the cache, and returns the logits.
+    /// Runs one token per row through the model, each at its own position, extending the cache, and returns the
+    /// logits.
     ///
     /// Row `i` uses row `firstRow + i` of `state`'s buffers, so threads that decode disjoint row ranges of one
     /// state can run at once.
     /// - Parameters:
-    ///   - tokens: `[A]` input ids at `position`.
+    ///   - tokens: `[A]` input ids.
     ///   - slots: `[A]` the cache slot (sequence) of each row.
     ///   - firstRow: where the rows start in `state`'s buffers; `firstRow + A <= S`.
-    ///   - position: the position of every input token.
+    ///   - positions: `[A]` the position of each input token, below the cache capacity.
     ///   - state: caches and scratch.
     /// - Returns: logits `[A, V]` (valid until the next step on these rows).
     func decodeStep(
-        tokens: TokenBuffer, slots: TokenBuffer, firstRow: Int = 0, position: Int, state: DecodeState
+        tokens: TokenBuffer, slots: TokenBuffer, firstRow: Int = 0, positions: TokenBuffer, state: DecodeState
     )
         -> UnsafePointer<Float>
     {
@@ -74,7 +75,6 @@ extension Transformer {
         let branch = state.branch.pointer + firstRow * c
         let hidden = state.hidden.pointer + firstRow * 4 * c
         let logits = state.logits.pointer + firstRow * v
-        let positions = TokenBuffer([Int32](repeating: Int32(position), count: a))
         Embedding.forward(
             tokens: tokens.pointer, positions: positions.pointer, tokenTable: weights + layout.tokenEmbedding,
             positionTable: weights + layout.positionEmbedding, out: residual, rowCount: a, channels: c)
@@ -85,7 +85,7 @@ extension Transformer {
             Linear.forward(
                 input: normalized, packedWeight: decodeBlock.qkv, bias: weights + block.qkvBias, out: qkv, rowCount: a)
             CachedAttention.decode(
-                qkv: qkv, slots: slots.pointer, rowCount: a, position: position,
+                qkv: qkv, slots: slots.pointer, rowCount: a, positions: positions.pointer,
                 keys: state.keys[index].pointer, values: state.values[index].pointer, geometry: state.geometry,
                 out: attention)
             Linear.forward(

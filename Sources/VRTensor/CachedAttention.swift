@@ -5,7 +5,7 @@
 //   keys [S, H, P/16, D, 16]: tiles of 16 positions, dimension-major inside a tile, so the scores of 16
 //   positions are D vector multiply-adds over one contiguous 64*D-byte tile (no horizontal sums, and a
 //   stream the prefetcher follows);
-//   values [S, H, P, D]; row a belongs to slot slots[a] and sits at `position` (the same for every row).
+//   values [S, H, P, D]; row a belongs to slot slots[a] and sits at position positions[a].
 
 /// Attention of one new token per sequence over that sequence's cached keys and values.
 public enum CachedAttention {
@@ -36,19 +36,19 @@ public enum CachedAttention {
         public func cacheCount(slots: Int) -> Int { slots * heads * capacity * headWidth }
     }
 
-    /// Appends each row's key and value at `position`, then attends over positions `0...position`.
-    /// - Precondition: `position < capacity`; every slot id is in range of the cache.
+    /// Appends each row's key and value at its position, then attends over that row's positions `0...position`.
+    /// - Precondition: every position is below `capacity`; every slot id is in range of the cache.
     /// - Parameters:
     ///   - qkv: `[A, 3C]` packed query, key, value of the new tokens.
     ///   - slots: `[A]` cache slot of each row.
     ///   - rowCount: A.
-    ///   - position: the new tokens' position.
-    ///   - keys: `[S, H, P/16, D, 16]` key cache, written at `position`.
-    ///   - values: `[S, H, P, D]` value cache, written at `position`.
+    ///   - positions: `[A]` the position of each row's new token.
+    ///   - keys: `[S, H, P/16, D, 16]` key cache, written at each row's position.
+    ///   - values: `[S, H, P, D]` value cache, written at each row's position.
     ///   - geometry: H, D, P.
     ///   - out: `[A, C]`, overwritten.
     public static func decode(
-        qkv: UnsafePointer<Float>, slots: UnsafePointer<Int32>, rowCount: Int, position: Int,
+        qkv: UnsafePointer<Float>, slots: UnsafePointer<Int32>, rowCount: Int, positions: UnsafePointer<Int32>,
         keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, geometry: Geometry,
         out: UnsafeMutablePointer<Float>
     ) {
@@ -60,6 +60,7 @@ public enum CachedAttention {
                 let scores = scores.baseAddress.unsafelyUnwrapped
                 for pair in pairs {
                     let (row, head) = pair.quotientAndRemainder(dividingBy: h)
+                    let position = Int(positions[row])
                     let query = qkv + row * 3 * c + head * d
                     let block = (Int(slots[row]) * h + head) * p * d
                     let keyTiles = keys + block

@@ -42,8 +42,9 @@ struct LoopbackClusterTests {
     func killedWorker() async throws {
         let fixture = try ClusterFixture(name: "killed")
         let learner = try fixture.learner(run: "run", modelSteps: 3, workerTimeout: 2)
-        // Many answers per trace make this worker's batches slow, so the kill lands while it samples.
-        let doomed = try await fixture.worker("doomed", extra: ["--answers-per-trace", "256"])
+        // Many answers per trace make this worker's batches slow (about a second, since a trace's answers share
+        // one prefill), so the kill lands while it samples.
+        let doomed = try await fixture.worker("doomed", extra: ["--answers-per-trace", "8192"])
         #expect(await doomed.waitForLine(containing: #""event":"assigned""#, seconds: 60), "\(doomed.output)")
         doomed.kill()
         let survivor = try await fixture.worker("survivor")

@@ -15,8 +15,8 @@ struct SamplingTests {
         var worst: Float = 0
         for position in 0..<12 {
             let logits = model.decodeStep(
-                tokens: TokenBuffer(sequences.map { $0[position] }), slots: TokenBuffer([0, 1, 2]), position: position,
-                state: state)
+                tokens: TokenBuffer(sequences.map { $0[position] }), slots: TokenBuffer([0, 1, 2]),
+                positions: TokenBuffer([Int32](repeating: Int32(position), count: 3)), state: state)
             for row in 0..<3 {
                 for token in 0..<24 {
                     worst = max(worst, abs(logits[row * 24 + token] - full[(row * 12 + position) * 24 + token]))
@@ -44,12 +44,16 @@ struct SamplingTests {
         #expect(zip(alone[0].logProbs, first[0].logProbs).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
-    /// The second prompt set shares a prefix length of 3, so its first positions are filled by the batched
-    /// prefill rather than by decoding steps.
+    /// Every prompt but its last token is prefilled, one forward pass per prompt length: the first set has
+    /// three lengths (one of them nothing to prefill), the second two prompts of one length, and the third
+    /// sequences that share their prompt, or all of it but the last token, and so one prefilled prefix.
     @Test(
         "sampled log-probs equal what score computes on the sampled sequences",
         arguments: [1, 0.7, 0] as [Float],
-        [[[1, 2, 3, 4], [7], [9, 9]], [[1, 2, 3, 4], [7, 8, 9], [9, 9, 9, 9, 9]]] as [[[Int32]]])
+        [
+            [[1, 2, 3, 4], [7], [9, 9]], [[1, 2, 3, 4], [7, 8, 9, 1], [9, 9, 9, 9, 9]],
+            [[1, 2, 3, 4], [5, 6], [1, 2, 3, 4], [1, 2, 3, 8], [5, 6]],
+        ] as [[[Int32]]])
     func logProbsMatchScore(temperature: Float, prompts: [[Int32]]) throws {
         let model = try randomizedModel(seed: 23)
         let samples = try model.sample(

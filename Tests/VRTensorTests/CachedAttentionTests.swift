@@ -7,10 +7,11 @@ struct CachedAttentionTests {
     /// Shapes: a tiny head width (the generic path) and width 64 over more than one 16-position key tile
     /// (the register path).
     /// With `prefilled > 0` the first positions enter the cache through `prefill` (from the full pass's qkv
-    /// rows) and only the rest are decoded.
+    /// rows), a different number for each sequence, and only the rest are decoded; rows then sit at different
+    /// positions in one step.
     @Test(
         "decoding position by position against a cache equals full causal attention",
-        arguments: [(3, 6, 8, 2, 0), (2, 37, 128, 2, 0), (2, 37, 128, 2, 20)])
+        arguments: [(3, 6, 8, 2, 0), (2, 37, 128, 2, 0), (3, 37, 128, 2, 20)])
     func decodeMatchesFull(shape: (Int, Int, Int, Int, Int)) {
         let (b, t, c, h, prefilled) = shape
         let d = c / h
@@ -23,27 +24,34 @@ struct CachedAttentionTests {
         let geometry = CachedAttention.Geometry(heads: h, headWidth: d, capacity: t)
         let keys = FloatBuffer(count: geometry.cacheCount(slots: b))
         let values = FloatBuffer(count: geometry.cacheCount(slots: b))
-        // Slots in reverse order: row r of each step belongs to sequence b - 1 - r.
-        let slots = TokenBuffer((0..<b).reversed().map { Int32($0) })
-        for sequence in 0..<b where prefilled > 0 {
+        // Sequence s starts decoding at starts[s]; rows list the sequences in reverse order.
+        let starts = (0..<b).map { prefilled > 0 ? prefilled + 7 * $0 : 0 }
+        for sequence in 0..<b where starts[sequence] > 0 {
             CachedAttention.prefill(
-                qkv: qkv.pointer + sequence * t * 3 * c, rowCount: prefilled, slot: sequence, keys: keys.pointer,
-                values: values.pointer, geometry: geometry)
+                qkv: qkv.pointer + sequence * t * 3 * c, rowCount: starts[sequence], slot: sequence,
+                keys: keys.pointer, values: values.pointer, geometry: geometry)
         }
-        for position in prefilled..<t {
-            let step = FloatBuffer(count: b * 3 * c)
-            for row in 0..<b {
-                let sequence = b - 1 - row
-                (step.pointer + row * 3 * c).update(from: qkv.pointer + (sequence * t + position) * 3 * c, count: 3 * c)
+        for step in 0..<t {
+            let sequences = (0..<b).reversed().filter { starts[$0] + step < t }
+            if sequences.isEmpty { break }
+            let positions = sequences.map { starts[$0] + step }
+            let rows = FloatBuffer(count: sequences.count * 3 * c)
+            for (row, sequence) in sequences.enumerated() {
+                (rows.pointer + row * 3 * c).update(
+                    from: qkv.pointer + (sequence * t + positions[row]) * 3 * c, count: 3 * c)
             }
-            let out = FloatBuffer(count: b * c)
-            CachedAttention.decode(
-                qkv: step.pointer, slots: slots.pointer, rowCount: b, position: position, keys: keys.pointer,
-                values: values.pointer, geometry: geometry, out: out.pointer)
-            for row in 0..<b {
-                let sequence = b - 1 - row
+            let slots = TokenBuffer(sequences.map { Int32($0) })
+            let rowPositions = TokenBuffer(positions.map { Int32($0) })
+            let out = FloatBuffer(count: sequences.count * c)
+            withExtendedLifetime((slots, rowPositions)) {
+                CachedAttention.decode(
+                    qkv: rows.pointer, slots: slots.pointer, rowCount: sequences.count,
+                    positions: rowPositions.pointer, keys: keys.pointer, values: values.pointer, geometry: geometry,
+                    out: out.pointer)
+            }
+            for (row, sequence) in sequences.enumerated() {
                 for channel in 0..<c {
-                    #expect(abs(out[row * c + channel] - full[(sequence * t + position) * c + channel]) < 1e-5)
+                    #expect(abs(out[row * c + channel] - full[(sequence * t + positions[row]) * c + channel]) < 1e-5)
                 }
             }
         }
