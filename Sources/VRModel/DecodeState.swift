@@ -1,48 +1,55 @@
 // The key/value cache and scratch buffers of batched incremental decoding.
 //
-// Legend: S slots (sequences), L layers, H heads, P capacity (positions), D head width, C channels, V vocabulary.
+// Legend: S slots (sequences), R rows (tokens decoded at once), L layers, H heads, P capacity (positions),
+// D head width, C channels, V vocabulary.
 
 import VRTensor
 
-/// Per-layer key and value caches (layouts in `CachedAttention`), packed weights, and the
-/// per-step buffers for up to S rows.
+/// Per-layer key and value caches of S slots (layouts in `CachedAttention`), packed weights, and the
+/// per-step buffers of R rows.
 final class DecodeState {
     let slotCount: Int
     let weights: DecodeWeights
     let geometry: CachedAttention.Geometry
     let keys: [FloatBuffer]
     let values: [FloatBuffer]
-    /// Residual stream `[S, C]`.
+    /// Residual stream `[R, C]`.
     let residual: FloatBuffer
-    /// LayerNorm output `[S, C]` and statistics `[S]`.
+    /// LayerNorm output `[R, C]` and statistics `[R]`.
     let normalized: FloatBuffer, mean: FloatBuffer, rstd: FloatBuffer
-    /// Packed qkv `[S, 3C]`, attention output `[S, C]`, branch output `[S, C]`.
+    /// Packed qkv `[R, 3C]`, attention output `[R, C]`, branch output `[R, C]`.
     let qkv: FloatBuffer, attention: FloatBuffer, branch: FloatBuffer
-    /// MLP hidden `[S, 4C]`.
+    /// MLP hidden `[R, 4C]`.
     let hidden: FloatBuffer
-    /// Logits `[S, V]`.
+    /// Logits `[R, V]`.
     let logits: FloatBuffer
 
-    init(model: Transformer, slotCount: Int, capacity: Int) {
+    /// Creates caches and buffers.
+    /// - Parameters:
+    ///   - model: the model whose weights are packed.
+    ///   - slotCount: S, the sequences cached.
+    ///   - rowCount: R, the rows of the step buffers; the threads that decode at once use disjoint rows.
+    ///   - capacity: the positions each slot holds.
+    init(model: Transformer, slotCount: Int, rowCount: Int, capacity: Int) {
         let configuration = model.configuration
         let c = configuration.width
         weights = DecodeWeights(model)
-        let s = slotCount
         self.slotCount = slotCount
         geometry = CachedAttention.Geometry(
             heads: configuration.headCount, headWidth: configuration.headWidth, capacity: capacity)
-        let cacheCount = geometry.cacheCount(slots: s)
+        let cacheCount = geometry.cacheCount(slots: slotCount)
         keys = (0..<configuration.layerCount).map { _ in FloatBuffer(count: cacheCount) }
         values = (0..<configuration.layerCount).map { _ in FloatBuffer(count: cacheCount) }
-        residual = FloatBuffer(count: s * c)
-        normalized = FloatBuffer(count: s * c)
-        mean = FloatBuffer(count: s)
-        rstd = FloatBuffer(count: s)
-        qkv = FloatBuffer(count: s * 3 * c)
-        attention = FloatBuffer(count: s * c)
-        branch = FloatBuffer(count: s * c)
-        hidden = FloatBuffer(count: s * 4 * c)
-        logits = FloatBuffer(count: s * configuration.vocabularySize)
+        let r = rowCount
+        residual = FloatBuffer(count: r * c)
+        normalized = FloatBuffer(count: r * c)
+        mean = FloatBuffer(count: r)
+        rstd = FloatBuffer(count: r)
+        qkv = FloatBuffer(count: r * 3 * c)
+        attention = FloatBuffer(count: r * c)
+        branch = FloatBuffer(count: r * c)
+        hidden = FloatBuffer(count: r * 4 * c)
+        logits = FloatBuffer(count: r * configuration.vocabularySize)
     }
 }
 
@@ -55,7 +62,7 @@ extension Transformer {
     /// - Parameters:
     ///   - tokens: `[A]` input ids.
     ///   - slots: `[A]` the cache slot (sequence) of each row.
-    ///   - firstRow: where the rows start in `state`'s buffers; `firstRow + A <= S`.
+    ///   - firstRow: where the rows start in `state`'s buffers; `firstRow + A <= R`.
     ///   - positions: `[A]` the position of each input token, below the cache capacity.
     ///   - state: caches and scratch.
     /// - Returns: logits `[A, V]` (valid until the next step on these rows).

@@ -2,13 +2,19 @@
 
 import VRTensor
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension Transformer {
     /// Generates a continuation of each prompt.
     ///
     /// Every prompt but its last token enters the caches through batched forward passes, one pass per prompt
     /// length, each distinct prompt once however many sequences start from it. Then every sequence advances one
-    /// token per step from its own position. Finished sequences leave the batch, so the cost follows the live
-    /// sequences.
+    /// token per step from its own position, in batches that the compute threads take turns at (`DecodeScheduler`).
+    /// Finished sequences leave the batches, so the cost follows the live sequences.
     /// - Parameters:
     ///   - prompts: non-empty token sequences, each shorter than or equal to the context length.
     ///   - options: temperature, top-p, length, stop sequences and seed.
@@ -25,17 +31,30 @@ extension Transformer {
             runs[index].finishIfFull(options: options, contextLength: configuration.contextLength)
         }
         let capacity = min(configuration.contextLength, prompts.map { $0.count + options.maxNewTokens }.max() ?? 1)
-        let state = DecodeState(model: self, slotCount: prompts.count, capacity: capacity)
+        let threadCount = ComputePool.shared.threadCount
+        let rowsPerThread = (prompts.count + threadCount - 1) / threadCount
+        let state = DecodeState(
+            model: self, slotCount: prompts.count, rowCount: threadCount * rowsPerThread, capacity: capacity)
         let chooser = TokenChooser(
             temperature: options.temperature, topP: options.topP, vocabularySize: configuration.vocabularySize)
         try prefill(prompts, state: state)
-        // Sequences are independent, so each compute thread generates its own share of them from start to end
-        // and the threads never wait for each other; a batch too small to share splits every kernel instead.
+        let step = DecodingStep(options: options, chooser: chooser, state: state)
         runs.withUnsafeMutableBufferPointer { runs in
-            ComputePool.shared.forEachRange(runs.count, minimumPerSlice: Self.sequencesPerThread) { share in
-                generate(
-                    UnsafeMutableBufferPointer(rebasing: runs[share]), firstSlot: share.lowerBound, options: options,
-                    chooser: chooser, state: state)
+            // Sequences are independent, so each compute thread advances a batch of its own and never waits for
+            // another's kernels; the scheduler keeps the batches even as sequences finish.
+            let scheduler = DecodeScheduler(
+                sequences: runs.indices.filter { runs[$0].finishReason == nil }, threadCount: threadCount,
+                minimumPerThread: Self.sequencesPerThread)
+            ComputePool.shared.forEachRange(threadCount) { threads in
+                for thread in threads {
+                    decodeShared(runs, scheduler: scheduler, firstRow: thread * rowsPerThread, step: step)
+                }
+            }
+            // Too few are left to share: they advance together, every kernel split across the threads.
+            var live = runs.indices.filter { runs[$0].finishReason == nil }
+            while !live.isEmpty {
+                advance(runs, live, firstRow: 0, step: step)
+                live.removeAll { runs[$0].finishReason != nil }
             }
         }
         return runs.map {
@@ -44,27 +63,53 @@ extension Transformer {
         }
     }
 
-    /// Batches with fewer than twice this many sequences decode together, each kernel split across the threads.
+    /// Below twice this many live sequences, decoding stops sharing them between threads and splits every kernel
+    /// instead.
     static let sequencesPerThread = 4
 
-    /// Advances `runs` (cache slots `firstSlot...`) one sampled token at a time until all have finished; each
-    /// run's last token is fed at its own position.
-    private func generate(
-        _ runs: UnsafeMutableBufferPointer<GenerationRun>, firstSlot: Int, options: SamplingOptions,
-        chooser: TokenChooser, state: DecodeState
+    /// Advances the batches that `scheduler` hands this thread until it says stop.
+    /// - Parameters:
+    ///   - runs: every sequence of the call; this thread touches only those in its batch.
+    ///   - scheduler: shares the live sequences between the threads.
+    ///   - firstRow: the first of this thread's rows in the step buffers.
+    ///   - step: what every step needs.
+    private func decodeShared(
+        _ runs: UnsafeMutableBufferPointer<GenerationRun>, scheduler: DecodeScheduler, firstRow: Int,
+        step: DecodingStep
     ) {
+        var batch: [Int] = []
         while true {
-            let live = runs.indices.filter { runs[$0].finishReason == nil }
-            if live.isEmpty { break }
-            let logits = decodeStep(
-                tokens: TokenBuffer(live.map { runs[$0].lastToken }),
-                slots: TokenBuffer(live.map { Int32(firstSlot + $0) }), firstRow: firstSlot,
-                positions: TokenBuffer(live.map { Int32(runs[$0].lastPosition) }), state: state)
-            let choices = choose(rows: live.map { runs[$0].drawUniform() }, logits: logits, chooser: chooser)
-            for (row, index) in live.enumerated() {
-                runs[index].append(choices[row].token, logProb: choices[row].logProb)
-                runs[index].finishIfFull(options: options, contextLength: configuration.contextLength)
+            let unfinished = batch.filter { runs[$0].finishReason == nil }
+            switch scheduler.exchange(finishedCount: batch.count - unfinished.count, unfinished: unfinished) {
+            case .done:
+                return
+            case .wait:
+                batch = []
+                sched_yield()
+            case .batch(let next):
+                batch = next
+                advance(runs, batch, firstRow: firstRow, step: step)
             }
+        }
+    }
+
+    /// Feeds each run of `indices` its last token at its own position, then samples and appends the next one.
+    /// - Parameters:
+    ///   - runs: every sequence of the call; run `i` lives in cache slot `i`.
+    ///   - indices: the live runs to advance.
+    ///   - firstRow: the first of the step-buffer rows to use.
+    ///   - step: what every step needs.
+    private func advance(
+        _ runs: UnsafeMutableBufferPointer<GenerationRun>, _ indices: [Int], firstRow: Int, step: DecodingStep
+    ) {
+        let logits = decodeStep(
+            tokens: TokenBuffer(indices.map { runs[$0].lastToken }), slots: TokenBuffer(indices.map { Int32($0) }),
+            firstRow: firstRow, positions: TokenBuffer(indices.map { Int32(runs[$0].lastPosition) }),
+            state: step.state)
+        let choices = choose(rows: indices.map { runs[$0].drawUniform() }, logits: logits, chooser: step.chooser)
+        for (row, index) in indices.enumerated() {
+            runs[index].append(choices[row].token, logProb: choices[row].logProb)
+            runs[index].finishIfFull(options: step.options, contextLength: configuration.contextLength)
         }
     }
 
@@ -116,6 +161,13 @@ extension Transformer {
         }
         return uniforms.indices.map { row in (tokens.pointer[row], logProbs.pointer[row]) }
     }
+}
+
+/// What every decoding step of one `sample` call uses.
+private struct DecodingStep {
+    let options: SamplingOptions
+    let chooser: TokenChooser
+    let state: DecodeState
 }
 
 /// The growing state of one sequence during `sample`.

@@ -31,7 +31,7 @@ struct DecodeByteCountTests {
     @Test("the caches counted are the key and value caches decoding allocates", arguments: configurations)
     func caches(configuration: TransformerConfiguration) throws {
         let model = try Transformer(configuration: configuration, seed: 1)
-        let state = DecodeState(model: model, slotCount: 3, capacity: configuration.contextLength)
+        let state = DecodeState(model: model, slotCount: 3, rowCount: 3, capacity: configuration.contextLength)
         let allocated = (state.keys + state.values).reduce(0) { $0 + $1.count }
         #expect(ByteCount.fullCache(configuration, rows: 3) == Double(4 * allocated))
         // A step at position p reads p + 1 of the context's positions from each cache.

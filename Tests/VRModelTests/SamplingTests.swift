@@ -11,7 +11,7 @@ struct SamplingTests {
         let sequences = randomSequences(lengths: [12, 12, 12], vocabularySize: 24, seed: 21)
         _ = try model.forward(sequences)
         let full = Array(UnsafeBufferPointer(start: try #require(model.lastLogits), count: 3 * 12 * 24))
-        let state = DecodeState(model: model, slotCount: 3, capacity: 12)
+        let state = DecodeState(model: model, slotCount: 3, rowCount: 3, capacity: 12)
         var worst: Float = 0
         for position in 0..<12 {
             let logits = model.decodeStep(
@@ -68,9 +68,10 @@ struct SamplingTests {
         }
     }
 
-    /// Twelve or nine sequences are enough for every compute thread to generate its own share of them (with
-    /// two or more threads), three are not; a sequence's draws depend only on its index, so the first
-    /// sequences of every batch must get the same tokens, and `score` must reproduce their log-probs.
+    /// Twelve or nine sequences are enough to be shared between the compute threads (with two or more), which
+    /// take turns at them as they stop at different lengths; three are not. A sequence's draws depend only on its
+    /// index, so the first sequences of every batch must get the same tokens, and `score` must reproduce their
+    /// log-probs.
     @Test("a batch shared between threads gives every sequence what it gets in a smaller batch")
     func sharedBatch() throws {
         let model = try randomizedModel(seed: 28)
