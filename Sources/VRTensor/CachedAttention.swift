@@ -1,4 +1,5 @@
-// One decoding step of causal attention against a key/value cache.
+// One decoding step of causal attention against a key/value cache; the passes over the cache are C kernels
+// (`cached_attention.c`).
 //
 // Legend: A active rows, S cache slots (sequences), H heads, D head width, C = H * D, P cache capacity
 // rounded up to a multiple of 16.
@@ -6,6 +7,8 @@
 //   positions are D vector multiply-adds over one contiguous 64*D-byte tile (no horizontal sums, and a
 //   stream the prefetcher follows);
 //   values [S, H, P, D]; row a belongs to slot slots[a] and sits at position positions[a].
+
+import CDecodeKernels
 
 /// Attention of one new token per sequence over that sequence's cached keys and values.
 public enum CachedAttention {
@@ -67,50 +70,12 @@ public enum CachedAttention {
                     storeKeyValue(
                         query + c, query + 2 * c, position: position, keyTiles: keyTiles, values: values + block,
                         dimensions: d)
-                    for tile in 0...(position / 16) {
-                        var total = Float16Lanes()
-                        let tileBase = keyTiles + tile * d * 16
-                        for dimension in 0..<d {
-                            total += query[dimension] * VectorMath.load(tileBase + dimension * 16)
-                        }
-                        VectorMath.store(total, scores + tile * 16)
-                    }
+                    vr_attention_scores(query, keyTiles, position / 16 + 1, d, scores)
                     VectorMath.softmaxInPlace(scores, count: position + 1, scale: scale)
-                    weightedValues(
-                        scores, values: values + block, dimensions: d, count: position + 1,
-                        into: out + row * c + head * d)
+                    vr_attention_values(scores, values + block, position + 1, d, out + row * c + head * d)
                 }
             }
         }
-    }
-
-    /// `out = sum_j scores[j] * values[j]` over `count` value rows of `dimensions` floats; rows of 64 (the usual
-    /// head width) keep the sum in four vector registers instead of reloading `out` for every key.
-    @inline(__always)
-    private static func weightedValues(
-        _ scores: UnsafePointer<Float>, values: UnsafePointer<Float>, dimensions: Int, count: Int,
-        into out: UnsafeMutablePointer<Float>
-    ) {
-        guard dimensions == 64 else {
-            out.update(repeating: 0, count: dimensions)
-            for key in 0..<count {
-                VectorMath.addScaled(values + key * dimensions, alpha: scores[key], into: out, count: dimensions)
-            }
-            return
-        }
-        var (sum0, sum1, sum2, sum3) = (Float16Lanes(), Float16Lanes(), Float16Lanes(), Float16Lanes())
-        for key in 0..<count {
-            let weight = Float16Lanes(repeating: scores[key])
-            let row = values + key * 64
-            sum0 += weight * VectorMath.load(row)
-            sum1 += weight * VectorMath.load(row + 16)
-            sum2 += weight * VectorMath.load(row + 32)
-            sum3 += weight * VectorMath.load(row + 48)
-        }
-        VectorMath.store(sum0, out)
-        VectorMath.store(sum1, out + 16)
-        VectorMath.store(sum2, out + 32)
-        VectorMath.store(sum3, out + 48)
     }
 
     /// Writes the keys and values of positions `0..<rowCount` of one sequence into its cache slot, from the

@@ -4,14 +4,14 @@ import VRTestSupport
 
 @Suite("incremental attention")
 struct CachedAttentionTests {
-    /// Shapes: a tiny head width (the generic path) and width 64 over more than one 16-position key tile
-    /// (the register path).
+    /// Shapes: a tiny head width (the generic path); widths 64, 48 and 16 (the register paths) over more than one
+    /// 16-position key tile, the last two over more than four (tiles scored four at a time, then one by one).
     /// With `prefilled > 0` the first positions enter the cache through `prefill` (from the full pass's qkv
     /// rows), a different number for each sequence, and only the rest are decoded; rows then sit at different
     /// positions in one step.
     @Test(
         "decoding position by position against a cache equals full causal attention",
-        arguments: [(3, 6, 8, 2, 0), (2, 37, 128, 2, 0), (3, 37, 128, 2, 20)])
+        arguments: [(3, 6, 8, 2, 0), (2, 37, 128, 2, 0), (3, 37, 128, 2, 20), (2, 80, 96, 2, 0), (3, 75, 64, 4, 9)])
     func decodeMatchesFull(shape: (Int, Int, Int, Int, Int)) {
         let (b, t, c, h, prefilled) = shape
         let d = c / h

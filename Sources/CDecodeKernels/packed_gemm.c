@@ -9,20 +9,9 @@
 
 #include "packed_gemm.h"
 
-#include <string.h>
-
-typedef float vr_vector __attribute__((vector_size(64)));
+#include "multiversion.h"
 
 #define VR_HALF_PANEL (VR_PANEL_WIDTH / 2)
-
-#if defined(__x86_64__) && defined(__clang__)
-#define VR_MULTIVERSIONED __attribute__((target_clones("avx512f", "default")))
-#else
-#define VR_MULTIVERSIONED
-#endif
-
-// Vector values stay inside one function: the baseline ABI cannot pass 64-byte vectors.
-#define VR_LOAD(target, source) memcpy(&(target), (source), sizeof(vr_vector))
 
 size_t vr_packed_count(size_t inputs, size_t outputs) {
     size_t panels = (outputs + VR_PANEL_WIDTH - 1) / VR_PANEL_WIDTH;
@@ -70,12 +59,12 @@ static inline __attribute__((always_inline)) void vr_block(
     for (size_t row = 0; row < block_rows; row++) {
         float *destination = out + row * out_stride;
         if (columns == VR_PANEL_WIDTH) {
-            memcpy(destination, &low[row], sizeof(vr_vector));
-            memcpy(destination + VR_HALF_PANEL, &high[row], sizeof(vr_vector));
+            VR_STORE(destination, low[row]);
+            VR_STORE(destination + VR_HALF_PANEL, high[row]);
         } else {
             float staged[VR_PANEL_WIDTH];
-            memcpy(staged, &low[row], sizeof(vr_vector));
-            memcpy(staged + VR_HALF_PANEL, &high[row], sizeof(vr_vector));
+            VR_STORE(staged, low[row]);
+            VR_STORE(staged + VR_HALF_PANEL, high[row]);
             memcpy(destination, staged, columns * sizeof(float));
         }
     }
