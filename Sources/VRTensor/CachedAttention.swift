@@ -66,11 +66,13 @@ public enum CachedAttention {
                     let position = Int(positions[row])
                     let query = qkv + row * 3 * c + head * d
                     let block = (Int(slots[row]) * h + head) * p * d
-                    let keyTiles = keys + block
-                    storeKeyValue(
-                        query + c, query + 2 * c, position: position, keyTiles: keyTiles, values: values + block,
-                        dimensions: d)
+                    let (keyTiles, key) = (keys + block, query + c)
+                    (values + block + position * d).update(from: query + 2 * c, count: d)
+                    // The new key's score comes from its row; the key enters its tile only after the scores have
+                    // brought the tile into L1, so its scattered stores do not wait for memory.
                     vr_attention_scores(query, keyTiles, position / 16 + 1, d, scores)
+                    scores[position] = VectorMath.dot(query, key, count: d)
+                    storeKey(key, position: position, keyTiles: keyTiles, dimensions: d)
                     VectorMath.softmaxInPlace(scores, count: position + 1, scale: scale)
                     vr_attention_values(scores, values + block, position + 1, d, out + row * c + head * d)
                 }
@@ -99,22 +101,18 @@ public enum CachedAttention {
             let block = (slot * h + head) * p * d
             for position in 0..<rowCount {
                 let row = qkv + position * 3 * c + head * d
-                storeKeyValue(
-                    row + c, row + 2 * c, position: position, keyTiles: keys + block, values: values + block,
-                    dimensions: d)
+                storeKey(row + c, position: position, keyTiles: keys + block, dimensions: d)
+                (values + block + position * d).update(from: row + 2 * c, count: d)
             }
         }
     }
 
-    /// Writes one position's key (into its 16-position tile) and value of one head.
+    /// Writes one position's key of one head into its 16-position tile.
     @inline(__always)
-    private static func storeKeyValue(
-        _ key: UnsafePointer<Float>, _ value: UnsafePointer<Float>, position: Int,
-        keyTiles: UnsafeMutablePointer<Float>,
-        values: UnsafeMutablePointer<Float>, dimensions: Int
+    private static func storeKey(
+        _ key: UnsafePointer<Float>, position: Int, keyTiles: UnsafeMutablePointer<Float>, dimensions: Int
     ) {
         let (tile, lane) = position.quotientAndRemainder(dividingBy: 16)
         for dimension in 0..<dimensions { keyTiles[(tile * dimensions + dimension) * 16 + lane] = key[dimension] }
-        (values + position * dimensions).update(from: value, count: dimensions)
     }
 }
