@@ -32,8 +32,8 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
-        .target(name: "CDecodeKernels"),
-        .target(name: "VRTensor", dependencies: ["CBLAS", "CDecodeKernels"], swiftSettings: kernelSettings),
+        .target(name: "CKernels"),
+        .target(name: "VRTensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: kernelSettings),
         .target(name: "VRText", swiftSettings: strict),
         .target(name: "VRModel", dependencies: ["VRTensor"], swiftSettings: strict),
         .target(

@@ -8,7 +8,7 @@
 //   stream the prefetcher follows);
 //   values [S, H, P, D]; row a belongs to slot slots[a] and sits at position positions[a].
 
-import CDecodeKernels
+import CKernels
 
 /// Attention of one new token per sequence over that sequence's cached keys and values.
 public enum CachedAttention {

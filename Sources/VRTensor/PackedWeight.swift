@@ -1,6 +1,6 @@
 // A weight packed once into column panels, for the products with few rows that decoding makes.
 
-import CDecodeKernels
+import CKernels
 
 /// A `[O, I]` weight (torch.nn.Linear layout) packed for `Linear.forward(input:packedWeight:...)`.
 ///

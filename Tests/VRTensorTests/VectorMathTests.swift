@@ -30,6 +30,21 @@ struct VectorMathTests {
         }
     }
 
+    /// Over [-12, 12] in 0.0137 steps (a count that leaves a partial block of 16), and at +-100 where tanh
+    /// saturates.
+    @Test("GELU forward matches the tanh formula in double precision")
+    func geluForward() {
+        let inputs = (0..<1753).map { Float($0) * 0.0137 - 12 } + [-100, 100]
+        let input = FloatBuffer(inputs)
+        let out = FloatBuffer(count: inputs.count)
+        GELU.forward(input: input.pointer, out: out.pointer, count: inputs.count)
+        for (index, x) in inputs.enumerated() {
+            let u = (2 / Double.pi).squareRoot() * (Double(x) + 0.044_715 * Double(x) * Double(x) * Double(x))
+            let reference = 0.5 * Double(x) * (1 + Foundation.tanh(u))
+            #expect(abs(Double(out[index]) - reference) <= 1e-6 * max(1, abs(reference)))
+        }
+    }
+
     @Test("log-sum-exp is stable for large, small and -infinity entries")
     func logSumExp() {
         let values: [Float] = [1000, 999, -.infinity] + [Float](repeating: -5, count: 30)

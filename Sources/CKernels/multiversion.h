@@ -1,4 +1,4 @@
-// How the decoding kernels are compiled: with 16-lane vector extensions, twice on x86-64 (AVX-512 and the
+// How the C kernels are compiled: with 16-lane vector extensions, twice on x86-64 (AVX-512 and the
 // baseline), the version chosen when the program loads.
 
 #ifndef VR_MULTIVERSION_H
