@@ -3,9 +3,7 @@
 //   gelu(x) = 0.5 x (1 + tanh(u)),  u = s (x + a x^3),  s = sqrt(2 / pi),  a = 0.044715
 //   gelu'(x) = 0.5 (1 + tanh(u)) + 0.5 x (1 - tanh(u)^2) s (1 + 3 a x^2)
 
-import CKernels
-
-/// The Gaussian error linear unit, tanh approximation; the forward pass is a C kernel (`gelu.c`).
+/// The Gaussian error linear unit, tanh approximation.
 public enum GELU {
     private static let scale: Float = 0.797_884_560_8
     private static let cubic: Float = 0.044_715
@@ -17,8 +15,17 @@ public enum GELU {
     ///   - count: number of elements.
     public static func forward(input: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, count: Int) {
         ComputePool.shared.forEachRange((count + 15) / 16, minimumPerSlice: 1024) { blocks in
-            let start = blocks.lowerBound * 16
-            vr_gelu(input + start, out + start, min(count, blocks.upperBound * 16) - start)
+            var index = blocks.lowerBound * 16
+            let end = min(count, blocks.upperBound * 16)
+            while index + 16 <= end {
+                VectorMath.store(value(VectorMath.load(input + index)), out + index)
+                index += 16
+            }
+            if index < end {
+                let rest = end - index
+                VectorMath.storePartial(
+                    value(VectorMath.loadPartial(input + index, count: rest, padding: 0)), out + index, count: rest)
+            }
         }
     }
 
@@ -47,6 +54,13 @@ public enum GELU {
                 VectorMath.storePartial(gradient, dInput + index, count: rest)
             }
         }
+    }
+
+    /// gelu(x) for each lane.
+    @inline(__always)
+    static func value(_ x: Float16Lanes) -> Float16Lanes {
+        let half: Float16Lanes = 0.5 * x
+        return half + half * VectorMath.tanh(innerArgument(x))
     }
 
     /// gelu'(x) for each lane.
