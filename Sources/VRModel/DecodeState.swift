@@ -8,7 +8,6 @@ import VRTensor
 /// Per-layer key and value caches of S slots (layouts in `CachedAttention`), packed weights, and the
 /// per-step buffers of R rows.
 final class DecodeState {
-    let slotCount: Int
     let weights: DecodeWeights
     let geometry: CachedAttention.Geometry
     let keys: [FloatBuffer]
@@ -34,7 +33,6 @@ final class DecodeState {
         let configuration = model.configuration
         let c = configuration.width
         weights = DecodeWeights(model)
-        self.slotCount = slotCount
         geometry = CachedAttention.Geometry(
             heads: configuration.headCount, headWidth: configuration.headWidth, capacity: capacity)
         let cacheCount = geometry.cacheCount(slots: slotCount)
