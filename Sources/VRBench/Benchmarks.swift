@@ -8,6 +8,8 @@ import VRTransport
 public struct BenchmarkResult: Sendable, Codable, Equatable {
     /// The configuration's name.
     public var configuration: String
+    /// The processor and kernels measured.
+    public var machine: MachineDescription
     /// Kernel threads used.
     public var threads: Int
     /// Training tokens per second (forward + backward + AdamW).
@@ -30,6 +32,7 @@ public struct BenchmarkResult: Sendable, Codable, Equatable {
     /// Creates a result.
     /// - Parameters:
     ///   - configuration: the configuration's name.
+    ///   - machine: the processor and kernels measured.
     ///   - threads: kernel threads used.
     ///   - trainingTokensPerSecond: training throughput.
     ///   - trainingGFLOPS: matrix-product rate in training.
@@ -39,11 +42,13 @@ public struct BenchmarkResult: Sendable, Codable, Equatable {
     ///   - samplingStreamingGBPerSecond: the streaming read rate over sampling's working set.
     ///   - samplingMemoryBoundTokensPerSecond: the memory bound on sampling throughput.
     public init(
-        configuration: String, threads: Int, trainingTokensPerSecond: Double, trainingGFLOPS: Double,
+        configuration: String, machine: MachineDescription, threads: Int, trainingTokensPerSecond: Double,
+        trainingGFLOPS: Double,
         samplingTokensPerSecond: Double, samplingGFLOPS: Double, sgemmPeakGFLOPS: Double,
         samplingStreamingGBPerSecond: Double, samplingMemoryBoundTokensPerSecond: Double
     ) {
         self.configuration = configuration
+        self.machine = machine
         self.threads = threads
         self.trainingTokensPerSecond = trainingTokensPerSecond
         self.trainingGFLOPS = trainingGFLOPS
@@ -172,7 +177,7 @@ public struct Benchmarks: Sendable {
         let sampling = try sampling(reference)
         let memoryBound = samplingMemoryBound(reference)
         return BenchmarkResult(
-            configuration: reference.name, threads: ComputePool.shared.threadCount,
+            configuration: reference.name, machine: .current, threads: ComputePool.shared.threadCount,
             trainingTokensPerSecond: training.tokensPerSecond, trainingGFLOPS: training.gflops,
             samplingTokensPerSecond: sampling.tokensPerSecond, samplingGFLOPS: sampling.gflops,
             sgemmPeakGFLOPS: sgemmPeakGFLOPS, samplingStreamingGBPerSecond: memoryBound.gigabytesPerSecond,

@@ -2,10 +2,6 @@
 
 import CBLAS
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Facts about the linked OpenBLAS and the choice of its kernels.
 ///
 /// OpenBLAS builds with `DYNAMIC_ARCH` pick their kernels from the CPU model at load time. A build older
@@ -40,22 +36,5 @@ public enum BLASRuntime {
         if cpuFlags.isSuperset(of: ["avx512f", "avx512dq", "avx512bw", "avx512vl"]) { return "SkylakeX" }
         if cpuFlags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
         return nil
-    }
-
-    /// The feature flags of the first CPU listed in `/proc/cpuinfo` (empty where that file does not exist).
-    public static func cpuFlags() -> Set<String> {
-        guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
-        defer { fclose(file) }
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        while getline(&line, &capacity, file) > 0 {
-            guard let line else { break }
-            let text = String(cString: line)
-            if text.hasPrefix("flags"), let values = text.split(separator: ":", maxSplits: 1).last {
-                return Set(values.split(whereSeparator: { $0.isWhitespace }).map(String.init))
-            }
-        }
-        return []
     }
 }

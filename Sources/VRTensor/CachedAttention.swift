@@ -1,5 +1,5 @@
 // One decoding step of causal attention against a key/value cache; the passes over the cache are C kernels
-// (`cached_attention.c`).
+// (`kernel_body.h`).
 //
 // Legend: A active rows, S cache slots (sequences), H heads, D head width, C = H * D, P cache capacity
 // rounded up to a multiple of 16.
@@ -50,11 +50,14 @@ public enum CachedAttention {
     ///   - values: `[S, H, P, D]` value cache, written at each row's position.
     ///   - geometry: H, D, P.
     ///   - out: `[A, C]`, overwritten.
+    ///   - kernels: the kernel version to run, nil for the active one (`KernelInstructionSet.active`).
+    /// - Precondition: `kernels` is nil or supported.
     public static func decode(
         qkv: UnsafePointer<Float>, slots: UnsafePointer<Int32>, rowCount: Int, positions: UnsafePointer<Int32>,
         keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>, geometry: Geometry,
-        out: UnsafeMutablePointer<Float>
+        out: UnsafeMutablePointer<Float>, kernels: KernelInstructionSet? = nil
     ) {
+        let table = kernels.table
         let (h, d, p) = (geometry.heads, geometry.headWidth, geometry.capacity)
         let c = h * d
         let scale = 1 / Float(d).squareRoot()
@@ -70,11 +73,11 @@ public enum CachedAttention {
                     (values + block + position * d).update(from: query + 2 * c, count: d)
                     // The new key's score comes from its row; the key enters its tile only after the scores have
                     // brought the tile into L1, so its scattered stores do not wait for memory.
-                    vr_attention_scores(query, keyTiles, position / 16 + 1, d, scores)
+                    vr_attention_scores(table, query, keyTiles, position / 16 + 1, d, scores)
                     scores[position] = VectorMath.dot(query, key, count: d)
                     storeKey(key, position: position, keyTiles: keyTiles, dimensions: d)
                     VectorMath.softmaxInPlace(scores, count: position + 1, scale: scale)
-                    vr_attention_values(scores, values + block, position + 1, d, out + row * c + head * d)
+                    vr_attention_values(table, scores, values + block, position + 1, d, out + row * c + head * d)
                 }
             }
         }

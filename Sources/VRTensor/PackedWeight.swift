@@ -42,15 +42,18 @@ extension Linear {
     ///   - bias: `[O]`, or nil for none.
     ///   - out: `[N, O]`, overwritten.
     ///   - rowCount: N.
+    ///   - kernels: the kernel version to run, nil for the active one (`KernelInstructionSet.active`).
+    /// - Precondition: `kernels` is nil or supported.
     public static func forward(
         input: UnsafePointer<Float>, packedWeight: PackedWeight, bias: UnsafePointer<Float>?,
-        out: UnsafeMutablePointer<Float>, rowCount: Int
+        out: UnsafeMutablePointer<Float>, rowCount: Int, kernels: KernelInstructionSet? = nil
     ) {
         let (i, o) = (packedWeight.inputCount, packedWeight.outputCount)
         let panels = packedWeight.panelCount
         let packed = UnsafePointer(packedWeight.storage.pointer)
+        let table = kernels.table
         let run = { (range: Range<Int>) in
-            vr_packed_gemm(rowCount, i, o, input, i, packed, bias, out, o, range.lowerBound, range.upperBound)
+            vr_packed_gemm(table, rowCount, i, o, input, i, packed, bias, out, o, range.lowerBound, range.upperBound)
         }
         if rowCount * i * o < packedParallelThreshold {
             run(0..<panels)

@@ -15,7 +15,7 @@ enum BLASRelaunch {
         guard
             let coreType = BLASRuntime.recommendedCoreType(
                 environment: ProcessInfo.processInfo.environment, coreName: BLASRuntime.coreName,
-                cpuFlags: BLASRuntime.cpuFlags())
+                cpuFlags: Processor.flags)
         else { return }
         setenv("OPENBLAS_CORETYPE", coreType, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)

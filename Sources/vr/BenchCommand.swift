@@ -69,7 +69,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if !json {
             print(
-                "threads \(ComputePool.shared.threadCount), OpenBLAS kernels \(BLASRuntime.coreName), "
+                "\(MachineDescription.current.summary), threads \(ComputePool.shared.threadCount), "
                     + "libzmq \(ZeroMQLibrary.versionString)")
         }
         if suite != .broadcast { try runCompute() }

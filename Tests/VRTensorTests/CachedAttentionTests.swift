@@ -4,24 +4,24 @@ import VRTestSupport
 
 @Suite("incremental attention")
 struct CachedAttentionTests {
-    /// Shapes: a tiny head width (the generic path); widths 64, 48 and 16 (the register paths) over more than one
-    /// 16-position key tile, the last two over more than four (tiles scored four at a time, then one by one).
-    /// With `prefilled > 0` the first positions enter the cache through `prefill` (from the full pass's qkv
-    /// rows), a different number for each sequence, and only the rest are decoded; rows then sit at different
-    /// positions in one step.
-    @Test(
-        "decoding position by position against a cache equals full causal attention",
-        arguments: [(3, 6, 8, 2, 0), (2, 37, 128, 2, 0), (3, 37, 128, 2, 20), (2, 80, 96, 2, 0), (3, 75, 64, 4, 9)])
-    func decodeMatchesFull(shape: (Int, Int, Int, Int, Int)) {
+    /// Shapes (sequences, positions, channels, heads, prefilled): head widths 3 (no vector path), 8 and 24
+    /// (whole AVX2 vectors but not AVX-512 ones), 64, 48 and 16 (whole vectors of every width), 128 (value rows
+    /// summed in several column chunks), over one or more 16-position key tiles and more than four (tiles scored
+    /// several at a time, then one by one). With `prefilled > 0` the first positions enter the cache through
+    /// `prefill` (from the full pass's qkv rows), a different number for each sequence, and only the rest are
+    /// decoded; rows then sit at different positions in one step.
+    static let shapes = [
+        (3, 6, 6, 2, 0), (2, 37, 128, 2, 0), (3, 37, 128, 2, 20), (2, 80, 96, 2, 0), (3, 75, 64, 4, 9),
+        (2, 41, 16, 2, 5), (2, 70, 48, 2, 3), (2, 35, 256, 2, 4),
+    ]
+
+    /// Decodes every position of `shape` that `prefill` does not cover, through `kernels`; returns the outputs
+    /// of each step's rows with the sequence and position of each row.
+    static func decode(
+        _ shape: (Int, Int, Int, Int, Int), qkv: FloatBuffer, kernels: KernelInstructionSet
+    ) -> [(sequence: Int, position: Int, out: [Float])] {
         let (b, t, c, h, prefilled) = shape
-        let d = c / h
-        let qkv = FiniteDifferences.randomBuffer(count: b * t * 3 * c, seed: 31)
-        let full = FloatBuffer(count: b * t * c)
-        let probabilities = FloatBuffer(count: b * h * t * t)
-        CausalAttention.forward(
-            qkv: qkv.pointer, probabilities: probabilities.pointer, out: full.pointer,
-            shape: CausalAttention.Shape(batch: b, time: t, channels: c, heads: h))
-        let geometry = CachedAttention.Geometry(heads: h, headWidth: d, capacity: t)
+        let geometry = CachedAttention.Geometry(heads: h, headWidth: c / h, capacity: t)
         let keys = FloatBuffer(count: geometry.cacheCount(slots: b))
         let values = FloatBuffer(count: geometry.cacheCount(slots: b))
         // Sequence s starts decoding at starts[s]; rows list the sequences in reverse order.
@@ -31,6 +31,7 @@ struct CachedAttentionTests {
                 qkv: qkv.pointer + sequence * t * 3 * c, rowCount: starts[sequence], slot: sequence,
                 keys: keys.pointer, values: values.pointer, geometry: geometry)
         }
+        var results: [(sequence: Int, position: Int, out: [Float])] = []
         for step in 0..<t {
             let sequences = (0..<b).reversed().filter { starts[$0] + step < t }
             if sequences.isEmpty { break }
@@ -47,13 +48,50 @@ struct CachedAttentionTests {
                 CachedAttention.decode(
                     qkv: rows.pointer, slots: slots.pointer, rowCount: sequences.count,
                     positions: rowPositions.pointer, keys: keys.pointer, values: values.pointer, geometry: geometry,
-                    out: out.pointer)
+                    out: out.pointer, kernels: kernels)
             }
             for (row, sequence) in sequences.enumerated() {
-                for channel in 0..<c {
-                    #expect(abs(out[row * c + channel] - full[(sequence * t + positions[row]) * c + channel]) < 1e-5)
-                }
+                results.append((sequence, positions[row], Array(out.buffer[row * c..<(row + 1) * c])))
             }
         }
+        return results
+    }
+
+    @Test(
+        "decoding position by position against a cache equals full causal attention, for every kernel version",
+        arguments: shapes, KernelInstructionSet.supported)
+    func decodeMatchesFull(shape: (Int, Int, Int, Int, Int), kernels: KernelInstructionSet) {
+        let (b, t, c, h, _) = shape
+        let qkv = FiniteDifferences.randomBuffer(count: b * t * 3 * c, seed: 31)
+        let full = FloatBuffer(count: b * t * c)
+        let probabilities = FloatBuffer(count: b * h * t * t)
+        CausalAttention.forward(
+            qkv: qkv.pointer, probabilities: probabilities.pointer, out: full.pointer,
+            shape: CausalAttention.Shape(batch: b, time: t, channels: c, heads: h))
+        var worst: Float = 0
+        for (sequence, position, out) in Self.decode(shape, qkv: qkv, kernels: kernels) {
+            for channel in 0..<c {
+                worst = max(worst, abs(out[channel] - full[(sequence * t + position) * c + channel]))
+            }
+        }
+        #expect(worst < 1e-5, "\(kernels), shape \(shape): largest difference \(worst)")
+    }
+
+    @Test(
+        "every kernel version's cached attention equals the baseline version's on the same inputs",
+        arguments: shapes, KernelInstructionSet.supported.filter { $0 != .baseline && $0 != .neon })
+    func matchesBaseline(shape: (Int, Int, Int, Int, Int), kernels: KernelInstructionSet) {
+        let (b, t, c, _, _) = shape
+        let qkv = FiniteDifferences.randomBuffer(count: b * t * 3 * c, seed: 37)
+        let outputs = Self.decode(shape, qkv: qkv, kernels: kernels)
+        let baseline = Self.decode(shape, qkv: qkv, kernels: .baseline)
+        #expect(outputs.count == baseline.count)
+        var worst: Float = 0
+        for (row, expected) in zip(outputs, baseline) {
+            #expect(row.sequence == expected.sequence && row.position == expected.position)
+            for (value, reference) in zip(row.out, expected.out) { worst = max(worst, abs(value - reference)) }
+        }
+        // The versions differ only in fusing multiply and add: a few units in the last place.
+        #expect(worst < 2e-6, "\(kernels), shape \(shape): largest difference \(worst)")
     }
 }

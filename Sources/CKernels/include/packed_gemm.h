@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "kernel_set.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -25,9 +27,10 @@ void vr_pack_weight(const float *weight, size_t outputs, size_t inputs, float *p
 /// out[r, o] = bias[o] + sum_i input[r, i] * weight[o, i], for rows r < rows and the outputs of panels
 /// first_panel ..< end_panel, where `packed` is the weight packed by vr_pack_weight. `bias` may be NULL
 /// (zero). Rows are `input_stride` and `out_stride` floats apart. Each output element is written once,
-/// by a fixed sequence of operations, so splitting the panels across threads changes no result.
+/// by a fixed sequence of operations, so splitting the panels across threads changes no result. `kernels` is
+/// the version to run, or NULL for the active one.
 void vr_packed_gemm(
-    size_t rows, size_t inputs, size_t outputs, const float *input, size_t input_stride, const float *packed,
+    const vr_kernel_set *kernels, size_t rows, size_t inputs, size_t outputs, const float *input, size_t input_stride, const float *packed,
     const float *bias, float *out, size_t out_stride, size_t first_panel, size_t end_panel);
 
 #ifdef __cplusplus
