@@ -1,15 +1,16 @@
 # VariationalReasoning: build, demo, tests and benchmarks on a Debian machine.
 #
 #   make demo    install what is missing, build, and run the built-in default job
-#   make test    install what is missing and run every check CI runs: lint, the Swift tests, the command-line
-#                checks, the deploy/ files against the binary's flags, and the multi-host test in network
-#                namespaces (skipped, saying why, where namespaces cannot be made)
+#   make test    install what is missing and run every check CI runs: lint, the Swift tests, every C kernel
+#                version against references (the aarch64 build under qemu-user), the command-line checks, the
+#                deploy/ files against the binary's flags, and the multi-host test in network namespaces
+#                (skipped, saying why, where namespaces cannot be made)
 #   make bench   measure training and sampling throughput (vr bench)
 
 SWIFT ?= swift
 # Debian packages the build, the tests and the demo need.
 DEBIAN_PACKAGES := pkg-config libopenblas-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-venv \
-	iproute2
+	iproute2 gcc-aarch64-linux-gnu qemu-user
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # One release build with testability serves the tests and the command-line checks.
 TEST_FLAGS := -c release -Xswiftc -enable-testing
@@ -47,6 +48,7 @@ format:
 test: deps lint
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
+	bash scripts/check-kernels.sh
 	bash scripts/check-cli.sh $(RELEASE_BIN)
 	.build/python-venv/bin/python scripts/check-deploy.py $(RELEASE_BIN)
 	.build/python-venv/bin/python scripts/check-deploy.py $(RELEASE_BIN) --self-test

@@ -8,6 +8,11 @@
 # ratio compares the two sides of that round. REPEATS (default 3) is passed to both as timed runs per
 # measurement.
 #
+# ISA=avx2 restricts both sides to AVX2 + FMA on a machine with AVX-512, to measure the AVX2 path where no
+# AVX2-only machine is at hand: vr runs its AVX2 kernels (VR_KERNELS) and OpenBLAS its Haswell ones, PyTorch its
+# AVX2 kernels (ATEN_CPU_CAPABILITY), MKL and oneDNN theirs. A CPU that runs AVX-512 at full width may still run
+# AVX2 code differently from an AVX2-only CPU; both sides print the processor they ran on.
+#
 # The PyTorch side runs in the virtual environment of Benchmarks/pytorch/run.sh (set VENV to reuse one).
 # Run it on an otherwise idle machine: both sides use every core.
 set -euo pipefail
@@ -17,12 +22,28 @@ threads=${VR_THREADS:-2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+vr_environment=()
+torch_environment=()
+case "${ISA:-}" in
+    "") ;;
+    avx2)
+        vr_environment=(VR_KERNELS=avx2 OPENBLAS_CORETYPE=Haswell)
+        torch_environment=(ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2)
+        ;;
+    *)
+        echo "ISA=$ISA: only avx2 can be emulated" >&2
+        exit 2
+        ;;
+esac
+
 rounds=${ROUNDS:-1}
 for round in $(seq "$rounds"); do
     echo "round $round of $rounds: vr bench (threads $threads) ..." >&2
-    VR_THREADS=$threads "$vr" bench --json --repeats "${REPEATS:-3}" >"$work/vr-$round.jsonl"
+    env "${vr_environment[@]}" VR_THREADS="$threads" "$vr" bench --json --repeats "${REPEATS:-3}" \
+        >"$work/vr-$round.jsonl"
     echo "round $round of $rounds: PyTorch eager (threads $threads) ..." >&2
-    "$here/pytorch/run.sh" --threads "$threads" --repeats "${REPEATS:-3}" >"$work/torch-$round.jsonl"
+    env "${torch_environment[@]}" "$here/pytorch/run.sh" --threads "$threads" --repeats "${REPEATS:-3}" \
+        >"$work/torch-$round.jsonl"
 done
 
 python3 - "$work" "$rounds" <<'PY'
@@ -34,6 +55,10 @@ for round in range(1, rounds + 1):
     torch = {r["config"]: r for r in map(json.loads, open(f"{work}/torch-{round}.jsonl"))}
     if rounds > 1:
         print(f"round {round}")
+    machine = next(iter(vr.values()))["machine"]
+    torch_side = next(iter(torch.values()))
+    print(f"vr: {machine['processor']}, C kernels {machine['kernels']}, OpenBLAS {machine['blasKernels']}; "
+          f"torch {torch_side['torch_version']}: CPU capability {torch_side.get('cpu_capability', '?')}")
     print(f"{'config':6} {'metric':10} {'vr tok/s':>10} {'torch tok/s':>12} {'ratio':>6}   vr GFLOP/s (% of sgemm peak)")
     for name in sorted(vr):
         v, t = vr[name], torch.get(name)

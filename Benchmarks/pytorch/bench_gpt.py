@@ -290,6 +290,7 @@ def main():
             "train_tokens_per_s": round(train_tps, 1),
             "sample_tokens_per_s": round(sample_tps, 1),
             "torch_version": torch.__version__,
+            "cpu_capability": torch.backends.cpu.get_cpu_capability(),
             "parameters": parameters,
             "train_batch": cfg.train_batch,
             "context_length": cfg.context_length,
