@@ -185,7 +185,7 @@ static inline __attribute__((always_inline)) void VR_NAME(vr_weighted_columns)(
     for (size_t v = 0; v < vectors; v++) even[v] = odd[v] = (VR_VECTOR){0};
     const float *start = values + column;
     size_t row = 0;
-    for (; row + 2 <= count; row += 2) {
+    for (; VR_VALUE_ROWS == 2 && row + 2 <= count; row += 2) {
         const float *first = start + row * dimensions;
         for (size_t v = 0; v < vectors; v++) {
             VR_VECTOR value;
@@ -195,7 +195,7 @@ static inline __attribute__((always_inline)) void VR_NAME(vr_weighted_columns)(
             odd[v] += weights[row + 1] * value;
         }
     }
-    if (row < count) {
+    for (; row < count; row++) {
         for (size_t v = 0; v < vectors; v++) {
             VR_VECTOR value;
             VR_LOAD(value, start + row * dimensions + v * VR_LANES);

@@ -20,6 +20,7 @@
 #define VR_GEMM_ROWS 8
 #define VR_SCORE_TILES 4
 #define VR_VALUE_VECTORS 4
+#define VR_VALUE_ROWS 2
 #include "kernel_body.h"
 #undef VR_ISA
 #undef VR_LANES
@@ -27,6 +28,7 @@
 #undef VR_GEMM_ROWS
 #undef VR_SCORE_TILES
 #undef VR_VALUE_VECTORS
+#undef VR_VALUE_ROWS
 #pragma clang attribute pop
 
 // AVX2 + FMA: 16 registers of 8 floats. Blocks of 6 rows by 16 columns: 12 accumulators, two weight vectors and
@@ -37,7 +39,8 @@
 #define VR_GEMM_VECTORS 2
 #define VR_GEMM_ROWS 6
 #define VR_SCORE_TILES 4
-#define VR_VALUE_VECTORS 4
+#define VR_VALUE_VECTORS 8
+#define VR_VALUE_ROWS 1
 #include "kernel_body.h"
 #undef VR_ISA
 #undef VR_LANES
@@ -45,6 +48,7 @@
 #undef VR_GEMM_ROWS
 #undef VR_SCORE_TILES
 #undef VR_VALUE_VECTORS
+#undef VR_VALUE_ROWS
 #pragma clang attribute pop
 
 #endif
@@ -58,6 +62,7 @@
 #define VR_GEMM_ROWS 6
 #define VR_SCORE_TILES 4
 #define VR_VALUE_VECTORS 8
+#define VR_VALUE_ROWS 2
 #include "kernel_body.h"
 
 #else
@@ -69,6 +74,7 @@
 #define VR_GEMM_ROWS 6
 #define VR_SCORE_TILES 2
 #define VR_VALUE_VECTORS 4
+#define VR_VALUE_ROWS 2
 #include "kernel_body.h"
 
 #endif
@@ -79,6 +85,7 @@
 #undef VR_GEMM_ROWS
 #undef VR_SCORE_TILES
 #undef VR_VALUE_VECTORS
+#undef VR_VALUE_ROWS
 
 /// Whether this CPU runs the version for `set`, among those this build has.
 static int vr_cpu_runs(vr_instruction_set set) {
