@@ -55,9 +55,10 @@ for round in range(1, rounds + 1):
     torch = {r["config"]: r for r in map(json.loads, open(f"{work}/torch-{round}.jsonl"))}
     if rounds > 1:
         print(f"round {round}")
-    machine = next(iter(vr.values()))["machine"]
+    machine = next(iter(vr.values())).get("machine", {})
     torch_side = next(iter(torch.values()))
-    print(f"vr: {machine['processor']}, C kernels {machine['kernels']}, OpenBLAS {machine['blasKernels']}; "
+    print(f"vr: {machine.get('processor', '?')}, C kernels {machine.get('kernels', '?')}, "
+          f"OpenBLAS {machine.get('blasKernels', '?')}; "
           f"torch {torch_side['torch_version']}: CPU capability {torch_side.get('cpu_capability', '?')}")
     print(f"{'config':6} {'metric':10} {'vr tok/s':>10} {'torch tok/s':>12} {'ratio':>6}   vr GFLOP/s (% of sgemm peak)")
     for name in sorted(vr):
