@@ -120,10 +120,17 @@ static void VR_NAME(vr_packed_gemm)(
             // The first block of the panel brings the next panel into L2 while it computes.
             const float *prefetch = column == 0 ? next_panel : NULL;
             size_t row = 0;
+            // The first block prefetches, the others do not: two copies of the block, so that neither tests
+            // for the prefetch inside its loop.
+            if (prefetch != NULL && rows >= VR_GEMM_ROWS) {
+                VR_NAME(vr_gemm_block)(VR_GEMM_ROWS, inputs, input, input_stride, panel_weights, column, panel_bias,
+                                       panel_out, out_stride, columns - column, prefetch);
+                row = VR_GEMM_ROWS;
+            }
             for (; row + VR_GEMM_ROWS <= rows; row += VR_GEMM_ROWS) {
                 VR_NAME(vr_gemm_block)(VR_GEMM_ROWS, inputs, input + row * input_stride, input_stride, panel_weights,
                                        column, panel_bias, panel_out + row * out_stride, out_stride,
-                                       columns - column, row == 0 ? prefetch : NULL);
+                                       columns - column, NULL);
             }
             VR_NAME(vr_gemm_rest)(rows - row, inputs, input + row * input_stride, input_stride, panel_weights, column,
                                   panel_bias, panel_out + row * out_stride, out_stride, columns - column,
