@@ -47,7 +47,7 @@ format:
 
 test: deps lint
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
-	$(SWIFT) test $(TEST_FLAGS) --skip-build
+	VR_SMOLLM2="$$(bash scripts/fetch-smollm2.sh)" $(SWIFT) test $(TEST_FLAGS) --skip-build
 	bash scripts/check-kernels.sh
 	bash scripts/check-cli.sh $(RELEASE_BIN)
 	.build/python-venv/bin/python scripts/check-deploy.py $(RELEASE_BIN)

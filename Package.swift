@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "CKernels"),
         .target(name: "VRTensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: kernelSettings),
         .target(name: "VRText", swiftSettings: strict),
+        .target(name: "VRGGUF", swiftSettings: strict),
         .target(name: "VRModel", dependencies: ["VRTensor"], swiftSettings: strict),
         .target(
             name: "VRWire", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -81,6 +82,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "VRTensorTests", dependencies: ["VRTensor", "VRTestSupport"], swiftSettings: strict),
         .testTarget(name: "VRTextTests", dependencies: ["VRText"], swiftSettings: strict),
+        .testTarget(
+            name: "VRGGUFTests", dependencies: ["VRGGUF"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport", "VRBench"],
             resources: [.copy("Fixtures")],
