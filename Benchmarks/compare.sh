@@ -58,6 +58,7 @@ for round in range(1, rounds + 1):
     machine = next(iter(vr.values())).get("machine", {})
     torch_side = next(iter(torch.values()))
     print(f"vr: {machine.get('processor', '?')}, C kernels {machine.get('kernels', '?')}, "
+          f"Swift kernels {machine.get('swiftKernels', '?')}, "
           f"OpenBLAS {machine.get('blasKernels', '?')}; "
           f"torch {torch_side['torch_version']}: CPU capability {torch_side.get('cpu_capability', '?')}")
     print(f"{'config':6} {'metric':10} {'vr tok/s':>10} {'torch tok/s':>12} {'ratio':>6}   vr GFLOP/s (% of sgemm peak)")

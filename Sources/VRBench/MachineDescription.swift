@@ -8,6 +8,8 @@ public struct MachineDescription: Sendable, Codable, Equatable {
     public var processor: String
     /// The instruction set the C decoding kernels ran with (`KernelInstructionSet`).
     public var kernels: String
+    /// The instruction set the Swift kernels are compiled for (`VectorMath.instructionSet`).
+    public var swiftKernels: String
     /// The OpenBLAS kernel family (`BLASRuntime.coreName`).
     public var blasKernels: String
 
@@ -15,10 +17,12 @@ public struct MachineDescription: Sendable, Codable, Equatable {
     /// - Parameters:
     ///   - processor: the processor's model name.
     ///   - kernels: the C kernels' instruction set.
+    ///   - swiftKernels: the Swift kernels' instruction set.
     ///   - blasKernels: the OpenBLAS kernel family.
-    public init(processor: String, kernels: String, blasKernels: String) {
+    public init(processor: String, kernels: String, swiftKernels: String, blasKernels: String) {
         self.processor = processor
         self.kernels = kernels
+        self.swiftKernels = swiftKernels
         self.blasKernels = blasKernels
     }
 
@@ -26,9 +30,11 @@ public struct MachineDescription: Sendable, Codable, Equatable {
     public static var current: MachineDescription {
         MachineDescription(
             processor: Processor.modelName, kernels: KernelInstructionSet.active.rawValue,
-            blasKernels: BLASRuntime.coreName)
+            swiftKernels: VectorMath.instructionSet, blasKernels: BLASRuntime.coreName)
     }
 
-    /// One line for people: `AMD EPYC 9B14, C kernels avx512, OpenBLAS SkylakeX`.
-    public var summary: String { "\(processor), C kernels \(kernels), OpenBLAS \(blasKernels)" }
+    /// One line for people: `AMD EPYC 9B14, C kernels avx512, Swift kernels x86-64-v3, OpenBLAS SkylakeX`.
+    public var summary: String {
+        "\(processor), C kernels \(kernels), Swift kernels \(swiftKernels), OpenBLAS \(blasKernels)"
+    }
 }

@@ -14,6 +14,19 @@ public typealias Float16Lanes = SIMD16<Float>
 
 /// Vectorised math on contiguous float rows.
 public enum VectorMath {
+    /// The instruction set the Swift kernels are compiled for (Package.swift's `kernelSettings`): x86-64-v3 on
+    /// x86-64, so every x86-64 machine that runs `vr` runs them with AVX2 and FMA; the architecture's baseline
+    /// (NEON on aarch64) elsewhere.
+    public static var instructionSet: String {
+        #if arch(x86_64)
+            "x86-64-v3"
+        #elseif arch(arm64)
+            "neon"
+        #else
+            "baseline"
+        #endif
+    }
+
     /// Loads 16 floats starting at `pointer` (no alignment required).
     @inline(__always)
     public static func load(_ pointer: UnsafePointer<Float>) -> Float16Lanes {
