@@ -11,7 +11,10 @@
 //                      VR_PANEL_WIDTH)
 //   VR_GEMM_ROWS       rows in a product's register block (VR_GEMM_ROWS * VR_GEMM_VECTORS accumulators)
 //   VR_SCORE_TILES     key tiles scored at once (VR_SCORE_TILES * 16 / VR_LANES accumulators)
-//   VR_VALUE_VECTORS   vectors of a value row summed at once (twice as many accumulators: two rows at a time)
+//   VR_VALUE_VECTORS   vectors of a value row summed at once
+//   VR_VALUE_ROWS      value rows summed at once, 1 or 2 (VR_VALUE_ROWS * VR_VALUE_VECTORS accumulators)
+//
+// The parameters are undefined at the end, so that the next inclusion can define them anew.
 
 #include <stddef.h>
 #include <string.h>
@@ -25,6 +28,20 @@
 
 typedef float VR_NAME(vr_vector) __attribute__((vector_size(VR_LANES * sizeof(float))));
 #define VR_VECTOR VR_NAME(vr_vector)
+
+/// Runs CALL(n) with n the constant equal to `count`, for 1 <= count < limit <= 8, so that the loops over n of
+/// the inlined callee unroll into registers; does nothing for other counts.
+#define VR_WITH_CONSTANT(count, limit, CALL)                                                                    \
+    switch (count) {                                                                                            \
+    case 1: if (1 < (limit)) CALL(1); break;                                                                    \
+    case 2: if (2 < (limit)) CALL(2); break;                                                                    \
+    case 3: if (3 < (limit)) CALL(3); break;                                                                    \
+    case 4: if (4 < (limit)) CALL(4); break;                                                                    \
+    case 5: if (5 < (limit)) CALL(5); break;                                                                    \
+    case 6: if (6 < (limit)) CALL(6); break;                                                                    \
+    case 7: if (7 < (limit)) CALL(7); break;                                                                    \
+    default: break;                                                                                             \
+    }
 
 // Vector values never cross a function boundary that is not inlined: the baseline ABI passes wide vectors in
 // memory. Loads and stores go through memcpy, which compiles to one unaligned vector move.
@@ -84,24 +101,10 @@ static inline __attribute__((always_inline)) void VR_NAME(vr_gemm_block)(
 static inline __attribute__((always_inline)) void VR_NAME(vr_gemm_rest)(
     size_t rows, size_t inputs, const float *input, size_t input_stride, const float *panel, size_t column,
     const float *bias, float *out, size_t out_stride, size_t columns, const float *prefetch) {
-#define VR_REST_CASE(count)                                                                                     \
-    case count:                                                                                                 \
-        if (count < VR_GEMM_ROWS) {                                                                             \
-            VR_NAME(vr_gemm_block)(count, inputs, input, input_stride, panel, column, bias, out,                \
-                                   out_stride, columns, prefetch);                                              \
-        }                                                                                                       \
-        return;
-    switch (rows) {
-        VR_REST_CASE(1)
-        VR_REST_CASE(2)
-        VR_REST_CASE(3)
-        VR_REST_CASE(4)
-        VR_REST_CASE(5)
-        VR_REST_CASE(6)
-        VR_REST_CASE(7)
-    default: return;
-    }
-#undef VR_REST_CASE
+#define VR_GEMM_REST(count)                                                                                     \
+    VR_NAME(vr_gemm_block)(count, inputs, input, input_stride, panel, column, bias, out, out_stride, columns, prefetch)
+    VR_WITH_CONSTANT(rows, VR_GEMM_ROWS, VR_GEMM_REST)
+#undef VR_GEMM_REST
 }
 
 static void VR_NAME(vr_packed_gemm)(
@@ -230,23 +233,10 @@ static void VR_NAME(vr_attention_values)(
     for (; column + VR_VALUE_VECTORS * VR_LANES <= dimensions; column += VR_VALUE_VECTORS * VR_LANES) {
         VR_NAME(vr_weighted_columns)(VR_VALUE_VECTORS, weights, values, count, dimensions, column, out);
     }
-#define VR_REST_CASE(vectors)                                                                                   \
-    case vectors:                                                                                               \
-        if (vectors < VR_VALUE_VECTORS) {                                                                       \
-            VR_NAME(vr_weighted_columns)(vectors, weights, values, count, dimensions, column, out);             \
-        }                                                                                                       \
-        return;
-    switch ((dimensions - column) / VR_LANES) {
-        VR_REST_CASE(1)
-        VR_REST_CASE(2)
-        VR_REST_CASE(3)
-        VR_REST_CASE(4)
-        VR_REST_CASE(5)
-        VR_REST_CASE(6)
-        VR_REST_CASE(7)
-    default: return;
-    }
-#undef VR_REST_CASE
+#define VR_VALUES_REST(vectors)                                                                                 \
+    VR_NAME(vr_weighted_columns)(vectors, weights, values, count, dimensions, column, out)
+    VR_WITH_CONSTANT((dimensions - column) / VR_LANES, VR_VALUE_VECTORS, VR_VALUES_REST)
+#undef VR_VALUES_REST
 }
 
 // MARK: - The set
@@ -257,6 +247,14 @@ static const vr_kernel_set VR_NAME(vr_kernels) = {
     .attention_values = VR_NAME(vr_attention_values),
 };
 
+// The parameters, for the next inclusion.
+#undef VR_ISA
+#undef VR_LANES
+#undef VR_GEMM_VECTORS
+#undef VR_GEMM_ROWS
+#undef VR_SCORE_TILES
+#undef VR_VALUE_VECTORS
+#undef VR_VALUE_ROWS
 #undef VR_VECTOR
 #undef VR_LOAD
 #undef VR_STORE

@@ -22,13 +22,6 @@
 #define VR_VALUE_VECTORS 4
 #define VR_VALUE_ROWS 2
 #include "kernel_body.h"
-#undef VR_ISA
-#undef VR_LANES
-#undef VR_GEMM_VECTORS
-#undef VR_GEMM_ROWS
-#undef VR_SCORE_TILES
-#undef VR_VALUE_VECTORS
-#undef VR_VALUE_ROWS
 #pragma clang attribute pop
 
 // AVX2 + FMA: 16 registers of 8 floats. Blocks of 6 rows by 16 columns: 12 accumulators, two weight vectors and
@@ -42,13 +35,6 @@
 #define VR_VALUE_VECTORS 8
 #define VR_VALUE_ROWS 1
 #include "kernel_body.h"
-#undef VR_ISA
-#undef VR_LANES
-#undef VR_GEMM_VECTORS
-#undef VR_GEMM_ROWS
-#undef VR_SCORE_TILES
-#undef VR_VALUE_VECTORS
-#undef VR_VALUE_ROWS
 #pragma clang attribute pop
 
 #endif
@@ -79,13 +65,6 @@
 
 #endif
 
-#undef VR_ISA
-#undef VR_LANES
-#undef VR_GEMM_VECTORS
-#undef VR_GEMM_ROWS
-#undef VR_SCORE_TILES
-#undef VR_VALUE_VECTORS
-#undef VR_VALUE_ROWS
 
 /// Whether this CPU runs the version for `set`, among those this build has.
 static int vr_cpu_runs(vr_instruction_set set) {

@@ -62,7 +62,7 @@ struct DaemonOperationsTests {
         // A worker timeout far longer than the test waits: only a goodbye can hand the work back in time.
         let learner = try fixture.learner(run: "run", modelSteps: 3, workerTimeout: 600)
         // Many answers per trace make this worker's batches slow, so the stop lands while it samples.
-        let leaving = try await fixture.worker("leaving", extra: ["--answers-per-trace", "256"])
+        let leaving = try await fixture.worker("leaving", extra: ["--answers-per-trace", "1024"])
         #expect(await leaving.waitForLine(containing: #""event":"assigned""#, seconds: 60), "\(leaving.output)")
         leaving.process.terminate()
         #expect(await leaving.waitForExit(seconds: 60) == 0, "\(leaving.output)")
