@@ -1,8 +1,9 @@
 // The decoding kernels, written once and compiled once per instruction set: a file that includes this one
 // defines the parameters below (and usually a target pragma around the include), and gets a kernel set named
-// `vr_kernels_<VR_ISA>`. Nothing here depends on the instruction set except through the parameters, so every
-// version runs the same operations in the same order on the same data; they differ only in vector width, in
-// how many registers the blocks hold, and in whether a multiply and an add fuse.
+// `vr_kernels_<VR_ISA>`. Nothing here depends on the instruction set except through the parameters. Every
+// version sums each product and each score in the same order; they differ in vector width, in how many
+// registers the blocks hold, in whether a multiply and an add fuse, and in whether the weighted sum of values
+// keeps one or two partial sums per column. Their results agree to rounding.
 //
 // Parameters:
 //   VR_ISA             the suffix of every name (avx512, avx2, baseline, neon)

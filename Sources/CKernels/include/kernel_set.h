@@ -23,8 +23,8 @@ typedef enum vr_instruction_set {
 #define VR_INSTRUCTION_SET_COUNT 4
 
 /// One version of every decoding kernel (see packed_gemm.h and cached_attention.h for what each computes).
-/// All versions run the same operations in the same order; they differ in vector width, in register blocking,
-/// and in whether multiplies and adds fuse, so results agree to rounding.
+/// The versions differ in vector width, register blocking and whether multiplies and adds fuse; their results
+/// agree to rounding.
 typedef struct vr_kernel_set {
     void (*packed_gemm)(
         size_t rows, size_t inputs, size_t outputs, const float *input, size_t input_stride, const float *packed,
