@@ -23,7 +23,7 @@ public enum RMSNorm {
             for row in rows {
                 let x = input + row * channels
                 let y = out + row * channels
-                let rowRstd = 1 / (sumOfSquares(x, channels) / Float(channels) + epsilon).squareRoot()
+                let rowRstd = 1 / (VectorMath.dot(x, x, count: channels) / Float(channels) + epsilon).squareRoot()
                 rstd[row] = rowRstd
                 for index in 0..<channels { y[index] = x[index] * rowRstd * weight[index] }
             }
@@ -73,22 +73,5 @@ public enum RMSNorm {
         for slice in 0..<sliceCount {
             VectorMath.addScaled(partials.pointer + slice * channels, alpha: 1, into: dWeight, count: channels)
         }
-    }
-
-    /// The sum of the squares of a row, in 16 lanes.
-    private static func sumOfSquares(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
-        var squares = Float16Lanes()
-        var index = 0
-        while index + 16 <= count {
-            let value = VectorMath.load(x + index)
-            squares += value * value
-            index += 16
-        }
-        var tail: Float = 0
-        while index < count {
-            tail += x[index] * x[index]
-            index += 1
-        }
-        return squares.sum() + tail
     }
 }
