@@ -1,26 +1,35 @@
 // The activations a forward pass keeps for the backward pass, and the backward pass's scratch space.
 //
-// Legend: N rows (B * T), C channels, H heads, V vocabulary, L layers.
+// Legend: N rows (B * T), C channels, H query heads, D head width, W qkv width ((H + 2G) * D), F MLP width,
+// V vocabulary, L layers, R rows of one block of logits.
 
 import VRTensor
 
-/// Buffers sized for one batch shape, reused across steps of the same or a smaller shape.
+/// Buffers sized for one batch shape of one model, reused across steps of the same or a smaller shape.
+///
+/// The two families keep the same activations under the same names; where one needs a buffer the other does not,
+/// the other's is empty.
 final class ActivationWorkspace {
     /// One block's saved activations.
     struct Block {
-        /// LayerNorm 1 output `[N, C]` and its statistics `[N]`.
-        let ln1: FloatBuffer, ln1Mean: FloatBuffer, ln1Rstd: FloatBuffer
-        /// Packed queries, keys, values `[N, 3C]`.
+        /// The attention branch's normalised input `[N, C]` and its statistics `[N]` (the mean for LayerNorm only).
+        let attentionInput: FloatBuffer, attentionMean: FloatBuffer, attentionRstd: FloatBuffer
+        /// The queries, keys and values as attention reads them `[N, W]` (after Qwen3's head norms and the
+        /// rotation).
         let qkv: FloatBuffer
+        /// Qwen3: the projections before the head norms `[N, W]`, and each query and key head's statistic
+        /// `[N, H + G]`.
+        let projectedQKV: FloatBuffer, headRstd: FloatBuffer
         /// Attention probabilities `[B, H, T, T]`.
         let probabilities: FloatBuffer
-        /// Attention output before the projection `[N, C]`.
+        /// Attention output before the projection `[N, HD]`.
         let attention: FloatBuffer
         /// Residual stream after the attention branch `[N, C]`.
         let residualMid: FloatBuffer
-        /// LayerNorm 2 output `[N, C]` and its statistics `[N]`.
-        let ln2: FloatBuffer, ln2Mean: FloatBuffer, ln2Rstd: FloatBuffer
-        /// MLP pre-activation and activation `[N, 4C]`.
+        /// The MLP's normalised input `[N, C]` and its statistics `[N]`.
+        let mlpInput: FloatBuffer, mlpMean: FloatBuffer, mlpRstd: FloatBuffer
+        /// The MLP's pre-activation (GPT `[N, 4C]`; Llama the gate and up projections `[N, 2F]`) and activation
+        /// (GPT `[N, 4C]`; Llama `[N, F]`).
         let hidden: FloatBuffer, activated: FloatBuffer
     }
 
@@ -32,40 +41,50 @@ final class ActivationWorkspace {
     let residuals: [FloatBuffer]
     /// Per-block activations.
     let blocks: [Block]
-    /// Final LayerNorm output `[N, C]` and statistics.
-    let lnFinal: FloatBuffer, lnFinalMean: FloatBuffer, lnFinalRstd: FloatBuffer
-    /// Logits `[N, V]`, replaced by their gradient in the backward pass.
-    let logits: FloatBuffer
+    /// The final norm's output `[N, C]` and statistics `[N]`.
+    let finalNormed: FloatBuffer, finalMean: FloatBuffer, finalRstd: FloatBuffer
+    /// One block of logits `[R, V]`.
+    let logitBlock: FloatBuffer
     /// Target log-probabilities `[N]`.
     let logProbs: FloatBuffer
-    /// Backward scratch: residual gradient `[N, C]`, LayerNorm-input gradient `[N, C]`, `[N, 3C]`, `[N, C]`,
-    /// `[N, 4C]`.
+    /// Backward scratch: residual gradient `[N, C]`, norm-output gradient `[N, C]`, `[N, W]`, `[N, HD]`, the
+    /// MLP pre-activation's gradient and, for Llama, the activation's `[N, F]`.
     let dResidual: FloatBuffer, dNormalized: FloatBuffer, dQKV: FloatBuffer, dAttention: FloatBuffer
-    let dHidden: FloatBuffer
+    let dHidden: FloatBuffer, dActivated: FloatBuffer
 
     init(configuration: TransformerConfiguration, rowCapacity n: Int, probabilityCapacity: Int) {
-        let c = configuration.width
+        let (c, w, o) = (configuration.width, configuration.queryKeyValueWidth, configuration.attentionWidth)
+        let isGPT = configuration.family == .gpt
+        let hiddenWidth = isGPT ? 4 * c : 2 * configuration.hiddenWidth
+        let activatedWidth = isGPT ? 4 * c : configuration.hiddenWidth
+        let headNormed = configuration.family.hasQueryKeyNorm
         rowCapacity = n
         self.probabilityCapacity = probabilityCapacity
         residuals = (0...configuration.layerCount).map { _ in FloatBuffer(count: n * c) }
         blocks = (0..<configuration.layerCount).map { _ in
             Block(
-                ln1: FloatBuffer(count: n * c), ln1Mean: FloatBuffer(count: n), ln1Rstd: FloatBuffer(count: n),
-                qkv: FloatBuffer(count: n * 3 * c), probabilities: FloatBuffer(count: probabilityCapacity),
-                attention: FloatBuffer(count: n * c), residualMid: FloatBuffer(count: n * c),
-                ln2: FloatBuffer(count: n * c), ln2Mean: FloatBuffer(count: n), ln2Rstd: FloatBuffer(count: n),
-                hidden: FloatBuffer(count: n * 4 * c), activated: FloatBuffer(count: n * 4 * c))
+                attentionInput: FloatBuffer(count: n * c), attentionMean: FloatBuffer(count: isGPT ? n : 0),
+                attentionRstd: FloatBuffer(count: n), qkv: FloatBuffer(count: n * w),
+                projectedQKV: FloatBuffer(count: headNormed ? n * w : 0),
+                headRstd: FloatBuffer(
+                    count: headNormed ? n * (configuration.headCount + configuration.keyValueHeadCount) : 0),
+                probabilities: FloatBuffer(count: probabilityCapacity), attention: FloatBuffer(count: n * o),
+                residualMid: FloatBuffer(count: n * c), mlpInput: FloatBuffer(count: n * c),
+                mlpMean: FloatBuffer(count: isGPT ? n : 0), mlpRstd: FloatBuffer(count: n),
+                hidden: FloatBuffer(count: n * hiddenWidth), activated: FloatBuffer(count: n * activatedWidth))
         }
-        lnFinal = FloatBuffer(count: n * c)
-        lnFinalMean = FloatBuffer(count: n)
-        lnFinalRstd = FloatBuffer(count: n)
-        logits = FloatBuffer(count: n * configuration.vocabularySize)
+        finalNormed = FloatBuffer(count: n * c)
+        finalMean = FloatBuffer(count: isGPT ? n : 0)
+        finalRstd = FloatBuffer(count: n)
+        let blockRows = min(n, OutputProjection.blockRowCount(vocabularySize: configuration.vocabularySize))
+        logitBlock = FloatBuffer(count: blockRows * configuration.vocabularySize)
         logProbs = FloatBuffer(count: n)
         dResidual = FloatBuffer(count: n * c)
         dNormalized = FloatBuffer(count: n * c)
-        dQKV = FloatBuffer(count: n * 3 * c)
-        dAttention = FloatBuffer(count: n * c)
-        dHidden = FloatBuffer(count: n * 4 * c)
+        dQKV = FloatBuffer(count: n * w)
+        dAttention = FloatBuffer(count: n * o)
+        dHidden = FloatBuffer(count: n * hiddenWidth)
+        dActivated = FloatBuffer(count: isGPT ? 0 : n * activatedWidth)
     }
 
     /// Whether a batch of this shape fits.

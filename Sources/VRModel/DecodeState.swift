@@ -14,12 +14,15 @@ final class DecodeState {
     let values: [FloatBuffer]
     /// Residual stream `[R, C]`.
     let residual: FloatBuffer
-    /// LayerNorm output `[R, C]` and statistics `[R]`.
+    /// Norm output `[R, C]` and statistics `[R]` (the mean for LayerNorm only).
     let normalized: FloatBuffer, mean: FloatBuffer, rstd: FloatBuffer
-    /// Packed qkv `[R, 3C]`, attention output `[R, C]`, branch output `[R, C]`.
+    /// Packed qkv `[R, W]`, attention output `[R, HD]`, branch output `[R, C]`.
     let qkv: FloatBuffer, attention: FloatBuffer, branch: FloatBuffer
-    /// MLP hidden `[R, 4C]`.
-    let hidden: FloatBuffer
+    /// Qwen3's head-norm statistics `[R, H + G]`.
+    let headRstd: FloatBuffer
+    /// MLP pre-activation (GPT `[R, 4C]`, activated in place; Llama gate and up `[R, 2F]`) and the Llama family's
+    /// activation `[R, F]`.
+    let hidden: FloatBuffer, activated: FloatBuffer
     /// Logits `[R, V]`.
     let logits: FloatBuffer
 
@@ -32,9 +35,11 @@ final class DecodeState {
     init(model: Transformer, slotCount: Int, rowCount: Int, capacity: Int) {
         let configuration = model.configuration
         let c = configuration.width
+        let isGPT = configuration.family == .gpt
         weights = DecodeWeights(model)
         geometry = CachedAttention.Geometry(
-            heads: configuration.headCount, headWidth: configuration.headWidth, capacity: capacity)
+            heads: configuration.headCount, keyValueHeads: configuration.keyValueHeadCount,
+            headWidth: configuration.headWidth, capacity: capacity)
         let cacheCount = geometry.cacheCount(slots: slotCount)
         keys = (0..<configuration.layerCount).map { _ in FloatBuffer(count: cacheCount) }
         values = (0..<configuration.layerCount).map { _ in FloatBuffer(count: cacheCount) }
@@ -43,11 +48,42 @@ final class DecodeState {
         normalized = FloatBuffer(count: r * c)
         mean = FloatBuffer(count: r)
         rstd = FloatBuffer(count: r)
-        qkv = FloatBuffer(count: r * 3 * c)
-        attention = FloatBuffer(count: r * c)
+        qkv = FloatBuffer(count: r * configuration.queryKeyValueWidth)
+        attention = FloatBuffer(count: r * configuration.attentionWidth)
         branch = FloatBuffer(count: r * c)
-        hidden = FloatBuffer(count: r * 4 * c)
+        headRstd = FloatBuffer(
+            count: configuration.family.hasQueryKeyNorm
+                ? r * (configuration.headCount + configuration.keyValueHeadCount) : 0)
+        hidden = FloatBuffer(count: r * (isGPT ? 4 * c : 2 * configuration.hiddenWidth))
+        activated = FloatBuffer(count: isGPT ? 0 : r * configuration.hiddenWidth)
         logits = FloatBuffer(count: r * configuration.vocabularySize)
+    }
+}
+
+/// One thread's rows of a `DecodeState`'s step buffers: rows `firstRow ..< firstRow + A`.
+struct DecodeRows {
+    let residual: UnsafeMutablePointer<Float>, normalized: UnsafeMutablePointer<Float>
+    let mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>
+    let qkv: UnsafeMutablePointer<Float>, attention: UnsafeMutablePointer<Float>, branch: UnsafeMutablePointer<Float>
+    let headRstd: UnsafeMutablePointer<Float>
+    let hidden: UnsafeMutablePointer<Float>, activated: UnsafeMutablePointer<Float>
+    let logits: UnsafeMutablePointer<Float>
+
+    init(_ state: DecodeState, firstRow: Int, configuration: TransformerConfiguration) {
+        let (c, v) = (configuration.width, configuration.vocabularySize)
+        let isGPT = configuration.family == .gpt
+        residual = state.residual.pointer + firstRow * c
+        normalized = state.normalized.pointer + firstRow * c
+        (mean, rstd) = (state.mean.pointer + firstRow, state.rstd.pointer + firstRow)
+        qkv = state.qkv.pointer + firstRow * configuration.queryKeyValueWidth
+        attention = state.attention.pointer + firstRow * configuration.attentionWidth
+        branch = state.branch.pointer + firstRow * c
+        headRstd =
+            state.headRstd.pointer + firstRow * (configuration.headCount + configuration.keyValueHeadCount)
+            * (configuration.family.hasQueryKeyNorm ? 1 : 0)
+        hidden = state.hidden.pointer + firstRow * (isGPT ? 4 * c : 2 * configuration.hiddenWidth)
+        activated = state.activated.pointer + firstRow * (isGPT ? 0 : configuration.hiddenWidth)
+        logits = state.logits.pointer + firstRow * v
     }
 }
 
@@ -69,51 +105,25 @@ extension Transformer {
     )
         -> UnsafePointer<Float>
     {
-        let (a, c, v) = (tokens.count, configuration.width, configuration.vocabularySize)
-        let weights = UnsafePointer(parameters.pointer)
-        let packed = state.weights
-        let residual = state.residual.pointer + firstRow * c
-        let normalized = state.normalized.pointer + firstRow * c
-        let (mean, rstd) = (state.mean.pointer + firstRow, state.rstd.pointer + firstRow)
-        let qkv = state.qkv.pointer + firstRow * 3 * c
-        let attention = state.attention.pointer + firstRow * c
-        let branch = state.branch.pointer + firstRow * c
-        let hidden = state.hidden.pointer + firstRow * 4 * c
-        let logits = state.logits.pointer + firstRow * v
-        Embedding.forward(
-            tokens: tokens.pointer, positions: positions.pointer, tokenTable: weights + layout.tokenEmbedding,
-            positionTable: weights + layout.positionEmbedding, out: residual, rowCount: a, channels: c)
-        for (index, (block, decodeBlock)) in zip(layout.blocks, packed.blocks).enumerated() {
-            LayerNorm.forward(
-                input: residual, weight: weights + block.ln1Weight, bias: weights + block.ln1Bias, out: normalized,
-                mean: mean, rstd: rstd, rowCount: a, channels: c)
-            Linear.forward(
-                input: normalized, packedWeight: decodeBlock.qkv, bias: weights + block.qkvBias, out: qkv, rowCount: a)
-            CachedAttention.decode(
-                qkv: qkv, slots: slots.pointer, rowCount: a, positions: positions.pointer,
-                keys: state.keys[index].pointer, values: state.values[index].pointer, geometry: state.geometry,
-                out: attention)
-            Linear.forward(
-                input: attention, packedWeight: decodeBlock.projection, bias: weights + block.projBias, out: branch,
-                rowCount: a)
-            VectorMath.add(residual, branch, into: residual, count: a * c)
-            LayerNorm.forward(
-                input: residual, weight: weights + block.ln2Weight, bias: weights + block.ln2Bias, out: normalized,
-                mean: mean, rstd: rstd, rowCount: a, channels: c)
-            Linear.forward(
-                input: normalized, packedWeight: decodeBlock.expansion, bias: weights + block.fcBias, out: hidden,
-                rowCount: a)
-            GELU.forward(input: hidden, out: hidden, count: a * 4 * c)
-            Linear.forward(
-                input: hidden, packedWeight: decodeBlock.contraction, bias: weights + block.fcProjBias, out: branch,
-                rowCount: a)
-            VectorMath.add(residual, branch, into: residual, count: a * c)
+        let rows = DecodeRows(state, firstRow: firstRow, configuration: configuration)
+        let step = DecodeStepInput(tokens: tokens, slots: slots, positions: positions, state: state, rows: rows)
+        switch layout.offsets {
+        case .gpt(let offsets): decodeGPTBody(step, offsets: offsets)
+        case .llama(let offsets): decodeLlamaBody(step, offsets: offsets)
         }
-        LayerNorm.forward(
-            input: residual, weight: weights + layout.finalNormWeight, bias: weights + layout.finalNormBias,
-            out: normalized, mean: mean, rstd: rstd, rowCount: a, channels: c)
         Linear.forward(
-            input: normalized, packedWeight: packed.tokenEmbedding, bias: nil, out: logits, rowCount: a)
-        return UnsafePointer(logits)
+            input: rows.normalized, packedWeight: state.weights.output, bias: nil, out: rows.logits,
+            rowCount: tokens.count)
+        return UnsafePointer(rows.logits)
     }
+}
+
+/// What a family's decoding body reads and writes: the step's tokens, slots and positions, and the buffers.
+struct DecodeStepInput {
+    let tokens: TokenBuffer, slots: TokenBuffer, positions: TokenBuffer
+    let state: DecodeState
+    let rows: DecodeRows
+
+    /// A: the rows decoded.
+    var rowCount: Int { tokens.count }
 }

@@ -27,6 +27,10 @@ public enum Safetensors {
     public enum DType: String, Sendable, CaseIterable {
         /// IEEE 754 single precision.
         case f32 = "F32"
+        /// IEEE 754 half precision.
+        case f16 = "F16"
+        /// bfloat16: the upper half of a single-precision value.
+        case bf16 = "BF16"
         /// Signed 32-bit integer.
         case i32 = "I32"
         /// Signed 64-bit integer.
@@ -35,6 +39,7 @@ public enum Safetensors {
         /// Size of one element in bytes.
         public var byteCount: Int {
             switch self {
+            case .f16, .bf16: 2
             case .f32, .i32: 4
             case .i64: 8
             }

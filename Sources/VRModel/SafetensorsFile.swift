@@ -99,6 +99,41 @@ public struct SafetensorsFile: Sendable {
         copyBytes(of: tensor, into: UnsafeMutableRawBufferPointer(destination))
     }
 
+    /// Copies a floating-point tensor of any width (F32, F16 or BF16) into `destination` as float32.
+    /// - Precondition: `destination.count` equals the tensor's element count.
+    /// - Parameters:
+    ///   - name: the tensor's name.
+    ///   - destination: where to write the elements.
+    /// - Throws: `ModelError.invalidCheckpoint` if there is no such tensor or it holds integers.
+    public func convertFloats(
+        named name: String, into destination: UnsafeMutableBufferPointer<Float>
+    ) throws(ModelError) {
+        guard let tensor = tensor(named: name) else {
+            throw .invalidCheckpoint(path: path, reason: "no tensor named '\(name)'")
+        }
+        precondition(
+            destination.count == tensor.elementCount,
+            "tensor '\(name)' has \(tensor.elementCount) elements, destination holds \(destination.count)")
+        switch tensor.dtype {
+        case .f32:
+            copyBytes(of: tensor, into: UnsafeMutableRawBufferPointer(destination))
+        case .f16, .bf16:
+            let isBFloat = tensor.dtype == .bf16
+            let start = dataStart + tensor.dataOffsets.lowerBound
+            contents.withUnsafeBytes { source in
+                let bytes = source.baseAddress.unsafelyUnwrapped + start
+                for index in destination.indices {
+                    let bits = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self))
+                    destination[index] =
+                        isBFloat ? Float(bitPattern: UInt32(bits) << 16) : Float(Float16(bitPattern: bits))
+                }
+            }
+        case .i32, .i64:
+            throw .invalidCheckpoint(
+                path: path, reason: "tensor '\(name)' has dtype \(tensor.dtype.rawValue), expected F32, F16 or BF16")
+        }
+    }
+
     /// The elements of an F32 tensor, row-major.
     /// - Parameter name: the tensor's name.
     /// - Returns: the elements.

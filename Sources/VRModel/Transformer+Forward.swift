@@ -1,4 +1,5 @@
-// The full-sequence forward pass: embeddings, blocks, final LayerNorm, tied logits, target log-probs.
+// The full-sequence forward pass: the family's body (embeddings, blocks, final norm), then the target
+// log-probabilities of the output projection, block by block over the vocabulary.
 //
 // Legend: B batch, T time, N = B * T rows, C channels, V vocabulary.
 
@@ -7,17 +8,20 @@ import VRTensor
 extension Transformer {
     /// Runs the model over `sequences` and returns the log-probability of each next token.
     ///
-    /// The activations are kept, so `backward(targetWeights:normalizer:)` can follow for the same batch.
+    /// The activations are kept, so `backward(targetWeights:normalizer:)` can follow for the same batch. Logits
+    /// are computed a block of rows at a time and never held for the whole batch.
     /// - Parameter sequences: token ids, each non-empty and at most `contextLength` long.
     /// - Returns: for each sequence of length n, n - 1 values: log p(token[t+1] | tokens[...t]), temperature 1.
     /// - Throws: `ModelError.invalidInput` for an empty batch, an over-long sequence or an unknown id.
     public func forward(_ sequences: [[Int32]]) throws(ModelError) -> [[Float]] {
         let batch = try TokenBatch(sequences, configuration: configuration)
         let workspace = workspace(for: batch)
-        runForward(batch, workspace)
-        SoftmaxCrossEntropy.logProbabilities(
-            logits: workspace.logits.pointer, targets: batch.targets.pointer, logProbs: workspace.logProbs.pointer,
-            rowCount: batch.rowCount, vocabularySize: configuration.vocabularySize)
+        runBody(batch, workspace)
+        OutputProjection.logProbabilities(
+            hidden: workspace.finalNormed.pointer, weight: parameters.pointer + layout.outputWeight,
+            targets: batch.targets.pointer, logProbs: workspace.logProbs.pointer, rowCount: batch.rowCount,
+            channels: configuration.width, vocabularySize: configuration.vocabularySize,
+            scratch: workspace.logitBlock.pointer)
         pendingBatch = batch
         return batch.perSequence(workspace.logProbs.pointer)
     }
@@ -47,61 +51,33 @@ extension Transformer {
         return results
     }
 
-    /// The logits `[N, V]` of the last forward pass, row `b * T + t` for position `t` of sequence `b`.
-    var lastLogits: UnsafePointer<Float>? {
-        workspace.map { UnsafePointer($0.logits.pointer) }
+    /// The logits of every position of every sequence, at temperature 1: what the model predicts after each token.
+    ///
+    /// Meant for inspection and reference checks on short inputs: it holds all `n * V` logits of each sequence.
+    /// - Parameter sequences: token ids, each non-empty and at most `contextLength` long.
+    /// - Returns: for each sequence of length n, `n * V` values, position-major.
+    /// - Throws: `ModelError.invalidInput` as `forward` does.
+    public func logits(_ sequences: [[Int32]]) throws(ModelError) -> [[Float]] {
+        let batch = try TokenBatch(sequences, configuration: configuration)
+        let workspace = workspace(for: batch)
+        runBody(batch, workspace)
+        pendingBatch = nil
+        let (c, v) = (configuration.width, configuration.vocabularySize)
+        let logits = FloatBuffer(count: batch.rowCount * v)
+        Gemm.multiply(
+            m: batch.rowCount, n: v, k: c, a: MatrixOperand(workspace.finalNormed.pointer, leadingDimension: c),
+            b: MatrixOperand(parameters.pointer + layout.outputWeight, leadingDimension: c, transposed: true),
+            c: logits.pointer, ldc: v)
+        return batch.lengths.enumerated().map { index, length in
+            Array(UnsafeBufferPointer(start: logits.pointer + index * batch.time * v, count: length * v))
+        }
     }
 
-    func runForward(_ batch: TokenBatch, _ workspace: ActivationWorkspace) {
-        let (n, c, v) = (batch.rowCount, configuration.width, configuration.vocabularySize)
-        let weights = UnsafePointer(parameters.pointer)
-        let attentionShape = CausalAttention.Shape(
-            batch: batch.sequenceCount, time: batch.time, channels: c, heads: configuration.headCount)
-        // 1. embeddings
-        Embedding.forward(
-            tokens: batch.tokens.pointer, positions: batch.positions.pointer,
-            tokenTable: weights + layout.tokenEmbedding,
-            positionTable: weights + layout.positionEmbedding, out: workspace.residuals[0].pointer, rowCount: n,
-            channels: c)
-        // 2. blocks
-        for (index, block) in layout.blocks.enumerated() {
-            let saved = workspace.blocks[index]
-            let input = workspace.residuals[index].pointer
-            LayerNorm.forward(
-                input: input, weight: weights + block.ln1Weight, bias: weights + block.ln1Bias, out: saved.ln1.pointer,
-                mean: saved.ln1Mean.pointer, rstd: saved.ln1Rstd.pointer, rowCount: n, channels: c)
-            Linear.forward(
-                input: saved.ln1.pointer, weight: weights + block.qkvWeight, bias: weights + block.qkvBias,
-                out: saved.qkv.pointer, rowCount: n, inputCount: c, outputCount: 3 * c)
-            CausalAttention.forward(
-                qkv: saved.qkv.pointer, probabilities: saved.probabilities.pointer, out: saved.attention.pointer,
-                shape: attentionShape)
-            Linear.forward(
-                input: saved.attention.pointer, weight: weights + block.projWeight, bias: weights + block.projBias,
-                out: saved.residualMid.pointer, rowCount: n, inputCount: c, outputCount: c)
-            VectorMath.add(saved.residualMid.pointer, input, into: saved.residualMid.pointer, count: n * c)
-            LayerNorm.forward(
-                input: saved.residualMid.pointer, weight: weights + block.ln2Weight, bias: weights + block.ln2Bias,
-                out: saved.ln2.pointer, mean: saved.ln2Mean.pointer, rstd: saved.ln2Rstd.pointer, rowCount: n,
-                channels: c)
-            Linear.forward(
-                input: saved.ln2.pointer, weight: weights + block.fcWeight, bias: weights + block.fcBias,
-                out: saved.hidden.pointer, rowCount: n, inputCount: c, outputCount: 4 * c)
-            GELU.forward(input: saved.hidden.pointer, out: saved.activated.pointer, count: n * 4 * c)
-            let output = workspace.residuals[index + 1].pointer
-            Linear.forward(
-                input: saved.activated.pointer, weight: weights + block.fcProjWeight,
-                bias: weights + block.fcProjBias, out: output, rowCount: n, inputCount: 4 * c, outputCount: c)
-            VectorMath.add(output, saved.residualMid.pointer, into: output, count: n * c)
+    /// Runs the family's body over `batch`, leaving the final norm's output in `workspace.finalNormed`.
+    func runBody(_ batch: TokenBatch, _ workspace: ActivationWorkspace) {
+        switch layout.offsets {
+        case .gpt(let offsets): runGPTBody(batch, workspace, offsets: offsets)
+        case .llama(let offsets): runLlamaBody(batch, workspace, offsets: offsets)
         }
-        // 3. final LayerNorm and logits tied to the token embedding
-        LayerNorm.forward(
-            input: workspace.residuals[layout.blocks.count].pointer, weight: weights + layout.finalNormWeight,
-            bias: weights + layout.finalNormBias, out: workspace.lnFinal.pointer, mean: workspace.lnFinalMean.pointer,
-            rstd: workspace.lnFinalRstd.pointer, rowCount: n, channels: c)
-        Gemm.multiply(
-            m: n, n: v, k: c, a: MatrixOperand(workspace.lnFinal.pointer, leadingDimension: c),
-            b: MatrixOperand(weights + layout.tokenEmbedding, leadingDimension: c, transposed: true),
-            c: workspace.logits.pointer, ldc: v)
     }
 }

@@ -127,12 +127,13 @@ extension Transformer {
             let prefixes = prefixesByLength[length, default: []].sorted { $0.lexicographicallyPrecedes($1) }
             let batch = try TokenBatch(prefixes, configuration: configuration)
             let workspace = workspace(for: batch)
-            runForward(batch, workspace)
+            runBody(batch, workspace)
             for (layer, saved) in workspace.blocks.enumerated() {
                 for (index, prefix) in prefixes.enumerated() {
                     for slot in slotsOfPrefix[prefix, default: []] {
                         CachedAttention.prefill(
-                            qkv: saved.qkv.pointer + index * length * 3 * configuration.width, rowCount: length,
+                            qkv: saved.qkv.pointer + index * length * configuration.queryKeyValueWidth,
+                            rowCount: length,
                             slot: slot, keys: state.keys[layer].pointer, values: state.values[layer].pointer,
                             geometry: state.geometry)
                     }

@@ -2,7 +2,8 @@
 
 import VRTensor
 
-/// A GPT-2 style language model (see `TransformerConfiguration`) running on OpenBLAS.
+/// A decoder-only language model of the GPT or the Llama family (see `TransformerConfiguration`) running on
+/// OpenBLAS and the packed C kernels.
 ///
 /// All parameters live in `parameters`, laid out by `layout`; `gradients` has the same layout. The three
 /// operations everything else is built from are `train` (forward + backward with a weight per target
@@ -18,13 +19,15 @@ public final class Transformer {
     public let parameters: FloatBuffer
     /// Gradients accumulated by `train`/`backward`; same layout as `parameters`.
     public let gradients: FloatBuffer
+    /// The rotary embedding's tables (the Llama family), nil for the GPT family.
+    let rotaryEmbedding: RotaryEmbedding?
 
     var workspace: ActivationWorkspace?
     /// The batch of the last `forward` call, kept for `backward`.
     var pendingBatch: TokenBatch?
 
-    /// Creates a model with GPT-2's initialisation: normal weights (std 0.02, residual projections scaled
-    /// by 1/sqrt(2L), position embedding 0.01), zero biases, unit LayerNorm scales.
+    /// Creates a model with GPT-2's initialisation: normal weights (std 0.02, for the GPT family residual
+    /// projections scaled by 1/sqrt(2L) and the position embedding 0.01), zero biases, unit norm scales.
     /// - Parameters:
     ///   - configuration: the architecture.
     ///   - seed: the seed of the initial values.
@@ -38,12 +41,15 @@ public final class Transformer {
         for (index, view) in layout.views.enumerated() {
             let values = UnsafeMutableBufferPointer(start: parameters.pointer + view.offset, count: view.count)
             var viewGenerator = generator.split(UInt64(index))
-            if view.name.hasSuffix("ln_1.weight") || view.name.hasSuffix("ln_2.weight") || view.name == "ln_f.weight" {
+            let isNormScale =
+                view.name.hasSuffix("ln_1.weight") || view.name.hasSuffix("ln_2.weight") || view.name == "ln_f.weight"
+                || view.name.hasSuffix("norm.weight")
+            if isNormScale {
                 values.update(repeating: 1)
             } else if view.name == "wpe" {
                 viewGenerator.fillNormal(values, standardDeviation: 0.01)
             } else if view.shape.count == 2 {
-                let isResidualProjection = view.name.hasSuffix("proj.weight")
+                let isResidualProjection = configuration.family == .gpt && view.name.hasSuffix("proj.weight")
                 viewGenerator.fillNormal(values, standardDeviation: 0.02 * (isResidualProjection ? residualScale : 1))
             }
         }
@@ -67,6 +73,12 @@ public final class Transformer {
         self.layout = layout
         self.parameters = parameters
         self.gradients = FloatBuffer(count: layout.parameterCount)
+        rotaryEmbedding =
+            configuration.family.hasLearnedPositions
+            ? nil
+            : RotaryEmbedding(
+                headWidth: configuration.headWidth, base: Float(configuration.ropeTheta),
+                positionCount: configuration.contextLength)
     }
 
     /// A workspace that fits `batch`, reusing the current one when it is large enough.

@@ -1,12 +1,13 @@
 // One decoding step of causal attention against a key/value cache; the passes over the cache are C kernels
 // (`kernel_body.h`).
 //
-// Legend: A active rows, S cache slots (sequences), H heads, D head width, C = H * D, P cache capacity
+// Legend: A active rows, S cache slots (sequences), H query heads, G key/value heads (H a multiple of G), D head
+// width, W = (H + 2G) * D the width of a qkv row (queries, keys, values; see `CausalAttention`), P cache capacity
 // rounded up to a multiple of 16.
-//   keys [S, H, P/16, D, 16]: tiles of 16 positions, dimension-major inside a tile, so the scores of 16
+//   keys [S, G, P/16, D, 16]: tiles of 16 positions, dimension-major inside a tile, so the scores of 16
 //   positions are D vector multiply-adds over one contiguous 64*D-byte tile (no horizontal sums, and a
 //   stream the prefetcher follows);
-//   values [S, H, P, D]; row a belongs to slot slots[a] and sits at position positions[a].
+//   values [S, G, P, D]; row a belongs to slot slots[a] and sits at position positions[a].
 
 import CKernels
 
@@ -14,42 +15,54 @@ import CKernels
 public enum CachedAttention {
     /// The cache geometry.
     public struct Geometry: Sendable {
-        /// Heads (H).
+        /// Query heads (H).
         public let heads: Int
+        /// Key/value heads (G), the heads the cache holds.
+        public let keyValueHeads: Int
         /// Head width (D).
         public let headWidth: Int
         /// Positions each slot holds, rounded up to a multiple of 16 (P).
         public let capacity: Int
 
-        /// Describes caches of `[S, heads, capacity / 16, headWidth, 16]` (keys) and
-        /// `[S, heads, capacity, headWidth]` (values).
+        /// Describes caches of `[S, keyValueHeads, capacity / 16, headWidth, 16]` (keys) and
+        /// `[S, keyValueHeads, capacity, headWidth]` (values).
         /// - Parameters:
-        ///   - heads: H.
+        ///   - heads: H, a multiple of `keyValueHeads`.
+        ///   - keyValueHeads: G.
         ///   - headWidth: D.
         ///   - capacity: P.
-        public init(heads: Int, headWidth: Int, capacity: Int) {
+        public init(heads: Int, keyValueHeads: Int, headWidth: Int, capacity: Int) {
+            precondition(
+                keyValueHeads >= 1 && heads % keyValueHeads == 0,
+                "heads \(heads) must be a multiple of key/value heads \(keyValueHeads)")
             self.heads = heads
+            self.keyValueHeads = keyValueHeads
             self.headWidth = headWidth
             self.capacity = (capacity + 15) / 16 * 16
         }
 
         /// Floats in one key or value cache for `slots` sequences.
         /// - Parameter slots: S.
-        /// - Returns: `S * H * P * D`.
-        public func cacheCount(slots: Int) -> Int { slots * heads * capacity * headWidth }
+        /// - Returns: `S * G * P * D`.
+        public func cacheCount(slots: Int) -> Int { slots * keyValueHeads * capacity * headWidth }
+
+        /// Width of the qkv rows (W).
+        var qkvWidth: Int { (heads + 2 * keyValueHeads) * headWidth }
+        /// Query heads per key/value head.
+        var groupSize: Int { heads / keyValueHeads }
     }
 
     /// Appends each row's key and value at its position, then attends over that row's positions `0...position`.
     /// - Precondition: every position is below `capacity`; every slot id is in range of the cache.
     /// - Parameters:
-    ///   - qkv: `[A, 3C]` packed query, key, value of the new tokens.
+    ///   - qkv: `[A, W]` packed queries, keys, values of the new tokens.
     ///   - slots: `[A]` cache slot of each row.
     ///   - rowCount: A.
     ///   - positions: `[A]` the position of each row's new token.
-    ///   - keys: `[S, H, P/16, D, 16]` key cache, written at each row's position.
-    ///   - values: `[S, H, P, D]` value cache, written at each row's position.
-    ///   - geometry: H, D, P.
-    ///   - out: `[A, C]`, overwritten.
+    ///   - keys: `[S, G, P/16, D, 16]` key cache, written at each row's position.
+    ///   - values: `[S, G, P, D]` value cache, written at each row's position.
+    ///   - geometry: H, G, D, P.
+    ///   - out: `[A, HD]`, overwritten.
     ///   - kernels: the kernel version to run, nil for the active one (`KernelInstructionSet.active`).
     /// - Precondition: `kernels` is nil or supported.
     public static func decode(
@@ -58,26 +71,31 @@ public enum CachedAttention {
         out: UnsafeMutablePointer<Float>, kernels: KernelInstructionSet? = nil
     ) {
         let table = kernels.table
-        let (h, d, p) = (geometry.heads, geometry.headWidth, geometry.capacity)
-        let c = h * d
+        let (g, d, p, w) = (geometry.keyValueHeads, geometry.headWidth, geometry.capacity, geometry.qkvWidth)
+        let o = geometry.heads * d
         let scale = 1 / Float(d).squareRoot()
-        ComputePool.shared.forEachRange(rowCount * h, minimumPerSlice: 8) { pairs in
+        // One task per (row, key/value head): the query heads of a group read the cache block it writes.
+        ComputePool.shared.forEachRange(rowCount * g, minimumPerSlice: max(1, 8 / geometry.groupSize)) { tasks in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: p) { scores in
                 let scores = scores.baseAddress.unsafelyUnwrapped
-                for pair in pairs {
-                    let (row, head) = pair.quotientAndRemainder(dividingBy: h)
+                for task in tasks {
+                    let (row, group) = task.quotientAndRemainder(dividingBy: g)
                     let position = Int(positions[row])
-                    let query = qkv + row * 3 * c + head * d
-                    let block = (Int(slots[row]) * h + head) * p * d
-                    let (keyTiles, key) = (keys + block, query + c)
-                    (values + block + position * d).update(from: query + 2 * c, count: d)
-                    // The new key's score comes from its row; the key enters its tile only after the scores have
-                    // brought the tile into L1, so its scattered stores do not wait for memory.
-                    vr_attention_scores(table, query, keyTiles, position / 16 + 1, d, scores)
-                    scores[position] = VectorMath.dot(query, key, count: d)
+                    let block = (Int(slots[row]) * g + group) * p * d
+                    let keyTiles = keys + block
+                    let key = qkv + row * w + (geometry.heads + group) * d
+                    let value = qkv + row * w + (geometry.heads + g + group) * d
+                    (values + block + position * d).update(from: value, count: d)
+                    for head in group * geometry.groupSize..<(group + 1) * geometry.groupSize {
+                        let query = qkv + row * w + head * d
+                        // The new key's score comes from its row; the key enters its tile only after the scores
+                        // have brought the tile into L1, so its scattered stores do not wait for memory.
+                        vr_attention_scores(table, query, keyTiles, position / 16 + 1, d, scores)
+                        scores[position] = VectorMath.dot(query, key, count: d)
+                        VectorMath.softmaxInPlace(scores, count: position + 1, scale: scale)
+                        vr_attention_values(table, scores, values + block, position + 1, d, out + row * o + head * d)
+                    }
                     storeKey(key, position: position, keyTiles: keyTiles, dimensions: d)
-                    VectorMath.softmaxInPlace(scores, count: position + 1, scale: scale)
-                    vr_attention_values(table, scores, values + block, position + 1, d, out + row * c + head * d)
                 }
             }
         }
@@ -87,25 +105,25 @@ public enum CachedAttention {
     /// packed qkv rows of a full forward pass (prompt prefill).
     /// - Precondition: `rowCount <= capacity`; `slot` is in range of the cache.
     /// - Parameters:
-    ///   - qkv: `[rowCount, 3C]` packed query, key, value rows of positions `0..<rowCount`.
+    ///   - qkv: `[rowCount, W]` packed query, key, value rows of positions `0..<rowCount`.
     ///   - rowCount: the number of positions.
     ///   - slot: the sequence's cache slot.
     ///   - keys: the key cache (layout above).
     ///   - values: the value cache.
-    ///   - geometry: H, D, P.
+    ///   - geometry: H, G, D, P.
     public static func prefill(
         qkv: UnsafePointer<Float>, rowCount: Int, slot: Int, keys: UnsafeMutablePointer<Float>,
         values: UnsafeMutablePointer<Float>, geometry: Geometry
     ) {
-        let (h, d, p) = (geometry.heads, geometry.headWidth, geometry.capacity)
-        let c = h * d
+        let (g, d, p, w) = (geometry.keyValueHeads, geometry.headWidth, geometry.capacity, geometry.qkvWidth)
         precondition(rowCount <= p, "prefill of \(rowCount) positions into a cache of \(p)")
-        for head in 0..<h {
-            let block = (slot * h + head) * p * d
+        for group in 0..<g {
+            let block = (slot * g + group) * p * d
             for position in 0..<rowCount {
-                let row = qkv + position * 3 * c + head * d
-                storeKey(row + c, position: position, keyTiles: keys + block, dimensions: d)
-                (values + block + position * d).update(from: row + 2 * c, count: d)
+                let row = qkv + position * w
+                storeKey(
+                    row + (geometry.heads + group) * d, position: position, keyTiles: keys + block, dimensions: d)
+                (values + block + position * d).update(from: row + (geometry.heads + g + group) * d, count: d)
             }
         }
     }

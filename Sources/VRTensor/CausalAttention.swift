@@ -1,8 +1,10 @@
-// Causal multi-head self-attention over a packed qkv tensor, forward and backward.
+// Causal multi-head self-attention over a packed qkv tensor, with grouped-query attention, forward and backward.
 //
-// Legend: B batch, T time, C channels, H heads, D = C / H head width.
-//   qkv [B, T, 3C]: columns [0, C) queries, [C, 2C) keys, [2C, 3C) values; head h owns columns h*D ..< (h+1)*D.
-//   S = scale * Q K^T (scale = 1/sqrt(D)), P = softmax over j <= t (causal), O = P V.
+// Legend: B batch, T time, H query heads, G key/value heads (H a multiple of G), D head width,
+// W = (H + 2G) * D the width of a qkv row.
+//   qkv [B, T, W]: columns [0, HD) queries, [HD, HD + GD) keys, [HD + GD, W) values; head h owns columns
+//   h*D ..< (h+1)*D of its part, and query head h reads key/value head h / (H / G).
+//   S = scale * Q K^T (scale = 1/sqrt(D)), P = softmax over j <= t (causal), O = P V; out [B, T, HD].
 
 /// Scaled dot-product attention with a causal mask, one sgemm pair per (sequence, head).
 public enum CausalAttention {
@@ -12,29 +14,43 @@ public enum CausalAttention {
         public let batch: Int
         /// Positions per sequence (T).
         public let time: Int
-        /// Channels (C).
-        public let channels: Int
-        /// Heads (H).
+        /// Query heads (H).
         public let heads: Int
+        /// Key/value heads (G), each shared by `heads / keyValueHeads` query heads.
+        public let keyValueHeads: Int
+        /// Width of one head (D).
+        public let headWidth: Int
 
-        /// Describes a `[B, T, C]` attention with `heads` heads.
+        /// Describes attention of `heads` query heads over `keyValueHeads` key/value heads.
         /// - Parameters:
         ///   - batch: B.
         ///   - time: T.
-        ///   - channels: C, a multiple of `heads`.
-        ///   - heads: H.
-        public init(batch: Int, time: Int, channels: Int, heads: Int) {
-            precondition(channels % heads == 0, "channels \(channels) must be a multiple of heads \(heads)")
+        ///   - heads: H, a multiple of `keyValueHeads`.
+        ///   - keyValueHeads: G.
+        ///   - headWidth: D.
+        public init(batch: Int, time: Int, heads: Int, keyValueHeads: Int, headWidth: Int) {
+            precondition(
+                keyValueHeads >= 1 && heads % keyValueHeads == 0,
+                "heads \(heads) must be a multiple of key/value heads \(keyValueHeads)")
             self.batch = batch
             self.time = time
-            self.channels = channels
             self.heads = heads
+            self.keyValueHeads = keyValueHeads
+            self.headWidth = headWidth
         }
 
-        /// Width of one head (D).
-        public var headWidth: Int { channels / heads }
+        /// Width of the output rows (H * D).
+        public var outputWidth: Int { heads * headWidth }
+        /// Width of the qkv rows (W).
+        public var qkvWidth: Int { (heads + 2 * keyValueHeads) * headWidth }
+        /// Query heads per key/value head.
+        var groupSize: Int { heads / keyValueHeads }
         /// 1 / sqrt(D).
         var scale: Float { 1 / Float(headWidth).squareRoot() }
+        /// The column of key/value head `group`'s keys in a qkv row.
+        func keyColumn(_ group: Int) -> Int { (heads + group) * headWidth }
+        /// The column of key/value head `group`'s values in a qkv row.
+        func valueColumn(_ group: Int) -> Int { (heads + keyValueHeads + group) * headWidth }
     }
 
     /// Rows per block: each block of query rows multiplies only the keys up to its last row, skipping most
@@ -43,34 +59,36 @@ public enum CausalAttention {
 
     /// Computes `out` and saves the attention probabilities.
     /// - Parameters:
-    ///   - qkv: `[B, T, 3C]`.
+    ///   - qkv: `[B, T, W]`.
     ///   - probabilities: `[B, H, T, T]`, written (zero above the diagonal).
-    ///   - out: `[B, T, C]`, overwritten.
+    ///   - out: `[B, T, HD]`, overwritten.
     ///   - shape: the sizes.
     public static func forward(
         qkv: UnsafePointer<Float>, probabilities: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
         shape: Shape
     ) {
-        let (t, c, d) = (shape.time, shape.channels, shape.headWidth)
+        let (t, w, d, o) = (shape.time, shape.qkvWidth, shape.headWidth, shape.outputWidth)
         ComputePool.shared.forEach(shape.batch * shape.heads) { pair in
             let (sequence, head) = pair.quotientAndRemainder(dividingBy: shape.heads)
-            let query = qkv + sequence * t * 3 * c + head * d
+            let group = head / shape.groupSize
+            let rows = qkv + sequence * t * w
+            let query = rows + head * d
             let p = probabilities + pair * t * t
             for rowStart in stride(from: 0, to: t, by: blockRows) {
-                let rows = min(blockRows, t - rowStart)
-                let columns = rowStart + rows
+                let blockRowCount = min(blockRows, t - rowStart)
+                let columns = rowStart + blockRowCount
                 Gemm.serial(
-                    m: rows, n: columns, k: d, a: MatrixOperand(query + rowStart * 3 * c, leadingDimension: 3 * c),
-                    b: MatrixOperand(query + c, leadingDimension: 3 * c, transposed: true), c: p + rowStart * t, ldc: t,
-                    alpha: shape.scale)
+                    m: blockRowCount, n: columns, k: d, a: MatrixOperand(query + rowStart * w, leadingDimension: w),
+                    b: MatrixOperand(rows + shape.keyColumn(group), leadingDimension: w, transposed: true),
+                    c: p + rowStart * t, ldc: t, alpha: shape.scale)
                 for row in rowStart..<columns {
                     VectorMath.softmaxInPlace(p + row * t, count: row + 1)
                     (p + row * t + row + 1).update(repeating: 0, count: t - row - 1)
                 }
                 Gemm.serial(
-                    m: rows, n: d, k: columns, a: MatrixOperand(p + rowStart * t, leadingDimension: t),
-                    b: MatrixOperand(query + 2 * c, leadingDimension: 3 * c),
-                    c: out + (sequence * t + rowStart) * c + head * d, ldc: c)
+                    m: blockRowCount, n: d, k: columns, a: MatrixOperand(p + rowStart * t, leadingDimension: t),
+                    b: MatrixOperand(rows + shape.valueColumn(group), leadingDimension: w),
+                    c: out + (sequence * t + rowStart) * o + head * d, ldc: o)
             }
         }
     }
@@ -80,59 +98,68 @@ public enum CausalAttention {
     /// ```
     /// dP = dO V^T,  dV = P^T dO,  dS = P * (dP - rowsum(P * dP)),  dQ = scale dS K,  dK = scale dS^T Q
     /// ```
-    /// Query-row blocks give dS and dQ; key-row blocks then give dV and dK from the rows at or after them.
+    /// Query-row blocks give dS and dQ; key-row blocks then give dV and dK from the rows at or after them, summed
+    /// over the query heads that share the key/value head.
     /// - Parameters:
-    ///   - dOut: `[B, T, C]` gradient of the output.
-    ///   - qkv: `[B, T, 3C]` the forward input.
+    ///   - dOut: `[B, T, HD]` gradient of the output.
+    ///   - qkv: `[B, T, W]` the forward input.
     ///   - probabilities: `[B, H, T, T]` from the forward pass.
-    ///   - dQKV: `[B, T, 3C]`, overwritten.
+    ///   - dQKV: `[B, T, W]`, overwritten.
     ///   - shape: the sizes.
     public static func backward(
         dOut: UnsafePointer<Float>, qkv: UnsafePointer<Float>, probabilities: UnsafePointer<Float>,
         dQKV: UnsafeMutablePointer<Float>, shape: Shape
     ) {
-        let (t, c, d) = (shape.time, shape.channels, shape.headWidth)
-        ComputePool.shared.forEachRange(shape.batch * shape.heads) { pairs in
+        let (t, w, d, o) = (shape.time, shape.qkvWidth, shape.headWidth, shape.outputWidth)
+        // One task per (sequence, key/value head): the query heads of a group add into the same dK and dV.
+        ComputePool.shared.forEachRange(shape.batch * shape.keyValueHeads) { tasks in
             let dScores = FloatBuffer(count: t * t)
             let dS = dScores.pointer
-            for pair in pairs {
-                let (sequence, head) = pair.quotientAndRemainder(dividingBy: shape.heads)
-                let query = qkv + sequence * t * 3 * c + head * d
-                let dQuery = dQKV + sequence * t * 3 * c + head * d
-                let p = probabilities + pair * t * t
-                let dO = dOut + sequence * t * c + head * d
-                // 1. query-row blocks: dS and dQ
-                for rowStart in stride(from: 0, to: t, by: blockRows) {
-                    let rows = min(blockRows, t - rowStart)
-                    let columns = rowStart + rows
-                    Gemm.serial(
-                        m: rows, n: columns, k: d, a: MatrixOperand(dO + rowStart * c, leadingDimension: c),
-                        b: MatrixOperand(query + 2 * c, leadingDimension: 3 * c, transposed: true),
-                        c: dS + rowStart * t,
-                        ldc: t)
-                    for row in rowStart..<columns {
-                        softmaxBackwardRow(p: p + row * t, dP: dS + row * t, count: row + 1)
-                        (dS + row * t + row + 1).update(repeating: 0, count: columns - row - 1)
+            for task in tasks {
+                let (sequence, group) = task.quotientAndRemainder(dividingBy: shape.keyValueHeads)
+                let rows = qkv + sequence * t * w
+                let dRows = dQKV + sequence * t * w
+                for member in 0..<shape.groupSize {
+                    let head = group * shape.groupSize + member
+                    let query = rows + head * d
+                    let dQuery = dRows + head * d
+                    let p = probabilities + (sequence * shape.heads + head) * t * t
+                    let dO = dOut + sequence * t * o + head * d
+                    // 1. query-row blocks: dS and dQ
+                    for rowStart in stride(from: 0, to: t, by: blockRows) {
+                        let blockRowCount = min(blockRows, t - rowStart)
+                        let columns = rowStart + blockRowCount
+                        Gemm.serial(
+                            m: blockRowCount, n: columns, k: d,
+                            a: MatrixOperand(dO + rowStart * o, leadingDimension: o),
+                            b: MatrixOperand(rows + shape.valueColumn(group), leadingDimension: w, transposed: true),
+                            c: dS + rowStart * t, ldc: t)
+                        for row in rowStart..<columns {
+                            softmaxBackwardRow(p: p + row * t, dP: dS + row * t, count: row + 1)
+                            (dS + row * t + row + 1).update(repeating: 0, count: columns - row - 1)
+                        }
+                        Gemm.serial(
+                            m: blockRowCount, n: d, k: columns,
+                            a: MatrixOperand(dS + rowStart * t, leadingDimension: t),
+                            b: MatrixOperand(rows + shape.keyColumn(group), leadingDimension: w),
+                            c: dQuery + rowStart * w, ldc: w, alpha: shape.scale)
                     }
-                    Gemm.serial(
-                        m: rows, n: d, k: columns, a: MatrixOperand(dS + rowStart * t, leadingDimension: t),
-                        b: MatrixOperand(query + c, leadingDimension: 3 * c), c: dQuery + rowStart * 3 * c, ldc: 3 * c,
-                        alpha: shape.scale)
-                }
-                // 2. key-row blocks: only the query rows at or after a key attend to it
-                for keyStart in stride(from: 0, to: t, by: blockRows) {
-                    let keys = min(blockRows, t - keyStart)
-                    let attending = t - keyStart
-                    Gemm.serial(
-                        m: keys, n: d, k: attending,
-                        a: MatrixOperand(p + keyStart * t + keyStart, leadingDimension: t, transposed: true),
-                        b: MatrixOperand(dO + keyStart * c, leadingDimension: c),
-                        c: dQuery + keyStart * 3 * c + 2 * c, ldc: 3 * c)
-                    Gemm.serial(
-                        m: keys, n: d, k: attending,
-                        a: MatrixOperand(dS + keyStart * t + keyStart, leadingDimension: t, transposed: true),
-                        b: MatrixOperand(query + keyStart * 3 * c, leadingDimension: 3 * c),
-                        c: dQuery + keyStart * 3 * c + c, ldc: 3 * c, alpha: shape.scale)
+                    // 2. key-row blocks: only the query rows at or after a key attend to it
+                    let beta: Float = member == 0 ? 0 : 1
+                    for keyStart in stride(from: 0, to: t, by: blockRows) {
+                        let keys = min(blockRows, t - keyStart)
+                        let attending = t - keyStart
+                        Gemm.serial(
+                            m: keys, n: d, k: attending,
+                            a: MatrixOperand(p + keyStart * t + keyStart, leadingDimension: t, transposed: true),
+                            b: MatrixOperand(dO + keyStart * o, leadingDimension: o),
+                            c: dRows + keyStart * w + shape.valueColumn(group), ldc: w, beta: beta)
+                        Gemm.serial(
+                            m: keys, n: d, k: attending,
+                            a: MatrixOperand(dS + keyStart * t + keyStart, leadingDimension: t, transposed: true),
+                            b: MatrixOperand(query + keyStart * w, leadingDimension: w),
+                            c: dRows + keyStart * w + shape.keyColumn(group), ldc: w, alpha: shape.scale, beta: beta)
+                    }
                 }
             }
         }

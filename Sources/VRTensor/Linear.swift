@@ -8,22 +8,24 @@ public enum Linear {
     /// - Parameters:
     ///   - input: `[N, I]`.
     ///   - weight: `[O, I]`.
-    ///   - bias: `[O]`.
+    ///   - bias: `[O]`, or nil for none.
     ///   - out: `[N, O]`, overwritten.
     ///   - rowCount: N.
     ///   - inputCount: I.
     ///   - outputCount: O.
     public static func forward(
-        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         out: UnsafeMutablePointer<Float>, rowCount: Int, inputCount: Int, outputCount: Int
     ) {
-        ComputePool.shared.forEachRange(rowCount, minimumPerSlice: 64) { rows in
-            for row in rows { (out + row * outputCount).update(from: bias, count: outputCount) }
+        if let bias {
+            ComputePool.shared.forEachRange(rowCount, minimumPerSlice: 64) { rows in
+                for row in rows { (out + row * outputCount).update(from: bias, count: outputCount) }
+            }
         }
         Gemm.multiply(
             m: rowCount, n: outputCount, k: inputCount, a: MatrixOperand(input, leadingDimension: inputCount),
             b: MatrixOperand(weight, leadingDimension: inputCount, transposed: true), c: out, ldc: outputCount,
-            beta: 1)
+            beta: bias == nil ? 0 : 1)
     }
 
     /// Back-propagates through the layer.
@@ -38,13 +40,13 @@ public enum Linear {
     ///   - weight: `[O, I]`.
     ///   - dInput: `[N, I]`, overwritten.
     ///   - dWeight: `[O, I]`, accumulated into.
-    ///   - dBias: `[O]`, accumulated into.
+    ///   - dBias: `[O]`, accumulated into; nil for a layer without bias.
     ///   - rowCount: N.
     ///   - inputCount: I.
     ///   - outputCount: O.
     public static func backward(
         dOut: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        dInput: UnsafeMutablePointer<Float>, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
+        dInput: UnsafeMutablePointer<Float>, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
         rowCount: Int, inputCount: Int, outputCount: Int
     ) {
         Gemm.multiply(
@@ -54,7 +56,7 @@ public enum Linear {
             m: outputCount, n: inputCount, k: rowCount,
             a: MatrixOperand(dOut, leadingDimension: outputCount, transposed: true),
             b: MatrixOperand(input, leadingDimension: inputCount), c: dWeight, ldc: inputCount, beta: 1)
-        addColumnSums(of: dOut, rowCount: rowCount, columnCount: outputCount, into: dBias)
+        if let dBias { addColumnSums(of: dOut, rowCount: rowCount, columnCount: outputCount, into: dBias) }
     }
 
     /// `total[o] += sum_n matrix[n, o]`, with threads splitting the columns.

@@ -9,8 +9,7 @@ struct SamplingTests {
     func incrementalLogitsMatchFullForward() throws {
         let model = try randomizedModel(seed: 20)
         let sequences = randomSequences(lengths: [12, 12, 12], vocabularySize: 24, seed: 21)
-        _ = try model.forward(sequences)
-        let full = Array(UnsafeBufferPointer(start: try #require(model.lastLogits), count: 3 * 12 * 24))
+        let full = try model.logits(sequences).flatMap { $0 }
         let state = DecodeState(model: model, slotCount: 3, rowCount: 3, capacity: 12)
         var worst: Float = 0
         for position in 0..<12 {
@@ -102,9 +101,8 @@ struct SamplingTests {
         let sample = try model.sample(prompts: [[3, 1, 4]], options: SamplingOptions(temperature: 0, maxNewTokens: 5))
         var sequence: [Int32] = [3, 1, 4]
         for token in sample[0].tokens {
-            _ = try model.forward([sequence])
-            let logits = try #require(model.lastLogits) + (sequence.count - 1) * 24
-            let best = (0..<24).max { logits[$0] < logits[$1] }
+            let logits = try model.logits([sequence])[0][((sequence.count - 1) * 24)...]
+            let best = (0..<24).max { logits[logits.startIndex + $0] < logits[logits.startIndex + $1] }
             #expect(Int(token) == best)
             sequence.append(token)
         }

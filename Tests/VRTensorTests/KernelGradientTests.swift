@@ -88,14 +88,16 @@ struct KernelGradientTests {
         #expect(FiniteDifferences.maxRelativeError(dx.array.map(Double.init), numeric, floor: floor) < tolerance)
     }
 
-    @Test("causal attention backward through queries, keys and values")
-    func attention() {
-        let shape = CausalAttention.Shape(batch: 2, time: 5, channels: 8, heads: 2)
-        let qkvCount = 2 * 5 * 3 * 8
+    @Test(
+        "causal attention backward through queries, keys and values, with and without grouped key/value heads",
+        arguments: [(2, 2), (4, 2), (3, 1)])
+    func attention(heads: Int, keyValueHeads: Int) {
+        let shape = CausalAttention.Shape(batch: 2, time: 5, heads: heads, keyValueHeads: keyValueHeads, headWidth: 4)
+        let qkvCount = 2 * 5 * shape.qkvWidth
         let qkv = FiniteDifferences.randomBuffer(count: qkvCount, seed: 11)
-        let projection = FiniteDifferences.randomBuffer(count: 2 * 5 * 8, seed: 12)
-        let probabilities = FloatBuffer(count: 2 * 2 * 5 * 5)
-        let out = FloatBuffer(count: 2 * 5 * 8)
+        let projection = FiniteDifferences.randomBuffer(count: 2 * 5 * shape.outputWidth, seed: 12)
+        let probabilities = FloatBuffer(count: 2 * heads * 5 * 5)
+        let out = FloatBuffer(count: 2 * 5 * shape.outputWidth)
         func loss() -> Double {
             CausalAttention.forward(
                 qkv: qkv.pointer, probabilities: probabilities.pointer, out: out.pointer, shape: shape)
@@ -112,7 +114,7 @@ struct KernelGradientTests {
 
     @Test("causal attention over several row blocks (T = 70) matches a naive forward and finite differences")
     func blockedAttention() {
-        let shape = CausalAttention.Shape(batch: 1, time: 70, channels: 8, heads: 2)
+        let shape = CausalAttention.Shape(batch: 1, time: 70, heads: 2, keyValueHeads: 2, headWidth: 4)
         let (t, c, d) = (70, 8, 4)
         let qkv = FiniteDifferences.randomBuffer(count: t * 3 * c, seed: 17)
         let projection = FiniteDifferences.randomBuffer(count: t * c, seed: 18)

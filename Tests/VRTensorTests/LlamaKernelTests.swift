@@ -47,6 +47,55 @@ struct LlamaKernelTests {
         }
     }
 
+    @Test("per-head RMSNorm in place equals the row RMSNorm of each head, and its backward finite differences")
+    func rmsNormHeads() {
+        // Rows of 11 floats: 2 heads of width 4 at offset 0 and 4, 3 floats of padding the kernel must not touch.
+        let (n, stride, heads, width) = (6, 11, 2, 4)
+        let x = FiniteDifferences.randomBuffer(count: n * stride, seed: 41)
+        let weight = FiniteDifferences.randomBuffer(count: width, seed: 42)
+        let projection = FiniteDifferences.randomBuffer(count: n * stride, seed: 43)
+        let out = FloatBuffer(count: n * stride)
+        let rstd = FloatBuffer(count: n * heads)
+        func loss() -> Double {
+            out.pointer.update(from: x.pointer, count: n * stride)
+            RMSNorm.forwardHeads(
+                out.pointer, rowCount: n, rowStride: stride, headCount: heads, headWidth: width,
+                weight: weight.pointer, rstd: rstd.pointer, epsilon: 1e-6)
+            return FiniteDifferences.projected(out.pointer, projection.pointer, count: n * stride)
+        }
+        _ = loss()
+        // The same heads gathered as rows of a plain RMSNorm.
+        let gathered = FloatBuffer(
+            (0..<n * heads).flatMap { index in
+                (0..<width).map { x[(index / heads) * stride + (index % heads) * width + $0] }
+            })
+        let expected = FloatBuffer(count: gathered.count)
+        let expectedRstd = FloatBuffer(count: n * heads)
+        RMSNorm.forward(
+            input: gathered.pointer, weight: weight.pointer, out: expected.pointer, rstd: expectedRstd.pointer,
+            rowCount: n * heads, channels: width, epsilon: 1e-6)
+        for index in 0..<n * heads {
+            for channel in 0..<width {
+                let actual = out[(index / heads) * stride + (index % heads) * width + channel]
+                #expect(abs(actual - expected[index * width + channel]) < 1e-6)
+            }
+        }
+        for row in 0..<n {
+            for padding in heads * width..<stride { #expect(out[row * stride + padding] == x[row * stride + padding]) }
+        }
+        let gradients = FloatBuffer(projection.array)
+        let dWeight = FloatBuffer(count: width)
+        RMSNorm.backwardHeads(
+            gradients.pointer, inputs: x.pointer, rowCount: n, rowStride: stride, headCount: heads, headWidth: width,
+            weight: weight.pointer, rstd: rstd.pointer, dWeight: dWeight.pointer)
+        let headIndices = (0..<n).flatMap { row in (0..<heads * width).map { row * stride + $0 } }
+        for (values, gradient, indices) in [(x, gradients, headIndices), (weight, dWeight, Array(0..<width))] {
+            let numeric = FiniteDifferences.gradient(of: values.pointer, at: indices, epsilon: epsilon, loss: loss)
+            let analytic = indices.map { Double(gradient[$0]) }
+            #expect(FiniteDifferences.maxRelativeError(analytic, numeric, floor: floor) < tolerance)
+        }
+    }
+
     @Test("rotary embeddings rotate halves by position times base^(-2i/D), and the inverse undoes them")
     func rotaryClosedForm() {
         let rope = RotaryEmbedding(headWidth: 4, base: 10_000, positionCount: 8)
