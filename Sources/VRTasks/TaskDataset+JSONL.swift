@@ -33,9 +33,11 @@ extension TaskDataset {
     ///   layout `question` / `thought` / `solution` is thus accepted as is;
     /// - `difficulty` (integer >= 0, optional, default 0 = unknown), `id` (string, optional, default
     ///   `line-N`), `family` (optional, a `TaskFamily` name);
-    /// - `verifier` (`exact`, `numeric` or `expression`): read only when `verifier` is nil; a
-    ///   chosen verifier overrides it;
-    /// - `numbers` (array of integers) and `target` (integer): required for `expression`.
+    /// - `verifier` (`exact`, `numeric`, `fraction`, `approximate` or `expression`): read only when
+    ///   `verifier` is nil, and then required (an unknown name is an error naming the line); a chosen
+    ///   verifier overrides it;
+    /// - `numbers` (array of integers) and `target` (integer): required for `expression`;
+    /// - `tolerance` (string holding a non-negative number, e.g. `"0.001"`): required for `approximate`.
     ///
     /// The chosen verifier must accept the reference answer. Every problem of every line is
     /// reported with its 1-based line number and field; one bad line rejects the whole file.

@@ -40,6 +40,8 @@ struct TaskLineReader {
         switch kind {
         case .exact?: verifier = .exact
         case .numeric?: verifier = .numeric
+        case .fraction?: verifier = .fraction
+        case .approximate?: verifier = toleranceValue().map { .approximate(tolerance: $0) }
         case .expression?:
             let numbers = integerArray("numbers")
             let target = integer("target", required: true, minimum: nil)
@@ -139,6 +141,16 @@ struct TaskLineReader {
             report(name, .wrongType(expected: "an array of integers", found: value.typeName))
         }
         return nil
+    }
+
+    /// The "tolerance" field of approximate items: a string holding a non-negative number.
+    private mutating func toleranceValue() -> String? {
+        guard let text = string("tolerance", required: true) else { return nil }
+        guard let value = NumericAnswer.value(text), value.numerator >= 0 else {
+            report("tolerance", .invalidValue(reason: "\"\(text)\" is not a non-negative number such as \"0.001\""))
+            return nil
+        }
+        return text
     }
 
     /// The optional "family" field.

@@ -3,8 +3,8 @@
 /// One item as a JSON object: the exchange format of `TaskDataset.jsonLines()` and `TaskDataset.parse`.
 ///
 /// Keys: `id`, `family` (absent when nil), `question`, `thought`, `solution`, `answer` (the final
-/// answer), `difficulty`, `verifier` (`exact`, `numeric` or `expression`), and for expression items
-/// `numbers` and `target`.
+/// answer), `difficulty`, `verifier` (a `VerifierKind` name), for expression items `numbers` and
+/// `target`, and for approximate items `tolerance`.
 struct TaskRecord: Encodable {
     let id: String
     let family: TaskFamily?
@@ -16,6 +16,7 @@ struct TaskRecord: Encodable {
     let verifier: VerifierKind
     let numbers: [Int]?
     let target: Int?
+    let tolerance: String?
 
     init(_ item: TaskItem) {
         id = item.id
@@ -32,6 +33,11 @@ struct TaskRecord: Encodable {
         } else {
             numbers = nil
             target = nil
+        }
+        if case .approximate(let tolerance) = item.verifier {
+            self.tolerance = tolerance
+        } else {
+            tolerance = nil
         }
     }
 }

@@ -1,4 +1,5 @@
-// Exact checks of a final answer: string equality, numeric equality, or a countdown expression.
+// Exact checks of a final answer: string equality, numeric equality, a reduced fraction, a number within a
+// tolerance, or a countdown expression.
 
 /// Decides whether a final answer is correct; defines the correct set Y_x of PAPER.md.
 ///
@@ -7,9 +8,17 @@
 public enum Verifier: Codable, Sendable, Equatable, Hashable {
     /// Equal to the reference after trimming surrounding whitespace on both sides.
     case exact
-    /// The same decimal number as the reference (see `NumericAnswer` rules: optional sign,
-    /// thousands commas, `1234.50` equals `1234.5`); a reference that is not a number accepts nothing.
+    /// The same number as the reference (see `NumericAnswer` rules: optional sign, thousands commas,
+    /// `1234.50` equals `1234.5`, a fraction equals its value, `x = 5` and `5.` are `5`); a reference
+    /// that is not a number accepts nothing.
     case numeric
+    /// A fraction written `p/q` (or `\frac{p}{q}`) in lowest terms with `q > 0`, equal to the reference:
+    /// `3/4` but neither `6/8` nor `0.75`. The `NumericAnswer` wrappers (`$...$`, a trailing `.`) are allowed.
+    case fraction
+    /// A number (in the `NumericAnswer` syntax) whose exact distance to the reference is at most
+    /// `tolerance`, a non-negative number such as `"0.001"`. Numbers that do not fit `Rational` (more
+    /// than 18 significant digits) and an unreadable tolerance accept nothing.
+    case approximate(tolerance: String)
     /// A countdown answer: an `ArithmeticExpression` that uses every given number exactly once
     /// (as a multiset: a number given twice may be used twice) and no other number, and whose
     /// exact value equals `target`. Intermediate values may be fractions. The answer may end with
@@ -21,6 +30,8 @@ public enum Verifier: Codable, Sendable, Equatable, Hashable {
         switch self {
         case .exact: .exact
         case .numeric: .numeric
+        case .fraction: .fraction
+        case .approximate: .approximate
         case .expression: .expression
         }
     }
@@ -38,6 +49,10 @@ public enum Verifier: Codable, Sendable, Equatable, Hashable {
         case .numeric:
             guard let expected = NumericAnswer.canonical(reference) else { return false }
             return NumericAnswer.canonical(answer) == expected
+        case .fraction:
+            return acceptsFraction(answer, reference: reference)
+        case .approximate(let tolerance):
+            return acceptsApproximate(answer, reference: reference, tolerance: tolerance)
         case .expression(let numbers, let target):
             return (try? checkExpression(answer, numbers: numbers, target: target)) != nil
         }

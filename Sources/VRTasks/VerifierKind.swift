@@ -8,4 +8,8 @@ public enum VerifierKind: String, Codable, Sendable, Equatable, CaseIterable {
     case numeric
     /// `Verifier.expression(numbers:target:)`; the line also needs `numbers` and `target`.
     case expression
+    /// `Verifier.fraction`: a fraction in lowest terms.
+    case fraction
+    /// `Verifier.approximate(tolerance:)`; the line also needs `tolerance`, a string such as `"0.001"`.
+    case approximate
 }

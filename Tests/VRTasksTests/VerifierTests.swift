@@ -9,7 +9,7 @@ struct VerifierTests {
     @Test("numeric: sign, whitespace, thousands commas and trailing fraction zeros are tolerated")
     func numericAccepts() {
         let verifier = Verifier.numeric
-        for answer in ["1234", " 1234\n", "+1234", "1,234", "01234", "1234.0", "1234.000"] {
+        for answer in ["1234", " 1234\n", "+1234", "1,234", "01234", "1234.0", "1234.000", "1234.", "1,234.0."] {
             #expect(verifier.accepts(answer, reference: "1234"), "\(answer)")
         }
         #expect(verifier.accepts("-0", reference: "0"))
@@ -23,8 +23,9 @@ struct VerifierTests {
     func numericRejects() {
         let verifier = Verifier.numeric
         for answer in [
-            "1235", "123", "-1234", "12,34", "1,2345", ",1234", "1234.", "1234 apples", "1 234", "1e3", "", "--1234",
-            "1234.5", "0x4D2", "١٢٣٤",
+            "1235", "123", "-1234", "12,34", "1,2345", ",1234", "1234..", "1234 apples", "1 234", "1e3", "", "--1234",
+            "1234.5", "0x4D2", "١٢٣٤", ".", "x =", "x = y = 1234", "xy = 1234", "$1234", "- 1234", "1234/0",
+            "2468/2/1",
         ] {
             #expect(!verifier.accepts(answer, reference: "1234"), "\(answer)")
         }
