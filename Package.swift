@@ -34,9 +34,9 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "CKernels"),
         .target(name: "VRTensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: kernelSettings),
-        .target(name: "VRText", swiftSettings: strict),
+        .target(name: "VRText", dependencies: ["VRGGUF"], swiftSettings: strict),
         .target(name: "VRGGUF", swiftSettings: strict),
-        .target(name: "VRModel", dependencies: ["VRTensor"], swiftSettings: strict),
+        .target(name: "VRModel", dependencies: ["VRTensor", "VRGGUF"], swiftSettings: strict),
         .target(
             name: "VRWire", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict),
@@ -81,7 +81,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "VRTensorTests", dependencies: ["VRTensor", "VRTestSupport"], swiftSettings: strict),
-        .testTarget(name: "VRTextTests", dependencies: ["VRText"], swiftSettings: strict),
+        .testTarget(
+            name: "VRTextTests", dependencies: ["VRText", "VRGGUF"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "VRGGUFTests", dependencies: ["VRGGUF"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(

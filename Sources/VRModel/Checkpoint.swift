@@ -72,15 +72,19 @@ public struct Checkpoint: Sendable {
 
     // MARK: - Reading
 
-    /// Reads and validates a checkpoint.
+    /// Reads and validates a checkpoint: a `vr` checkpoint, a Hugging Face model directory of the Llama family
+    /// (`config.json` with a `model_type`) or a llama.cpp `.gguf` file, converted to float32.
     ///
-    /// The configuration comes from the metadata of `model.safetensors`; `config.json`, if present,
-    /// must agree with it. The tensors must be exactly the layout's, with the layout's shapes.
-    /// - Parameter path: the checkpoint directory, or its `model.safetensors` file.
+    /// For a `vr` checkpoint the configuration comes from the metadata of `model.safetensors`; `config.json`, if
+    /// present, must agree with it. The tensors must be exactly the layout's, with the layout's shapes.
+    /// - Parameter path: the checkpoint directory, its `model.safetensors` file, a Hugging Face model directory
+    ///   or a `.gguf` file.
     /// - Returns: the configuration, parameters and metadata.
     /// - Throws: `ModelError.invalidCheckpoint` naming the file and what is wrong with it,
     ///   `ModelError.io` if a file cannot be read.
     public static func read(from path: String) throws(ModelError) -> Checkpoint {
+        if path.hasSuffix(".gguf") { return try GGUFCheckpoint.read(from: path) }
+        if HuggingFaceCheckpoint.isModelDirectory(path) { return try HuggingFaceCheckpoint.read(from: path) }
         let (directory, modelPath) = resolve(path)
         let file = try SafetensorsFile(path: modelPath)
         let configuration = try configuration(in: file)
