@@ -35,7 +35,8 @@ public struct Checkpoint: Sendable {
 
     // MARK: - Writing
 
-    /// Writes `model.safetensors` and `config.json` into `directory`, creating it if needed.
+    /// Writes `model.safetensors` and `config.json` into `directory`, creating it if needed: a `vr` checkpoint for
+    /// the GPT family, a Hugging Face model directory that `transformers` loads for the Llama family.
     /// - Precondition: `parameters.count == ParameterLayout(configuration).parameterCount`.
     /// - Parameters:
     ///   - configuration: the architecture.
@@ -57,6 +58,11 @@ public struct Checkpoint: Sendable {
             throw .invalidInput("checkpoint metadata key '\(key)' is reserved")
         }
         try createDirectory(directory)
+        guard configuration.family == .gpt else {
+            try HuggingFaceCheckpoint.write(
+                configuration: configuration, parameters: parameters, to: directory, metadata: metadata)
+            return
+        }
         var writer = SafetensorsWriter(metadata: metadata)
         writer.metadata["format"] = format
         writer.metadata["format_version"] = formatVersion

@@ -59,7 +59,37 @@ enum HuggingFaceCheckpoint {
                 path: file.path, reason: "tensor '\(extra)' is not part of a \(configuration.family) model")
         }
         return Checkpoint(
-            configuration: configuration, parameters: parameters, metadata: ["format": "huggingface"])
+            configuration: configuration, parameters: parameters, metadata: files.count == 1 ? files[0].metadata : [:])
+    }
+
+    /// Writes `config.json` and `model.safetensors` (F32, Hugging Face's names) so that `transformers` loads the
+    /// directory with `AutoModelForCausalLM.from_pretrained`.
+    /// - Parameters:
+    ///   - configuration: a Llama-family architecture.
+    ///   - parameters: the parameter buffer, in layout order.
+    ///   - directory: the model directory, created if needed.
+    ///   - metadata: extra string entries for the safetensors header (`format` is `pt`, as transformers expects).
+    /// - Throws: `ModelError.io` if writing fails.
+    static func write(
+        configuration: TransformerConfiguration, parameters: FloatBuffer, to directory: String,
+        metadata: [String: String]
+    ) throws(ModelError) {
+        var writer = SafetensorsWriter(metadata: metadata)
+        writer.metadata["format"] = "pt"
+        for view in ParameterLayout(configuration).views {
+            writer.append(view.name, shape: view.shape, from: parameters, offset: view.offset)
+        }
+        try writer.write(to: directory + "/" + Checkpoint.modelFileName)
+        let configurationPath = directory + "/" + Checkpoint.configurationFileName
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do {
+            data = try encoder.encode(HuggingFaceConfiguration(configuration))
+        } catch {
+            throw .io(path: configurationPath, reason: "cannot encode the configuration: \(error)")
+        }
+        try AtomicFile.write(Array(data), to: configurationPath)
     }
 
     /// The weight files: `model.safetensors`, or the shards that the index lists.

@@ -99,6 +99,32 @@ struct HuggingFaceConfiguration: Codable {
         case torchDtype = "torch_dtype"
     }
 
+    /// The configuration of `configuration`'s model, as `transformers` writes it for its family (float32 weights).
+    /// - Precondition: the family is not `.gpt`.
+    init(_ configuration: TransformerConfiguration) {
+        precondition(configuration.family != .gpt, "the gpt family has no Hugging Face configuration")
+        architectures = configuration.family.huggingFaceClassName.map { [$0] }
+        modelType = configuration.family.huggingFaceModelType
+        hiddenSize = configuration.width
+        intermediateSize = configuration.hiddenWidth
+        numHiddenLayers = configuration.layerCount
+        numAttentionHeads = configuration.headCount
+        numKeyValueHeads = configuration.keyValueHeadCount
+        headDim = configuration.headWidth
+        maxPositionEmbeddings = configuration.contextLength
+        vocabSize = configuration.vocabularySize
+        rmsNormEps = Double(String(configuration.normEpsilon))
+        // Both spellings: transformers 4 reads rope_theta, transformers 5 rope_parameters (and converts the other).
+        ropeTheta = configuration.ropeTheta
+        ropeParameters = RopeParameters(ropeTheta: configuration.ropeTheta, ropeType: "default")
+        tieWordEmbeddings = configuration.tiedEmbeddings
+        hiddenAct = "silu"
+        attentionBias = configuration.family == .qwen2 ? nil : false
+        mlpBias = configuration.family == .llama ? false : nil
+        useSlidingWindow = configuration.family == .llama ? nil : false
+        torchDtype = "float32"
+    }
+
     /// Reads the file at `path`.
     /// - Throws: `ModelError.invalidCheckpoint` naming the file if it is missing or not a JSON object of these
     ///   fields.
