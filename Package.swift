@@ -82,7 +82,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "VRTensorTests", dependencies: ["VRTensor", "VRTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "VRTextTests", dependencies: ["VRText", "VRGGUF"], resources: [.copy("Fixtures")], swiftSettings: strict),
+            name: "VRTextTests", dependencies: ["VRText", "VRGGUF"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
         .testTarget(
             name: "VRGGUFTests", dependencies: ["VRGGUF"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
