@@ -28,6 +28,8 @@ public struct BenchmarkResult: Sendable, Codable, Equatable {
     /// The sampling throughput that reading only what decoding cannot avoid (`ByteCount`) at
     /// `samplingStreamingGBPerSecond` would allow, with no time for arithmetic: an upper bound.
     public var samplingMemoryBoundTokensPerSecond: Double
+    /// The process's peak resident memory after the measurements, MiB.
+    public var peakResidentMebibytes: Double
 
     /// Creates a result.
     /// - Parameters:
@@ -41,11 +43,12 @@ public struct BenchmarkResult: Sendable, Codable, Equatable {
     ///   - sgemmPeakGFLOPS: the measured sgemm rate.
     ///   - samplingStreamingGBPerSecond: the streaming read rate over sampling's working set.
     ///   - samplingMemoryBoundTokensPerSecond: the memory bound on sampling throughput.
+    ///   - peakResidentMebibytes: the process's peak resident memory.
     public init(
         configuration: String, machine: MachineDescription, threads: Int, trainingTokensPerSecond: Double,
         trainingGFLOPS: Double,
         samplingTokensPerSecond: Double, samplingGFLOPS: Double, sgemmPeakGFLOPS: Double,
-        samplingStreamingGBPerSecond: Double, samplingMemoryBoundTokensPerSecond: Double
+        samplingStreamingGBPerSecond: Double, samplingMemoryBoundTokensPerSecond: Double, peakResidentMebibytes: Double
     ) {
         self.configuration = configuration
         self.machine = machine
@@ -57,6 +60,7 @@ public struct BenchmarkResult: Sendable, Codable, Equatable {
         self.sgemmPeakGFLOPS = sgemmPeakGFLOPS
         self.samplingStreamingGBPerSecond = samplingStreamingGBPerSecond
         self.samplingMemoryBoundTokensPerSecond = samplingMemoryBoundTokensPerSecond
+        self.peakResidentMebibytes = peakResidentMebibytes
     }
 }
 
@@ -104,19 +108,18 @@ public struct Benchmarks: Sendable {
         _ reference: ReferenceConfiguration
     ) throws(ModelError) -> (tokensPerSecond: Double, gflops: Double) {
         let configuration = reference.model
-        let model = try Transformer(configuration: configuration, seed: 1)
+        let model = try reference.makeModel()
         let optimizer = AdamW(configuration: AdamWConfiguration(), layout: model.layout)
         var generator = SeededGenerator(seed: 2)
         let sequences = (0..<reference.trainingBatch).map { _ in
-            (0..<configuration.contextLength).map { _ in Int32(generator.next() % UInt64(configuration.vocabularySize))
-            }
+            (0..<reference.trainingTime).map { _ in Int32(generator.next() % UInt64(configuration.vocabularySize)) }
         }
         let weights = sequences.map { [Float](repeating: 1, count: $0.count - 1) }
         var failure: ModelError?
         func step() {
             do throws(ModelError) {
                 model.zeroGradients()
-                _ = try model.train(sequences, targetWeights: weights, normalizer: Float(configuration.contextLength))
+                _ = try model.train(sequences, targetWeights: weights, normalizer: Float(reference.trainingTime))
                 GradientClipping.clip(model.gradients, maxNorm: 1)
                 optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: 3e-4)
             } catch { failure = error }
@@ -124,15 +127,15 @@ public struct Benchmarks: Sendable {
         step()
         let seconds = best(of: repeats) { for _ in 0..<trainingSteps { step() } }
         if let failure { throw failure }
-        let tokens = Double(trainingSteps * reference.trainingBatch * configuration.contextLength)
+        let tokens = Double(trainingSteps * reference.trainingBatch * reference.trainingTime)
         let flops =
             Double(trainingSteps)
-            * FlopCount.trainingStep(configuration, batch: reference.trainingBatch, time: configuration.contextLength)
+            * FlopCount.trainingStep(configuration, batch: reference.trainingBatch, time: reference.trainingTime)
         return (tokens / seconds, flops / seconds / 1e9)
     }
 
-    /// Sampling throughput: 32 sequences, a 16-token prompt, the rest of the context generated at
-    /// temperature 1 with the KV cache.
+    /// Sampling throughput: the reference's batch of prompts, its new tokens generated at temperature 1 with the KV
+    /// cache (no stop sequence, so every sequence generates them all unless the context ends first).
     /// - Parameter reference: the configuration.
     /// - Returns: generated tokens per second and GFLOP/s.
     /// - Throws: `ModelError` if the configuration is invalid.
@@ -140,12 +143,10 @@ public struct Benchmarks: Sendable {
         _ reference: ReferenceConfiguration
     ) throws(ModelError) -> (tokensPerSecond: Double, gflops: Double) {
         let configuration = reference.model
-        let model = try Transformer(configuration: configuration, seed: 1)
+        let model = try reference.makeModel()
         var generator = SeededGenerator(seed: 3)
-        let prompts = (0..<ReferenceConfiguration.samplingBatch).map { _ in
-            (0..<ReferenceConfiguration.promptLength).map { _ in
-                Int32(generator.next() % UInt64(configuration.vocabularySize))
-            }
+        let prompts = (0..<reference.samplingBatch).map { _ in
+            (0..<reference.promptLength).map { _ in Int32(generator.next() % UInt64(configuration.vocabularySize)) }
         }
         let options = SamplingOptions(temperature: 1, maxNewTokens: reference.newTokens, seed: 4)
         var generated = 0
@@ -156,7 +157,7 @@ public struct Benchmarks: Sendable {
             } catch { failure = error }
         }
         if let failure { throw failure }
-        let flops = (0..<(configuration.contextLength - 1)).reduce(0.0) {
+        let flops = (0..<(reference.promptLength + reference.newTokens - 1)).reduce(0.0) {
             $0 + FlopCount.decodeStep(configuration, rows: prompts.count, position: $1)
         }
         return (Double(generated) / seconds, flops / seconds / 1e9)
@@ -181,7 +182,8 @@ public struct Benchmarks: Sendable {
             trainingTokensPerSecond: training.tokensPerSecond, trainingGFLOPS: training.gflops,
             samplingTokensPerSecond: sampling.tokensPerSecond, samplingGFLOPS: sampling.gflops,
             sgemmPeakGFLOPS: sgemmPeakGFLOPS, samplingStreamingGBPerSecond: memoryBound.gigabytesPerSecond,
-            samplingMemoryBoundTokensPerSecond: memoryBound.tokensPerSecond)
+            samplingMemoryBoundTokensPerSecond: memoryBound.tokensPerSecond,
+            peakResidentMebibytes: ResidentMemory.peakMebibytes)
     }
 
     /// The memory roofline of `sampling(_:)`: the streaming rate over its working set, and the tokens per
@@ -192,10 +194,12 @@ public struct Benchmarks: Sendable {
         _ reference: ReferenceConfiguration
     ) -> (gigabytesPerSecond: Double, tokensPerSecond: Double) {
         let configuration = reference.model
-        let rows = ReferenceConfiguration.samplingBatch
-        let workingSet = ByteCount.decodeWeights(configuration) + ByteCount.fullCache(configuration, rows: rows)
+        let rows = reference.samplingBatch
+        let end = reference.promptLength + reference.newTokens
+        let workingSet =
+            ByteCount.decodeWeights(configuration) + ByteCount.fullCache(configuration, rows: rows, positions: end)
         let rate = StreamingRead.gigabytesPerSecond(bytes: Int(workingSet), repeats: repeats + 2)
-        let positions = (ReferenceConfiguration.promptLength - 1)..<(configuration.contextLength - 1)
+        let positions = (reference.promptLength - 1)..<(end - 1)
         let bytes = positions.reduce(0.0) { $0 + ByteCount.decodeStep(configuration, rows: rows, position: $1) }
         let tokens = Double(rows * reference.newTokens)
         return (rate, tokens / (bytes / (rate * 1e9)))

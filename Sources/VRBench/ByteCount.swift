@@ -1,47 +1,45 @@
 // Bytes that one decoding step cannot avoid reading: every weight matrix once, and the key/value cache of every
 // sequence up to the new position.
 //
-// Legend: C channels, L layers, V vocabulary; float32 throughout. Biases and LayerNorm parameters are left out,
-// so the count is a lower bound.
+// Legend: C channels, L layers, V vocabulary, G key/value heads, D head width; float32 throughout. Biases and
+// norm parameters are left out, so the count is a lower bound.
 
 import VRModel
 
-/// Counts the memory a decoding step must read, for the memory bound on sampling throughput.
+/// Memory traffic of decoding.
 public enum ByteCount {
-    /// The weights of a decoding step: per layer qkv `3C^2`, projection `C^2`, MLP `8C^2`; the output
-    /// embedding `V C`.
-    /// ```
-    /// 4 (12 L C^2 + V C)
-    /// ```
-    /// - Parameter configuration: the model.
+    /// Bytes of the matrices one decoding step multiplies by: every block's projections and the output projection.
+    /// - Parameter configuration: the architecture.
     /// - Returns: bytes.
     public static func decodeWeights(_ configuration: TransformerConfiguration) -> Double {
-        let c = Double(configuration.width)
-        return 4 * (12 * Double(configuration.layerCount) * c * c + Double(configuration.vocabularySize) * c)
+        let blocks = Double(configuration.layerCount) * FlopCount.projectionMultiplyAdds(configuration)
+        return 4 * (blocks + Double(configuration.vocabularySize * configuration.width))
     }
 
-    /// One decoding step of `rows` sequences whose new token sits at `position`: the weights once, and each
-    /// sequence's keys and values of positions `0...position` in every layer.
-    /// ```
-    /// 4 (12 L C^2 + V C) + 4 rows L 2 (position + 1) C
-    /// ```
+    /// Bytes one decoding step of `rows` sequences at `position` reads: the weights once and each sequence's
+    /// keys and values of positions `0...position`.
     /// - Parameters:
-    ///   - configuration: the model.
-    ///   - rows: sequences advanced.
-    ///   - position: the position of the new token.
+    ///   - configuration: the architecture.
+    ///   - rows: sequences decoded together.
+    ///   - position: the new token's position.
     /// - Returns: bytes.
     public static func decodeStep(_ configuration: TransformerConfiguration, rows: Int, position: Int) -> Double {
-        let cache = 2 * Double(position + 1) * Double(configuration.width) * Double(configuration.layerCount)
-        return decodeWeights(configuration) + 4 * Double(rows) * cache
+        decodeWeights(configuration) + 4 * Double(rows) * cachePerPosition(configuration) * Double(position + 1)
     }
 
-    /// The key/value caches of `rows` sequences at full context.
+    /// Bytes of the key and value caches of `rows` sequences over the whole context.
     /// - Parameters:
-    ///   - configuration: the model.
+    ///   - configuration: the architecture.
     ///   - rows: sequences.
+    ///   - positions: the positions each cache holds; the context length if nil.
     /// - Returns: bytes.
-    public static func fullCache(_ configuration: TransformerConfiguration, rows: Int) -> Double {
-        let perRow = 2 * Double(configuration.contextLength * configuration.width * configuration.layerCount)
-        return 4 * Double(rows) * perRow
+    public static func fullCache(_ configuration: TransformerConfiguration, rows: Int, positions: Int? = nil) -> Double
+    {
+        4 * Double(rows) * cachePerPosition(configuration) * Double(positions ?? configuration.contextLength)
+    }
+
+    /// Floats of keys and values per position of one sequence (2 L G D).
+    static func cachePerPosition(_ configuration: TransformerConfiguration) -> Double {
+        Double(2 * configuration.layerCount * configuration.keyValueHeadCount * configuration.headWidth)
     }
 }

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import VRBench
+import VRModel
 import VRTensor
 import VRText
 import VRZMQ
@@ -32,6 +33,15 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Comma-separated reference configurations for the compute suite: S, M.")
     var configs: String = "S,M"
+
+    @Option(
+        help: ArgumentHelp(
+            "Measure this model instead of S and M: a checkpoint, Hugging Face directory or .gguf file.",
+            valueName: "path"))
+    var model: String?
+
+    @Option(help: "Comma-separated sampling batch sizes for --model.")
+    var batches: String = "1,32"
 
     @Option(help: "Timed runs per measurement (the best is kept).")
     var repeats: Int = 3
@@ -89,14 +99,17 @@ struct BenchCommand: ParsableCommand {
             } else {
                 let model = reference.model
                 print(
-                    "\(reference.name) (L\(model.layerCount) C\(model.width) H\(model.headCount) "
-                        + "T\(model.contextLength)): train \(decimal(result.trainingTokensPerSecond, 0)) tok/s "
+                    "\(reference.name) (\(model.family) L\(model.layerCount) C\(model.width) H\(model.headCount) "
+                        + "G\(model.keyValueHeadCount) V\(model.vocabularySize); train \(reference.trainingBatch)x"
+                        + "\(reference.trainingTime), sample \(reference.samplingBatch)x(\(reference.promptLength)+"
+                        + "\(reference.newTokens))): train \(decimal(result.trainingTokensPerSecond, 0)) tok/s "
                         + "\(decimal(result.trainingGFLOPS, 1)) GFLOP/s "
                         + "(\(decimal(100 * result.trainingGFLOPS / peak, 0))% of sgemm), "
                         + "sample \(decimal(result.samplingTokensPerSecond, 0)) tok/s "
                         + "\(decimal(result.samplingGFLOPS, 1)) GFLOP/s (\(decimal(100 * result.samplingGFLOPS / peak, 0))%), "
                         + "sampling memory bound \(decimal(result.samplingMemoryBoundTokensPerSecond, 0)) tok/s "
-                        + "(streaming \(decimal(result.samplingStreamingGBPerSecond, 1)) GB/s)"
+                        + "(streaming \(decimal(result.samplingStreamingGBPerSecond, 1)) GB/s), "
+                        + "peak RSS \(decimal(result.peakResidentMebibytes, 0)) MiB"
                 )
             }
             fflush(nil)  // nil flushes every stream: progress shows up promptly through pipes too
@@ -152,6 +165,17 @@ struct BenchCommand: ParsableCommand {
 
     /// The configurations named by `--configs`.
     private func references() throws -> [ReferenceConfiguration] {
+        if let model {
+            let configuration = try Checkpoint.read(from: model).configuration
+            let name = URL(fileURLWithPath: model).lastPathComponent
+            return try batches.split(separator: ",").map { text in
+                guard let batch = Int(text.trimmingCharacters(in: .whitespaces)), (1...256).contains(batch) else {
+                    throw ValidationError("--batches lists sizes in 1...256, got \"\(text)\"")
+                }
+                return .pretrained(
+                    name: "\(name) b\(batch)", model: configuration, checkpointPath: model, samplingBatch: batch)
+            }
+        }
         let vocabularySize = ByteTokenizer.vocabularySize
         return try configs.split(separator: ",").map { name in
             switch name.trimmingCharacters(in: .whitespaces).uppercased() {
