@@ -49,7 +49,7 @@ test: deps lint
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	VR_SMOLLM2="$$(bash scripts/fetch-smollm2.sh)" $(SWIFT) test $(TEST_FLAGS) --skip-build
 	bash scripts/check-kernels.sh
-	bash scripts/check-cli.sh $(RELEASE_BIN)
+	VR_SMOLLM2="$$(bash scripts/fetch-smollm2.sh)" bash scripts/check-cli.sh $(RELEASE_BIN)
 	.build/python-venv/bin/python scripts/check-deploy.py $(RELEASE_BIN)
 	.build/python-venv/bin/python scripts/check-deploy.py $(RELEASE_BIN) --self-test
 	bash scripts/check-netns.sh $(RELEASE_BIN)

@@ -56,6 +56,16 @@ check "tasks export four families to JSONL" bash -c "'$vr' tasks --output '$work
 printf '{"prompt": "a", "response": "b"}\nnot json\n' >"$work/bad.jsonl"
 refuses "malformed JSONL names the line" "line 2" "$vr" sft --data "$work/bad.jsonl" --output "$work/bad"
 refuses "missing checkpoint is reported" "checkpoint" "$vr" sample --checkpoint "$work/none" --prompt x
+if [ -n "${VR_SMOLLM2:-}" ]; then
+    # The real model: a chat prompt answered with coherent text that ends the assistant's turn.
+    check "SmolLM2 answers a chat prompt" bash -c "'$vr' sample --checkpoint '$VR_SMOLLM2' --chat --temperature 0 \
+        --prompt 'What is the capital of France? Answer in one sentence.' --max-new-tokens 32 --json | python3 -c \
+        'import json,sys; r=json.loads(sys.stdin.read()); assert \"Paris\" in r[\"text\"] and \
+        r[\"finishReason\"] == \"stop <|im_end|>\" and r[\"promptTokens\"][0] == 1 and \
+        r[\"logProbTemperature\"] == 1, r'"
+else
+    echo "skipped: the SmolLM2 checks (VR_SMOLLM2 names no GGUF file)"
+fi
 head -c 1000 "$work/ckpt/model.safetensors" >"$work/truncated.safetensors"
 refuses "truncated checkpoint is reported" "truncated.safetensors" "$vr" sample --checkpoint "$work/truncated.safetensors" --prompt x
 check "sft-data writes stage 1 and stage 2 examples" bash -c "'$vr' sft-data --tasks '$work/tasks.jsonl' \
