@@ -17,7 +17,8 @@ struct ModelTextTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.copyItem(
             atPath: try Self.fixture("qwen2-style.tokenizer.json"), toPath: directory.path + "/tokenizer.json")
-        let settings = #"{"eos_token": {"content": "<|endoftext|>"}, "chat_template": "{{'<|im_start|>' + m + '<|im_end|>'}}"}"#
+        let settings =
+            #"{"eos_token": {"content": "<|endoftext|>"}, "chat_template": "{{'<|im_start|>' + m + '<|im_end|>'}}"}"#
         try Data(settings.utf8).write(to: directory.appendingPathComponent("tokenizer_config.json"))
         let text = try ModelText.load(forModelAt: directory.path)
         let tokenizer = text.tokenizer
