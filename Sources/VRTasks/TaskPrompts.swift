@@ -23,14 +23,14 @@ public struct TaskPrompts: Sendable, Equatable {
     /// - Parameters:
     ///   - item: the question with its reference solution.
     ///   - renderer: the templates.
-    ///   - tokenizer: the tokenizer.
-    public init(item: TaskItem, renderer: TemplateRenderer, tokenizer: ByteTokenizer = ByteTokenizer()) {
-        reasoningPrompt = tokenizer.encode(renderer.reasoningPrompt(question: item.question))
-        posteriorPrompt = tokenizer.encode(
+    ///   - text: the model's tokenizer.
+    public init(item: TaskItem, renderer: TemplateRenderer, text: ModelText = .bytes) {
+        reasoningPrompt = text.encode(renderer.reasoningPrompt(question: item.question))
+        posteriorPrompt = text.encode(
             renderer.posteriorPrompt(question: item.question, solution: item.referenceSolution))
-        solutionOpening = [tokenizer.id(of: .endOfThought), tokenizer.id(of: .beginOfSolution)]
-        posteriorClosing = [tokenizer.id(of: renderer.posteriorStop)]
-        answer = tokenizer.encode(
+        solutionOpening = text.encode(SpecialToken.endOfThought.text + SpecialToken.beginOfSolution.text)
+        posteriorClosing = text.encode(renderer.posteriorStop.text)
+        answer = text.encode(
             SpecialToken.endOfThought.text + SpecialToken.beginOfSolution.text
                 + renderer.answerTarget(solution: item.referenceSolution))
     }

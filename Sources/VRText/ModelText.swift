@@ -28,6 +28,48 @@ public struct ModelText: Sendable {
         self.endOfGeneration = endOfGeneration
     }
 
+    /// The paper's markers (`<|begin_of_thought|>` ...), which a byte-level BPE model reads as plain text.
+    public static let markers: [String] = [
+        SpecialToken.beginOfThought, .endOfThought, .beginOfSolution, .endOfSolution, .beginOfExplanation,
+        .endOfExplanation,
+    ].map(\.text)
+
+    /// The ids of `text`, with every one of the paper's markers encoded on its own.
+    ///
+    /// A BPE tokenizer would merge a marker's first characters with the text before it (`.<|` is one piece), so
+    /// the same marker would have different ids after different traces, and a stop sequence could not find it.
+    /// Encoding the text between markers and each marker separately gives every marker the same ids everywhere,
+    /// in training sequences and in generated ones alike. The byte tokenizer has a token per marker already.
+    /// - Parameter text: any string.
+    /// - Returns: the ids.
+    public func encode(_ text: String) -> [Int32] {
+        guard !(tokenizer is ByteTokenizer) else { return tokenizer.encode(text) }
+        var ids: [Int32] = []
+        var rest = Substring(text)
+        while let (marker, range) = Self.firstMarker(in: rest) {
+            ids += tokenizer.encode(String(rest[..<range.lowerBound]))
+            ids += tokenizer.encode(marker)
+            rest = rest[range.upperBound...]
+        }
+        return ids + tokenizer.encode(String(rest))
+    }
+
+    /// The text of `ids` without special tokens, the paper's markers or the texts that end a reply: what a verifier
+    /// reads.
+    /// - Parameter ids: generated ids.
+    /// - Returns: the plain text.
+    public func plainText(of ids: [Int32]) -> String {
+        if let bytes = tokenizer as? ByteTokenizer { return bytes.decodeLossy(ids.filter { !bytes.isSpecial($0) }) }
+        let hidden = Self.markers + endOfGeneration.map { tokenizer.decodeLossy($0) }
+        return hidden.reduce(tokenizer.decodeLossy(ids)) { $0.replacingOccurrences(of: $1, with: "") }
+    }
+
+    /// The earliest marker in `text` and where it is.
+    private static func firstMarker(in text: Substring) -> (String, Range<Substring.Index>)? {
+        markers.compactMap { marker in text.range(of: marker).map { (marker, $0) } }
+            .min { $0.1.lowerBound < $1.1.lowerBound }
+    }
+
     /// The text of the model at `path`: a `.gguf` file, a Hugging Face directory (`tokenizer.json`), or any other
     /// checkpoint, which is taken to be of the built-in byte-level family.
     /// - Parameter path: where the model is.

@@ -21,6 +21,10 @@
 public struct TemplateRenderer: Sendable, Equatable {
     /// The system messages and the posterior variant.
     public var configuration: TemplateConfiguration
+    /// A pretrained chat model's format: when set, the system and user turns are written in it (ChatML) rather
+    /// than with the built-in family's turn tokens, and the paper's markers are plain text after its opened
+    /// assistant turn.
+    public var chatTemplate: ChatTemplate?
 
     /// The marker that ends a thought: stop trace sampling from pi (and from q with template B) here.
     public static let thoughtStop = SpecialToken.endOfThought
@@ -28,9 +32,12 @@ public struct TemplateRenderer: Sendable, Equatable {
     public static let solutionStop = SpecialToken.endOfSolution
 
     /// Creates a renderer.
-    /// - Parameter configuration: the system messages and posterior variant; default compact, template B.
-    public init(configuration: TemplateConfiguration = TemplateConfiguration()) {
+    /// - Parameters:
+    ///   - configuration: the system messages and posterior variant; default compact, template B.
+    ///   - chatTemplate: a pretrained chat model's format, or nil for the built-in family's turns.
+    public init(configuration: TemplateConfiguration = TemplateConfiguration(), chatTemplate: ChatTemplate? = nil) {
         self.configuration = configuration
+        self.chatTemplate = chatTemplate
     }
 
     // MARK: - Reasoning model pi
@@ -100,8 +107,10 @@ public struct TemplateRenderer: Sendable, Equatable {
 
     // MARK: - Helpers
 
-    /// The system turn (if any), the user turn with the question, and the opened assistant turn.
+    /// The system turn (if any), the user turn with the question, and the opened assistant turn; in a chat model's
+    /// format, an empty system message leaves the template's default.
     private func chat(system: String, question: String) -> String {
+        if let chatTemplate { return chatTemplate.render(system: system.isEmpty ? nil : system, user: question) }
         let systemTurn = system.isEmpty ? "" : SpecialToken.system.text + system + SpecialToken.end.text
         return systemTurn + SpecialToken.user.text + question + SpecialToken.end.text + SpecialToken.assistant.text
     }

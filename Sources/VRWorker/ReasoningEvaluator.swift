@@ -69,6 +69,24 @@ public struct ReasoningEvaluator: Sendable {
     public let renderer: TemplateRenderer
     /// Questions sampled together in one batch.
     public let questionsPerBatch: Int
+    /// The model's tokenizer and reply ends.
+    public let text: ModelText
+    /// How questions are put to the model.
+    public let style: PromptStyle
+
+    /// How questions are put to the model.
+    public enum PromptStyle: String, Sendable, CaseIterable {
+        /// The paper's reasoning template: the model writes a thought and a solution between the markers; the
+        /// answer is read from the solution.
+        case reasoning
+        /// For a pretrained chat model that has not learnt the markers: the question as the user's turn with an
+        /// instruction to end with `Answer: N`; the answer is read from the whole reply (its `Answer:` line, else
+        /// its last number).
+        case plain
+    }
+
+    /// The instruction that `PromptStyle.plain` appends to each question.
+    public static let plainInstruction = "\nGive the final answer on the last line as 'Answer: N'."
 
     /// Creates an evaluator.
     /// - Parameters:
@@ -77,11 +95,17 @@ public struct ReasoningEvaluator: Sendable {
     ///   - maxResponseTokens: at least 1.
     ///   - renderer: the templates.
     ///   - questionsPerBatch: batching, at least 1.
+    ///   - text: the model's tokenizer and reply ends.
+    ///   - style: how questions are put to the model; `.plain` needs the renderer's chat template.
     /// - Throws: `WorkerError.invalidConfiguration` for out-of-range values.
     public init(
         samplesPerQuestion: Int, temperature: Float, maxResponseTokens: Int = 72,
-        renderer: TemplateRenderer = TemplateRenderer(), questionsPerBatch: Int = 16
+        renderer: TemplateRenderer = TemplateRenderer(), questionsPerBatch: Int = 16, text: ModelText = .bytes,
+        style: PromptStyle = .reasoning
     ) throws(WorkerError) {
+        if style == .plain, renderer.chatTemplate == nil {
+            throw .invalidConfiguration("the plain prompt style needs a chat model (a ChatML chat template)")
+        }
         guard samplesPerQuestion >= 1 else {
             throw .invalidConfiguration("samples per question must be at least 1, got \(samplesPerQuestion)")
         }
@@ -96,6 +120,8 @@ public struct ReasoningEvaluator: Sendable {
         self.maxResponseTokens = maxResponseTokens
         self.renderer = renderer
         self.questionsPerBatch = questionsPerBatch
+        self.text = text
+        self.style = style
     }
 
     /// Evaluates `model` on `items`.
@@ -110,18 +136,16 @@ public struct ReasoningEvaluator: Sendable {
         _ model: Transformer, on items: [TaskItem], seed: UInt64, progress: (Int) -> Void = { _ in }
     ) throws(WorkerError) -> EvaluationReport {
         guard !items.isEmpty else { throw .invalidConfiguration("no questions to evaluate") }
-        let tokenizer = ByteTokenizer()
-        let stop = tokenizer.id(of: .endOfSolution)
+        let stops =
+            (style == .reasoning ? [text.encode(SpecialToken.endOfSolution.text)] : []) + text.endOfGeneration
         var correctCounts: [Int] = []
         for start in stride(from: 0, to: items.count, by: questionsPerBatch) {
             let batch = items[start..<min(start + questionsPerBatch, items.count)]
             let prompts = batch.flatMap { item in
-                Array(
-                    repeating: tokenizer.encode(renderer.reasoningPrompt(question: item.question)),
-                    count: samplesPerQuestion)
+                Array(repeating: prompt(item.question), count: samplesPerQuestion)
             }
             let options = SamplingOptions(
-                temperature: temperature, maxNewTokens: maxResponseTokens, stopSequences: [[stop]],
+                temperature: temperature, maxNewTokens: maxResponseTokens, stopSequences: stops,
                 seed: seed &+ UInt64(start))
             let responses: [SampledSequence]
             do { responses = try model.sample(prompts: prompts, options: options) } catch { throw .model(error) }
@@ -129,8 +153,7 @@ public struct ReasoningEvaluator: Sendable {
                 let samples = responses[(offset * samplesPerQuestion)..<((offset + 1) * samplesPerQuestion)]
                 correctCounts.append(
                     samples.count { response in
-                        let text = tokenizer.decodeLossy(response.tokens)
-                        return item.isCorrect(ReasoningOutput.parse(text, layout: .thoughtAndSolution).finalAnswer)
+                        item.isCorrect(answer(in: text.tokenizer.decodeLossy(response.tokens)))
                     })
             }
             progress(correctCounts.count)
@@ -144,6 +167,34 @@ public struct ReasoningEvaluator: Sendable {
         return EvaluationReport(
             samplesPerQuestion: samplesPerQuestion, temperature: temperature,
             overall: scores(correctCounts: correctCounts), byDifficulty: byDifficulty, byFamily: byFamily)
+    }
+
+    /// The prompt for `question` in this evaluator's style.
+    private func prompt(_ question: String) -> [Int32] {
+        switch style {
+        case .reasoning: text.encode(renderer.reasoningPrompt(question: question))
+        case .plain:
+            text.encode(renderer.chatTemplate?.render(system: nil, user: question + Self.plainInstruction) ?? question)
+        }
+    }
+
+    /// The final answer in a reply, nil if there is none.
+    private func answer(in reply: String) -> String? {
+        let ends = text.endOfGeneration.map { text.tokenizer.decodeLossy($0) }
+        let body = ends.reduce(reply) { $0.replacingOccurrences(of: $1, with: "") }
+        switch style {
+        case .reasoning: return ReasoningOutput.parse(body, layout: .thoughtAndSolution).finalAnswer
+        case .plain:
+            // A chat model that ignores the requested format is read leniently: its last number.
+            let hasAnswerLine = body.lowercased().contains("answer:") || body.contains("\\boxed{")
+            return hasAnswerLine ? ReasoningOutput.finalAnswer(inSolution: body) : Self.lastNumber(in: body)
+        }
+    }
+
+    /// The last number written in `text` (an optional sign, digits, a decimal or fraction part), if any.
+    static func lastNumber(in text: String) -> String? {
+        let number = /-?\d+(?:[.\/]\d+)?/
+        return text.matches(of: number).last.map { String($0.output) }
     }
 
     private func scores(correctCounts: [Int]) -> EvaluationReport.Scores {

@@ -39,16 +39,16 @@ public struct RolloutOptions: Codable, Sendable, Equatable {
         }
     }
 
-    /// Trace sampling options with `stop` as the stop token.
-    func traceSampling(stop: Int32, seed: UInt64) -> SamplingOptions {
+    /// Trace sampling options with `stop` as the stop sequence.
+    func traceSampling(stop: [Int32], seed: UInt64) -> SamplingOptions {
         SamplingOptions(
-            temperature: traceTemperature, topP: traceTopP, maxNewTokens: maxTraceTokens, stopSequences: [[stop]],
+            temperature: traceTemperature, topP: traceTopP, maxNewTokens: maxTraceTokens, stopSequences: [stop],
             seed: seed)
     }
 
-    /// Answer sampling options with `stop` as the stop token.
-    func answerSampling(stop: Int32, seed: UInt64) -> SamplingOptions {
+    /// Answer sampling options with `stop` as the stop sequence.
+    func answerSampling(stop: [Int32], seed: UInt64) -> SamplingOptions {
         SamplingOptions(
-            temperature: answerTemperature, maxNewTokens: maxAnswerTokens, stopSequences: [[stop]], seed: seed)
+            temperature: answerTemperature, maxNewTokens: maxAnswerTokens, stopSequences: [stop], seed: seed)
     }
 }

@@ -40,17 +40,22 @@ public struct RolloutSampler: Sendable {
     public let options: RolloutOptions
     /// The templates (must match the learner's).
     public let renderer: TemplateRenderer
-    private let tokenizer = ByteTokenizer()
+    /// The models' tokenizer.
+    public let text: ModelText
 
     /// Creates a sampler.
     /// - Parameters:
     ///   - options: validated settings.
     ///   - renderer: the templates.
+    ///   - text: the models' tokenizer.
     /// - Throws: `WorkerError.invalidConfiguration` for bad options.
-    public init(options: RolloutOptions, renderer: TemplateRenderer = TemplateRenderer()) throws(WorkerError) {
+    public init(
+        options: RolloutOptions, renderer: TemplateRenderer = TemplateRenderer(), text: ModelText = .bytes
+    ) throws(WorkerError) {
         try options.validate()
         self.options = options
         self.renderer = renderer
+        self.text = text
     }
 
     /// Samples and scores the traces of `requests`.
@@ -66,7 +71,7 @@ public struct RolloutSampler: Sendable {
     ) throws(WorkerError)
         -> [QuestionRollout]
     {
-        let prompts = requests.map { TaskPrompts(item: $0.item, renderer: renderer, tokenizer: tokenizer) }
+        let prompts = requests.map { TaskPrompts(item: $0.item, renderer: renderer, text: text) }
         for (request, prompt) in zip(requests, prompts) {
             let samplingPrompt = self.prompt(of: prompt, proposal: request.proposal)
             let contextLength = models.reasoning.configuration.contextLength
@@ -133,7 +138,7 @@ public struct RolloutSampler: Sendable {
         guard !prompts.isEmpty else { return [] }
         let model = proposal.samplesPosterior ? models.posterior : models.reasoning
         // A hinted thought ends with q's closing marker, an unhinted one like pi's.
-        let stop = tokenizer.id(of: proposal.isHinted ? renderer.posteriorStop : .endOfThought)
+        let stop = text.encode((proposal.isHinted ? renderer.posteriorStop : .endOfThought).text)
         let sequences: [SampledSequence]
         do {
             sequences = try model.sample(prompts: prompts, options: options.traceSampling(stop: stop, seed: seed))
@@ -145,7 +150,8 @@ public struct RolloutSampler: Sendable {
                 return SampledTrace(tokens: sequence.tokens, logProbs: sequence.logProbs, isTruncated: true)
             }
             return SampledTrace(
-                tokens: Array(sequence.tokens.dropLast()), logProbs: Array(sequence.logProbs.dropLast()),
+                tokens: Array(sequence.tokens.dropLast(stop.count)),
+                logProbs: Array(sequence.logProbs.dropLast(stop.count)),
                 isTruncated: false)
         }
     }
@@ -174,12 +180,12 @@ public struct RolloutSampler: Sendable {
         do {
             answers = try pi.sample(
                 prompts: answerPrompts,
-                options: options.answerSampling(stop: tokenizer.id(of: .endOfSolution), seed: seed))
+                options: options.answerSampling(stop: text.encode(SpecialToken.endOfSolution.text), seed: seed))
         } catch {
             throw .model(error)
         }
         for (owner, answer) in zip(owners, answers) {
-            let solution = tokenizer.decodeLossy(answer.tokens.filter { !tokenizer.isSpecial($0) })
+            let solution = text.plainText(of: answer.tokens)
             if items[owner.question].isCorrect(ReasoningOutput.finalAnswer(inSolution: solution)) {
                 counts[owner.question][owner.trace] += 1
             }

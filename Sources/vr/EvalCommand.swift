@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import VRTasks
+import VRText
 import VRWorker
 
 /// Samples k responses per question and reports the verified accuracy.
@@ -10,8 +11,15 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Report Avg@k and pass@k of a reasoning model on held-out tasks.")
 
-    @Option(help: "Checkpoint directory of the reasoning model.")
+    @Option(help: "The reasoning model: a checkpoint, Hugging Face model directory or .gguf file.")
     var checkpoint: String
+
+    @Option(
+        help: """
+            How questions are asked: reasoning (the paper's template and markers; for trained models) or plain \
+            (a chat model's own format, asked to end with 'Answer: N'; for pretrained models before training).
+            """)
+    var style: ReasoningEvaluator.PromptStyle = .reasoning
 
     @Option(help: "Tasks to evaluate on (JSONL, e.g. `vr tasks --split test`).")
     var tasks: String
@@ -33,10 +41,12 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let model = try loadModel(checkpoint)
+        let text = try ModelText.load(forModelAt: checkpoint)
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         let evaluator = try ReasoningEvaluator(
             samplesPerQuestion: temperature == 0 ? 1 : samples, temperature: temperature,
-            maxResponseTokens: maxResponseTokens)
+            maxResponseTokens: maxResponseTokens, renderer: TemplateRenderer(chatTemplate: text.chatTemplate),
+            text: text, style: style)
         let report = try evaluator.evaluate(model, on: dataset.items, seed: seed) { done in
             if !json { FileHandle.standardError.write(Data("\rquestions \(done)/\(dataset.items.count)".utf8)) }
         }
@@ -71,3 +81,5 @@ struct EvaluationTable {
         text = lines.joined(separator: "\n")
     }
 }
+
+extension ReasoningEvaluator.PromptStyle: ExpressibleByArgument {}

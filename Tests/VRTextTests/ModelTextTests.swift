@@ -31,6 +31,22 @@ struct ModelTextTests {
                 == (try BPETokenizer(tokenizerJSONPath: directory.path + "/tokenizer.json")).encode("hello world"))
     }
 
+    @Test("the paper's markers keep the same ids after any text; the byte tokenizer is unchanged")
+    func markers() throws {
+        let tokenizer = try BPETokenizer(tokenizerJSONPath: try Self.fixture("qwen2-style.tokenizer.json"))
+        let text = ModelText(tokenizer: tokenizer, chatTemplate: nil, endOfGeneration: [])
+        let marker = tokenizer.encode(SpecialToken.endOfThought.text)
+        for trace in ["so the sum is 12.", "x = 3 ", "done", "日本語"] {
+            let ids = text.encode(trace + SpecialToken.endOfThought.text + "Answer: 4")
+            #expect(ids == tokenizer.encode(trace) + marker + tokenizer.encode("Answer: 4"))
+            #expect(try tokenizer.decode(ids) == trace + SpecialToken.endOfThought.text + "Answer: 4")
+        }
+        #expect(text.plainText(of: text.encode("Answer: 4<|end_of_solution|>")) == "Answer: 4")
+        let bytes = ModelText.bytes
+        let sample = "q<|begin_of_thought|>t<|end_of_thought|>"
+        #expect(bytes.encode(sample) == ByteTokenizer().encode(sample))
+    }
+
     @Test("a directory without tokenizer.json is a built-in byte-level model")
     func builtIn() throws {
         let text = try ModelText.load(forModelAt: FileManager.default.temporaryDirectory.path)
