@@ -9,6 +9,18 @@
 /// `keyValueHeadCount` key/value heads of width `headWidth`, a SwiGLU MLP of width `hiddenWidth`, and an output
 /// projection tied to the token embedding or not (`tiedEmbeddings`).
 public struct TransformerConfiguration: Codable, Sendable, Equatable {
+    /// Configurations are equal when they describe the same model: the fields the GPT family derives are compared
+    /// as derived.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.family == rhs.family && lhs.layerCount == rhs.layerCount && lhs.width == rhs.width
+            && lhs.headCount == rhs.headCount && lhs.keyValueHeadCount == rhs.keyValueHeadCount
+            && lhs.headWidth == rhs.headWidth && lhs.hiddenWidth == rhs.hiddenWidth
+            && lhs.contextLength == rhs.contextLength && lhs.vocabularySize == rhs.vocabularySize
+            && (lhs.family == .gpt
+                || (lhs.ropeTheta == rhs.ropeTheta && lhs.normEpsilon == rhs.normEpsilon
+                    && lhs.tiedEmbeddings == rhs.tiedEmbeddings))
+    }
+
     /// The architecture.
     public var family: ModelFamily
     /// Number of transformer blocks (L).
@@ -17,12 +29,26 @@ public struct TransformerConfiguration: Codable, Sendable, Equatable {
     public var width: Int
     /// Number of query heads (H).
     public var headCount: Int
-    /// Number of key/value heads (G): `headCount` is a multiple of it; the KV cache holds only these.
-    public var keyValueHeadCount: Int
-    /// Width of one attention head (D); `width / headCount` for the GPT family.
-    public var headWidth: Int
-    /// Width of the MLP's hidden layer (F); `4 * width` for the GPT family.
-    public var hiddenWidth: Int
+    /// Number of key/value heads (G), of which `headCount` is a multiple; the KV cache holds only these.
+    ///
+    /// Always `headCount` for the GPT family.
+    public var keyValueHeadCount: Int {
+        get { family == .gpt ? headCount : storedKeyValueHeadCount }
+        set { storedKeyValueHeadCount = newValue }
+    }
+    /// Width of one attention head (D); always `width / headCount` for the GPT family.
+    public var headWidth: Int {
+        get { family == .gpt ? width / max(headCount, 1) : storedHeadWidth }
+        set { storedHeadWidth = newValue }
+    }
+    /// Width of the MLP's hidden layer (F); always `4 * width` for the GPT family.
+    public var hiddenWidth: Int {
+        get { family == .gpt ? 4 * width : storedHiddenWidth }
+        set { storedHiddenWidth = newValue }
+    }
+    private var storedKeyValueHeadCount: Int
+    private var storedHeadWidth: Int
+    private var storedHiddenWidth: Int
     /// Longest sequence the model reads, in tokens (T).
     public var contextLength: Int
     /// Number of token ids (V).
@@ -72,9 +98,9 @@ public struct TransformerConfiguration: Codable, Sendable, Equatable {
         self.layerCount = layerCount
         self.width = width
         self.headCount = headCount
-        self.keyValueHeadCount = keyValueHeadCount
-        self.headWidth = headWidth
-        self.hiddenWidth = hiddenWidth
+        storedKeyValueHeadCount = keyValueHeadCount
+        storedHeadWidth = headWidth
+        storedHiddenWidth = hiddenWidth
         self.contextLength = contextLength
         self.vocabularySize = vocabularySize
         self.ropeTheta = ropeTheta
@@ -110,11 +136,7 @@ public struct TransformerConfiguration: Codable, Sendable, Equatable {
             "vocabularySize must be in 2...1048576, got \(vocabularySize)")
         if family == .gpt {
             try require(width % headCount == 0, "width \(width) is not a multiple of headCount \(headCount)")
-            try require(
-                keyValueHeadCount == headCount && headWidth == width / headCount && hiddenWidth == 4 * width
-                    && tiedEmbeddings,
-                "a gpt model has keyValueHeadCount = headCount, headWidth = width / headCount, hiddenWidth = 4 width "
-                    + "and tied embeddings")
+            try require(tiedEmbeddings, "a gpt model's output is tied to its token embedding")
         } else {
             try require(headWidth % 2 == 0, "headWidth must be even for rotary embeddings, got \(headWidth)")
             try require(ropeTheta > 0 && ropeTheta.isFinite, "ropeTheta must be positive and finite, got \(ropeTheta)")

@@ -81,12 +81,26 @@ public struct ModelText: Sendable {
             return make(tokenizer, chatTemplate: tokenizer.chatTemplate, endOfSequence: tokenizer.endOfSequenceID)
         }
         let tokenizerPath = path + "/tokenizer.json"
-        guard FileManager.default.fileExists(atPath: tokenizerPath) else { return .bytes }
+        guard FileManager.default.fileExists(atPath: tokenizerPath) else {
+            if isHuggingFaceModel(path) {
+                throw .malformedTokenizer(source: path, reason: "a Hugging Face model directory without tokenizer.json")
+            }
+            return .bytes
+        }
         let tokenizer = try BPETokenizer(tokenizerJSONPath: tokenizerPath)
         let settings = try TokenizerSettings(path: path + "/tokenizer_config.json")
         return make(
             tokenizer, chatTemplate: settings.chatTemplate,
             endOfSequence: settings.endOfSequenceText.flatMap(tokenizer.id(ofSpecial:)))
+    }
+
+    /// Whether `directory`'s config.json names a Hugging Face `model_type` (a pretrained model, not the built-in
+    /// family).
+    private static func isHuggingFaceModel(_ directory: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: directory + "/config.json"),
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else { return false }
+        return object["model_type"] != nil
     }
 
     private static func make(

@@ -62,6 +62,7 @@ public struct SFTConfiguration: Codable, Sendable, Equatable {
 
     private enum ModelKeys: String, CodingKey, CaseIterable {
         case layerCount, width, headCount, contextLength, vocabularySize
+        case family, keyValueHeadCount, headWidth, hiddenWidth, ropeTheta, normEpsilon, tiedEmbeddings
     }
 
     /// Decodes a configuration, taking defaults for missing keys and rejecting unknown ones.
@@ -98,6 +99,10 @@ public struct SFTConfiguration: Codable, Sendable, Equatable {
     {
         try StrictDecoding.rejectUnknownKeys(in: decoder, known: ModelKeys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: ModelKeys.self)
+        // A Llama-family model is written in full (it comes from --initial); read it as the model type does.
+        if try container.decodeIfPresent(ModelFamily.self, forKey: .family) ?? .gpt != .gpt {
+            return try TransformerConfiguration(from: decoder)
+        }
         func value(_ key: ModelKeys, _ fallback: Int) throws -> Int {
             try container.decodeIfPresent(Int.self, forKey: key) ?? fallback
         }

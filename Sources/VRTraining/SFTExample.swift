@@ -23,7 +23,7 @@ public struct SFTExample: Sendable, Equatable {
     /// Tokenizes an example.
     /// - Parameters:
     ///   - example: the prompt and response.
-    ///   - tokenizer: the tokenizer.
+    ///   - text: the model's tokenizer; the response is followed by its end of sequence.
     ///   - contextLength: the longest sequence allowed.
     ///   - truncate: when true, a sequence longer than `contextLength` loses the end of its response
     ///     (and the end token); when false it is an error.
@@ -31,12 +31,13 @@ public struct SFTExample: Sendable, Equatable {
     /// - Throws: `TrainingError.exampleTooLong` when the sequence does not fit and `truncate` is false, or
     ///   when even the prompt plus one response token does not fit.
     public init(
-        _ example: PromptResponseExample, tokenizer: ByteTokenizer, contextLength: Int, truncate: Bool = false,
+        _ example: PromptResponseExample, text: ModelText, contextLength: Int, truncate: Bool = false,
         index: Int = 0
     ) throws(TrainingError) {
-        var prompt = tokenizer.encode(example.prompt)
-        if prompt.isEmpty { prompt = [SpecialToken.endOfText.id] }
-        var tokens = prompt + tokenizer.encode(example.response) + [SpecialToken.endOfText.id]
+        let end = text.endOfGeneration.first ?? []
+        var prompt = text.encode(example.prompt)
+        if prompt.isEmpty { prompt = end.isEmpty ? text.encode(" ") : end }
+        var tokens = prompt + text.encode(example.response) + end
         if tokens.count > contextLength {
             guard truncate, prompt.count < contextLength else {
                 throw .exampleTooLong(
@@ -58,20 +59,20 @@ public struct SFTExample: Sendable, Equatable {
     /// Tokenizes every example of a dataset.
     /// - Parameters:
     ///   - dataset: the examples.
-    ///   - tokenizer: the tokenizer.
+    ///   - text: the model's tokenizer.
     ///   - contextLength: the longest sequence allowed.
     ///   - truncate: whether over-long responses are cut instead of rejected.
     /// - Returns: one `SFTExample` per dataset example, in order.
     /// - Throws: `TrainingError.exampleTooLong` for the first example that does not fit.
     public static func tokenize(
-        _ dataset: PromptResponseDataset, tokenizer: ByteTokenizer, contextLength: Int, truncate: Bool = false
+        _ dataset: PromptResponseDataset, text: ModelText, contextLength: Int, truncate: Bool = false
     ) throws(TrainingError) -> [SFTExample] {
         var result: [SFTExample] = []
         result.reserveCapacity(dataset.examples.count)
         for (index, example) in dataset.examples.enumerated() {
             result.append(
                 try SFTExample(
-                    example, tokenizer: tokenizer, contextLength: contextLength, truncate: truncate, index: index))
+                    example, text: text, contextLength: contextLength, truncate: truncate, index: index))
         }
         return result
     }

@@ -52,17 +52,18 @@ public final class SFTTrainer {
     ///   - resume: continue from the checkpoint in `outputDirectory` if there is one.
     ///   - initialModel: a model to start from instead of a fresh one seeded by `configuration.seed`; its
     ///     configuration must equal `configuration.model`.
+    ///   - text: the model's tokenizer (the byte tokenizer for the built-in family).
     /// - Throws: `TrainingError.invalidConfiguration` for a bad configuration or a mismatched model,
     ///   `.exampleTooLong`, `.checkpointExists` when the directory holds a checkpoint and `resume` is false,
     ///   `.model` for an unreadable checkpoint, `.io` if the configuration cannot be written.
     public init(
         configuration: SFTConfiguration, dataset: PromptResponseDataset, outputDirectory: String,
-        resume: Bool = false, initialModel: Transformer? = nil
+        resume: Bool = false, initialModel: Transformer? = nil, text: ModelText = .bytes
     ) throws(TrainingError) {
         try configuration.validate()
         guard !dataset.examples.isEmpty else { throw .emptyDataset(path: "the dataset") }
         let examples = try SFTExample.tokenize(
-            dataset, tokenizer: ByteTokenizer(), contextLength: configuration.model.contextLength,
+            dataset, text: text, contextLength: configuration.model.contextLength,
             truncate: configuration.truncateLongExamples)
         let model: Transformer
         if let initialModel {

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import VRText
 import VRTraining
 
 /// Trains a fresh model on prompt/response pairs and writes a checkpoint.
@@ -37,7 +38,11 @@ struct SFTCommand: ParsableCommand {
     @Option(help: "Override the seed of the initial parameters and the data order.")
     var seed: UInt64?
 
-    @Option(help: "Start from this checkpoint's parameters (its architecture replaces the configured one).")
+    @Option(
+        help: """
+            Start from this model's parameters, its architecture replacing the configured one: a checkpoint, a \
+            Hugging Face model directory or a .gguf file (its tokenizer is used too).
+            """)
     var initial: String?
 
     @Flag(
@@ -57,9 +62,10 @@ struct SFTCommand: ParsableCommand {
         try configuration.validate()
         print(configuration.jsonString, terminator: "")
         let dataset = try PromptResponseDataset.read(from: data)
+        let text = try initial.map { path throws in try ModelText.load(forModelAt: path) } ?? .bytes
         let trainer = try SFTTrainer(
             configuration: configuration, dataset: dataset, outputDirectory: output, resume: resume,
-            initialModel: initialModel)
+            initialModel: initialModel, text: text)
         var log = TrainingLog()
         try trainer.run { event in
             print(log.line(for: event))
