@@ -99,6 +99,7 @@ extension BPETokenizer {
         }
         self.decodedBytes = decodedBytes
         self.addedIDByContent = addedIDByContent
+        vocabularyTexts = VocabularyTexts(description.vocabulary, idCount: vocabularySize)
     }
 }
 

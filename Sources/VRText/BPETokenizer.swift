@@ -37,6 +37,8 @@ public struct BPETokenizer: Tokenizer {
     /// The bytes `decode` gives for each id; nil for ids no token has.
     let decodedBytes: [[UInt8]?]
     let addedIDByContent: [String: Int32]
+    /// The model vocabulary's texts by id, for writing the tokenizer out (`tokenizerJSON()`).
+    let vocabularyTexts: VocabularyTexts
     let cache = WordCache()
 
     // MARK: - Encoding and decoding
