@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of the `vr` binary: toy data, SFT, sampling, the weights report, CURVE key files, clear
-# errors on bad input, and a checkpoint that Python's safetensors loads.
+# errors on bad input, a checkpoint that Python's safetensors loads, and (with VR_SMOLLM2 naming the model's GGUF
+# file) every command on a real pretrained model (scripts/check-cli-smollm2.sh).
 #
 #   scripts/check-cli.sh VR_BINARY
 set -uo pipefail
@@ -57,12 +58,7 @@ printf '{"prompt": "a", "response": "b"}\nnot json\n' >"$work/bad.jsonl"
 refuses "malformed JSONL names the line" "line 2" "$vr" sft --data "$work/bad.jsonl" --output "$work/bad"
 refuses "missing checkpoint is reported" "checkpoint" "$vr" sample --checkpoint "$work/none" --prompt x
 if [ -n "${VR_SMOLLM2:-}" ]; then
-    # The real model: a chat prompt answered with coherent text that ends the assistant's turn.
-    check "SmolLM2 answers a chat prompt" bash -c "'$vr' sample --checkpoint '$VR_SMOLLM2' --chat --temperature 0 \
-        --prompt 'What is the capital of France? Answer in one sentence.' --max-new-tokens 32 --json | python3 -c \
-        'import json,sys; r=json.loads(sys.stdin.read()); assert \"Paris\" in r[\"text\"] and \
-        r[\"finishReason\"] == \"stop <|im_end|>\" and r[\"promptTokens\"][0] == 1 and \
-        r[\"logProbTemperature\"] == 1, r'"
+    source "$root/scripts/check-cli-smollm2.sh"
 else
     echo "skipped: the SmolLM2 checks (VR_SMOLLM2 names no GGUF file)"
 fi

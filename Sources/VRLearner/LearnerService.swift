@@ -37,7 +37,7 @@ public final class LearnerService {
     let configuration: LearnerConfiguration
     let trainer: LearnerTrainer
     let transport: any LearnerTransport
-    let codec = WireCodec(vocabularySize: ByteTokenizer.vocabularySize)
+    let codec: WireCodec
     let prompts: [String: TaskPrompts]
     /// The training questions' ids in dataset order.
     let questionIDs: [String]
@@ -76,6 +76,7 @@ public final class LearnerService {
     ///   - progress: where the run stands (version 1 and zero steps for a fresh run).
     ///   - dataset: the training questions; workers must hold the same dataset.
     ///   - renderer: the templates; workers must use the same.
+    ///   - text: the models' tokenizer; workers must use the same.
     ///   - transport: the bound learner transport.
     ///   - runDirectory: where metrics and checkpoints go; nil keeps nothing on disk.
     ///   - onEvent: receives progress, on the learner's task.
@@ -83,7 +84,8 @@ public final class LearnerService {
     ///   whose prompt does not fit the models; `.io` if the metrics file cannot be opened.
     public init(
         configuration: LearnerConfiguration, trainer: LearnerTrainer, progress: LearnerProgress, dataset: TaskDataset,
-        renderer: TemplateRenderer = TemplateRenderer(), transport: any LearnerTransport, runDirectory: String?,
+        renderer: TemplateRenderer = TemplateRenderer(), text: ModelText = .bytes, transport: any LearnerTransport,
+        runDirectory: String?,
         onEvent: @escaping (LearnerServiceEvent) -> Void = { _ in }
     ) throws(LearnerServiceError) {
         do { try configuration.validate() } catch { throw .invalidInput("\(error)") }
@@ -92,7 +94,7 @@ public final class LearnerService {
         let contextLength = min(
             trainer.models.reasoning.configuration.contextLength, trainer.models.posterior.configuration.contextLength)
         for item in dataset.items {
-            let prompt = TaskPrompts(item: item, renderer: renderer)
+            let prompt = TaskPrompts(item: item, renderer: renderer, text: text)
             let longest = max(prompt.reasoningPrompt.count + prompt.answer.count, prompt.posteriorPrompt.count + 1)
             guard longest < contextLength else {
                 throw .invalidInput(
@@ -108,6 +110,7 @@ public final class LearnerService {
             throw .invalidInput("\(error)")
         }
         self.configuration = configuration
+        codec = WireCodec(vocabularySize: trainer.models.reasoning.configuration.vocabularySize)
         self.trainer = trainer
         self.transport = transport
         self.prompts = prompts

@@ -37,6 +37,8 @@ public final class LearnerTrainer {
     public let reasoningNormalizer: Double
     /// The constant C of q's loss, the mean reference trace length ([E10]).
     public let posteriorNormalizer: Double
+    /// The models' tokenizer and chat format, written beside their checkpoints.
+    public let text: ModelText
     private let configuration: LearnerConfiguration
     /// Model-phase steps taken.
     public private(set) var modelSteps: Int
@@ -51,10 +53,12 @@ public final class LearnerTrainer {
     ///   - configuration: learning rates, normalisation.
     ///   - dataset: the training questions, for the Dr. SFT constants.
     ///   - renderer: the templates.
+    ///   - text: the models' tokenizer.
     /// - Throws: `LearnerStepError.objectives` for an empty dataset.
     public init(
         models: ModelPair, optimizers: (reasoning: AdamW, posterior: AdamW), stepCounts: (model: Int, posterior: Int),
-        configuration: LearnerConfiguration, dataset: TaskDataset, renderer: TemplateRenderer = TemplateRenderer()
+        configuration: LearnerConfiguration, dataset: TaskDataset, renderer: TemplateRenderer = TemplateRenderer(),
+        text: ModelText = .bytes
     ) throws(LearnerStepError) {
         self.models = models
         self.reasoningOptimizer = optimizers.reasoning
@@ -62,15 +66,15 @@ public final class LearnerTrainer {
         self.configuration = configuration
         self.modelSteps = stepCounts.model
         self.posteriorSteps = stepCounts.posterior
-        let tokenizer = ByteTokenizer()
+        self.text = text
         do {
             reasoningNormalizer = try drSFTNormalizer(
                 responseTokenCounts: dataset.items.map {
-                    tokenizer.encode($0.reasoningExample(renderer: renderer).response).count
+                    text.encode($0.reasoningExample(renderer: renderer).response).count
                 })
             posteriorNormalizer = try drSFTNormalizer(
                 responseTokenCounts: dataset.items.map {
-                    tokenizer.encode($0.posteriorExample(renderer: renderer).response).count
+                    text.encode($0.posteriorExample(renderer: renderer).response).count
                 })
         } catch {
             throw .objectives(error)
@@ -82,9 +86,12 @@ public final class LearnerTrainer {
     ///   - models: pi and q, trained in place.
     ///   - configuration: learning rates, weight decay, normalisation.
     ///   - dataset: the training questions, for the Dr. SFT constants.
+    ///   - renderer: the templates.
+    ///   - text: the models' tokenizer.
     /// - Throws: `LearnerStepError.objectives` for an empty dataset.
     public convenience init(
-        models: ModelPair, configuration: LearnerConfiguration, dataset: TaskDataset
+        models: ModelPair, configuration: LearnerConfiguration, dataset: TaskDataset,
+        renderer: TemplateRenderer = TemplateRenderer(), text: ModelText = .bytes
     ) throws(LearnerStepError) {
         try self.init(
             models: models,
@@ -96,7 +103,7 @@ public final class LearnerTrainer {
                     configuration: AdamWConfiguration(weightDecay: configuration.posteriorOptimizer.weightDecay),
                     layout: models.posterior.layout)
             ),
-            stepCounts: (0, 0), configuration: configuration, dataset: dataset)
+            stepCounts: (0, 0), configuration: configuration, dataset: dataset, renderer: renderer, text: text)
     }
 
     /// Model phase ([E4]-[E6], [E10]): weights from pi's own forward pass, weighted backward, update of pi.

@@ -12,6 +12,8 @@ public struct ModelText: Sendable {
     /// Token sequences that end a generated reply: the end-of-sequence token and, for chat models, the end of the
     /// assistant's turn.
     public let endOfGeneration: [[Int32]]
+    /// The Jinja chat template the model came with, kept to be written beside checkpoints trained from it.
+    public let chatTemplateSource: String?
 
     /// The built-in family's: bytes, no chat format, `<|endoftext|>` ends a reply.
     public static let bytes = ModelText(
@@ -22,10 +24,15 @@ public struct ModelText: Sendable {
     ///   - tokenizer: the tokenizer.
     ///   - chatTemplate: the chat format, if any.
     ///   - endOfGeneration: token sequences that end a reply.
-    public init(tokenizer: any Tokenizer, chatTemplate: ChatTemplate?, endOfGeneration: [[Int32]]) {
+    ///   - chatTemplateSource: the model's Jinja chat template, if it has one.
+    public init(
+        tokenizer: any Tokenizer, chatTemplate: ChatTemplate?, endOfGeneration: [[Int32]],
+        chatTemplateSource: String? = nil
+    ) {
         self.tokenizer = tokenizer
         self.chatTemplate = chatTemplate
         self.endOfGeneration = endOfGeneration
+        self.chatTemplateSource = chatTemplateSource
     }
 
     /// The paper's markers (`<|begin_of_thought|>` ...), which a byte-level BPE model reads as plain text.
@@ -111,7 +118,8 @@ public struct ModelText: Sendable {
         if let chatTemplate, let turnEnd = tokenizer.id(ofSpecial: chatTemplate.stopText), !ends.contains([turnEnd]) {
             ends.append([turnEnd])
         }
-        return ModelText(tokenizer: tokenizer, chatTemplate: chatTemplate, endOfGeneration: ends)
+        return ModelText(
+            tokenizer: tokenizer, chatTemplate: chatTemplate, endOfGeneration: ends, chatTemplateSource: source)
     }
 }
 

@@ -10,6 +10,8 @@ public enum TextError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedTokenizer(source: String, reason: String)
     /// The tokenizer description in `source` asks, in `field`, for `value`, which this implementation does not do.
     case unsupportedTokenizer(source: String, field: String, value: String)
+    /// The tokenizer files could not be written to `path`: `reason` says why.
+    case unwritable(path: String, reason: String)
 
     /// A message that says what is wrong.
     public var description: String {
@@ -22,6 +24,8 @@ public enum TextError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(source): not a usable tokenizer: \(reason)"
         case .unsupportedTokenizer(let source, let field, let value):
             "\(source): \(field) is \(value), which this tokenizer does not support"
+        case .unwritable(let path, let reason):
+            "cannot write \(path): \(reason)"
         }
     }
 }

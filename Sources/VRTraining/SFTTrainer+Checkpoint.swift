@@ -2,19 +2,24 @@
 
 import Foundation
 import VRModel
+import VRText
 
 extension SFTTrainer {
     /// Metadata key of `model.safetensors` holding the number of completed SFT steps.
     public static let stepMetadataKey = "sft_step"
 
-    /// Writes the model (with `sft_step` metadata) and the optimizer state into `outputDirectory`.
+    /// Writes the model (with `sft_step` metadata), the optimizer state and the model's tokenizer files into
+    /// `outputDirectory`.
     ///
-    /// Each file is replaced atomically; the optimizer file is written first, so a crash in between
+    /// Each file is replaced atomically; the tokenizer and optimizer files are written first, so a crash in between
     /// leaves a model checkpoint whose step is at most the optimizer's.
     /// - Returns: the checkpoint directory.
-    /// - Throws: `TrainingError.model` if a file cannot be written.
+    /// - Throws: `TrainingError.io` if the tokenizer files cannot be written, `.model` if another file cannot.
     @discardableResult
     public func writeCheckpoint() throws(TrainingError) -> String {
+        do { try text.writeFiles(toDirectory: outputDirectory) } catch {
+            throw .io(path: outputDirectory, reason: "\(error)")
+        }
         do {
             try Checkpoint.writeOptimizerState(
                 stepCount: optimizer.stepCount, firstMoment: optimizer.firstMoment,

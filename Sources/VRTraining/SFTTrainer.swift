@@ -25,6 +25,8 @@ public final class SFTTrainer {
     public let normalizerConstant: Double
     /// Where checkpoints are written.
     public let outputDirectory: String
+    /// The model's tokenizer and chat format, written beside every checkpoint.
+    public let text: ModelText
     /// Steps completed so far, including those of a resumed run.
     public internal(set) var completedSteps: Int
     /// The batches of every step.
@@ -85,6 +87,7 @@ public final class SFTTrainer {
             into: model, optimizer: configuration.optimizer, from: outputDirectory, resume: resume)
         self.optimizer = restored.optimizer
         self.completedSteps = restored.completedSteps
+        self.text = text
         try configuration.write(toDirectory: outputDirectory)
     }
 

@@ -36,15 +36,19 @@ public struct DataBuilder: Sendable {
     public let maxTraceTokens: Int
     /// The templates.
     public let renderer: TemplateRenderer
+    /// The models' tokenizer.
+    public let text: ModelText
 
     /// Creates a builder.
     /// - Parameters:
     ///   - mode: all usable traces weighted (the paper's 1K setting) or the best one (its 17K setting).
     ///   - maxTraceTokens: the length cap, at least 1.
     ///   - renderer: the templates.
+    ///   - text: the models' tokenizer.
     /// - Throws: `WorkerError.invalidConfiguration` for a cap below 1.
     public init(
-        mode: TraceSelection.Mode, maxTraceTokens: Int, renderer: TemplateRenderer = TemplateRenderer()
+        mode: TraceSelection.Mode, maxTraceTokens: Int, renderer: TemplateRenderer = TemplateRenderer(),
+        text: ModelText = .bytes
     ) throws(WorkerError) {
         guard maxTraceTokens >= 1 else {
             throw .invalidConfiguration("maxTraceTokens must be at least 1, got \(maxTraceTokens)")
@@ -52,6 +56,7 @@ public struct DataBuilder: Sendable {
         self.mode = mode
         self.maxTraceTokens = maxTraceTokens
         self.renderer = renderer
+        self.text = text
     }
 
     /// Builds the examples of one question from its traces.
@@ -68,16 +73,15 @@ public struct DataBuilder: Sendable {
         guard rollout.questionID == item.id else {
             throw .invalidConfiguration("the rollout of \"\(rollout.questionID)\" was given for \"\(item.id)\"")
         }
-        let prompts = TaskPrompts(item: item, renderer: renderer)
+        let prompts = TaskPrompts(item: item, renderer: renderer, text: text)
         // Traces that do not fit behind pi's reasoning prompt cannot be trained on and are left out.
         let traces = rollout.traces.filter {
             prompts.reasoningPrompt.count + $0.traceTokenIDs.count <= reasoning.configuration.contextLength
         }
         let selection = try select(traces, prompts: prompts, reasoning: reasoning, question: item.id)
         let example = item.reasoningExample(renderer: renderer)
-        let tokenizer = ByteTokenizer()
         func traceExample(_ index: Int, weight: Double, logWeight: Double?) -> BuiltExample {
-            let thought = tokenizer.decodeLossy(traces[index].traceTokenIDs)
+            let thought = text.tokenizer.decodeLossy(traces[index].traceTokenIDs)
             return BuiltExample(
                 questionID: item.id, prompt: example.prompt,
                 response: renderer.reasoningTarget(thought: thought, solution: item.referenceSolution),

@@ -42,13 +42,10 @@ final class PublicationInbox: Sendable {
                 state.assembler = try? ParameterAssembler(announcement: announcement)
                 return nil
             case .snapshotChunk(let chunk):
-                guard var assembler = state.assembler else { return nil }
                 do {
-                    try assembler.add(chunk)
-                    guard assembler.isComplete else {
-                        state.assembler = assembler
-                        return nil
-                    }
+                    // Added in place: a copy of the assembler would copy its whole buffer for every chunk.
+                    try state.assembler?.add(chunk)
+                    guard let assembler = state.assembler, assembler.isComplete else { return nil }
                     state.assembler = nil
                     let announcement = assembler.announcement
                     let values = try assembler.parameters()

@@ -64,13 +64,14 @@ public struct RolloutSampler: Sendable {
     ///   - models: pi and q.
     ///   - seed: the seed of this piece of work; equal seeds and parameters give equal rollouts.
     /// - Returns: one `QuestionRollout` per request, in order.
-    /// - Throws: `WorkerError.invalidConfiguration` for a prompt that does not fit the models' context,
-    ///   `.model` if a model refuses a batch.
+    /// - Throws: `WorkerError.invalidConfiguration` for models this sampler's tokenizer does not fit or a prompt
+    ///   that does not fit the models' context, `.model` if a model refuses a batch.
     public func rollouts(
         for requests: [RolloutRequest], models: ModelPair, seed: UInt64
     ) throws(WorkerError)
         -> [QuestionRollout]
     {
+        try checkTokenizer(fits: models)
         let prompts = requests.map { TaskPrompts(item: $0.item, renderer: renderer, text: text) }
         for (request, prompt) in zip(requests, prompts) {
             let samplingPrompt = self.prompt(of: prompt, proposal: request.proposal)
@@ -115,6 +116,24 @@ public struct RolloutSampler: Sendable {
         var tokens: [Int32]
         var logProbs: [Float]
         var isTruncated: Bool
+    }
+
+    /// Refuses models whose vocabulary the tokenizer does not fit: a pretrained model needs its own tokenizer, not
+    /// the built-in family's bytes, and no tokenizer may have more ids than a model.
+    private func checkTokenizer(fits models: ModelPair) throws(WorkerError) {
+        for model in [models.reasoning, models.posterior] {
+            let configuration = model.configuration
+            if configuration.family != .gpt && text.tokenizer is ByteTokenizer {
+                throw .invalidConfiguration(
+                    "the models are \(configuration.family) models but the worker has the byte tokenizer: give it "
+                        + "their tokenizer (--tokenizer MODEL)")
+            }
+            guard text.tokenizer.vocabularySize <= configuration.vocabularySize else {
+                throw .invalidConfiguration(
+                    "the tokenizer has \(text.tokenizer.vocabularySize) ids but the models' vocabulary is "
+                        + "\(configuration.vocabularySize): the worker was given another model's tokenizer")
+            }
+        }
     }
 
     /// Each proposal's stream of random numbers; the answers use offset 3.

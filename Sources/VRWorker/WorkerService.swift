@@ -39,11 +39,13 @@ public struct WorkerService: Sendable {
     ///   - dataset: the questions the learner hands out by id (the same dataset as the learner's).
     ///   - transport: the connection to the learner.
     ///   - renderer: the templates (the same as the learner's).
+    ///   - text: the models' tokenizer (the same as the learner's).
     ///   - onEvent: receives progress, from the worker's task.
     /// - Throws: `WorkerError.invalidConfiguration` for bad settings or a dataset with repeated ids.
     public init(
         configuration: WorkerConfiguration, dataset: TaskDataset, transport: any WorkerTransport,
-        renderer: TemplateRenderer = TemplateRenderer(), onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
+        renderer: TemplateRenderer = TemplateRenderer(), text: ModelText = .bytes,
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void = { _ in }
     ) throws(WorkerError) {
         try configuration.validate()
         var itemsByID: [String: TaskItem] = [:]
@@ -55,8 +57,9 @@ public struct WorkerService: Sendable {
         self.configuration = configuration
         self.itemsByID = itemsByID
         self.datasetFingerprint = dataset.fingerprint
-        self.sampler = try RolloutSampler(options: configuration.rollout, renderer: renderer)
-        self.link = LearnerLink(transport: transport, codec: WireCodec(vocabularySize: ByteTokenizer.vocabularySize))
+        self.sampler = try RolloutSampler(options: configuration.rollout, renderer: renderer, text: text)
+        // The learner's messages carry no token ids; the models' vocabulary arrives with their parameters.
+        self.link = LearnerLink(transport: transport, codec: WireCodec(vocabularySize: nil))
         self.onEvent = onEvent
     }
 
@@ -179,11 +182,10 @@ public struct WorkerService: Sendable {
                     throw RejoinReason("bad snapshot announcement: \(error)")
                 }
             case .snapshotChunk(let chunk):
-                guard var current = assembler else { continue }
                 do {
-                    try current.add(chunk)
-                    assembler = current
-                    guard current.isComplete else { continue }
+                    // Added in place: a copy of the assembler would copy its whole buffer for every chunk.
+                    try assembler?.add(chunk)
+                    guard let current = assembler, current.isComplete else { continue }
                     let received = ReceivedParameters(
                         parameterVersion: current.announcement.parameterVersion,
                         configurationJSON: current.announcement.modelConfigurationJSON, values: try current.parameters()

@@ -5,14 +5,18 @@ import Foundation
 /// Runs `body` on the concurrency runtime and waits for it on the calling thread.
 ///
 /// With `stopSignals`, those signals (such as SIGINT and SIGTERM) cancel the task instead of killing the process,
-/// so a service can finish its step, write its checkpoint and exit cleanly.
+/// so a service can finish its step, write its checkpoint and exit cleanly. With `stopWhen`, the calling thread
+/// asks twice a second whether to cancel `body` (say, because the processes it waits for have exited).
 /// - Parameters:
 ///   - stopSignals: signals that cancel `body`.
+///   - shouldStop: a condition that cancels `body` once true.
 ///   - body: the work.
 /// - Returns: what `body` returns.
 /// - Throws: what `body` throws.
-func blockingAsync<T: Sendable>(stopSignals: [Int32] = [], _ body: @escaping @Sendable () async throws -> T) throws -> T
-{
+func blockingAsync<T: Sendable>(
+    stopSignals: [Int32] = [], stopWhen shouldStop: (() -> Bool)? = nil,
+    _ body: @escaping @Sendable () async throws -> T
+) throws -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     let task = Task {
@@ -26,7 +30,16 @@ func blockingAsync<T: Sendable>(stopSignals: [Int32] = [], _ body: @escaping @Se
         source.resume()
         return source
     }
-    done.wait()
+    if let shouldStop {
+        while done.wait(timeout: .now() + .milliseconds(500)) == .timedOut {
+            guard shouldStop() else { continue }
+            task.cancel()
+            done.wait()
+            break
+        }
+    } else {
+        done.wait()
+    }
     for source in sources { source.cancel() }
     guard let result = box.result else { throw CancellationError() }
     return try result.get()

@@ -9,6 +9,7 @@ import VRModel
 import VRObjectives
 import VRObservability
 import VRTasks
+import VRText
 import VRTraining
 import VRTransport
 import VRWorker
@@ -47,6 +48,13 @@ struct BuildDataCommand: ParsableCommand {
 
     @Option(help: "Checkpoint of the reasoning model pi0 that scores them.")
     var reasoning: String
+
+    @Option(
+        help: """
+            The model (checkpoint, Hugging Face directory or .gguf file) whose tokenizer and chat format pi0 and q \
+            use; by default --reasoning's.
+            """)
+    var tokenizer: String?
 
     @Option(help: "The prompt/response JSONL file to write.")
     var output: String
@@ -104,7 +112,9 @@ struct BuildDataCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
-        let builder = try DataBuilder(mode: selection.mode, maxTraceTokens: maxTraceTokens)
+        let (text, renderer) = try modelText(at: tokenizer ?? reasoning)
+        let builder = try DataBuilder(
+            mode: selection.mode, maxTraceTokens: maxTraceTokens, renderer: renderer, text: text)
         let configuration = collectionConfiguration()
         var transportConfiguration = TransportConfiguration()
         transportConfiguration.requestEndpoint = requestEndpoint
@@ -116,38 +126,48 @@ struct BuildDataCommand: ParsableCommand {
             security = server
         }
         defer { localKeys?.remove() }
+        let keyArguments = localKeys?.workerArguments ?? []
         let transport = try ZMQLearnerTransport(configuration: transportConfiguration, security: security)
         defer { _ = try? blockingAsync { await transport.close() } }
         printProgress("listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)")
-        if let endpointsFile {
-            let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
-            try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
-        }
-        let children = try (0..<workers).map { index in
-            try launchChild(
-                workerArguments(index: index, transport: transport) + (localKeys?.workerArguments ?? []),
-                log: "\(output).worker-\(index + 1).log")
-        }
-        defer { for child in children where child.isRunning { child.terminate() } }
-        if workers > 0 { printProgress("\(workers) workers started; their logs are \(output).worker-*.log") }
+        let localWorkers = LocalWorkers(logs: (0..<workers).map { "\(output).worker-\($0 + 1).log" })
+        defer { localWorkers.terminate() }
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: .text) }
         let reporter = LearnerReporter(
             logger: Logger(label: "vr.build-data"), json: false, telemetry: LearnerTelemetry())
-        let (examples, questionCount) = try blockingAsync(stopSignals: [SIGINT, SIGTERM]) { [self] in
-            let models = ModelPair(reasoning: try loadModel(reasoning), posterior: try loadModel(posterior))
-            // The optimizers are never stepped; the trainer holds the models the workers are served.
-            let trainer = try LearnerTrainer(models: models, configuration: configuration, dataset: dataset)
-            let service = try LearnerService(
-                configuration: configuration, trainer: trainer,
-                progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
-                dataset: dataset, transport: transport, runDirectory: nil, onEvent: reporter.report)
-            let rollouts = try await service.collectRollouts()
-            var examples: [BuiltExample] = []
-            for (index, (item, rollout)) in zip(dataset.items, rollouts).enumerated() {
-                examples += try builder.examples(for: item, rollout: rollout, reasoning: models.reasoning)
-                if (index + 1) % 100 == 0 { printProgress("scored \(index + 1)/\(rollouts.count) questions with pi0") }
+        let examples: [BuiltExample]
+        let questionCount: Int
+        do {
+            (examples, questionCount) = try blockingAsync(
+                stopSignals: [SIGINT, SIGTERM], stopWhen: { localWorkers.allExited }
+            ) { [self] in
+                let models = ModelPair(reasoning: try loadModel(reasoning), posterior: try loadModel(posterior))
+                // The optimizers are never stepped; the trainer holds the models the workers are served.
+                let trainer = try LearnerTrainer(
+                    models: models, configuration: configuration, dataset: dataset, renderer: renderer, text: text)
+                let service = try LearnerService(
+                    configuration: configuration, trainer: trainer,
+                    progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
+                    dataset: dataset, renderer: renderer, text: text, transport: transport, runDirectory: nil,
+                    onEvent: reporter.report)
+                // Workers are started, and told where to connect, once the models are loaded: they are answered
+                // from their first request.
+                try writeEndpointsFile(of: transport)
+                try localWorkers.launch { workerArguments(index: $0, transport: transport) + keyArguments }
+                if workers > 0 { printProgress("\(workers) workers started; their logs are \(output).worker-*.log") }
+                let rollouts = try await service.collectRollouts()
+                var examples: [BuiltExample] = []
+                for (index, (item, rollout)) in zip(dataset.items, rollouts).enumerated() {
+                    examples += try builder.examples(for: item, rollout: rollout, reasoning: models.reasoning)
+                    if (index + 1) % 100 == 0 {
+                        printProgress("scored \(index + 1)/\(rollouts.count) questions with pi0")
+                    }
+                }
+                return (examples, rollouts.count)
             }
-            return (examples, rollouts.count)
+        } catch {
+            if localWorkers.allExited { throw localWorkers.failure() }
+            throw error
         }
         try PromptResponseDataset(
             examples: examples.map {
@@ -172,13 +192,20 @@ struct BuildDataCommand: ParsableCommand {
         return configuration
     }
 
+    /// Writes the bound endpoints to `--endpoints-file`, if given, for `vr worker --endpoints-file`.
+    private func writeEndpointsFile(of transport: ZMQLearnerTransport) throws {
+        guard let endpointsFile else { return }
+        let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
+        try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
+    }
+
     private func workerArguments(index: Int, transport: ZMQLearnerTransport) -> [String] {
         [
             "worker", "--tasks", tasks, "--request-endpoint", transport.requestEndpoint, "--publish-endpoint",
             transport.publishEndpoint, "--id", "build-data-worker-\(index + 1)", "--seed",
             "\(seed &+ UInt64(index + 1))",
             "--answers-per-trace", "\(answersPerTrace)", "--temperature", "\(temperature)", "--max-trace-tokens",
-            "\(maxTraceTokens)", "--learner-gone-seconds", "5",
+            "\(maxTraceTokens)", "--learner-gone-seconds", "5", "--tokenizer", tokenizer ?? reasoning,
         ]
     }
 }

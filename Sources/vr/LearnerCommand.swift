@@ -7,6 +7,7 @@ import VRLearner
 import VRModel
 import VRObservability
 import VRTasks
+import VRText
 import VRTransport
 import VRWire
 import VRZMQ
@@ -37,6 +38,14 @@ struct LearnerCommand: ParsableCommand {
     @Option(help: "Checkpoint directory of the initial posterior q.")
     var posterior: String?
 
+    @Option(
+        help: """
+            The model (checkpoint, Hugging Face directory or .gguf file) whose tokenizer and chat format pi and q \
+            use; by default --reasoning's (the built-in byte tokenizer when it is a vr checkpoint). Workers must \
+            be given the same.
+            """)
+    var tokenizer: String?
+
     @Flag(help: "Continue from RUN/checkpoint.")
     var resume = false
 
@@ -53,7 +62,7 @@ struct LearnerCommand: ParsableCommand {
     @Option(help: "Where parameters are broadcast (PUB bind); port * picks a free one.")
     var publishEndpoint = "tcp://127.0.0.1:5556"
 
-    @Option(help: "Write the bound endpoints as JSON to this file once listening.")
+    @Option(help: "Write the bound endpoints as JSON to this file once the models are loaded and served.")
     var endpointsFile: String?
 
     @Option(help: "CURVE: the learner's secret key file (`vr keys`, mode 0600); with --curve-allowed-workers.")
@@ -174,10 +183,6 @@ struct LearnerCommand: ParsableCommand {
         let refusalLog = logRefusals(of: transport, logger: logger, telemetry: telemetry)
         let curve = security.map { ", CURVE with \($0.allowedClientKeys.count) admitted workers" } ?? ""
         logger.info("listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)\(curve)")
-        if let endpointsFile {
-            let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
-            try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
-        }
         let statusServer = try metricsListenAddress(metricsAddress).map {
             StatusServer(
                 address: $0, registry: telemetry.registry, health: telemetry.health,
@@ -187,17 +192,29 @@ struct LearnerCommand: ParsableCommand {
         let reporter = LearnerReporter(logger: logger, json: json, telemetry: telemetry)
         let summary = try blockingAsync { [self] in
             try await runDaemon(statusServer: statusServer, health: telemetry.health, logger: logger) {
-                let (trainer, progress) = try makeTrainer(configuration, dataset: dataset, logger: logger)
+                let (text, renderer) = try modelText(at: tokenizer ?? reasoning)
+                let (trainer, progress) = try makeTrainer(
+                    configuration, dataset: dataset, logger: logger, renderer: renderer, text: text)
                 let service = try LearnerService(
                     configuration: configuration, trainer: trainer, progress: progress, dataset: dataset,
-                    transport: transport, runDirectory: runDirectory, onEvent: reporter.report)
+                    renderer: renderer, text: text, transport: transport, runDirectory: runDirectory,
+                    onEvent: reporter.report)
                 telemetry.serving(parameterVersion: progress.parameterVersion)
+                // Written once the models are loaded, so workers started on seeing it are answered at once.
+                try writeEndpointsFile(of: transport)
                 return try await service.run()
             }
         }
         _ = try? blockingAsync { await transport.close() }
         refusalLog.cancel()
         logger.info("\(finishedLine(summary, refusedConnections: transport.refusedConnections))")
+    }
+
+    /// Writes the bound endpoints to `--endpoints-file`, if given, for `vr worker --endpoints-file`.
+    private func writeEndpointsFile(of transport: ZMQLearnerTransport) throws {
+        guard let endpointsFile else { return }
+        let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
+        try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
     }
 
     /// The final summary line: steps, batches, skipped steps, lost workers and refusals by reason.
@@ -215,7 +232,8 @@ struct LearnerCommand: ParsableCommand {
 
     /// The models and optimizers: restored from RUN/checkpoint, or the SFT checkpoints with fresh optimizers.
     private func makeTrainer(
-        _ configuration: LearnerConfiguration, dataset: TaskDataset, logger: Logger
+        _ configuration: LearnerConfiguration, dataset: TaskDataset, logger: Logger, renderer: TemplateRenderer,
+        text: ModelText
     ) throws
         -> (LearnerTrainer, LearnerProgress)
     {
@@ -231,7 +249,7 @@ struct LearnerCommand: ParsableCommand {
             let trainer = try LearnerTrainer(
                 models: checkpoint.models, optimizers: checkpoint.optimizers,
                 stepCounts: (checkpoint.progress.modelSteps, checkpoint.progress.posteriorSteps),
-                configuration: configuration, dataset: dataset)
+                configuration: configuration, dataset: dataset, renderer: renderer, text: text)
             return (trainer, checkpoint.progress)
         }
         guard !checkpointExists else {
@@ -245,7 +263,7 @@ struct LearnerCommand: ParsableCommand {
                 try continuedOptimizer(optimizers.0, model: models.reasoning, checkpoint: reasoning),
                 try continuedOptimizer(optimizers.1, model: models.posterior, checkpoint: posterior)
             ),
-            stepCounts: (0, 0), configuration: configuration, dataset: dataset)
+            stepCounts: (0, 0), configuration: configuration, dataset: dataset, renderer: renderer, text: text)
         return (trainer, LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0))
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import VRObservability
 import VRTasks
+import VRText
 import VRTransport
 import VRWorker
 import VRZMQ
@@ -19,6 +20,13 @@ struct WorkerCommand: ParsableCommand {
             SIGINT or SIGTERM stops it and says goodbye, so the learner hands its unfinished work out again. With \
             --metrics-address it serves Prometheus metrics on /metrics and its state on /health.
             """)
+
+    @Option(
+        help: """
+            The model (checkpoint, Hugging Face directory or .gguf file) whose tokenizer and chat format the \
+            models use: needed for pretrained models; the built-in family's byte tokenizer by default.
+            """)
+    var tokenizer: String?
 
     @Option(help: "Training tasks (JSONL); the same file the learner uses.")
     var tasks: String
@@ -89,8 +97,9 @@ struct WorkerCommand: ParsableCommand {
             identity: identity, configuration: transportConfiguration, security: security)
         logger.info("worker \(identity) configuration \(jsonLine(configuration))")
         let telemetry = WorkerTelemetry()
+        let (text, renderer) = try modelText(at: tokenizer)
         let service = try WorkerService(
-            configuration: configuration, dataset: dataset, transport: transport,
+            configuration: configuration, dataset: dataset, transport: transport, renderer: renderer, text: text,
             onEvent: WorkerReporter(logger: logger, json: json, telemetry: telemetry).report)
         let statusServer = try metricsListenAddress(metricsAddress).map {
             StatusServer(

@@ -112,4 +112,25 @@ struct RolloutSamplerTests {
         }
         #expect(counts == [[3, 3], [0, 0]])
     }
+
+    @Test("models the tokenizer does not fit are refused: a pretrained family with bytes, a smaller vocabulary")
+    func mismatchedTokenizer() throws {
+        let llama = TransformerConfiguration(
+            family: .llama, layerCount: 1, width: 16, headCount: 2, keyValueHeadCount: 1, headWidth: 8,
+            hiddenWidth: 24, contextLength: 96, vocabularySize: ByteTokenizer.vocabularySize, ropeTheta: 10_000,
+            normEpsilon: 1e-5, tiedEmbeddings: true)
+        let small = TransformerConfiguration(
+            layerCount: 1, width: 16, headCount: 2, contextLength: 96, vocabularySize: ByteTokenizer.vocabularySize - 1)
+        let requests = try items().map { RolloutRequest(item: $0, phase: .model, traceCount: 1) }
+        for (configuration, expected) in [(llama, "--tokenizer"), (small, "another model's tokenizer")] {
+            let model = try Transformer(configuration: configuration, seed: 1)
+            #expect {
+                _ = try sampler().rollouts(
+                    for: requests, models: ModelPair(reasoning: model, posterior: model), seed: 1)
+            } throws: { error in
+                guard case WorkerError.invalidConfiguration(let message) = error else { return false }
+                return message.contains(expected)
+            }
+        }
+    }
 }
