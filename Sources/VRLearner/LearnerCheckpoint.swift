@@ -1,8 +1,9 @@
 // A learner run's state on disk: both models with their optimizers and the learner's progress, replaced as a set.
 //
 // Layout: <run>/checkpoint/{reasoning,posterior}/{model.safetensors,config.json,optimizer.safetensors} (and
-// tokenizer.json, tokenizer_config.json for a pretrained model's tokenizer) and <run>/checkpoint/learner.json. A new checkpoint is written to checkpoint.partial and swapped in by renames, so
-// a crash at any moment leaves either the old or the new set, never a mixture.
+// tokenizer.json, tokenizer_config.json for a pretrained model's tokenizer) and <run>/checkpoint/learner.json. A
+// new checkpoint is written to checkpoint.partial and swapped in by renames, so a crash at any moment leaves either
+// the old or the new set, never a mixture.
 
 import Foundation
 import VRModel

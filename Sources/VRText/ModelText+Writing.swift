@@ -9,8 +9,8 @@ extension ModelText {
 
     /// Writes `tokenizer.json` and `tokenizer_config.json` (with the model's chat template) into `directory`.
     ///
-    /// Creates the directory if needed; each file is replaced atomically. The built-in family's byte tokenizer needs no files
-    /// and writes none.
+    /// Creates the directory if needed; each file is replaced atomically. The built-in family's byte tokenizer needs
+    /// no files and writes none.
     /// - Parameter directory: the checkpoint directory.
     /// - Throws: `TextError.unsupportedTokenizer` for a tokenizer tokenizers would read differently,
     ///   `.unwritable` naming the file that cannot be written.

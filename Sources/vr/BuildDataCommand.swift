@@ -152,7 +152,7 @@ struct BuildDataCommand: ParsableCommand {
                     onEvent: reporter.report)
                 // Workers are started, and told where to connect, once the models are loaded: they are answered
                 // from their first request.
-                try writeEndpointsFile(of: transport)
+                try writeEndpointsFile(endpointsFile, of: transport)
                 try localWorkers.launch { workerArguments(index: $0, transport: transport) + keyArguments }
                 if workers > 0 { printProgress("\(workers) workers started; their logs are \(output).worker-*.log") }
                 let rollouts = try await service.collectRollouts()
@@ -190,13 +190,6 @@ struct BuildDataCommand: ParsableCommand {
         configuration.policy.workerTimeout = .seconds(workerTimeout)
         configuration.seed = seed
         return configuration
-    }
-
-    /// Writes the bound endpoints to `--endpoints-file`, if given, for `vr worker --endpoints-file`.
-    private func writeEndpointsFile(of transport: ZMQLearnerTransport) throws {
-        guard let endpointsFile else { return }
-        let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
-        try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
     }
 
     private func workerArguments(index: Int, transport: ZMQLearnerTransport) -> [String] {

@@ -201,20 +201,13 @@ struct LearnerCommand: ParsableCommand {
                     onEvent: reporter.report)
                 telemetry.serving(parameterVersion: progress.parameterVersion)
                 // Written once the models are loaded, so workers started on seeing it are answered at once.
-                try writeEndpointsFile(of: transport)
+                try writeEndpointsFile(endpointsFile, of: transport)
                 return try await service.run()
             }
         }
         _ = try? blockingAsync { await transport.close() }
         refusalLog.cancel()
         logger.info("\(finishedLine(summary, refusedConnections: transport.refusedConnections))")
-    }
-
-    /// Writes the bound endpoints to `--endpoints-file`, if given, for `vr worker --endpoints-file`.
-    private func writeEndpointsFile(of transport: ZMQLearnerTransport) throws {
-        guard let endpointsFile else { return }
-        let endpoints = ["request": transport.requestEndpoint, "publish": transport.publishEndpoint]
-        try Data(jsonLine(endpoints).utf8).write(to: URL(fileURLWithPath: endpointsFile), options: .atomic)
     }
 
     /// The final summary line: steps, batches, skipped steps, lost workers and refusals by reason.
