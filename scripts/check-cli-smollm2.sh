@@ -53,7 +53,22 @@ check "SmolLM2: a learner and two workers take variational steps" bash -c "'$vr'
     for i in \$(seq 300); do test -s '$work/smollm2-endpoints.json' && break; sleep 0.1; done; \
     for i in 1 2; do '$vr' worker --tasks '$work/gym-train.jsonl' --tokenizer '$smollm2' \
         --endpoints-file '$work/smollm2-endpoints.json' --id smollm2-worker-\$i --seed \$i --answers-per-trace 1 \
-        --max-trace-tokens 24 --learner-gone-seconds 5 >'$work/smollm2-worker-\$i.log' 2>&1 & done; \
+        --max-trace-tokens 24 --learner-gone-seconds 20 >'$work/smollm2-worker-\$i.log' 2>&1 & done; \
     wait \$learner || { tail -20 '$work/smollm2-learner.log'; exit 1; }; wait; \
     test \$(grep -c '\"phase\": *\"model\"' '$work/smollm2-run/metrics.jsonl') -ge 2 \
     && test -s '$work/smollm2-run/checkpoint/reasoning/tokenizer.json'"
+
+# The experiment on the real model (experiments/smollm2-tiny.json, paths from the repository root): pi0 and q by SFT
+# from SmolLM2 in its chat format, then an SFT, a variational, an RFT and a GRPO arm through learners and workers, each
+# evaluated on held-out problems; the report reads the results.
+check "SmolLM2: experiment trains every arm from the pretrained base model and report reads it" bash -c "cd '$root' \
+    && '$vr' experiment --config experiments/smollm2-tiny.json --run '$work/smollm2-experiment' \
+    >'$work/smollm2-experiment.log' 2>&1 \
+    && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); \
+    assert [a[\"name\"] for a in r[\"arms\"]] == [\"sft\", \"variational\", \"rft\", \"grpo\"], r[\"arms\"]; \
+    assert all(a[\"runs\"][0][\"modelSteps\"] == 2 for a in r[\"arms\"]), r[\"arms\"]; \
+    assert r[\"initial\"][\"evaluation\"][\"overall\"][\"questionCount\"] == 4, r[\"initial\"]' \
+    '$work/smollm2-experiment/results.json' \
+    && grep -q '<|im_start|>' '$work/smollm2-experiment/arms/variational/seed-1/learner/checkpoint/reasoning/tokenizer_config.json' \
+    && '$vr' report --run '$work/smollm2-experiment' --output '$work/smollm2-report' >/dev/null \
+    || { tail -30 '$work/smollm2-experiment.log'; exit 1; }"

@@ -1,4 +1,5 @@
-// What `vr experiment` runs: the tasks, the model, the initial SFT stages, the budget, the arms and the seeds.
+// What `vr experiment` runs: the tasks, the model (the built-in family or a pretrained base model), the initial SFT
+// stages, the budget, the arms and the seeds.
 
 import Foundation
 import VRTasks
@@ -7,13 +8,18 @@ import VRTasks
 public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     /// The experiment's name, for the report.
     public var name: String
-    /// The task generators; each contributes the same number of questions.
+    /// The task generators, each contributing the same number of questions; empty when `taskFiles` is set.
     public var tasks: [TaskGeneratorConfiguration]
-    /// Training questions per task generator.
+    /// Task files to read instead of generating questions, one pair per family; empty when `tasks` is set.
+    public var taskFiles: [TaskFiles]
+    /// Training questions per task generator or task file.
     public var trainQuestionsPerTask: Int
-    /// Held-out questions per task generator.
+    /// Held-out questions per task generator or task file.
     public var testQuestionsPerTask: Int
-    /// The model shape of pi and q.
+    /// A pretrained model (a Hugging Face model directory, a `.gguf` file or a checkpoint) that stages 1 and 2
+    /// start from, with its tokenizer and chat format; nil for fresh models of the built-in family.
+    public var baseModel: String?
+    /// The model shape of pi and q when they are of the built-in family (unused with `baseModel`).
     public var model: ModelShape
     /// Stage 0, optional: a base model with its own way of working; stages 1 and 2 then start from it.
     public var pretraining: PretrainingStage?
@@ -36,16 +42,25 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
 
     /// Decodes a configuration; unknown keys are errors.
     ///
-    /// `name`, `tasks` and `arms` are required; the rest have defaults.
+    /// `name`, `arms` and one of `tasks` and `taskFiles` are required; the rest have defaults. A base model brings
+    /// its own architecture and way of working, so `model` and `pretraining` are errors beside `baseModel`.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
-        tasks = try container.decode([TaskGeneratorConfiguration].self, forKey: .tasks)
+        tasks = try container.decodeIfPresent([TaskGeneratorConfiguration].self, forKey: .tasks) ?? []
+        taskFiles = try container.decodeIfPresent([TaskFiles].self, forKey: .taskFiles) ?? []
         trainQuestionsPerTask = try container.decodeIfPresent(Int.self, forKey: .trainQuestionsPerTask) ?? 3000
         testQuestionsPerTask = try container.decodeIfPresent(Int.self, forKey: .testQuestionsPerTask) ?? 200
+        baseModel = try container.decodeIfPresent(String.self, forKey: .baseModel)
         model = try container.decodeIfPresent(ModelShape.self, forKey: .model) ?? ModelShape()
         pretraining = try container.decodeIfPresent(PretrainingStage.self, forKey: .pretraining)
+        if baseModel != nil, let key = [CodingKeys.model, .pretraining].first(where: container.contains) {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container,
+                debugDescription:
+                    "the base model brings its own architecture and working; remove \"\(key.stringValue)\"")
+        }
         initialSFT = try container.decodeIfPresent(SFTStage.self, forKey: .initialSFT) ?? SFTStage(steps: 300)
         posteriorSFT = try container.decodeIfPresent(SFTStage.self, forKey: .posteriorSFT) ?? SFTStage(steps: 1000)
         training = try container.decodeIfPresent(TrainingBudget.self, forKey: .training) ?? TrainingBudget()
@@ -57,8 +72,8 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, tasks, trainQuestionsPerTask, testQuestionsPerTask, model, pretraining, initialSFT, posteriorSFT
-        case training
+        case name, tasks, taskFiles, trainQuestionsPerTask, testQuestionsPerTask, baseModel, model, pretraining
+        case initialSFT, posteriorSFT, training
         case traces, evaluation, workers, seeds, arms
     }
 
@@ -83,7 +98,16 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     /// - Throws: `ExperimentError.invalid` naming the first bad field.
     public func validate() throws(ExperimentError) {
         guard !name.isEmpty else { throw .invalid("name is empty") }
-        guard !tasks.isEmpty else { throw .invalid("tasks is empty") }
+        guard tasks.isEmpty != taskFiles.isEmpty else {
+            throw .invalid("give the questions as either tasks (generators) or taskFiles, not both and not neither")
+        }
+        if let baseModel, baseModel.isEmpty { throw .invalid("baseModel is empty") }
+        if pretraining != nil && tasks.isEmpty {
+            throw .invalid("pretraining draws its questions from the task generators; it needs tasks, not taskFiles")
+        }
+        if let empty = taskFiles.flatMap({ [$0.train, $0.test] }).first(where: \.isEmpty) {
+            throw .invalid("taskFiles: a path is empty (\"\(empty)\")")
+        }
         for task in tasks {
             do { try task.validate() } catch { throw .invalid("tasks: \(error)") }
         }

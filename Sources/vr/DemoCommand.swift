@@ -108,7 +108,8 @@ struct DemoCommand: ParsableCommand {
             printProgress("== \(title) (\(steps) steps)")
             configuration.steps = steps
             let trainer = try SFTTrainer(
-                configuration: configuration, dataset: supervisedData(train, posterior: isPosterior),
+                configuration: configuration,
+                dataset: supervisedData(train, posterior: isPosterior, renderer: TemplateRenderer()),
                 outputDirectory: runDirectory + "/" + name)
             var log = TrainingLog()
             try trainer.run { event in

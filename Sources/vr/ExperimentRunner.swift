@@ -75,10 +75,7 @@ struct ExperimentRunner {
 
     private func writeTasks() throws -> (train: TaskDataset, test: TaskDataset) {
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
-        let train = try TaskDataset.generated(
-            configuration.tasks, countPerConfiguration: configuration.trainQuestionsPerTask, split: .train)
-        let test = try TaskDataset.generated(
-            configuration.tasks, countPerConfiguration: configuration.testQuestionsPerTask, split: .test)
+        let (train, test) = try configuration.taskSplits()
         try train.write(to: trainTasks)
         try test.write(to: testTasks)
         printProgress("== tasks: \(train.items.count) training and \(test.items.count) held-out questions")
@@ -87,43 +84,54 @@ struct ExperimentRunner {
 
     /// Trains the initial models by SFT and returns the seconds that took.
     ///
-    /// Stage 0 (the base model, when configured), stage 1 (pi0) and stage 2 (q), each unless its checkpoint exists;
-    /// stages 1 and 2 start from the base model.
+    /// Stage 0 (the built-in base model, when configured), stage 1 (pi0) and stage 2 (q), each unless its
+    /// checkpoint exists; stages 1 and 2 start from the base model: stage 0's, or the configured pretrained one, in
+    /// whose tokenizer and chat format their data is then written.
     private func trainInitialModels(_ train: TaskDataset) throws -> Double {
-        let shape = configuration.model
         var sft = SFTConfiguration()
-        sft.model = TransformerConfiguration(
-            layerCount: shape.layers, width: shape.width, headCount: shape.heads, contextLength: shape.context,
-            vocabularySize: ByteTokenizer.vocabularySize)
         sft.logEvery = 100
+        let (text, renderer) = try modelText(at: configuration.baseModel)
+        if let baseModel = configuration.baseModel {
+            let model = try loadModel(baseModel)
+            sft.model = model.configuration
+            printProgress(
+                "== base model \(baseModel): \(model.configuration.family), \(model.parameters.count) parameters")
+        } else {
+            let shape = configuration.model
+            sft.model = TransformerConfiguration(
+                layerCount: shape.layers, width: shape.width, headCount: shape.heads, contextLength: shape.context,
+                vocabularySize: ByteTokenizer.vocabularySize)
+        }
         var seconds = 0.0
         var stages: [(title: String, output: String, data: () throws -> PromptResponseDataset, stage: SFTStage)] = [
             (
                 "stage 1: pi0 by SFT on the reference thoughts", initialReasoning,
-                { supervisedData(train, posterior: false) }, configuration.initialSFT
+                { supervisedData(train, posterior: false, renderer: renderer) }, configuration.initialSFT
             ),
             (
                 "stage 2: q by SFT with the answer as a hint", initialPosterior,
-                { supervisedData(train, posterior: true) }, configuration.posteriorSFT
+                { supervisedData(train, posterior: true, renderer: renderer) }, configuration.posteriorSFT
             ),
         ]
-        let base = directory + "/initial/base"
+        var base = configuration.baseModel
         if let pretraining = configuration.pretraining {
             let data = { [configuration] () throws -> PromptResponseDataset in
                 supervisedData(
                     try TaskDataset.generated(
                         pretraining.generators(for: configuration.tasks),
                         countPerConfiguration: pretraining.questionsPerTask, split: .train),
-                    posterior: false)
+                    posterior: false, renderer: renderer)
             }
+            let output = directory + "/initial/base"
+            base = output
             stages.insert(
                 (
-                    "stage 0: the base model's own \(pretraining.thoughtStyle.rawValue) working", base, data,
+                    "stage 0: the base model's own \(pretraining.thoughtStyle.rawValue) working", output, data,
                     pretraining.sft
                 ),
                 at: 0)
         }
-        for (index, stage) in stages.enumerated() {
+        for stage in stages {
             let files = [Checkpoint.modelFileName, Checkpoint.configurationFileName].map { stage.output + "/" + $0 }
             guard !files.allSatisfy(FileManager.default.fileExists(atPath:)) else {
                 printProgress("== \(stage.title): using \(stage.output)")
@@ -133,10 +141,10 @@ struct ExperimentRunner {
             sft.steps = stage.stage.steps
             sft.batchSize = stage.stage.batchSize
             sft.learningRate = stage.stage.learningRate
-            let startsFromBase = configuration.pretraining != nil && index > 0
+            let startsFromBase = base != nil && stage.output != base
             let trainer = try SFTTrainer(
                 configuration: sft, dataset: try stage.data(), outputDirectory: stage.output,
-                initialModel: startsFromBase ? try loadModel(base) : nil)
+                initialModel: try base.flatMap { startsFromBase ? try loadModel($0) : nil }, text: text)
             seconds += try Self.run(trainer).elapsedSeconds
         }
         return seconds
@@ -200,6 +208,7 @@ struct ExperimentRunner {
     /// The SFT baseline: pi0 trained further on the reference thoughts with the arms' step budget.
     private func trainSFT(seed: UInt64, train: TaskDataset, output: String) throws -> TrainingSummary {
         let initial = try loadModel(initialReasoning)
+        let (text, renderer) = try modelText(at: initialReasoning)
         var sft = SFTConfiguration()
         sft.model = initial.configuration
         sft.steps = configuration.training.modelSteps
@@ -208,8 +217,8 @@ struct ExperimentRunner {
         sft.seed = seed
         sft.logEvery = 100
         let trainer = try SFTTrainer(
-            configuration: sft, dataset: supervisedData(train, posterior: false), outputDirectory: output,
-            initialModel: initial)
+            configuration: sft, dataset: supervisedData(train, posterior: false, renderer: renderer),
+            outputDirectory: output, initialModel: initial, text: text)
         return try Self.run(trainer)
     }
 
@@ -232,7 +241,8 @@ struct ExperimentRunner {
         let training = configuration.training
         return [
             "--answers-per-trace", "\(arm.answersPerTrace ?? training.answersPerTrace)", "--max-trace-tokens",
-            "\(training.maxTraceTokens)", "--temperature", "\(training.traceTemperature)",
+            "\(training.maxTraceTokens)", "--temperature", "\(training.traceTemperature)", "--tokenizer",
+            initialReasoning,
         ]
     }
 
@@ -246,9 +256,10 @@ struct ExperimentRunner {
             return report
         }
         let settings = configuration.evaluation
+        let (text, renderer) = try modelText(at: checkpoint)
         let evaluator = try ReasoningEvaluator(
             samplesPerQuestion: settings.samples, temperature: settings.temperature,
-            maxResponseTokens: settings.maxResponseTokens)
+            maxResponseTokens: settings.maxResponseTokens, renderer: renderer, text: text)
         let report = try evaluator.evaluate(try loadModel(checkpoint), on: test.items, seed: 1)
         if let cache { try AtomicFile.write(Array(try JSONEncoder().encode(report)), to: cache) }
         return report

@@ -43,17 +43,21 @@ struct LearnerCluster {
             try launchChild(
                 [
                     "worker", "--tasks", tasks, "--endpoints-file", endpoints, "--id", "worker-\(index)",
-                    "--seed", "\(workerSeed &+ UInt64(index))", "--learner-gone-seconds", "5",
+                    "--seed", "\(workerSeed &+ UInt64(index))", "--learner-gone-seconds", "60",
                 ] + workerOptions, log: directory + "/worker-\(index).log")
         }
         defer { for worker in workers where worker.isRunning { worker.terminate() } }
         printProgress(
             "learner and \(workerCount) workers started; logs in \(directory)/*.log, metrics in \(learnerRun)")
         var lastReport = Date.distantPast
+        var reportedSteps = 0
         while learner.isRunning {
             Thread.sleep(forTimeInterval: 0.5)
-            guard Date().timeIntervalSince(lastReport) >= 10, let (metrics, modelStep) = progress() else { continue }
+            guard Date().timeIntervalSince(lastReport) >= 10, let (metrics, modelStep) = progress(),
+                metrics.step > reportedSteps
+            else { continue }
             lastReport = Date()
+            reportedSteps = metrics.step
             let remaining = Double(modelSteps - modelStep) * metrics.elapsedSeconds / Double(max(modelStep, 1))
             printProgress(
                 "model step \(modelStep)/\(modelSteps), version \(metrics.parameterVersion), trace accuracy "

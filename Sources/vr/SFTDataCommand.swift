@@ -21,6 +21,13 @@ struct SFTDataCommand: ParsableCommand {
     @Option(help: "The prompt/response JSONL file to write.")
     var output: String
 
+    @Option(
+        help: """
+            The model (checkpoint, Hugging Face directory or .gguf file) whose chat format wraps the prompts; the \
+            built-in family's turns by default.
+            """)
+    var tokenizer: String?
+
     func validate() throws {
         guard ["reasoning", "posterior"].contains(stage) else {
             throw ValidationError("--stage is reasoning or posterior, got \(stage)")
@@ -29,7 +36,8 @@ struct SFTDataCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
-        let sft = supervisedData(dataset, posterior: stage == "posterior")
+        let sft = supervisedData(
+            dataset, posterior: stage == "posterior", renderer: try modelText(at: tokenizer).renderer)
         try sft.write(to: output)
         printProgress("wrote \(sft.examples.count) \(stage) examples to \(output)")
     }
@@ -39,10 +47,10 @@ struct SFTDataCommand: ParsableCommand {
 /// - Parameters:
 ///   - dataset: the tasks.
 ///   - posterior: q's examples instead of pi's.
+///   - renderer: the templates, in the model's chat format.
 /// - Returns: prompt/response pairs.
-func supervisedData(_ dataset: TaskDataset, posterior: Bool) -> PromptResponseDataset {
-    let renderer = TemplateRenderer()
-    return PromptResponseDataset(
+func supervisedData(_ dataset: TaskDataset, posterior: Bool, renderer: TemplateRenderer) -> PromptResponseDataset {
+    PromptResponseDataset(
         examples: dataset.items.map { item in
             let example =
                 posterior ? item.posteriorExample(renderer: renderer) : item.reasoningExample(renderer: renderer)

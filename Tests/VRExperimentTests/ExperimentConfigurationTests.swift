@@ -73,6 +73,54 @@ struct ExperimentConfigurationTests {
         }
     }
 
+    /// Writes `count` generated questions of `family` for `split` to a temporary task file.
+    func taskFile(_ family: TaskFamily, _ split: TaskSplit, count: Int, seed: UInt64 = 1) throws -> String {
+        let path = NSTemporaryDirectory() + "vr-tasks-\(UUID().uuidString).jsonl"
+        let dataset = try TaskDataset.generated(
+            [TaskGeneratorConfiguration(family: family, seed: seed)], countPerConfiguration: count, split: split)
+        try dataset.write(to: path)
+        return path
+    }
+
+    @Test(
+        "task files: the first questions of each file, families interleaved; a shared question or a short file is refused"
+    )
+    func taskFiles() throws {
+        let files = [
+            TaskFiles(train: try taskFile(.addition, .train, count: 5), test: try taskFile(.addition, .test, count: 3)),
+            TaskFiles(
+                train: try taskFile(.wordProblem, .train, count: 4), test: try taskFile(.wordProblem, .test, count: 2)),
+        ]
+        defer {
+            for path in files.flatMap({ [$0.train, $0.test] }) { try? FileManager.default.removeItem(atPath: path) }
+        }
+        func configuration(_ files: [TaskFiles], train: Int, test: Int) throws -> ExperimentConfiguration {
+            let paths = files.map { #"{"train": "\#($0.train)", "test": "\#($0.test)"}"# }.joined(separator: ", ")
+            return try decode(
+                #"{"name": "t", "taskFiles": [\#(paths)], "trainQuestionsPerTask": \#(train), "#
+                    + #""testQuestionsPerTask": \#(test), "arms": [{"name": "a", "method": "sft"}]}"#)
+        }
+        let (train, test) = try configuration(files, train: 3, test: 2).taskSplits()
+        #expect(
+            train.items.map(\.family) == [.addition, .wordProblem, .addition, .wordProblem, .addition, .wordProblem])
+        let additionTrain = try TaskDataset.read(from: files[0].train, verifier: nil).items
+        #expect(train.items.filter { $0.family == .addition }.map(\.id) == additionTrain.prefix(3).map(\.id))
+        #expect(test.items.count == 4)
+        do {
+            _ = try configuration(files, train: 5, test: 2).taskSplits()
+            Issue.record("a file with 4 questions gave 5")
+        } catch {
+            #expect("\(error)".contains("holds 4 questions; trainQuestionsPerTask asks for 5"), "\(error)")
+        }
+        let leaky = [TaskFiles(train: files[0].train, test: files[0].train)]
+        do {
+            _ = try configuration(leaky, train: 2, test: 2).taskSplits()
+            Issue.record("a held-out question that is also a training question was accepted")
+        } catch {
+            #expect("\(error)".contains("held-out question"), "\(error)")
+        }
+    }
+
     @Test(
         "bad input is refused with a message naming what is wrong",
         arguments: [
@@ -108,6 +156,27 @@ struct ExperimentConfigurationTests {
             (
                 #"{"name": "t", "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "rft", "trainsPosterior": true}]}"#,
                 "trainsPosterior needs the hinted-posterior proposal"
+            ),
+            (
+                #"{"name": "t", "baseModel": "m.gguf", "model": {"layers": 2}, "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "sft"}]}"#,
+                "model: the base model brings its own architecture and working; remove \"model\""
+            ),
+            (
+                #"{"name": "t", "baseModel": "m.gguf", "pretraining": {}, "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "sft"}]}"#,
+                "remove \"pretraining\""
+            ),
+            (
+                #"{"name": "t", "tasks": [{"family": "addition"}], "taskFiles": [{"train": "a", "test": "b"}], "arms": [{"name": "a", "method": "sft"}]}"#,
+                "not both and not neither"
+            ),
+            (#"{"name": "t", "arms": [{"name": "a", "method": "sft"}]}"#, "not both and not neither"),
+            (
+                #"{"name": "t", "taskFiles": [{"train": "a"}], "arms": [{"name": "a", "method": "sft"}]}"#,
+                "missing key \"test\""
+            ),
+            (
+                #"{"name": "t", "taskFiles": [{"train": "a", "test": "b"}], "pretraining": {}, "arms": [{"name": "a", "method": "sft"}]}"#,
+                "it needs tasks, not taskFiles"
             ),
             ("not json", "unreadable"),
         ])
