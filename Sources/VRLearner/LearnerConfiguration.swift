@@ -2,6 +2,7 @@
 
 import VRModel
 import VRObjectives
+import VRWire
 
 /// How one of the two models is optimised.
 public struct OptimizerSettings: Codable, Sendable, Equatable {
@@ -66,6 +67,9 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// Heartbeat period towards workers, and the one they are told to use.
     public var heartbeatIntervalMilliseconds = 1_000
+    /// How broadcasts and snapshots carry the parameters: float32 exactly, or bfloat16 in half the bytes (workers
+    /// then sample with rounded parameters; the learner keeps training in float32).
+    public var broadcastEncoding = ParameterEncoding.float32
 
     /// The defaults above.
     public init() {}

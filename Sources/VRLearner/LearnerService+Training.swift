@@ -71,7 +71,9 @@ extension LearnerService {
     ) async throws(LearnerServiceError) -> StepOutcome? {
         let started = clock.now
         let outcome: StepOutcome
-        do { outcome = try train() } catch {
+        switch try await serving(while: train) {
+        case .success(let value): outcome = value
+        case .failure(let error):
             skippedSteps += 1
             onEvent(.stepFailed(reason: "\(phase) step: \(error)"))
             return nil
@@ -138,26 +140,46 @@ extension LearnerService {
     }
 
     /// Sends the current parameters to one worker that asked (late joiners, reconnects, missed broadcasts).
+    ///
+    /// During a step the request is answered from the cache, or once the step has finished.
     func sendSnapshot(to peer: PeerID) async {
         guard machine.knows(peer.description) else {
             let reply = ErrorReply(code: .unknownWorker, reason: "unknown worker \(peer); say hello first")
             await send(.errorReply(reply), to: peer)
             return
         }
+        if isTraining && snapshotCache?.version != machine.parameterVersion {
+            if !snapshotWaiters.contains(peer) { snapshotWaiters.append(peer) }
+            return
+        }
         for message in snapshotMessages() { try? await transport.send(message, to: peer) }
         onEvent(.snapshotSent(worker: peer.description, parameterVersion: machine.parameterVersion))
     }
 
-    /// The frames of the current version's snapshot, built once per version.
+    /// The frames of the current version's snapshot, built once per version straight from the models' buffers:
+    /// each chunk is encoded and dropped, so the frames are the only copy of the parameters the learner adds.
     private func snapshotMessages() -> [Multipart] {
         let version = machine.parameterVersion
         if let cached = snapshotCache, cached.version == version { return cached.messages }
-        let snapshot = ParameterSnapshot(
-            parameters: trainer.models.combinedParameters, parameterVersion: version,
-            modelConfigurationJSON: trainer.models.configuration.json)
-        let messages = snapshot.messages.compactMap { message in
-            try? codec.encode(message, senderID: instanceID).map(Frame.init)
+        snapshotCache = nil  // the previous version's frames go before the new ones are built
+        let models = trainer.models
+        var chunkMessages: [Multipart] = []
+        // The models own their buffers for as long as the learner runs.
+        let announcement = ParameterSnapshot.cut(
+            [
+                UnsafeBufferPointer(models.reasoning.parameters.buffer),
+                UnsafeBufferPointer(models.posterior.parameters.buffer),
+            ],
+            parameterVersion: version, modelConfigurationJSON: models.configuration.json,
+            encoding: configuration.broadcastEncoding
+        ) { chunk in
+            // A 1 MiB chunk is far below the frame cap, so encoding cannot fail.
+            if let frames = try? codec.encode(.snapshotChunk(chunk), senderID: instanceID) {
+                chunkMessages.append(frames.map(Frame.init))
+            }
         }
+        let header = try? codec.encode(.parameterAnnouncement(announcement), senderID: instanceID).map(Frame.init)
+        let messages = (header.map { [$0] } ?? []) + chunkMessages
         snapshotCache = (version, messages)
         return messages
     }

@@ -1,7 +1,8 @@
 // The learner daemon: the state machine wired to a transport, the trainer, checkpoints and metrics.
 //
 // One loop owns everything: it waits for a message (or the next tick), lets the state machine decide, carries
-// out the actions (replies, training, publication), and repeats until the model phase has taken its steps.
+// out the actions (replies, training, publication), and repeats until the model phase has taken its steps. A
+// training step runs on a thread of its own meanwhile, so that workers keep hearing from the learner.
 
 import Foundation
 import VRModel
@@ -56,6 +57,10 @@ public final class LearnerService {
     var peers: [String: PeerID] = [:]
     var pending = PendingTraining()
     var snapshotCache: (version: UInt64, messages: [Multipart])?
+    /// Whether a training step is running beside the message loop (`serving(while:)`).
+    var isTraining = false
+    /// Workers whose snapshot requests wait for the running step.
+    var snapshotWaiters: [PeerID] = []
     /// The rollouts kept in collection mode (`collectRollouts()`), by question id; nil while training.
     var collectedRollouts: [String: QuestionRollout]?
     var lastHeartbeat: ContinuousClock.Instant

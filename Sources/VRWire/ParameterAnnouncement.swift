@@ -2,12 +2,12 @@
 
 /// The header of a parameter snapshot: its version, size, chunking, checksum and model configuration.
 ///
-/// The parameter bytes are the model's flat float32 buffer in little-endian order; they follow as
-/// ``SnapshotChunk`` messages, each with a raw frame of at most 16 MiB.
+/// The parameter bytes are the model's flat buffer in little-endian order, in float32 or bfloat16 (``encoding``);
+/// they follow as ``SnapshotChunk`` messages, each with a raw frame of at most 16 MiB.
 public struct ParameterAnnouncement: Sendable, Equatable {
     /// The announced version, at least 1.
     public var parameterVersion: UInt64
-    /// Size of the whole parameter buffer in bytes; a multiple of 4.
+    /// Size of the whole parameter buffer in bytes; a multiple of the encoding's bytes per parameter.
     public var byteCount: UInt64
     /// Number of chunks that follow: `ceil(byteCount / chunkByteCount)`.
     public var chunkCount: Int
@@ -17,6 +17,8 @@ public struct ParameterAnnouncement: Sendable, Equatable {
     public var crc32: UInt32
     /// The model configuration as JSON, which fixes the named views into the buffer.
     public var modelConfigurationJSON: String
+    /// How the bytes hold the values.
+    public var encoding: ParameterEncoding
 
     /// Creates an announcement.
     /// - Parameters:
@@ -26,9 +28,10 @@ public struct ParameterAnnouncement: Sendable, Equatable {
     ///   - chunkByteCount: size of every chunk but the last.
     ///   - crc32: CRC-32 of the whole buffer.
     ///   - modelConfigurationJSON: the model configuration as JSON.
+    ///   - encoding: how the bytes hold the values.
     public init(
         parameterVersion: UInt64, byteCount: UInt64, chunkCount: Int, chunkByteCount: Int, crc32: UInt32,
-        modelConfigurationJSON: String
+        modelConfigurationJSON: String, encoding: ParameterEncoding = .float32
     ) {
         self.parameterVersion = parameterVersion
         self.byteCount = byteCount
@@ -36,10 +39,11 @@ public struct ParameterAnnouncement: Sendable, Equatable {
         self.chunkByteCount = chunkByteCount
         self.crc32 = crc32
         self.modelConfigurationJSON = modelConfigurationJSON
+        self.encoding = encoding
     }
 
-    /// Number of float32 parameters in the buffer.
-    public var parameterCount: Int { Int(byteCount / 4) }
+    /// Number of parameters in the buffer.
+    public var parameterCount: Int { Int(byteCount / UInt64(encoding.bytesPerParameter)) }
 
     /// Size in bytes of chunk `index`: ``chunkByteCount`` for all but the last chunk.
     /// - Precondition: `0 <= index < chunkCount`.
@@ -56,17 +60,20 @@ public struct ParameterAnnouncement: Sendable, Equatable {
 
 extension ParameterAnnouncement {
     init(wire: Vr_V1_ParameterAnnouncement, validator: WireValidator) throws(WireError) {
+        let encoding: ParameterEncoding
         switch wire.encoding {
-        case .float32Le: break
+        case .float32Le: encoding = .float32
+        case .bfloat16Le: encoding = .bfloat16
         case .unspecified: throw WireError(.missingField, "ParameterAnnouncement.encoding is unspecified")
         case .UNRECOGNIZED(let raw):
             throw WireError(
-                .invalidValue, "ParameterAnnouncement.encoding \(raw) is unknown; this peer reads FLOAT32_LE")
+                .invalidValue,
+                "ParameterAnnouncement.encoding \(raw) is unknown; this peer reads FLOAT32_LE and BFLOAT16_LE")
         }
         self.init(
             parameterVersion: wire.parameterVersion, byteCount: wire.byteCount, chunkCount: Int(wire.chunkCount),
             chunkByteCount: Int(wire.chunkByteCount), crc32: wire.crc32,
-            modelConfigurationJSON: wire.modelConfigurationJson)
+            modelConfigurationJSON: wire.modelConfigurationJson, encoding: encoding)
         try validate(validator)
     }
 
@@ -81,11 +88,12 @@ extension ParameterAnnouncement {
             throw WireError(
                 .tooLarge, "ParameterAnnouncement.byte_count \(byteCount) exceeds \(limits.maxParameterBytes)")
         }
-        guard byteCount % 4 == 0, chunkByteCount % 4 == 0 else {
+        let width = encoding.bytesPerParameter
+        guard byteCount % UInt64(width) == 0, chunkByteCount % 4 == 0 else {
             throw WireError(
                 .invalidValue,
-                "ParameterAnnouncement byte_count \(byteCount) and chunk_byte_count \(chunkByteCount) "
-                    + "must be multiples of 4 (float32)")
+                "ParameterAnnouncement byte_count \(byteCount) must be a multiple of \(width) (\(encoding.rawValue)) "
+                    + "and chunk_byte_count \(chunkByteCount) a multiple of 4")
         }
         _ = try validator.count(chunkByteCount, "ParameterAnnouncement.chunk_byte_count", in: 4...limits.maxFrameBytes)
         let (wholeChunks, rest) = byteCount.quotientAndRemainder(dividingBy: UInt64(chunkByteCount))
@@ -105,7 +113,11 @@ extension ParameterAnnouncement {
         wire.chunkCount = UInt32(clamping: chunkCount)
         wire.chunkByteCount = UInt32(clamping: chunkByteCount)
         wire.crc32 = crc32
-        wire.encoding = .float32Le
+        wire.encoding =
+            switch encoding {
+            case .float32: .float32Le
+            case .bfloat16: .bfloat16Le
+            }
         wire.modelConfigurationJson = modelConfigurationJSON
         return wire
     }

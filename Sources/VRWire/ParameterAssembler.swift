@@ -49,7 +49,7 @@ public struct ParameterAssembler: Sendable {
                 "chunk \(chunk.chunkIndex): CRC-32 is \(CRC32.hex(actual)), the chunk says \(CRC32.hex(chunk.crc32))")
         }
         if values.isEmpty { values.reserveCapacity(announcement.parameterCount) }
-        LittleEndianFloats.append(chunk.payload, to: &values)
+        announcement.encoding.decode(chunk.payload, appendingTo: &values)
         crc = CRC32.combine(crc, actual, secondLength: UInt64(chunk.byteCount))
         nextChunkIndex += 1
     }

@@ -28,25 +28,68 @@ public struct ParameterSnapshot: Sendable, Equatable {
         parameters: UnsafeBufferPointer<Float>, parameterVersion: UInt64, modelConfigurationJSON: String,
         chunkByteCount: Int = Self.defaultChunkByteCount
     ) {
+        var chunks: [SnapshotChunk] = []
+        announcement = Self.cut(
+            [parameters], parameterVersion: parameterVersion, modelConfigurationJSON: modelConfigurationJSON,
+            chunkByteCount: chunkByteCount
+        ) { chunks.append($0) }
+        self.chunks = chunks
+    }
+
+    /// Cuts buffers, read as one buffer in order, into chunks handed to `body` one at a time, so that a caller that
+    /// encodes each chunk and drops it never holds a second copy of the whole buffer.
+    /// - Precondition: `chunkByteCount` is a multiple of 4 in `4...WireLimits.frameBytesCap`;
+    ///   `parameterVersion >= 1`.
+    /// - Parameters:
+    ///   - segments: the buffers (e.g. each model's parameters), concatenated in this order.
+    ///   - parameterVersion: the version being published, at least 1.
+    ///   - modelConfigurationJSON: the model configuration as JSON.
+    ///   - chunkByteCount: the size of every chunk but the last, in bytes.
+    ///   - encoding: how the chunks hold the values.
+    ///   - body: receives the chunks in order.
+    /// - Returns: the announcement that goes before the chunks.
+    /// - Complexity: one copy and one CRC-32 pass over the buffers.
+    public static func cut(
+        _ segments: [UnsafeBufferPointer<Float>], parameterVersion: UInt64, modelConfigurationJSON: String,
+        chunkByteCount: Int = Self.defaultChunkByteCount, encoding: ParameterEncoding = .float32,
+        into body: (SnapshotChunk) throws -> Void
+    ) rethrows -> ParameterAnnouncement {
         precondition(
             chunkByteCount % 4 == 0 && (4...WireLimits.frameBytesCap).contains(chunkByteCount),
             "chunkByteCount \(chunkByteCount) must be a multiple of 4 in 4...\(WireLimits.frameBytesCap)")
         precondition(parameterVersion >= 1, "parameter versions start at 1")
-        let floatsPerChunk = chunkByteCount / 4
-        var chunks: [SnapshotChunk] = []
+        let width = encoding.bytesPerParameter
+        let valuesPerChunk = chunkByteCount / width
+        let totalCount = segments.reduce(0) { $0 + $1.count }
         var crc: UInt32 = 0
-        for (index, start) in stride(from: 0, to: parameters.count, by: floatsPerChunk).enumerated() {
-            let end = min(start + floatsPerChunk, parameters.count)
-            let payload = LittleEndianFloats.bytes(of: UnsafeBufferPointer(rebasing: parameters[start..<end]))
+        var chunkCount = 0
+        var segment = 0
+        var offsetInSegment = 0
+        for start in stride(from: 0, to: totalCount, by: valuesPerChunk) {
+            var payload: [UInt8] = []
+            payload.reserveCapacity(min(valuesPerChunk, totalCount - start) * width)
+            while payload.count < chunkByteCount && segment < segments.count {
+                let available = segments[segment].count - offsetInSegment
+                let taken = min(available, valuesPerChunk - payload.count / width)
+                let end = offsetInSegment + taken
+                encoding.append(UnsafeBufferPointer(rebasing: segments[segment][offsetInSegment..<end]), to: &payload)
+                offsetInSegment = end
+                if offsetInSegment == segments[segment].count {
+                    segment += 1
+                    offsetInSegment = 0
+                }
+            }
             let chunk = SnapshotChunk(
-                parameterVersion: parameterVersion, chunkIndex: index, offset: UInt64(start) * 4, payload: payload)
+                parameterVersion: parameterVersion, chunkIndex: chunkCount, offset: UInt64(start * width),
+                payload: payload)
             crc = CRC32.combine(crc, chunk.crc32, secondLength: UInt64(payload.count))
-            chunks.append(chunk)
+            chunkCount += 1
+            try body(chunk)
         }
-        self.chunks = chunks
-        self.announcement = ParameterAnnouncement(
-            parameterVersion: parameterVersion, byteCount: UInt64(parameters.count) * 4, chunkCount: chunks.count,
-            chunkByteCount: chunkByteCount, crc32: crc, modelConfigurationJSON: modelConfigurationJSON)
+        return ParameterAnnouncement(
+            parameterVersion: parameterVersion, byteCount: UInt64(totalCount * width), chunkCount: chunkCount,
+            chunkByteCount: chunkByteCount, crc32: crc, modelConfigurationJSON: modelConfigurationJSON,
+            encoding: encoding)
     }
 
     /// Splits a parameter array into chunks.

@@ -13,7 +13,7 @@ public struct SnapshotChunk: Sendable, Equatable {
     public var offset: UInt64
     /// CRC-32 of ``payload``.
     public var crc32: UInt32
-    /// The raw bytes: little-endian float32 values, a multiple of 4 bytes, at most 16 MiB.
+    /// The raw bytes: little-endian values in the announcement's encoding, a whole number of them, at most 16 MiB.
     public var payload: [UInt8]
 
     /// Creates a chunk.
@@ -46,9 +46,10 @@ extension SnapshotChunk {
                 "SnapshotChunk \(wire.chunkIndex): header byte_count \(wire.byteCount) but the payload frame has "
                     + "\(payload.count) bytes")
         }
-        guard payload.count % 4 == 0 else {
+        // The announcement fixes each chunk's exact size; here only the smallest value width (bfloat16) is known.
+        guard payload.count % 2 == 0 else {
             throw WireError(
-                .invalidValue, "SnapshotChunk \(wire.chunkIndex): \(payload.count) bytes is not a multiple of 4")
+                .invalidValue, "SnapshotChunk \(wire.chunkIndex): \(payload.count) bytes is not a multiple of 2")
         }
         let actual = CRC32.checksum(payload)
         guard actual == wire.crc32 else {

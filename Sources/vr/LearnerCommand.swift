@@ -113,6 +113,13 @@ struct LearnerCommand: ParsableCommand {
     @Option(help: "Seed of the question order.")
     var seed: UInt64 = 0
 
+    @Option(
+        help: """
+            How parameters travel to workers: float32 (exact) or bfloat16 (half the bytes; workers sample with \
+            parameters rounded to 8 significant bits, the learner trains in float32).
+            """)
+    var broadcastPrecision = LearnerConfiguration().broadcastEncoding
+
     @Option(help: "Model-phase weighting: variational ([E4]), rft ([E11]) or grpo ([E12]).")
     var method = ModelObjective().method
 
@@ -162,6 +169,7 @@ struct LearnerCommand: ParsableCommand {
         configuration.policy.workerTimeout = .seconds(workerTimeout)
         configuration.checkpointEvery = checkpointEvery
         configuration.seed = seed
+        configuration.broadcastEncoding = broadcastPrecision
         return configuration
     }
 
@@ -170,19 +178,12 @@ struct LearnerCommand: ParsableCommand {
         let logger = Logger(label: "vr.learner")
         let configuration = learnerConfiguration()
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
-        var transportConfiguration = TransportConfiguration()
-        transportConfiguration.requestEndpoint = requestEndpoint
-        transportConfiguration.publishEndpoint = publishEndpoint
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         try Data((jsonLine(configuration) + "\n").utf8).write(
             to: URL(fileURLWithPath: runDirectory + "/learner-config.json"), options: .atomic)
         logger.info("learner configuration \(jsonLine(configuration))")
         let security = try curveServerSecurity(secretKeyFile: curveSecretKey, allowlistFile: curveAllowedWorkers)
-        let transport = try ZMQLearnerTransport(configuration: transportConfiguration, security: security)
         let telemetry = LearnerTelemetry()
-        let refusalLog = logRefusals(of: transport, logger: logger, telemetry: telemetry)
-        let curve = security.map { ", CURVE with \($0.allowedClientKeys.count) admitted workers" } ?? ""
-        logger.info("listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)\(curve)")
         let statusServer = try metricsListenAddress(metricsAddress).map {
             StatusServer(
                 address: $0, registry: telemetry.registry, health: telemetry.health,
@@ -190,11 +191,19 @@ struct LearnerCommand: ParsableCommand {
             ) { address in logger.info("metrics on http://\(address)/metrics, health on http://\(address)/health") }
         }
         let reporter = LearnerReporter(logger: logger, json: json, telemetry: telemetry)
-        let summary = try blockingAsync { [self] in
+        let (summary, refusedConnections) = try blockingAsync { [self] in
             try await runDaemon(statusServer: statusServer, health: telemetry.health, logger: logger) {
                 let (text, renderer) = try modelText(at: tokenizer ?? reasoning)
                 let (trainer, progress) = try makeTrainer(
                     configuration, dataset: dataset, logger: logger, renderer: renderer, text: text)
+                // Bound once the models are loaded, with room on the publisher for the snapshot's size.
+                let transport = try ZMQLearnerTransport(
+                    configuration: transportConfiguration(snapshotBytes: snapshotByteCount(trainer, configuration)),
+                    security: security)
+                let refusalLog = logRefusals(of: transport, logger: logger, telemetry: telemetry)
+                let curve = security.map { ", CURVE with \($0.allowedClientKeys.count) admitted workers" } ?? ""
+                logger.info(
+                    "listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)\(curve)")
                 let service = try LearnerService(
                     configuration: configuration, trainer: trainer, progress: progress, dataset: dataset,
                     renderer: renderer, text: text, transport: transport, runDirectory: runDirectory,
@@ -202,12 +211,34 @@ struct LearnerCommand: ParsableCommand {
                 telemetry.serving(parameterVersion: progress.parameterVersion)
                 // Written once the models are loaded, so workers started on seeing it are answered at once.
                 try writeEndpointsFile(endpointsFile, of: transport)
-                return try await service.run()
+                let summary: LearnerSummary
+                do { summary = try await service.run() } catch {
+                    await transport.close()
+                    refusalLog.cancel()
+                    throw error
+                }
+                await transport.close()
+                refusalLog.cancel()
+                return (summary, transport.refusedConnections)
             }
         }
-        _ = try? blockingAsync { await transport.close() }
-        refusalLog.cancel()
-        logger.info("\(finishedLine(summary, refusedConnections: transport.refusedConnections))")
+        logger.info("\(finishedLine(summary, refusedConnections: refusedConnections))")
+    }
+
+    /// The endpoints, and a publisher that holds three whole snapshots for each subscriber: libzmq drops what a
+    /// subscriber's queue cannot take, so a worker busy sampling would otherwise lose broadcasts of a large model.
+    private func transportConfiguration(snapshotBytes: Int) -> TransportConfiguration {
+        var transportConfiguration = TransportConfiguration()
+        transportConfiguration.requestEndpoint = requestEndpoint
+        transportConfiguration.publishEndpoint = publishEndpoint
+        transportConfiguration.sendHighWaterMarkBytes = max(
+            transportConfiguration.sendHighWaterMarkBytes, 3 * snapshotBytes)
+        return transportConfiguration
+    }
+
+    /// The bytes of one snapshot of pi and q in the broadcast encoding.
+    private func snapshotByteCount(_ trainer: LearnerTrainer, _ configuration: LearnerConfiguration) -> Int {
+        trainer.models.configuration.parameterCount * configuration.broadcastEncoding.bytesPerParameter
     }
 
     /// The final summary line: steps, batches, skipped steps, lost workers and refusals by reason.
@@ -292,3 +323,5 @@ extension ModelObjective.Method: ExpressibleByArgument {}
 extension ModelObjective.AnswerEstimator: ExpressibleByArgument {}
 extension ModelObjective.Selection: ExpressibleByArgument {}
 extension TraceProposal: ExpressibleByArgument {}
+
+extension ParameterEncoding: ExpressibleByArgument {}

@@ -70,11 +70,21 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "Seed of this worker's sampling.")
     var seed: UInt64 = 0
 
+    @Option(
+        help: """
+            MiB of incoming messages to queue while busy; a broadcast that does not fit is lost and fetched again \
+            as a snapshot. At least one whole snapshot of the models (pi and q in float32: 8 bytes per parameter).
+            """)
+    var receiveBufferMib = 2048
+
     @Flag(help: "Log JSON lines (events with their fields) instead of text.")
     var json = false
 
     func validate() throws {
         _ = try metricsListenAddress(metricsAddress)
+        guard (1...65_536).contains(receiveBufferMib) else {
+            throw ValidationError("--receive-buffer-mib \(receiveBufferMib) not in 1...65536")
+        }
     }
 
     func run() throws {
@@ -91,6 +101,7 @@ struct WorkerCommand: ParsableCommand {
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         var transportConfiguration = TransportConfiguration()
         (transportConfiguration.requestEndpoint, transportConfiguration.publishEndpoint) = try endpoints()
+        transportConfiguration.receiveHighWaterMarkBytes = receiveBufferMib << 20
         let identity = try PeerID(id ?? "worker-\(ProcessInfo.processInfo.hostName)-\(getpid())")
         let security = try curveClientSecurity(secretKeyFile: curveSecretKey, learnerKeyFile: curveLearnerKey)
         let transport = try ZMQWorkerTransport(

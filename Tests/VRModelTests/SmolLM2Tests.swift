@@ -77,4 +77,26 @@ struct SmolLM2Tests {
             #expect(worst < 1e-3, "\(prompt.name): largest difference \(worst)")
         }
     }
+
+    /// What `vr learner --broadcast-precision bfloat16` does to the workers' model: every parameter rounded to
+    /// bfloat16 (nearest, ties to even), widened back to float32.
+    @Test("parameters rounded to bfloat16 move the log-probabilities of the four prompts by little")
+    func bfloat16Parameters() throws {
+        let (checkpoint, reference) = try Self.load()
+        let exact = try Transformer(configuration: checkpoint.configuration, parameters: checkpoint.parameters)
+        let exactLogProbs = try exact.score(reference.prompts.map(\.ids))
+        let rounded = FloatBuffer(count: checkpoint.parameters.count)
+        for index in 0..<rounded.count {
+            let bits = checkpoint.parameters.pointer[index].bitPattern
+            rounded.pointer[index] = Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
+        }
+        let roundedLogProbs = try Transformer(configuration: checkpoint.configuration, parameters: rounded)
+            .score(reference.prompts.map(\.ids))
+        let differences = zip(exactLogProbs, roundedLogProbs).flatMap { zip($0, $1).map { abs($0 - $1) } }
+        let mean = differences.reduce(0, +) / Float(differences.count)
+        let worst = differences.max() ?? 0
+        print("bfloat16 parameters: |log p difference| per token mean \(mean), max \(worst) over \(differences.count)")
+        #expect(mean > 0, "rounding changed nothing: the check would not see an error")
+        #expect(mean < 0.05 && worst < 0.5, "mean \(mean), max \(worst)")
+    }
 }

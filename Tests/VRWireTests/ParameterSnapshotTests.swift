@@ -47,6 +47,34 @@ struct ParameterSnapshotTests {
         #expect(try transmit(snapshot) == values)
     }
 
+    @Test(
+        "buffers cut as one: chunks that straddle the boundary, empty segments, reassembled by the receiver",
+        arguments: [(5, 7, 12), (4, 4, 16), (0, 9, 8), (9, 0, 8), (3, 3, 64)])
+    func segments(first: Int, second: Int, chunkByteCount: Int) throws {
+        let values = parameters(first + second)
+        var chunks: [SnapshotChunk] = []
+        let announcement = values.withUnsafeBufferPointer { all in
+            ParameterSnapshot.cut(
+                [UnsafeBufferPointer(rebasing: all[..<first]), UnsafeBufferPointer(rebasing: all[first...])],
+                parameterVersion: 4, modelConfigurationJSON: configuration, chunkByteCount: chunkByteCount
+            ) { chunks.append($0) }
+        }
+        #expect(chunks.count == (values.count * 4 + chunkByteCount - 1) / chunkByteCount)
+        #expect(chunks.dropLast().allSatisfy { $0.byteCount == chunkByteCount })
+        #expect(announcement.chunkCount == chunks.count && announcement.byteCount == UInt64(values.count * 4))
+        var assembler = try ParameterAssembler(announcement: announcement)
+        for chunk in chunks {
+            let frames = try codec.encode(.snapshotChunk(chunk), senderID: "learner")
+            guard case .snapshotChunk(let received) = try codec.decode(frames).message else {
+                Issue.record("not a chunk")
+                return
+            }
+            try assembler.add(received)
+        }
+        #expect(assembler.isComplete)
+        #expect(try assembler.parameters() == values)
+    }
+
     @Test("bytes are little-endian float32")
     func littleEndian() {
         let snapshot = ParameterSnapshot(parameters: [1.0, -2.0], parameterVersion: 1, modelConfigurationJSON: "{}")

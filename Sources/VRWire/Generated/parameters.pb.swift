@@ -18,8 +18,9 @@
 //   Chunks follow their announcement in order: chunk_index 0, 1, ..., chunk_count - 1. A receiver
 //   discards a partial snapshot on any gap, repeat or checksum mismatch and asks again.
 // Framing: a SnapshotChunk envelope is a small header; the chunk's bytes travel in the next frame of
-// the same multipart message as raw little-endian IEEE-754 float32, at most 16 MiB. Parameter
-// tensors are never protobuf fields (no `repeated float`, no `bytes`).
+// the same multipart message as raw little-endian values in the announcement's encoding (float32, or
+// bfloat16 when the learner broadcasts in 16 bits), at most 16 MiB. Parameter tensors are never
+// protobuf fields (no `repeated float`, no `bytes`).
 // Every message travels inside Envelope (envelope.proto). Never reuse a field number.
 
 import SwiftProtobuf
@@ -41,6 +42,10 @@ public nonisolated enum Vr_V1_ParameterEncoding: SwiftProtobuf.Enum, Swift.CaseI
 
   /// The whole flat parameter buffer as little-endian float32 (4 bytes per parameter).
   case float32Le // = 1
+
+  /// The buffer as little-endian bfloat16 (2 bytes per parameter: the top 16 bits of the float32 value,
+  /// rounded to nearest, ties to even); receivers widen each value to float32 by appending 16 zero bits.
+  case bfloat16Le // = 2
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -51,6 +56,7 @@ public nonisolated enum Vr_V1_ParameterEncoding: SwiftProtobuf.Enum, Swift.CaseI
     switch rawValue {
     case 0: self = .unspecified
     case 1: self = .float32Le
+    case 2: self = .bfloat16Le
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -59,6 +65,7 @@ public nonisolated enum Vr_V1_ParameterEncoding: SwiftProtobuf.Enum, Swift.CaseI
     switch self {
     case .unspecified: return 0
     case .float32Le: return 1
+    case .bfloat16Le: return 2
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -67,6 +74,7 @@ public nonisolated enum Vr_V1_ParameterEncoding: SwiftProtobuf.Enum, Swift.CaseI
   public static let allCases: [Vr_V1_ParameterEncoding] = [
     .unspecified,
     .float32Le,
+    .bfloat16Le,
   ]
 
 }
@@ -80,7 +88,7 @@ public nonisolated struct Vr_V1_ParameterAnnouncement: Sendable {
   /// The version announced, >= 1; increases with every publication.
   public var parameterVersion: UInt64 = 0
 
-  /// Size of the whole parameter buffer in bytes; a multiple of 4.
+  /// Size of the whole parameter buffer in bytes; a multiple of the encoding's bytes per parameter.
   public var byteCount: UInt64 = 0
 
   /// Number of SnapshotChunk messages that follow: ceil(byte_count / chunk_byte_count), 0 if empty.
@@ -133,7 +141,7 @@ public nonisolated struct Vr_V1_SnapshotChunk: Sendable {
   /// Byte offset of the chunk in the whole buffer: chunk_index * chunk_byte_count.
   public var offset: UInt64 = 0
 
-  /// Length of the raw frame in bytes; a multiple of 4, at most 16 MiB.
+  /// Length of the raw frame in bytes; a multiple of 2 (of 4 in float32), at most 16 MiB.
   public var byteCount: UInt32 = 0
 
   /// CRC-32 of the raw frame.
@@ -149,7 +157,7 @@ public nonisolated struct Vr_V1_SnapshotChunk: Sendable {
 fileprivate nonisolated let _protobuf_package = "vr.v1"
 
 nonisolated extension Vr_V1_ParameterEncoding: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PARAMETER_ENCODING_UNSPECIFIED\0\u{1}PARAMETER_ENCODING_FLOAT32_LE\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PARAMETER_ENCODING_UNSPECIFIED\0\u{1}PARAMETER_ENCODING_FLOAT32_LE\0\u{1}PARAMETER_ENCODING_BFLOAT16_LE\0")
 }
 
 nonisolated extension Vr_V1_ParameterAnnouncement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

@@ -387,16 +387,18 @@ const ProtobufCMessageDescriptor vr__v1__snapshot_chunk__descriptor =
   (ProtobufCMessageInit) vr__v1__snapshot_chunk__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue vr__v1__parameter_encoding__enum_values_by_number[2] =
+static const ProtobufCEnumValue vr__v1__parameter_encoding__enum_values_by_number[3] =
 {
   { "PARAMETER_ENCODING_UNSPECIFIED", "VR__V1__PARAMETER_ENCODING__PARAMETER_ENCODING_UNSPECIFIED", 0 },
   { "PARAMETER_ENCODING_FLOAT32_LE", "VR__V1__PARAMETER_ENCODING__PARAMETER_ENCODING_FLOAT32_LE", 1 },
+  { "PARAMETER_ENCODING_BFLOAT16_LE", "VR__V1__PARAMETER_ENCODING__PARAMETER_ENCODING_BFLOAT16_LE", 2 },
 };
 static const ProtobufCIntRange vr__v1__parameter_encoding__value_ranges[] = {
-{0, 0},{0, 2}
+{0, 0},{0, 3}
 };
-static const ProtobufCEnumValueIndex vr__v1__parameter_encoding__enum_values_by_name[2] =
+static const ProtobufCEnumValueIndex vr__v1__parameter_encoding__enum_values_by_name[3] =
 {
+  { "PARAMETER_ENCODING_BFLOAT16_LE", 2 },
   { "PARAMETER_ENCODING_FLOAT32_LE", 1 },
   { "PARAMETER_ENCODING_UNSPECIFIED", 0 },
 };
@@ -407,9 +409,9 @@ const ProtobufCEnumDescriptor vr__v1__parameter_encoding__descriptor =
   "ParameterEncoding",
   "Vr__V1__ParameterEncoding",
   "vr.v1",
-  2,
+  3,
   vr__v1__parameter_encoding__enum_values_by_number,
-  2,
+  3,
   vr__v1__parameter_encoding__enum_values_by_name,
   1,
   vr__v1__parameter_encoding__value_ranges,

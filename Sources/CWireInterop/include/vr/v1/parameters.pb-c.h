@@ -31,7 +31,12 @@ typedef enum _Vr__V1__ParameterEncoding {
   /*
    * The whole flat parameter buffer as little-endian float32 (4 bytes per parameter).
    */
-  VR__V1__PARAMETER_ENCODING__PARAMETER_ENCODING_FLOAT32_LE = 1
+  VR__V1__PARAMETER_ENCODING__PARAMETER_ENCODING_FLOAT32_LE = 1,
+  /*
+   * The buffer as little-endian bfloat16 (2 bytes per parameter: the top 16 bits of the float32 value,
+   * rounded to nearest, ties to even); receivers widen each value to float32 by appending 16 zero bits.
+   */
+  VR__V1__PARAMETER_ENCODING__PARAMETER_ENCODING_BFLOAT16_LE = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VR__V1__PARAMETER_ENCODING)
 } Vr__V1__ParameterEncoding;
 
@@ -48,7 +53,7 @@ struct  Vr__V1__ParameterAnnouncement
    */
   uint64_t parameter_version;
   /*
-   * Size of the whole parameter buffer in bytes; a multiple of 4.
+   * Size of the whole parameter buffer in bytes; a multiple of the encoding's bytes per parameter.
    */
   uint64_t byte_count;
   /*
@@ -113,7 +118,7 @@ struct  Vr__V1__SnapshotChunk
    */
   uint64_t offset;
   /*
-   * Length of the raw frame in bytes; a multiple of 4, at most 16 MiB.
+   * Length of the raw frame in bytes; a multiple of 2 (of 4 in float32), at most 16 MiB.
    */
   uint32_t byte_count;
   /*
