@@ -47,7 +47,8 @@ check "SmolLM2: build-data writes one example per question with two workers" bas
 check "SmolLM2: a learner and two workers take variational steps" bash -c "'$vr' learner \
     --tasks '$work/gym-train.jsonl' --run '$work/smollm2-run' --reasoning '$smollm2' --posterior '$smollm2' \
     --model-steps 2 --questions-per-step 2 --traces 2 --prior-traces 2 --questions-per-assignment 1 \
-    --learning-rate 0.00001 --posterior-learning-rate 0.00001 --request-endpoint 'tcp://127.0.0.1:*' \
+    --learning-rate 0.00001 --posterior-learning-rate 0.00001 --worker-timeout 60 \
+    --request-endpoint 'tcp://127.0.0.1:*' \
     --publish-endpoint 'tcp://127.0.0.1:*' --endpoints-file '$work/smollm2-endpoints.json' \
     >'$work/smollm2-learner.log' 2>&1 & learner=\$!; \
     for i in \$(seq 300); do test -s '$work/smollm2-endpoints.json' && break; sleep 0.1; done; \

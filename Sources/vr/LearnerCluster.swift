@@ -33,6 +33,9 @@ struct LearnerCluster {
             [
                 "learner", "--tasks", tasks, "--run", learnerRun, "--request-endpoint", "tcp://127.0.0.1:*",
                 "--publish-endpoint", "tcp://127.0.0.1:*", "--endpoints-file", endpoints,
+                // A pretrained model's assignment can keep a worker silent for longer than the default 10 s
+                // while it samples and takes in a broadcast on two cores.
+                "--worker-timeout", "60",
             ] + learnerOptions, log: learnerLog)
         defer { if learner.isRunning { learner.terminate() } }
         while !FileManager.default.fileExists(atPath: endpoints) {
