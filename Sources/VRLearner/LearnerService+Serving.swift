@@ -12,7 +12,7 @@ extension LearnerService {
     /// once the step has finished.
     ///
     /// The loop does not touch the models while the step runs: batches only join `pending`, and snapshot requests
-    /// are answered from the cache or once the step is over.
+    /// are answered from the cache or wait in `snapshotWaiters` for `answerSnapshotWaiters()`.
     /// - Parameter step: the training step.
     /// - Returns: its value.
     /// - Throws: what the step throws, or `LearnerServiceError.transport` if the transport fails meanwhile (after
@@ -41,10 +41,15 @@ extension LearnerService {
             }
         }
         if let transportError { throw .transport(transportError) }
+        return outcome
+    }
+
+    /// Sends the snapshot to the workers that asked for one during a step; called once the step's version is the
+    /// current one, so that the snapshot's version number and its parameters agree.
+    func answerSnapshotWaiters() async {
         let waiters = snapshotWaiters
         snapshotWaiters = []
         for peer in waiters { await sendSnapshot(to: peer) }
-        return outcome
     }
 }
 

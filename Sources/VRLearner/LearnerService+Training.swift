@@ -76,6 +76,7 @@ extension LearnerService {
         case .failure(let error):
             skippedSteps += 1
             onEvent(.stepFailed(reason: "\(phase) step: \(error)"))
+            await answerSnapshotWaiters()
             return nil
         }
         let seconds = (clock.now - started).inSeconds
@@ -106,6 +107,7 @@ extension LearnerService {
         try record(metrics)
         onEvent(.step(metrics))
         for case .publish(let version) in publications { await publish(version) }
+        await answerSnapshotWaiters()
         let steps = trainer.modelSteps + trainer.posteriorSteps
         if configuration.checkpointEvery > 0 && steps % configuration.checkpointEvery == 0 { try writeCheckpoint() }
         return outcome

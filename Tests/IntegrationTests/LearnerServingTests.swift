@@ -56,11 +56,12 @@ struct LearnerServingTests {
             return 7
         }
         let stepEnd = clock.now
+        await learner.answerSnapshotWaiters()
         let received = try await probe.value
         #expect(try outcome.get() == 7)
         let during = received.filter { $0.1 < stepEnd }.map(\.0)
         #expect(during.first == "Welcome" && during.count { $0 == "Heartbeat" } >= 2, "\(during)")
-        // The snapshot was asked for during the step and sent once it was over.
+        // The snapshot was asked for during the step and sent once the step's version was current.
         let announcement = try #require(received.first { $0.0 == "ParameterAnnouncement" })
         #expect(announcement.1 >= stepEnd)
     }
