@@ -74,8 +74,14 @@ public struct WorkerService: Sendable {
         let codec = link.codec
         let listener = Task { [onEvent] in
             for await frames in transport.publications {
-                guard let message = try? codec.decode(frames.map(\.bytes)).message else { continue }
-                if let version = inbox.accept(message) { onEvent(.received(parameterVersion: version)) }
+                if let message = try? codec.decode(frames.map(\.bytes)).message,
+                    let version = inbox.accept(message)
+                {
+                    onEvent(.received(parameterVersion: version))
+                }
+                // A broadcast is a thousand queued chunks, which the stream hands over without suspending: without
+                // a yield the heartbeats (with sampling holding the other thread of two) wait for the last one.
+                await Task.yield()
             }
         }
         let heartbeat = Task { [link, configuration] in

@@ -33,8 +33,8 @@ struct LearnerCluster {
             [
                 "learner", "--tasks", tasks, "--run", learnerRun, "--request-endpoint", "tcp://127.0.0.1:*",
                 "--publish-endpoint", "tcp://127.0.0.1:*", "--endpoints-file", endpoints,
-                // A pretrained model's assignment can keep a worker silent for longer than the default 10 s
-                // while it samples and takes in a broadcast on two cores.
+                // The learner and every worker share this machine's cores: with a pretrained model everything is
+                // slow, and a slow worker is not a lost one.
                 "--worker-timeout", "60",
             ] + learnerOptions, log: learnerLog)
         defer { if learner.isRunning { learner.terminate() } }
