@@ -13,39 +13,37 @@ public struct TrainingStepResult: Sendable, Equatable {
     public let weightSum: Double
     /// Number of targets with a non-zero weight.
     public let weightedTargetCount: Int
-    /// Per-sequence next-token log-probabilities from the forward pass.
-    public let logProbs: [[Float]]
 }
 
 extension Transformer {
     /// Forward and backward over a batch with one weight per target token, accumulating into `gradients`.
     ///
     /// Implements [E10]: `loss = -(1/normalizer) * sum_s sum_t weights[s][t] * log p(tokens[s][t+1] | ...)`.
-    /// Gradients are added to `gradients`; call `zeroGradients()` between optimizer steps.
+    /// Gradients are added to `gradients`; call `zeroGradients()` between optimizer steps. The output projection
+    /// runs once, in the backward pass, and only over the weighted targets.
     /// - Parameters:
     ///   - sequences: token ids, each of length 1...contextLength.
     ///   - targetWeights: for each sequence of length n, n - 1 finite weights.
     ///   - normalizer: the Dr. SFT constant C (positive).
-    /// - Returns: the loss, the weights' sum and the forward log-probabilities.
+    /// - Returns: the loss and the weights' sum.
     /// - Throws: `ModelError.invalidInput` for malformed sequences or weights.
     public func train(
         _ sequences: [[Int32]], targetWeights: [[Float]], normalizer: Float
     ) throws(ModelError)
         -> TrainingStepResult
     {
-        let logProbs = try forward(sequences)
-        return try backward(targetWeights: targetWeights, normalizer: normalizer, logProbs: logProbs)
+        _ = try forwardBody(sequences)
+        return try backward(targetWeights: targetWeights, normalizer: normalizer)
     }
 
     /// Back-propagates the weighted NLL of the batch given to the last `forward` call.
     /// - Parameters:
     ///   - targetWeights: for each sequence of length n, n - 1 finite weights.
     ///   - normalizer: the Dr. SFT constant C (positive).
-    ///   - logProbs: the log-probabilities `forward` returned, echoed back in the result.
     /// - Returns: the loss and weight statistics.
     /// - Throws: `ModelError.invalidInput` when no forward pass is pending or the weights do not fit it.
     public func backward(
-        targetWeights: [[Float]], normalizer: Float, logProbs: [[Float]] = []
+        targetWeights: [[Float]], normalizer: Float
     ) throws(ModelError)
         -> TrainingStepResult
     {
@@ -71,8 +69,7 @@ extension Transformer {
         }
         let flat = targetWeights.joined()
         return TrainingStepResult(
-            loss: loss, weightSum: flat.reduce(0) { $0 + Double($1) }, weightedTargetCount: flat.count { $0 != 0 },
-            logProbs: logProbs)
+            loss: loss, weightSum: flat.reduce(0) { $0 + Double($1) }, weightedTargetCount: flat.count { $0 != 0 })
     }
 
     /// Sets every gradient to zero.

@@ -14,16 +14,25 @@ extension Transformer {
     /// - Returns: for each sequence of length n, n - 1 values: log p(token[t+1] | tokens[...t]), temperature 1.
     /// - Throws: `ModelError.invalidInput` for an empty batch, an over-long sequence or an unknown id.
     public func forward(_ sequences: [[Int32]]) throws(ModelError) -> [[Float]] {
-        let batch = try TokenBatch(sequences, configuration: configuration)
-        let workspace = workspace(for: batch)
-        runBody(batch, workspace)
+        let (batch, workspace) = try forwardBody(sequences)
         OutputProjection.logProbabilities(
             hidden: workspace.finalNormed.pointer, weight: parameters.pointer + layout.outputWeight,
             targets: batch.targets.pointer, logProbs: workspace.logProbs.pointer, rowCount: batch.rowCount,
             channels: configuration.width, vocabularySize: configuration.vocabularySize,
             scratch: workspace.logitBlock.pointer)
-        pendingBatch = batch
         return batch.perSequence(workspace.logProbs.pointer)
+    }
+
+    /// Runs the family's body over `sequences` and keeps the activations for a `backward` pass over them.
+    /// - Parameter sequences: token ids, each non-empty and at most `contextLength` long.
+    /// - Returns: the batch and the workspace holding its activations, up to the final norm.
+    /// - Throws: `ModelError.invalidInput` as `forward` does.
+    func forwardBody(_ sequences: [[Int32]]) throws(ModelError) -> (TokenBatch, ActivationWorkspace) {
+        let batch = try TokenBatch(sequences, configuration: configuration)
+        let workspace = workspace(for: batch)
+        runBody(batch, workspace)
+        pendingBatch = batch
+        return (batch, workspace)
     }
 
     /// Per-token log-probabilities of `sequences` by teacher forcing at temperature 1.

@@ -42,7 +42,11 @@ public enum Gemm {
 
     /// Computes `C = alpha * op(A) * op(B) + beta * C` for row-major matrices, in parallel when large.
     ///
-    /// The output is split into row blocks (or column blocks when it has few rows), one per thread; each
+    /// The output is split into row blocks when it has at least as many rows as columns, else into column
+    /// blocks, one per thread: each thread packs the whole of the operand that is not split (all of op(B) for
+    /// row blocks, all of op(A) for column blocks), so splitting the longer side packs the smaller one twice.
+    /// On SmolLM2's output layer (blocks of 170 to 341 rows by a 49,152-token vocabulary) column blocks make
+    /// the logits product 20% faster than row blocks, which each packed all of the vocabulary's weights. Each
     /// element is computed by exactly one thread in a fixed order, so results do not depend on the thread
     /// count's scheduling.
     /// - Precondition: op(A) is `[m, k]`, op(B) is `[k, n]`, C is `[m, n]` with leading dimension `ldc`.
@@ -64,7 +68,7 @@ public enum Gemm {
         let pool = ComputePool.shared
         if pool.threadCount == 1 || m * n * k < parallelThreshold {
             serial(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
-        } else if m >= n || m >= 64 * pool.threadCount {
+        } else if m >= n {
             pool.forEachRange(m, minimumPerSlice: 16) { rows in
                 serial(
                     m: rows.count, n: n, k: k, a: a.rows(from: rows.lowerBound), b: b,

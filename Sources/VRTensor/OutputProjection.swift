@@ -9,8 +9,8 @@
 
 /// Target log-probabilities and the weighted NLL gradient of `hidden * weight^T`, computed block by block.
 public enum OutputProjection {
-    /// The most logits one block holds (32 MiB of floats).
-    public static let maxBlockLogitCount = 1 << 23
+    /// The most logits one block holds (64 MiB of floats).
+    public static let maxBlockLogitCount = 1 << 24
 
     /// Rows per block for a vocabulary of `vocabularySize` tokens (at least one).
     /// - Parameter vocabularySize: V.
