@@ -52,14 +52,16 @@ let package = Package(
             dependencies: ["VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire"],
             swiftSettings: strict),
         .target(
-            name: "VRWorker", dependencies: ["VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire"],
+            name: "VRWorker",
+            dependencies: ["VRModel", "VRObjectives", "VRTasks", "VRTensor", "VRText", "VRTransport", "VRWire"],
             swiftSettings: strict),
         .target(
             name: "VRBench", dependencies: ["VRModel", "VRTensor", "VRTransport", "VRZMQ", "CZeroMQ"],
             swiftSettings: strict),
         .target(name: "VRReport", dependencies: ["VRLearner", "VRWorker"], swiftSettings: strict),
         .target(
-            name: "VRExperiment", dependencies: ["VRLearner", "VRTasks", "VRWire"], swiftSettings: strict),
+            name: "VRExperiment", dependencies: ["VRLearner", "VRObjectives", "VRTasks", "VRWire"],
+            swiftSettings: strict),
         .target(
             name: "VRObservability",
             dependencies: [
@@ -102,7 +104,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VRWorkerTests",
-            dependencies: ["VRWorker", "VRModel", "VRTasks", "VRText", "VRWire", "VRTransport", "VRTestSupport"],
+            dependencies: [
+                "VRWorker", "VRModel", "VRTasks", "VRTensor", "VRText", "VRWire", "VRTransport", "VRTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",

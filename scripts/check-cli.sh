@@ -92,6 +92,8 @@ refuses "experiment names an unknown configuration key" 'unknown key' "$vr" expe
     --config "$work/bad-experiment.json" --run "$work/bad-run"
 refuses "build-data names a question too long for the model" "context is 128" "$vr" build-data \
     --tasks "$work/tasks.jsonl" --posterior "$work/ckpt" --reasoning "$work/ckpt" --output "$work/none.jsonl"
+refuses "learner names an unknown trace normalisation" "--normalization" "$vr" learner --tasks "$work/tasks.jsonl" \
+    --run "$work/run" --reasoning "$work/ckpt" --posterior "$work/ckpt" --normalization mean
 refuses "learner needs checkpoints or --resume" "--resume" "$vr" learner --tasks "$work/tasks.jsonl" --run "$work/run"
 refuses "learner resume without a checkpoint names the file" "learner.json" "$vr" learner \
     --tasks "$work/tasks.jsonl" --run "$work/empty-run" --resume
@@ -105,8 +107,8 @@ refuses "keys never overwrites a key file" "never overwritten" "$vr" keys --dire
 install -m 644 "$work/learner.key" "$work/open.key"
 check "build-data with CURVE: its own workers get admitted keys" bash -c "'$vr' build-data --tasks \
     '$work/addition.jsonl' --posterior '$work/ckpt' --reasoning '$work/ckpt' --traces 2 --answers-per-trace 1 \
-    --output '$work/built-curve.jsonl' --curve-secret-key '$work/learner.key' --curve-allowed-workers \
-    '$work/learner.pub' && test \$(wc -l < '$work/built-curve.jsonl') -eq 6"
+    --normalization exact --output '$work/built-curve.jsonl' --curve-secret-key '$work/learner.key' \
+    --curve-allowed-workers '$work/learner.pub' && test \$(wc -l < '$work/built-curve.jsonl') -eq 6"
 refuses "worker refuses a secret key file that others can read" "chmod 600" "$vr" worker \
     --tasks "$work/tasks.jsonl" --curve-secret-key "$work/open.key" --curve-learner-key "$work/learner.pub"
 refuses "worker needs both CURVE flags" "go together" "$vr" worker --tasks "$work/tasks.jsonl" \

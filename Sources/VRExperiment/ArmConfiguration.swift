@@ -1,6 +1,7 @@
 // One arm of an experiment: a method and its options, trained from the shared initial models.
 
 import VRLearner
+import VRObjectives
 import VRWire
 
 /// How an arm trains pi.
@@ -41,6 +42,8 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
     public var estimator: ModelObjective.AnswerEstimator
     /// The variational selection.
     public var selection: ModelObjective.Selection
+    /// How the trace ratio enters the variational weights ([E5]): per token (the paper's practice) or exact.
+    public var normalization: TraceNormalization
     /// K, traces per question; nil for the experiment's default.
     public var traces: Int?
     /// Who samples the model-phase traces.
@@ -82,6 +85,8 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         method = try container.decode(ArmMethod.self, forKey: .method)
         estimator = try container.decodeIfPresent(ModelObjective.AnswerEstimator.self, forKey: .estimator) ?? .acc
         selection = try container.decodeIfPresent(ModelObjective.Selection.self, forKey: .selection) ?? .weighted
+        normalization =
+            try container.decodeIfPresent(TraceNormalization.self, forKey: .normalization) ?? .perToken
         traces = try container.decodeIfPresent(Int.self, forKey: .traces)
         let naturalProposal: TraceProposal =
             switch method {
@@ -101,8 +106,8 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, label, groups, method, estimator, selection, traces, proposal, posterior, trainsPosterior
-        case answersPerTrace
+        case name, label, groups, method, estimator, selection, normalization, traces, proposal, posterior
+        case trainsPosterior, answersPerTrace
     }
 
     /// Checks the arm on its own.

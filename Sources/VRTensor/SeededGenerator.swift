@@ -36,6 +36,17 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return SeededGenerator(seed: mixer.next())
     }
 
+    /// The seed of the independent stream keyed by `stream`: a hash of this generator's state and `stream`.
+    ///
+    /// Derive seeds this way, never by adding offsets: with `seed + 1` for one purpose and `seed + 2` for
+    /// another, the work seeded `seed + 1` draws the second purpose's numbers of the work seeded `seed`.
+    /// - Parameter stream: an identifier of the consumer (an assignment, a purpose, a chunk).
+    /// - Returns: the seed.
+    public func seed(forStream stream: UInt64) -> UInt64 {
+        var generator = split(stream)
+        return generator.next()
+    }
+
     /// A uniform value in [0, 1) with 24 random bits.
     public mutating func nextUniform() -> Float {
         Float(next() >> 40) * (1.0 / 16_777_216.0)

@@ -34,6 +34,8 @@ public struct DataBuilder: Sendable {
     public let mode: TraceSelection.Mode
     /// Traces longer than this many tokens are never chosen (the released code's length cap).
     public let maxTraceTokens: Int
+    /// How the trace ratio enters the weights ([E5]).
+    public let normalization: TraceNormalization
     /// The templates.
     public let renderer: TemplateRenderer
     /// The models' tokenizer.
@@ -43,18 +45,20 @@ public struct DataBuilder: Sendable {
     /// - Parameters:
     ///   - mode: all usable traces weighted (the paper's 1K setting) or the best one (its 17K setting).
     ///   - maxTraceTokens: the length cap, at least 1.
+    ///   - normalization: the trace ratio per token (the released code's) or exact ([E5]).
     ///   - renderer: the templates.
     ///   - text: the models' tokenizer.
     /// - Throws: `WorkerError.invalidConfiguration` for a cap below 1.
     public init(
-        mode: TraceSelection.Mode, maxTraceTokens: Int, renderer: TemplateRenderer = TemplateRenderer(),
-        text: ModelText = .bytes
+        mode: TraceSelection.Mode, maxTraceTokens: Int, normalization: TraceNormalization = .perToken,
+        renderer: TemplateRenderer = TemplateRenderer(), text: ModelText = .bytes
     ) throws(WorkerError) {
         guard maxTraceTokens >= 1 else {
             throw .invalidConfiguration("maxTraceTokens must be at least 1, got \(maxTraceTokens)")
         }
         self.mode = mode
         self.maxTraceTokens = maxTraceTokens
+        self.normalization = normalization
         self.renderer = renderer
         self.text = text
     }
@@ -125,8 +129,10 @@ public struct DataBuilder: Sendable {
                 logQTrace: trace.behaviourLogProbs.map(Double.init), answer: .sampled(correct: correct, total: total))
         }
         do {
-            return try selectTraces(evidence, estimator: .accuracy, mode: mode, maxTraceTokenCount: maxTraceTokens - 1)
-                .choice
+            return try selectTraces(
+                evidence, estimator: .accuracy, mode: mode, normalization: normalization,
+                maxTraceTokenCount: maxTraceTokens - 1
+            ).choice
         } catch {
             throw .invalidConfiguration("question \(question): \(error)")
         }

@@ -2,6 +2,7 @@
 
 import VRModel
 import VRTasks
+import VRTensor
 import VRText
 
 /// Avg@k and pass@k of a reasoning model, overall, per difficulty and per task family.
@@ -146,7 +147,7 @@ public struct ReasoningEvaluator: Sendable {
             }
             let options = SamplingOptions(
                 temperature: temperature, maxNewTokens: maxResponseTokens, stopSequences: stops,
-                seed: seed &+ UInt64(start))
+                seed: SeededGenerator(seed: seed).seed(forStream: UInt64(start)))
             let responses: [SampledSequence]
             do { responses = try model.sample(prompts: prompts, options: options) } catch { throw .model(error) }
             for (offset, item) in batch.enumerated() {

@@ -6,6 +6,7 @@
 
 import VRModel
 import VRTasks
+import VRTensor
 import VRText
 import VRWire
 
@@ -89,7 +90,7 @@ public struct RolloutSampler: Sendable {
                 indices.flatMap { index in
                     Array(repeating: prompt(of: prompts[index], proposal: proposal), count: requests[index].traceCount)
                 },
-                proposal: proposal, models: models, seed: seed &+ Self.seedOffset(proposal))
+                proposal: proposal, models: models, seed: Self.streamSeed(seed, proposal: proposal))
             var cursor = 0
             for index in indices {
                 traces[index] = Array(sampled[cursor..<(cursor + requests[index].traceCount)])
@@ -97,7 +98,8 @@ public struct RolloutSampler: Sendable {
             }
         }
         let correctCounts = try scoreAnswers(
-            traces: traces, prompts: prompts, items: requests.map(\.item), pi: models.reasoning, seed: seed &+ 3)
+            traces: traces, prompts: prompts, items: requests.map(\.item), pi: models.reasoning,
+            seed: Self.streamSeed(seed, proposal: nil))
         return requests.indices.map { index in
             QuestionRollout(
                 questionID: requests[index].item.id, phase: requests[index].phase,
@@ -136,13 +138,20 @@ public struct RolloutSampler: Sendable {
         }
     }
 
-    /// Each proposal's stream of random numbers; the answers use offset 3.
-    private static func seedOffset(_ proposal: TraceProposal) -> UInt64 {
-        switch proposal {
-        case .hintedPosterior: 1
-        case .reasoningModel: 2
-        case .unhintedPosterior: 4
-        }
+    /// The seed of one proposal's traces, or of the answers (`proposal` nil), derived from the work's seed.
+    /// - Parameters:
+    ///   - seed: the seed of the piece of work.
+    ///   - proposal: whose traces, or nil for the answers sampled after them.
+    /// - Returns: the seed.
+    static func streamSeed(_ seed: UInt64, proposal: TraceProposal?) -> UInt64 {
+        let stream: UInt64 =
+            switch proposal {
+            case .hintedPosterior: 1
+            case .reasoningModel: 2
+            case nil: 3
+            case .unhintedPosterior: 4
+            }
+        return SeededGenerator(seed: seed).seed(forStream: stream)
     }
 
     private func prompt(of prompts: TaskPrompts, proposal: TraceProposal) -> [Int32] {

@@ -1,10 +1,13 @@
 // A worker's settings, with documented defaults; printed at start.
 
+import VRTensor
+
 /// Everything a rollout worker needs besides its dataset and transport.
 public struct WorkerConfiguration: Codable, Sendable, Equatable {
     /// How traces are sampled and scored.
     public var rollout = RolloutOptions()
-    /// The worker's seed; each assignment's seed is derived from it and the assignment id.
+    /// The worker's seed; each assignment's seed is derived from it and the assignment id
+    /// (`assignmentSeed(_:)`).
     public var seed: UInt64 = 0
     /// How long to wait for any reply of the learner before saying hello again.
     public var replyTimeoutMilliseconds = 30_000
@@ -32,5 +35,15 @@ public struct WorkerConfiguration: Codable, Sendable, Equatable {
         guard maxBatches >= 0, learnerGoneMilliseconds >= 0 else {
             throw .invalidConfiguration("maxBatches and learnerGoneMilliseconds must be non-negative")
         }
+    }
+}
+
+extension WorkerConfiguration {
+    /// The seed of one assignment's rollouts: a hash of the worker's seed and the assignment id, so no two
+    /// assignments share a stream of random numbers.
+    /// - Parameter assignmentID: the assignment's id.
+    /// - Returns: the seed.
+    func assignmentSeed(_ assignmentID: UInt64) -> UInt64 {
+        SeededGenerator(seed: seed).seed(forStream: assignmentID)
     }
 }

@@ -261,7 +261,7 @@ public struct WorkerService: Sendable {
                     item: item, phase: question.phase, traceCount: question.traceCount, proposal: question.proposal))
         }
         let rollouts = try sampler.rollouts(
-            for: requests, models: models, seed: configuration.seed &* 0x9E37_79B9_7F4A_7C15 &+ assignment.assignmentID)
+            for: requests, models: models, seed: configuration.assignmentSeed(assignment.assignmentID))
         session.sequence += 1
         let batch = RolloutBatch(
             workerID: link.workerID, batchSequence: session.sequence, assignmentID: assignment.assignmentID,

@@ -62,6 +62,10 @@ struct BuildDataCommand: ParsableCommand {
     @Option(help: "Which traces become examples: best or weighted.")
     var selection = Selection.best
 
+    @Option(
+        help: "The trace ratio in the weights [E5]: perToken (its per-token geometric mean, as the paper) or exact.")
+    var normalization = TraceNormalization.perToken
+
     @Option(help: "K: traces per question.")
     var traces = 8
 
@@ -114,7 +118,8 @@ struct BuildDataCommand: ParsableCommand {
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         let (text, renderer) = try modelText(at: tokenizer ?? reasoning)
         let builder = try DataBuilder(
-            mode: selection.mode, maxTraceTokens: maxTraceTokens, renderer: renderer, text: text)
+            mode: selection.mode, maxTraceTokens: maxTraceTokens, normalization: normalization, renderer: renderer,
+            text: text)
         let configuration = collectionConfiguration()
         var transportConfiguration = TransportConfiguration()
         transportConfiguration.requestEndpoint = requestEndpoint

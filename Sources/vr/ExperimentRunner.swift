@@ -233,7 +233,8 @@ struct ExperimentRunner {
             "--traces", traces, "--prior-traces", traces, "--learning-rate", "\(training.learningRate)",
             "--posterior-learning-rate", "\(training.posteriorLearningRate)", "--method", objective.method.rawValue,
             "--estimator", objective.estimator.rawValue, "--selection", objective.selection.rawValue,
-            "--proposal", objective.proposal.rawValue, "--seed", "\(seed)",
+            "--normalization", arm.normalization.rawValue, "--proposal", objective.proposal.rawValue,
+            "--seed", "\(seed)",
         ] + (arm.trainsPosterior ? [] : ["--fixed-posterior"])
     }
 

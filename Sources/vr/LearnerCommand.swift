@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import VRLearner
 import VRModel
+import VRObjectives
 import VRObservability
 import VRTasks
 import VRText
@@ -131,6 +132,13 @@ struct LearnerCommand: ParsableCommand {
 
     @Option(
         help: """
+            The trace ratio pi(z|x) / q(z|x,y') in the variational weights [E5]: perToken (its per-token geometric \
+            mean, as the paper's experiments) or exact.
+            """)
+    var normalization = LearnerConfiguration().normalization
+
+    @Option(
+        help: """
             Who samples model-phase traces: hinted-posterior (q with the answer hint), unhinted-posterior \
             (q's weights without the hint: serve a fixed pi0 as q) or reasoning-model (the current pi).
             """)
@@ -162,6 +170,7 @@ struct LearnerCommand: ParsableCommand {
         configuration.modelObjective.method = method
         configuration.modelObjective.estimator = estimator
         configuration.modelObjective.selection = selection
+        configuration.normalization = normalization
         configuration.modelObjective.proposal = proposal
         configuration.policy.maxOutstandingLag = maxLag
         configuration.policy.maxBatchLag = maxBatchLag
@@ -323,5 +332,6 @@ extension ModelObjective.Method: ExpressibleByArgument {}
 extension ModelObjective.AnswerEstimator: ExpressibleByArgument {}
 extension ModelObjective.Selection: ExpressibleByArgument {}
 extension TraceProposal: ExpressibleByArgument {}
+extension TraceNormalization: ExpressibleByArgument {}
 
 extension ParameterEncoding: ExpressibleByArgument {}

@@ -41,6 +41,15 @@ struct ExperimentConfigurationTests {
         #expect(arms.map(\.answersPerTrace) == [nil, 1, 1, nil])
         #expect(arms.map(\.objective.method) == [.variational, .rft, .grpo, .variational])
         #expect(arms[0].label == "v" && arms[0].estimator == .acc && arms[0].selection == .weighted)
+        #expect(arms.allSatisfy { $0.normalization == .perToken })
+    }
+
+    @Test("[E5] an arm can take the exact trace ratio")
+    func exactNormalization() throws {
+        let arms = try decode(
+            configuration(arms: #"{"name": "v", "method": "variational", "normalization": "exact"}"#)
+        ).arms
+        #expect(arms.map(\.normalization) == [.exact])
     }
 
     @Test("stage 0 draws other questions of the same tasks, in its own thought style")
@@ -133,6 +142,10 @@ struct ExperimentConfigurationTests {
                 "arms[0].method"
             ),
             (#"{"name": "t", "tasks": [{"family": "addition"}], "arms": [{"method": "sft"}]}"#, "missing key \"name\""),
+            (
+                #"{"name": "t", "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "variational", "normalization": "mean"}]}"#,
+                "arms[0].normalization"
+            ),
             (
                 #"{"name": "t", "tasks": [{"family": "addition"}], "arms": [{"name": "a b", "method": "sft"}]}"#,
                 "arm name \"a b\""

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VRModel
 import VRTasks
@@ -63,6 +64,39 @@ struct DataBuilderTests {
         #expect(first.allSatisfy { !$0.isReference && abs($0.weight - 1.0 / 3) < 1e-12 })
         let second = try builder.examples(for: items[1], rollout: rollouts[1], reasoning: models.reasoning)
         #expect(second.count == 1 && second[0].isReference && second[0].weight == 1)
+    }
+
+    @Test("[E5] exact normalisation: the weights are a softmax of log acc plus the summed log ratio under pi0")
+    func exactNormalization() throws {
+        let (items, models, _) = try fixture()
+        let prompts = TaskPrompts(item: items[0], renderer: renderer)
+        // Traces of 1, 2 and 3 tokens with q's log-probs: per token and exact ratios rank them differently.
+        let traceTokens: [[Int32]] = [[104], [104, 105], [104, 105, 106]]
+        let logQ: [[Float]] = [[-1], [-6, -6], [-5, -5, -5]]
+        let rollout = QuestionRollout(
+            questionID: items[0].id, phase: .model,
+            traces: zip(traceTokens, logQ).map { tokens, logQ in
+                TraceRecord(
+                    promptTokenIDs: prompts.posteriorPrompt, traceTokenIDs: tokens, answerTokenIDs: prompts.answer,
+                    behaviourLogProbs: logQ, isTruncated: false,
+                    answerEvidence: .sampled(correctCount: 1, answerCount: 2))
+            })
+        let scores = try models.reasoning.score(traceTokens.map { prompts.reasoningPrompt + $0 })
+        let start = prompts.reasoningPrompt.count - 1
+        let logRho = zip(zip(traceTokens, logQ), scores).map { trace, logProbs in
+            let (tokens, logQ) = trace
+            return log(0.5) + tokens.indices.reduce(0.0) { $0 + Double(logProbs[start + $1]) - Double(logQ[$1]) }
+        }
+        let largest = logRho.max()!
+        let expected = logRho.map { exp($0 - largest) / logRho.reduce(0.0) { $0 + exp($1 - largest) } }
+        let builder = try DataBuilder(
+            mode: .allWeighted, maxTraceTokens: 4, normalization: .exact, renderer: renderer)
+        let weights = try builder.examples(for: items[0], rollout: rollout, reasoning: models.reasoning).map(\.weight)
+        #expect(weights.count == 3)
+        for (weight, expectedWeight) in zip(weights, expected) { #expect(abs(weight - expectedWeight) < 1e-9) }
+        let perToken = try DataBuilder(mode: .allWeighted, maxTraceTokens: 4, renderer: renderer)
+            .examples(for: items[0], rollout: rollout, reasoning: models.reasoning).map(\.weight)
+        #expect(zip(weights, perToken).contains { abs($0 - $1) > 1e-3 }, "exact \(weights), per token \(perToken)")
     }
 
     @Test("a rollout of another question is refused")
