@@ -7,6 +7,17 @@ import VRModel
 import VRTasks
 import VRWire
 
+/// A batch turned into training inputs, with the traces it leaves out.
+public struct BuiltBatch: Sendable, Equatable {
+    /// The questions that kept at least one trace.
+    public var content: BatchContent
+    /// Traces whose sequence would not fit the model's context.
+    public var overlongTraceCount: Int
+    /// Traces the length limit cut off before their end marker: they are given no weight, since closing them
+    /// here would train the models on a thought that was never finished.
+    public var truncatedTraceCount: Int
+}
+
 /// A batch's questions in the form the phase steps take.
 public enum BatchContent: Sendable, Equatable {
     /// Traces from q, for the model phase ([E4]-[E6]).
@@ -16,8 +27,10 @@ public enum BatchContent: Sendable, Equatable {
 
     /// Checks `batch` against `assignment` and builds the training inputs.
     ///
-    /// Traces whose sequence would not fit the model's context are left out (counted in `droppedTraceCount`);
-    /// a question left without traces is left out too.
+    /// Traces cut off by the length limit, and traces whose sequence would not fit the model's context, are left
+    /// out and counted; a question left without traces is left out too. A truncated trace has no end marker,
+    /// so neither log pi(z|x) nor log q(z|x,y') of a finished thought exists for it ([E5]), and appending the
+    /// marker would teach pi and q to close thoughts wherever the limit fell.
     /// - Parameters:
     ///   - batch: the decoded batch (already validated field by field by the codec).
     ///   - assignment: the outstanding assignment it answers.
@@ -25,19 +38,20 @@ public enum BatchContent: Sendable, Equatable {
     ///   - modelProposal: the proposal model-phase traces were asked from (the posterior phase always samples pi).
     ///   - prompts: the learner's rendering of each question, by id.
     ///   - contextLength: the models' context length.
-    /// - Returns: the content and the number of traces left out.
+    /// - Returns: the content and the counts of traces left out.
     /// - Throws: `LearnerStepError.malformedTrace` naming the first mismatch.
     public static func build(
         batch: RolloutBatch, assignment: Assignment, expectedTraceCount: Int,
         modelProposal: TraceProposal = .hintedPosterior, prompts: [String: TaskPrompts], contextLength: Int
-    ) throws(LearnerStepError) -> (content: BatchContent, droppedTraceCount: Int) {
+    ) throws(LearnerStepError) -> BuiltBatch {
         let phase: RolloutPhase = assignment.phase == .model ? .model : .posterior
         guard batch.questions.map(\.questionID) == assignment.questionIDs else {
             throw .malformedTrace(
                 "batch questions \(batch.questions.map(\.questionID)) differ from assignment \(assignment.id)'s "
                     + "\(assignment.questionIDs)")
         }
-        var dropped = 0
+        var overlong = 0
+        var truncated = 0
         var modelQuestions: [QuestionForTraining] = []
         var posteriorQuestions: [QuestionForPosterior] = []
         for question in batch.questions {
@@ -61,12 +75,16 @@ public enum BatchContent: Sendable, Equatable {
                 guard case .sampled(let correct, let total) = trace.answerEvidence else {
                     throw .malformedTrace("\(place), trace \(index) carries GML evidence; this learner uses Acc")
                 }
+                if trace.isTruncated {
+                    truncated += 1
+                    continue
+                }
                 switch phase {
                 case .model:
                     guard
                         prompt.reasoningPrompt.count + trace.traceTokenIDs.count + prompt.answer.count <= contextLength
                     else {
-                        dropped += 1
+                        overlong += 1
                         continue
                     }
                     modelTraces.append(
@@ -76,7 +94,7 @@ public enum BatchContent: Sendable, Equatable {
                 case .posterior:
                     // q learns to close its trace, so its closing marker follows the trace.
                     guard prompt.posteriorPrompt.count + trace.traceTokenIDs.count + 1 <= contextLength else {
-                        dropped += 1
+                        overlong += 1
                         continue
                     }
                     priorTraces.append(
@@ -95,7 +113,9 @@ public enum BatchContent: Sendable, Equatable {
                     QuestionForPosterior(posteriorPromptTokens: prompt.posteriorPrompt, traces: priorTraces))
             }
         }
-        return (phase == .model ? .model(modelQuestions) : .posterior(posteriorQuestions), dropped)
+        return BuiltBatch(
+            content: phase == .model ? .model(modelQuestions) : .posterior(posteriorQuestions),
+            overlongTraceCount: overlong, truncatedTraceCount: truncated)
     }
 
     /// The number of questions.

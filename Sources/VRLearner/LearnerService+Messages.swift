@@ -119,10 +119,10 @@ extension LearnerService {
     private func accept(_ batch: RolloutBatch, from peer: PeerID) async {
         let worker = peer.description
         let sequence = batch.batchSequence
-        var content: (content: BatchContent, droppedTraceCount: Int)?
+        var built: BuiltBatch?
         if let assignment = machine.outstandingAssignment(of: worker, id: batch.assignmentID) {
             do {
-                content = try BatchContent.build(
+                built = try BatchContent.build(
                     batch: batch, assignment: assignment,
                     expectedTraceCount: assignment.phase == .model
                         ? configuration.tracesPerQuestion : configuration.priorTracesPerQuestion,
@@ -141,9 +141,9 @@ extension LearnerService {
             case .train(_, let lag):
                 if collectedRollouts != nil {
                     collect(batch)
-                } else if let content {
+                } else if let built {
                     pending.add(
-                        content.content, lag: lag, traceCount: batch.traceCount,
+                        built, lag: lag, traceCount: batch.traceCount,
                         traceTokenCount: batch.questions.reduce(0) {
                             $0 + $1.traces.reduce(0) { $0 + $1.traceTokenIDs.count }
                         })

@@ -14,11 +14,17 @@ struct PendingTraining {
     var tracesSinceStep = 0
     /// Their tokens.
     var traceTokensSinceStep = 0
+    /// Of those traces, the ones cut off by the length limit, which get no weight.
+    var truncatedTracesSinceStep = 0
+    /// And the ones too long for the model's context.
+    var overlongTracesSinceStep = 0
 
-    mutating func add(_ content: BatchContent, lag: UInt64, traceCount: Int, traceTokenCount: Int) {
+    mutating func add(_ built: BuiltBatch, lag: UInt64, traceCount: Int, traceTokenCount: Int) {
         tracesSinceStep += traceCount
         traceTokensSinceStep += traceTokenCount
-        switch content {
+        truncatedTracesSinceStep += built.truncatedTraceCount
+        overlongTracesSinceStep += built.overlongTraceCount
+        switch built.content {
         case .model(let questions):
             model += questions
             modelLags.append(lag)
@@ -97,12 +103,15 @@ extension LearnerService {
             tokens: outcome.tokenCount, stepSeconds: seconds,
             tokensPerSecond: seconds > 0 ? Double(outcome.tokenCount) / seconds : 0,
             rolloutsPerSecond: Double(pending.tracesSinceStep) / max(elapsed - lastStepElapsed, 1e-9),
-            sampledTraceTokens: pending.traceTokensSinceStep,
+            sampledTraceTokens: pending.traceTokensSinceStep, truncatedTraces: pending.truncatedTracesSinceStep,
+            overlongTraces: pending.overlongTracesSinceStep,
             elapsedSeconds: elapsed, staleBatches: counters.staleBatches, duplicateBatches: counters.duplicateBatches,
             rejectedBatches: counters.rejectedBatches, lostWorkers: counters.lostWorkers, applied: outcome.applied,
             skippedSteps: skippedSteps, rejections: rejections)
         pending.tracesSinceStep = 0
         pending.traceTokensSinceStep = 0
+        pending.truncatedTracesSinceStep = 0
+        pending.overlongTracesSinceStep = 0
         lastStepElapsed = elapsed
         try record(metrics)
         onEvent(.step(metrics))

@@ -49,6 +49,12 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     /// Trace tokens in the batches accepted since the previous step (the answers that scored them are not
     /// counted).
     public var sampledTraceTokens: Int
+    /// Of the traces accepted since the previous step, those the length limit cut off before their end marker:
+    /// they get no weight; nil in metrics files that do not record it.
+    public var truncatedTraces: Int?
+    /// And those whose sequence would not fit the model's context, left out too; nil in metrics files that do
+    /// not record it.
+    public var overlongTraces: Int?
     /// Seconds since the learner started.
     public var elapsedSeconds: Double
     /// Batches dropped as stale so far.

@@ -48,11 +48,11 @@ struct BatchContentTests {
 
     @Test("model phase: pi's prompt, q's trace and log-probs, the learner's own reference answer")
     func modelPhase() throws {
-        let (content, dropped) = try BatchContent.build(
+        let built = try BatchContent.build(
             batch: batch(phase: .model), assignment: assignment(.model), expectedTraceCount: 2, prompts: prompts,
             contextLength: 128)
-        guard case .model(let questions) = content else { Issue.record("not model content"); return }
-        #expect(dropped == 0 && questions.count == 2)
+        guard case .model(let questions) = built.content else { Issue.record("not model content"); return }
+        #expect(built.overlongTraceCount == 0 && built.truncatedTraceCount == 0 && questions.count == 2)
         let prompt = prompts["q0"]!
         #expect(questions[0].promptTokens == prompt.reasoningPrompt)
         #expect(questions[0].traces[0].traceTokens == [50, 51])
@@ -64,11 +64,11 @@ struct BatchContentTests {
     @Test("model phase with an unhinted proposal: traces must come from pi's prompt, and hinted ones are refused")
     func unhintedProposal() throws {
         for proposal in [TraceProposal.unhintedPosterior, .reasoningModel] {
-            let (content, _) = try BatchContent.build(
+            let built = try BatchContent.build(
                 batch: batch(phase: .model, hinted: false), assignment: assignment(.model), expectedTraceCount: 2,
                 modelProposal: proposal,
                 prompts: prompts, contextLength: 128)
-            #expect(content.questionCount == 2)
+            #expect(built.content.questionCount == 2)
             #expect(throws: LearnerStepError.self) {
                 try BatchContent.build(
                     batch: batch(phase: .model), assignment: assignment(.model), expectedTraceCount: 2,
@@ -79,10 +79,10 @@ struct BatchContentTests {
 
     @Test("[E8] posterior phase: q's hinted prompt, pi's trace closed with q's end marker")
     func posteriorPhase() throws {
-        let (content, _) = try BatchContent.build(
+        let built = try BatchContent.build(
             batch: batch(phase: .posterior), assignment: assignment(.posterior), expectedTraceCount: 2,
             prompts: prompts, contextLength: 128)
-        guard case .posterior(let questions) = content else { Issue.record("not posterior content"); return }
+        guard case .posterior(let questions) = built.content else { Issue.record("not posterior content"); return }
         let closing = ByteTokenizer().id(of: .endOfThought)
         #expect(questions[1].posteriorPromptTokens == prompts["q1"]!.posteriorPrompt)
         #expect(questions[1].traces[0].traceTokens == [50, 51, closing])
@@ -110,9 +110,30 @@ struct BatchContentTests {
         reordered.questions.reverse()
         #expect(reason(reordered).contains("differ from assignment"))
         let longTrace = [Int32](repeating: 50, count: 200)
-        let (content, dropped) = try BatchContent.build(
+        let built = try BatchContent.build(
             batch: batch(phase: .model, traceTokens: longTrace), assignment: model, expectedTraceCount: 2,
             prompts: prompts, contextLength: 128)
-        #expect(dropped == 4 && content.questionCount == 0)
+        #expect(built.overlongTraceCount == 4 && built.content.questionCount == 0)
+    }
+
+    @Test(
+        "a trace the length limit cut off gets no weight in either phase: it is left out, never closed and counted",
+        arguments: [RolloutPhase.model, .posterior])
+    func truncatedTraces(phase: RolloutPhase) throws {
+        // q0's first trace is cut off; q1's both are, so q1 has nothing left to train on.
+        var truncating = batch(phase: phase)
+        truncating.questions[0].traces[0].isTruncated = true
+        for index in truncating.questions[1].traces.indices { truncating.questions[1].traces[index].isTruncated = true }
+        let built = try BatchContent.build(
+            batch: truncating, assignment: assignment(phase == .model ? .model : .posterior), expectedTraceCount: 2,
+            prompts: prompts, contextLength: 128)
+        #expect(built.truncatedTraceCount == 3 && built.overlongTraceCount == 0)
+        switch built.content {
+        case .model(let questions):
+            #expect(questions.map(\.questionID) == ["q0"] && questions[0].traces.count == 1)
+        case .posterior(let questions):
+            #expect(questions.map(\.posteriorPromptTokens) == [prompts["q0"]!.posteriorPrompt])
+            #expect(questions[0].traces.count == 1)
+        }
     }
 }
