@@ -73,7 +73,9 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
-        .target(name: "VRTestSupport", dependencies: ["VRTensor", "VRTransport"], swiftSettings: strict),
+        .target(
+            name: "VRTestSupport", dependencies: ["VRModel", "VRTasks", "VRTensor", "VRText", "VRTransport"],
+            swiftSettings: strict),
         .executableTarget(
             name: "vr",
             dependencies: [
@@ -111,13 +113,15 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "VRLearner", "VRWorker", "VRModel", "VRTasks", "VRTensor", "VRTransport", "VRWire", "VRTestSupport",
+                "VRLearner", "VRWorker", "VRModel", "VRTasks", "VRTensor", "VRText", "VRTransport", "VRWire",
+                "VRTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
             name: "VRReportTests", dependencies: ["VRReport", "VRLearner", "VRWorker"], swiftSettings: strict),
         .testTarget(
-            name: "VRExperimentTests", dependencies: ["VRExperiment", "VRLearner", "VRTasks", "VRWire"],
+            name: "VRExperimentTests",
+            dependencies: ["VRExperiment", "VRLearner", "VRObjectives", "VRTasks", "VRWire"],
             swiftSettings: strict),
         .testTarget(
             name: "VRObservabilityTests", dependencies: ["VRObservability", "VRLearner", "VRWorker"],

@@ -54,6 +54,10 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
     public var trainsPosterior: Bool
     /// n, answers per trace for Acc; nil for the experiment's default.
     public var answersPerTrace: Int?
+    /// pi's peak learning rate; nil for the experiment's `training.learningRate`.
+    public var learningRate: Float?
+    /// GRPO's clip range and KL coefficient.
+    public var surrogate: ClippedSurrogate
 
     /// The comparison groups the report knows.
     public static let knownGroups: Set<String> = ["main", "k", "estimator", "selection", "hint"]
@@ -70,6 +74,7 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         objective.estimator = estimator
         objective.selection = selection
         objective.proposal = proposal
+        objective.surrogate = surrogate
         return objective
     }
 
@@ -103,11 +108,39 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
             ?? (method == .variational && proposal == .hintedPosterior)
         answersPerTrace =
             try container.decodeIfPresent(Int.self, forKey: .answersPerTrace) ?? (method.isBaseline ? 1 : nil)
+        learningRate = try container.decodeIfPresent(Float.self, forKey: .learningRate)
+        surrogate = ClippedSurrogate(
+            clipRange: try container.decodeIfPresent(Double.self, forKey: .clipRange)
+                ?? ClippedSurrogate.standard.clipRange,
+            klCoefficient: try container.decodeIfPresent(Double.self, forKey: .klCoefficient)
+                ?? ClippedSurrogate.standard.klCoefficient)
+    }
+
+    /// Encodes the arm with the keys it is decoded from.
+    /// - Parameter encoder: the encoder.
+    /// - Throws: the encoder's errors.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(label, forKey: .label)
+        try container.encode(groups, forKey: .groups)
+        try container.encode(method, forKey: .method)
+        try container.encode(estimator, forKey: .estimator)
+        try container.encode(selection, forKey: .selection)
+        try container.encode(normalization, forKey: .normalization)
+        try container.encodeIfPresent(traces, forKey: .traces)
+        try container.encode(proposal, forKey: .proposal)
+        try container.encode(posterior, forKey: .posterior)
+        try container.encode(trainsPosterior, forKey: .trainsPosterior)
+        try container.encodeIfPresent(answersPerTrace, forKey: .answersPerTrace)
+        try container.encodeIfPresent(learningRate, forKey: .learningRate)
+        try container.encode(surrogate.clipRange, forKey: .clipRange)
+        try container.encode(surrogate.klCoefficient, forKey: .klCoefficient)
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case name, label, groups, method, estimator, selection, normalization, traces, proposal, posterior
-        case trainsPosterior, answersPerTrace
+        case trainsPosterior, answersPerTrace, learningRate, clipRange, klCoefficient
     }
 
     /// Checks the arm on its own.
@@ -126,6 +159,7 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         if let answersPerTrace, !(1...64).contains(answersPerTrace) {
             throw .invalid("arm \(name): answersPerTrace \(answersPerTrace) not in 1...64")
         }
+        do { try surrogate.validate() } catch { throw .invalid("arm \(name): \(error)") }
         if trainsPosterior && proposal != .hintedPosterior {
             throw .invalid("arm \(name): trainsPosterior needs the hinted-posterior proposal")
         }

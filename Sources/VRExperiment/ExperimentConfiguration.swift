@@ -134,7 +134,15 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
         guard model.width % max(model.heads, 1) == 0, model.layers >= 1, model.heads >= 1, model.context >= 16 else {
             throw .invalid("model: layers and heads at least 1, width divisible by heads, context at least 16")
         }
-        let rates = [initialSFT.learningRate, posteriorSFT.learningRate, training.learningRate]
+        guard training.warmupSteps >= 0, training.weightDecay >= 0, training.weightDecay.isFinite,
+            training.gradientClipNorm > 0, training.gradientClipNorm.isFinite
+        else {
+            throw .invalid(
+                "training: warmupSteps and weightDecay must be non-negative, gradientClipNorm finite and positive")
+        }
+        let rates =
+            [initialSFT.learningRate, posteriorSFT.learningRate, training.learningRate]
+            + arms.compactMap(\.learningRate)
         for rate in rates + (pretraining.map { [$0.sft.learningRate] } ?? []) {
             guard rate.isFinite && rate > 0 else { throw .invalid("learning rates must be finite and positive") }
         }

@@ -77,6 +77,12 @@ public struct TrainingBudget: Codable, Sendable, Equatable {
     public var maxTraceTokens = 48
     /// Temperature of trace sampling.
     public var traceTemperature: Float = 1
+    /// Steps of linear learning-rate warmup, for every arm (then cosine decay to a tenth at `modelSteps`).
+    public var warmupSteps = 5
+    /// AdamW's decoupled weight decay, for every arm.
+    public var weightDecay: Float = 0
+    /// The gradient norm every arm's steps are clipped to.
+    public var gradientClipNorm: Float = 1
 
     /// The defaults above.
     public init() {}
@@ -96,11 +102,23 @@ public struct TrainingBudget: Codable, Sendable, Equatable {
         maxTraceTokens = try container.decodeIfPresent(Int.self, forKey: .maxTraceTokens) ?? defaults.maxTraceTokens
         traceTemperature =
             try container.decodeIfPresent(Float.self, forKey: .traceTemperature) ?? defaults.traceTemperature
+        warmupSteps = try container.decodeIfPresent(Int.self, forKey: .warmupSteps) ?? defaults.warmupSteps
+        weightDecay = try container.decodeIfPresent(Float.self, forKey: .weightDecay) ?? defaults.weightDecay
+        gradientClipNorm =
+            try container.decodeIfPresent(Float.self, forKey: .gradientClipNorm) ?? defaults.gradientClipNorm
+    }
+
+    /// The optimizer and schedule every arm shares, in words, for the report.
+    /// - Returns: a description such as "AdamW from a fresh state, linear warmup over 5 steps, ...".
+    public func scheduleDescription() -> String {
+        "AdamW from a fresh state (betas 0.9, 0.95), linear warmup over \(warmupSteps) steps, cosine decay to a "
+            + "tenth of the peak at step \(modelSteps), weight decay \(weightDecay), gradient norm clipped to "
+            + "\(gradientClipNorm)"
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case modelSteps, questionsPerStep, learningRate, posteriorLearningRate, answersPerTrace, maxTraceTokens
-        case traceTemperature
+        case traceTemperature, warmupSteps, weightDecay, gradientClipNorm
     }
 }
 

@@ -1,9 +1,11 @@
 // Checks a worker's batch against the assignment it answers and turns it into the two phases' training inputs.
 //
-// The learner trusts no token a worker sends about prompts and answers: each trace must have been sampled from
-// the prompt this learner renders for its question, and pi is trained on this learner's reference answer.
+// The learner trusts no token a worker sends about prompts and markers: each trace must have been sampled from
+// the prompt this learner renders for its question and, when finished, end with that prompt's marker; GML scores
+// this learner's own reference answer.
 
 import VRModel
+import VRObjectives
 import VRTasks
 import VRWire
 
@@ -68,39 +70,52 @@ public enum BatchContent: Sendable, Equatable {
             let samplingPrompt = proposal.isHinted ? prompt.posteriorPrompt : prompt.reasoningPrompt
             var modelTraces: [TraceForTraining] = []
             var priorTraces: [PriorTrace] = []
+            let closing = proposal.isHinted ? prompt.posteriorClosing : prompt.thoughtClosing
             for (index, trace) in question.traces.enumerated() {
                 guard trace.promptTokenIDs == samplingPrompt else {
                     throw .malformedTrace("\(place), trace \(index) was not sampled from this learner's prompt")
                 }
-                guard case .sampled(let correct, let total) = trace.answerEvidence else {
+                guard case .sampled(let correct, let total, let answers) = trace.answerEvidence else {
                     throw .malformedTrace("\(place), trace \(index) carries GML evidence; this learner uses Acc")
                 }
                 if trace.isTruncated {
                     truncated += 1
                     continue
                 }
+                guard trace.traceTokenIDs.count >= closing.count, trace.traceTokenIDs.suffix(closing.count) == closing
+                else {
+                    throw .malformedTrace("\(place), trace \(index) is not truncated but does not end with its marker")
+                }
+                let thought = Array(trace.traceTokenIDs.dropLast(closing.count))
                 switch phase {
                 case .model:
+                    let longestAnswer = answers.map(\.tokenIDs.count).max() ?? 0
                     guard
-                        prompt.reasoningPrompt.count + trace.traceTokenIDs.count + prompt.answer.count <= contextLength
+                        prompt.reasoningPrompt.count + thought.count + prompt.thoughtClosing.count
+                            + prompt.answerOpening.count + max(longestAnswer, prompt.answer.count) <= contextLength
                     else {
                         overlong += 1
                         continue
                     }
                     modelTraces.append(
                         TraceForTraining(
-                            traceTokens: trace.traceTokenIDs, answerTokens: prompt.answer,
-                            logQ: trace.behaviourLogProbs, correctAnswers: correct, sampledAnswers: total))
+                            traceTokens: thought + prompt.thoughtClosing,
+                            logQ: alignMarker(
+                                logQ: trace.behaviourLogProbs, markerCount: closing.count,
+                                piMarkerCount: prompt.thoughtClosing.count),
+                            answerOpening: prompt.answerOpening, referenceAnswer: prompt.answer, answers: answers,
+                            correctAnswers: correct, answerCount: total))
                 case .posterior:
-                    // q learns to close its trace, so its closing marker follows the trace.
-                    guard prompt.posteriorPrompt.count + trace.traceTokenIDs.count + 1 <= contextLength else {
+                    // q learns to close its trace with its own marker.
+                    guard prompt.posteriorPrompt.count + thought.count + prompt.posteriorClosing.count <= contextLength
+                    else {
                         overlong += 1
                         continue
                     }
                     priorTraces.append(
                         PriorTrace(
-                            traceTokens: trace.traceTokenIDs + prompt.posteriorClosing,
-                            correctAnswers: correct, sampledAnswers: total))
+                            traceTokens: thought + prompt.posteriorClosing, correctAnswers: correct,
+                            sampledAnswers: total))
                 }
             }
             if !modelTraces.isEmpty {

@@ -90,5 +90,6 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
         }
         try reasoningOptimizer.validate("reasoningOptimizer")
         try posteriorOptimizer.validate("posteriorOptimizer")
+        do { try modelObjective.surrogate.validate() } catch { throw .invalidPolicy("GRPO: \(error)") }
     }
 }

@@ -109,7 +109,9 @@ extension LearnerService {
                         questions: assignment.questionIDs.map {
                             QuestionAssignment(
                                 questionID: $0, phase: phase, traceCount: traceCount,
-                                proposal: phase == .model ? configuration.modelObjective.proposal : nil)
+                                proposal: phase == .model ? configuration.modelObjective.proposal : nil,
+                                answerModel: phase == .model
+                                    ? configuration.modelObjective.answerModel : .reasoningModel)
                         })),
                 to: peer)
         }

@@ -45,8 +45,8 @@ extension LearnerService {
             pending.posterior = []
             pending.posteriorLags = []
             let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
-            // pi's traces without the closing marker the batch content appended for q.
-            let lengths = questions.flatMap(\.traces).map { $0.traceTokens.count - 1 }
+            // pi's traces, with q's closing marker in place of pi's.
+            let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)
             _ = try await step(
                 phase: "posterior", questionCount: questions.count, accuracies: accuracies, traceLengths: lengths,
                 lags: lags
@@ -59,7 +59,7 @@ extension LearnerService {
             let lags = pending.modelLags
             pending.model = []
             pending.modelLags = []
-            let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
+            let accuracies = questions.flatMap(\.traces).map(\.accuracy)
             let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)
             let outcome = try await step(
                 phase: "model", questionCount: questions.count, accuracies: accuracies, traceLengths: lengths,

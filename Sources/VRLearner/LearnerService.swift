@@ -100,7 +100,10 @@ public final class LearnerService {
             trainer.models.reasoning.configuration.contextLength, trainer.models.posterior.configuration.contextLength)
         for item in dataset.items {
             let prompt = TaskPrompts(item: item, renderer: renderer, text: text)
-            let longest = max(prompt.reasoningPrompt.count + prompt.answer.count, prompt.posteriorPrompt.count + 1)
+            let longest = max(
+                prompt.reasoningPrompt.count + prompt.thoughtClosing.count + prompt.answerOpening.count
+                    + prompt.answer.count,
+                prompt.posteriorPrompt.count + prompt.posteriorClosing.count)
             guard longest < contextLength else {
                 throw .invalidInput(
                     "question \"\(item.id)\" needs \(longest) tokens before any trace; the context is \(contextLength)")

@@ -113,15 +113,12 @@ public final class LearnerTrainer {
     public func modelStep(_ questions: [QuestionForTraining]) throws(LearnerStepError) -> StepOutcome {
         let pi = models.reasoning
         pi.zeroGradients()
+        // The baselines never train q: its parameters are the fixed reference model (pi0) GRPO's KL penalty uses.
         let result = try ModelPhaseStep.run(
-            model: pi, questions: questions, normalizer: Float(reasoningNormalizer * Double(questions.count)),
+            model: pi, reference: models.posterior, questions: questions,
+            normalizer: Float(reasoningNormalizer * Double(questions.count)),
             normalization: configuration.normalization, objective: configuration.modelObjective)
-        let tokens = questions.reduce(0) { total, question in
-            total
-                + question.traces.reduce(0) {
-                    $0 + question.promptTokens.count + $1.traceTokens.count + $1.answerTokens.count
-                }
-        }
+        let tokens = result.tokenCount
         let settings = configuration.reasoningOptimizer
         let rate = settings.schedule(totalSteps: configuration.modelSteps).rate(at: modelSteps)
         let (norm, applied) = update(pi, reasoningOptimizer, settings, rate: rate, loss: result.loss)

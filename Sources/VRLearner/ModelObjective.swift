@@ -12,7 +12,9 @@ public struct ModelObjective: Sendable, Equatable, Codable {
         case variational
         /// RFT: weight 1/K on each trace whose answer is correct ([E11]); with a fixed reference proposal.
         case rft
-        /// GRPO with 0/1 rewards: weight A_k / K from group-normalised advantages ([E12]); on-policy.
+        /// GRPO with 0/1 rewards: each trace with its own first sampled answer is one completion, trained with its
+        /// group-normalised advantage A_k / K through PPO's clipped ratio against the behaviour log-probs, and an
+        /// optional KL penalty toward the reference model ([E12], `ClippedSurrogate`).
         case grpo
     }
 
@@ -43,6 +45,14 @@ public struct ModelObjective: Sendable, Equatable, Codable {
     public var selection = Selection.weighted
     /// Which model samples the model phase's traces, and whether its prompt carries the hint.
     public var proposal = TraceProposal.hintedPosterior
+    /// GRPO's clip range and KL coefficient.
+    public var surrogate = ClippedSurrogate.standard
+
+    /// Which parameters sample the answers after each trace: RFT's verdicts come from the fixed reference model
+    /// that sampled its traces ([E11]); every other objective scores with the current pi.
+    public var answerModel: AnswerModel {
+        method == .rft && proposal.samplesPosterior ? .posteriorParameters : .reasoningModel
+    }
 
     /// The method with its defaults: variational, Acc, all traces weighted, traces from the hinted q.
     public init() {}

@@ -1,63 +1,16 @@
 // One model-phase training pass: log pi from the learner's own forward pass, multi-trace weights, weighted backward.
 //
-// Legend: P prompt tokens, T trace tokens, A answer tokens of one trace; K traces per question.
-// ARCHITECTURE.md, learner data flow: forward pi over [prompt; trace; answer] -> logPi per token;
+// Legend: P prompt tokens, T trace tokens (end-of-thought marker included), O answer-opening tokens, A answer
+// tokens; K traces per question, c_k of trace k's n sampled answers verified correct.
+// ARCHITECTURE.md, learner data flow: forward pi over [prompt; trace; opening; answer] -> logPi per token;
 // log rho_k = log acc_k + mean_t(logPi - logQ) [E5, E6]; rhoTilde = softmax over k [E4] (or the best trace, or
-// the RFT/GRPO weights [E11, E12] of `ModelObjective`); backward with target weights w_k on trace and answer
-// tokens, divided by C [E10].
+// the RFT weights [E11]); backward with weight w_k on the trace and opening and w_k / c_k on each correct sampled
+// answer [E7] (GML: the reference answer), divided by C [E10]. GRPO instead weights each token of the trace and
+// its first answer by `ClippedSurrogate` [E12].
 
 import VRModel
 import VRObjectives
-
-/// One sampled trace as the learner trains on it.
-public struct TraceForTraining: Sendable, Equatable {
-    /// The thinking trace's tokens (T).
-    public var traceTokens: [Int32]
-    /// The answer's tokens (A), such as the reference solution with its end markers.
-    public var answerTokens: [Int32]
-    /// Per trace token, the log-probability under the proposal that sampled it (logQ, T values).
-    public var logQ: [Float]
-    /// Sampled answers verified correct (Acc, [E6]).
-    public var correctAnswers: Int
-    /// Sampled answers.
-    public var sampledAnswers: Int
-
-    /// Creates a trace.
-    /// - Parameters:
-    ///   - traceTokens: T trace tokens.
-    ///   - answerTokens: A answer tokens.
-    ///   - logQ: T proposal log-probabilities.
-    ///   - correctAnswers: verified-correct sampled answers.
-    ///   - sampledAnswers: sampled answers.
-    public init(traceTokens: [Int32], answerTokens: [Int32], logQ: [Float], correctAnswers: Int, sampledAnswers: Int) {
-        self.traceTokens = traceTokens
-        self.answerTokens = answerTokens
-        self.logQ = logQ
-        self.correctAnswers = correctAnswers
-        self.sampledAnswers = sampledAnswers
-    }
-}
-
-/// One question's prompt and its K traces.
-public struct QuestionForTraining: Sendable, Equatable {
-    /// The question's id in the training dataset.
-    public var questionID: String
-    /// The reasoning prompt's tokens (P, at least 1).
-    public var promptTokens: [Int32]
-    /// The K traces.
-    public var traces: [TraceForTraining]
-
-    /// Creates a question.
-    /// - Parameters:
-    ///   - questionID: the question's id.
-    ///   - promptTokens: the prompt.
-    ///   - traces: its traces.
-    public init(questionID: String, promptTokens: [Int32], traces: [TraceForTraining]) {
-        self.questionID = questionID
-        self.promptTokens = promptTokens
-        self.traces = traces
-    }
-}
+import VRWire
 
 /// What a model-phase pass computed, per question and in total.
 public struct ModelPhaseResult: Sendable, Equatable {
@@ -69,6 +22,8 @@ public struct ModelPhaseResult: Sendable, Equatable {
     public var effectiveSampleSizes: [Double]
     /// The weighted loss of the backward pass ([E10]).
     public var loss: Double
+    /// Tokens in the pass's sequences.
+    public var tokenCount: Int
 }
 
 /// The model phase of [E9] for one batch: weights from the learner's own log pi, then a weighted backward.
@@ -79,6 +34,7 @@ public enum ModelPhaseStep {
     /// self-normalised weights stay valid however stale the sampler was (ARCHITECTURE.md, staleness).
     /// - Parameters:
     ///   - model: pi, trained in place (gradients accumulate; the caller steps the optimizer).
+    ///   - reference: the fixed reference model GRPO's KL penalty is measured against; needed only then.
     ///   - questions: the batch.
     ///   - normalizer: the Dr. SFT constant C times the number of questions ([E10]).
     ///   - normalization: how the trace ratio enters ([E5]).
@@ -86,24 +42,42 @@ public enum ModelPhaseStep {
     /// - Returns: weights, bounds, ESS and the loss.
     /// - Throws: `LearnerStepError` for malformed traces, the model's or the objectives' errors.
     public static func run(
-        model: Transformer, questions: [QuestionForTraining], normalizer: Float,
+        model: Transformer, reference: Transformer? = nil, questions: [QuestionForTraining], normalizer: Float,
         normalization: TraceNormalization = .perToken, objective: ModelObjective = ModelObjective()
     ) throws(LearnerStepError) -> ModelPhaseResult {
-        // 1. one forward pass over every [prompt; trace; answer]
-        let sequences = questions.flatMap { question in
-            question.traces.map { question.promptTokens + $0.traceTokens + $0.answerTokens }
+        // 1. the sequences: per trace [prompt; trace; opening; first trained answer], then one per further answer
+        var plans: [[TracePlan]] = []
+        var sequences: [[Int32]] = []
+        for question in questions {
+            guard !question.promptTokens.isEmpty else { throw .malformedTrace("the prompt is empty") }
+            var questionPlans: [TracePlan] = []
+            for trace in question.traces {
+                let plan = try TracePlan(trace, objective: objective, firstSequence: sequences.count)
+                sequences += plan.answers.indices.map { question.promptTokens + plan.tokens(of: trace, answer: $0) }
+                if plan.answers.isEmpty { sequences.append(question.promptTokens + trace.traceTokens) }
+                questionPlans.append(plan)
+            }
+            plans.append(questionPlans)
         }
         let logProbs: [[Float]]
         do { logProbs = try model.forward(sequences) } catch { throw .model(error) }
+        var logReference: [[Float]]?
+        if objective.method == .grpo && objective.surrogate.klCoefficient > 0 {
+            guard let reference else {
+                throw .objectives(.invalidParameter("GRPO's KL penalty needs a reference model"))
+            }
+            do { logReference = try reference.forward(sequences) } catch { throw .model(error) }
+        }
         // 2. weights per question: [E4]-[E6] for the method, [E11]-[E12] for the baselines
-        var result = ModelPhaseResult(weights: [], bounds: [], effectiveSampleSizes: [], loss: 0)
-        var targetWeights: [[Float]] = []
-        var row = 0
+        var result = ModelPhaseResult(
+            weights: [], bounds: [], effectiveSampleSizes: [], loss: 0,
+            tokenCount: sequences.reduce(0) { $0 + $1.count })
+        var targetWeights = [[Float]](repeating: [], count: sequences.count)
         for (questionIndex, question) in questions.enumerated() {
-            let evidence = try question.traces.map { trace throws(LearnerStepError) in
-                defer { row += 1 }
-                return try Self.evidence(
-                    trace, promptCount: question.promptTokens.count, logProbs: logProbs[row],
+            let promptCount = question.promptTokens.count
+            let evidence = try zip(question.traces, plans[questionIndex]).map { trace, plan throws(LearnerStepError) in
+                try Self.evidence(
+                    trace, promptCount: promptCount, logProbs: logProbs[plan.firstSequence],
                     estimator: objective.estimator)
             }
             do {
@@ -112,12 +86,15 @@ public enum ModelPhaseStep {
                 result.weights.append(weights)
                 result.effectiveSampleSizes.append(effectiveSampleSize(weights: weights.map(abs)))
                 result.bounds.append(try multiTraceBound(traces: evidence, estimator: objective.estimator.estimator))
-                // 3. target weights: the trace's weight on its trace and answer predictions [E4], [E10]
-                for (trace, weight) in zip(question.traces, weights) {
-                    let layout = try TargetWeightLayout(
-                        promptTokenCount: question.promptTokens.count, traceTokenCount: trace.traceTokens.count,
-                        answerTokenCount: trace.answerTokens.count)
-                    targetWeights.append(try layout.targetWeights(traceWeight: weight))
+                // 3. target weights [E4], [E7], [E10]; GRPO's per token [E12]
+                for (trace, (plan, weight)) in zip(question.traces, zip(plans[questionIndex], weights)) {
+                    for (answer, responseWeights) in try plan.responseWeights(
+                        trace, weight: weight, groupSize: question.traces.count, objective: objective,
+                        promptCount: promptCount, logProbs: logProbs, logReference: logReference
+                    ).enumerated() {
+                        targetWeights[plan.firstSequence + answer] = try TargetWeightLayout.targetWeights(
+                            promptTokenCount: promptCount, responseWeights: responseWeights)
+                    }
                 }
             } catch {
                 throw .objectives(error.inQuestion(questionIndex))
@@ -137,16 +114,13 @@ public enum ModelPhaseStep {
     /// ```
     /// variational, weighted:  rhoTilde_k = softmax_k log rho_k                 [E4]-[E6]
     /// variational, best:      1 for the first argmax_k log rho_k, else 0 (all 0 without a usable trace)
-    /// rft:                    1{correct_k} / K                                  [E11]
-    /// grpo:                   (r_k - mean r) / (std r + eps) / K                [E12]
+    /// rft:                    acc_k / K                                         [E11]
+    /// grpo:                   (r_k - mean r) / (std r + eps) / K                [E12], r_k the first answer's verdict
     /// ```
     private static func weights(
         _ evidence: [TraceEvidence], traces: [TraceForTraining], objective: ModelObjective,
         normalization: TraceNormalization
     ) throws(ObjectiveError) -> [Double] {
-        let correct = traces.map {
-            ModelObjective.isCorrect(correctAnswers: $0.correctAnswers, sampledAnswers: $0.sampledAnswers)
-        }
         switch (objective.method, objective.selection) {
         case (.variational, .weighted):
             return try normalizedWeights(
@@ -158,9 +132,9 @@ public enum ModelPhaseStep {
             guard case .best(let best, _) = selection.choice else { return Array(repeating: 0, count: traces.count) }
             return traces.indices.map { $0 == best ? 1 : 0 }
         case (.rft, _):
-            return rftWeights(correct: correct)
+            return rftWeights(accuracies: traces.map(\.accuracy))
         case (.grpo, _):
-            return try grpoWeights(correct: correct)
+            return try grpoWeights(correct: traces.map(TracePlan.completionReward))
         }
     }
 
@@ -175,14 +149,16 @@ public enum ModelPhaseStep {
             throw .malformedTrace(
                 "\(trace.logQ.count) logQ values for \(trace.traceTokens.count) trace tokens")
         }
-        guard promptCount >= 1 else { throw .malformedTrace("the prompt is empty") }
-        // logProbs[t] scores token t + 1, so the trace tokens are scored at P-1 ..< P-1+T.
+        // logProbs[t] scores token t + 1, so the trace tokens are scored at P-1 ..< P-1+T, and the reference
+        // answer, in the first sequence for GML, after the opening.
         let traceEnd = promptCount - 1 + trace.traceTokens.count
         let logPi = logProbs[(promptCount - 1)..<traceEnd].map(Double.init)
+        let answerStart = traceEnd + trace.answerOpening.count
         let answer: AnswerEvidence =
             switch estimator {
-            case .acc: .sampled(correct: trace.correctAnswers, total: trace.sampledAnswers)
-            case .gml: .referenceLogProbs(logProbs[traceEnd..<(traceEnd + trace.answerTokens.count)].map(Double.init))
+            case .acc: .sampled(correct: trace.correctAnswers, total: trace.answerCount)
+            case .gml:
+                .referenceLogProbs(logProbs[answerStart..<(answerStart + trace.referenceAnswer.count)].map(Double.init))
             }
         return TraceEvidence(logPiTrace: logPi, logQTrace: trace.logQ.map(Double.init), answer: answer)
     }

@@ -22,8 +22,8 @@ public struct QuestionWeightRecord: Codable, Sendable, Equatable {
     /// Its weight in the direction of the posterior score (`effectiveWeight(sampleWeights:correct:)`).
     ///
     /// The sum for the variational method, about P for RFT and sqrt(P / (1 - P)) for GRPO. Traces count as correct
-    /// when they carry answer evidence (Acc > 0) for the variational method, and by `ModelObjective.isCorrect`
-    /// for the baselines.
+    /// when they carry answer evidence (Acc > 0) for the variational method and RFT, and by their completion's
+    /// verdict for GRPO.
     public var effectiveWeight: Double
 
     /// The records of one step's questions.
@@ -42,12 +42,12 @@ public struct QuestionWeightRecord: Codable, Sendable, Equatable {
         var records: [QuestionWeightRecord] = []
         for (question, questionWeights) in zip(questions, weights) {
             let correct = question.traces.map { trace in
-                method == .variational
-                    ? trace.correctAnswers > 0
-                    : ModelObjective.isCorrect(
-                        correctAnswers: trace.correctAnswers, sampledAnswers: trace.sampledAnswers)
+                switch method {
+                case .variational, .rft: trace.correctAnswers > 0
+                case .grpo: TracePlan.completionReward(trace)
+                }
             }
-            let accuracies = question.traces.map { Double($0.correctAnswers) / Double(max($0.sampledAnswers, 1)) }
+            let accuracies = question.traces.map(\.accuracy)
             let label = labels[question.questionID] ?? ("other", 0)
             records.append(
                 QuestionWeightRecord(

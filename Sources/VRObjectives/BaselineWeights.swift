@@ -20,8 +20,22 @@ public let grpoDefaultEpsilon = 1e-6
 /// - Parameter correct: the verifier's verdict on each of the K samples.
 /// - Returns: `[K]` weights summing to the empirical accuracy; `[]` for an empty group.
 public func rftWeights(correct: [Bool]) -> [Double] {
-    let count = Double(correct.count)
-    return correct.map { $0 ? 1 / count : 0 }
+    rftWeights(accuracies: correct.map { $0 ? 1 : 0 })
+}
+
+/// RFT trace weights when n answers follow each of the K traces: every (trace, answer) pair is one sample of
+/// the reference model, so a trace's weight is the share of its pairs kept ([E11]).
+///
+/// ```
+/// w_k = acc_k / K,   acc_k = (answers after trace k verified correct) / n
+/// ```
+/// With one answer per trace this is `rftWeights(correct:)`; the answer part of trace k is then averaged over
+/// its correct answers, as in [E7].
+/// - Parameter accuracies: acc_k of each of the K traces, in 0...1.
+/// - Returns: `[K]` weights summing to the mean accuracy; `[]` for an empty group.
+public func rftWeights(accuracies: [Double]) -> [Double] {
+    let count = Double(accuracies.count)
+    return accuracies.map { $0 / count }
 }
 
 /// Binary-reward RL weights: REINFORCE with a 0/1 reward on samples of the current model ([E11]).

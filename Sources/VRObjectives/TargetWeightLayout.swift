@@ -49,8 +49,7 @@ public struct TargetWeightLayout: Sendable, Equatable {
     ///
     /// For the model update [E4] pass `traceWeight = rhoTilde_k`; for the posterior update [E8] (q's
     /// prompt carries the hint) `wTilde_m`; for single-best-trace or plain SFT, 1. Weights may be negative
-    /// (GRPO advantages). With Acc, [E7] averages the answer part over the `c_k` verified answers: emit one
-    /// sequence per verified answer, each with `acceptedAnswerWeight(traceWeight:acceptedAnswerCount:)`.
+    /// (GRPO advantages).
     /// - Parameters:
     ///   - traceWeight: the weight of every trace target.
     ///   - answerWeight: the weight of every answer target; `traceWeight` when nil.
@@ -66,16 +65,24 @@ public struct TargetWeightLayout: Sendable, Equatable {
             + Array(repeating: answerValue, count: answerTokenCount)
     }
 
-    /// The weight of each of the `c_k` sequences that share trace k under [E7]: `rhoTilde_k / c_k`.
-    ///
-    /// Repeating the trace in `c_k` sequences at weight `rhoTilde_k / c_k` keeps the trace's total weight
-    /// at `rhoTilde_k` ([E4]) and averages the answer part over the verified answers ([E7]).
+    /// The `N - 1` target weights of a sequence of `promptTokenCount` prompt tokens followed by one response
+    /// token per element of `responseWeights` ([E10]): prompt targets get 0, response token t its weight.
     /// - Parameters:
-    ///   - traceWeight: `rhoTilde_k`.
-    ///   - acceptedAnswerCount: `c_k`, the verified-correct sampled answers of trace k.
-    /// - Returns: `rhoTilde_k / c_k`, or 0 when `c_k == 0` (Acc gives such a trace weight 0 anyway).
-    public static func acceptedAnswerWeight(traceWeight: Double, acceptedAnswerCount: Int) -> Double {
-        acceptedAnswerCount > 0 ? traceWeight / Double(acceptedAnswerCount) : 0
+    ///   - promptTokenCount: P, at least 1.
+    ///   - responseWeights: one weight per response token, any sign.
+    /// - Returns: `[P - 1 + responseWeights.count]` weights, `Float` as `train` takes them.
+    /// - Throws: `ObjectiveError.invalidParameter` for an empty prompt, `.nonFiniteValue` or `.valueOutOfRange`
+    ///   for a weight that is not a finite Float.
+    public static func targetWeights(
+        promptTokenCount: Int, responseWeights: [Double]
+    ) throws(ObjectiveError) -> [Float] {
+        guard promptTokenCount >= 1 else {
+            throw .invalidParameter("a sequence needs at least one prompt token, got \(promptTokenCount)")
+        }
+        var weights = [Float](repeating: 0, count: promptTokenCount - 1)
+        weights.reserveCapacity(promptTokenCount - 1 + responseWeights.count)
+        for weight in responseWeights { weights.append(try floatWeight(weight)) }
+        return weights
     }
 
     private static func floatWeight(_ weight: Double) throws(ObjectiveError) -> Float {

@@ -25,11 +25,14 @@ public struct ExperimentResults: Codable, Sendable, Equatable {
     public var initial: ArmRun
     /// The arms, in the configuration's order.
     public var arms: [ArmResult]
+    /// The optimizer and learning-rate schedule every arm starts from, in words; nil in older results.
+    public var schedule: String?
 
     /// Creates results.
     public init(
         name: String, command: String, configurationFile: String, machine: String, families: [String],
-        difficulties: [Int], samplesPerQuestion: Int, temperature: Float, initial: ArmRun, arms: [ArmResult]
+        difficulties: [Int], samplesPerQuestion: Int, temperature: Float, initial: ArmRun, arms: [ArmResult],
+        schedule: String? = nil
     ) {
         self.name = name
         self.command = command
@@ -41,6 +44,7 @@ public struct ExperimentResults: Codable, Sendable, Equatable {
         self.temperature = temperature
         self.initial = initial
         self.arms = arms
+        self.schedule = schedule
     }
 }
 
@@ -63,13 +67,16 @@ public struct ArmResult: Codable, Sendable, Equatable {
     public var traces: Int?
     /// Who sampled its traces (`hinted-posterior`, `unhinted-posterior`, `reasoning-model`), if anyone.
     public var proposal: String?
+    /// pi's peak learning rate; nil in older results.
+    public var learningRate: Float?
     /// One run per seed.
     public var runs: [ArmRun]
 
     /// Creates an arm's results.
     public init(
         name: String, label: String, groups: [String], method: String, estimator: String? = nil,
-        selection: String? = nil, traces: Int? = nil, proposal: String? = nil, runs: [ArmRun]
+        selection: String? = nil, traces: Int? = nil, proposal: String? = nil, learningRate: Float? = nil,
+        runs: [ArmRun]
     ) {
         self.name = name
         self.label = label
@@ -79,6 +86,7 @@ public struct ArmResult: Codable, Sendable, Equatable {
         self.selection = selection
         self.traces = traces
         self.proposal = proposal
+        self.learningRate = learningRate
         self.runs = runs
     }
 }

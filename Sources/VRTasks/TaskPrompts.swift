@@ -5,17 +5,21 @@ import VRText
 /// One question as the models see it (PAPER.md, Templates).
 ///
 /// Legend: pi's prompt ends with `<|begin_of_thought|>`; q's prompt carries the reference solution as the
-/// hint y' and also ends where the thought starts; the answer pi is trained on after a trace is
-/// `<|end_of_thought|><|begin_of_solution|> solution <|end_of_solution|>`.
+/// hint y' and also ends where the thought starts. A finished trace ends with its closing marker
+/// (`<|end_of_thought|>` for pi); an answer follows the opened solution, `<|begin_of_solution|>`, and ends with
+/// `<|end_of_solution|>`. Markers are tokenized on their own, so a sequence built from these pieces holds exactly
+/// the tokens a model sampled after them.
 public struct TaskPrompts: Sendable, Equatable {
     /// pi's reasoning prompt: system instructions, the question, and the opened thought.
     public let reasoningPrompt: [Int32]
     /// q's prompt: the question with the reference solution as the hint, and the opened thought.
     public let posteriorPrompt: [Int32]
-    /// The reference answer that follows a trace: end of thought, then the solution between its markers.
+    /// The reference answer after the opened solution: the solution and its closing marker.
     public let answer: [Int32]
-    /// The tokens that open the solution after a trace: end of thought, begin of solution.
-    public let solutionOpening: [Int32]
+    /// The marker that ends pi's thought: end of thought.
+    public let thoughtClosing: [Int32]
+    /// The marker that opens the solution after a finished thought: begin of solution.
+    public let answerOpening: [Int32]
     /// The marker q ends its trace with (end of thought, or end of explanation for posterior template A).
     public let posteriorClosing: [Int32]
 
@@ -28,18 +32,18 @@ public struct TaskPrompts: Sendable, Equatable {
         reasoningPrompt = text.encode(renderer.reasoningPrompt(question: item.question))
         posteriorPrompt = text.encode(
             renderer.posteriorPrompt(question: item.question, solution: item.referenceSolution))
-        solutionOpening = text.encode(SpecialToken.endOfThought.text + SpecialToken.beginOfSolution.text)
+        thoughtClosing = text.encode(SpecialToken.endOfThought.text)
+        answerOpening = text.encode(SpecialToken.beginOfSolution.text)
         posteriorClosing = text.encode(renderer.posteriorStop.text)
-        answer = text.encode(
-            SpecialToken.endOfThought.text + SpecialToken.beginOfSolution.text
-                + renderer.answerTarget(solution: item.referenceSolution))
+        answer = text.encode(renderer.answerTarget(solution: item.referenceSolution))
     }
 
-    /// pi's prompt for an answer after `trace`: the reasoning prompt, the trace, and the opened solution.
-    /// - Parameter trace: thought tokens, without the end-of-thought marker.
+    /// pi's prompt for an answer after a thought: the reasoning prompt, the thought, its closing marker, and the
+    /// opened solution.
+    /// - Parameter thought: thought tokens, without a closing marker.
     /// - Returns: the prompt to sample an answer from.
-    public func answerPrompt(trace: [Int32]) -> [Int32] {
-        reasoningPrompt + trace + solutionOpening
+    public func answerPrompt(thought: [Int32]) -> [Int32] {
+        reasoningPrompt + thought + thoughtClosing + answerOpening
     }
 }
 

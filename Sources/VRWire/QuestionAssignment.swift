@@ -10,6 +10,8 @@ public struct QuestionAssignment: Sendable, Equatable {
     public var traceCount: Int
     /// Which model samples the traces, and from which prompt; always `.reasoningModel` in the posterior phase.
     public var proposal: TraceProposal
+    /// Which parameters sample the answers after each trace; always `.reasoningModel` in the posterior phase.
+    public var answerModel: AnswerModel
 
     /// Creates a question assignment.
     /// - Parameters:
@@ -17,11 +19,16 @@ public struct QuestionAssignment: Sendable, Equatable {
     ///   - phase: which model to sample from.
     ///   - traceCount: traces to sample, at least 1.
     ///   - proposal: the model-phase proposal; nil for the phase's standard one.
-    public init(questionID: String, phase: RolloutPhase, traceCount: Int, proposal: TraceProposal? = nil) {
+    ///   - answerModel: the parameters that sample the answers.
+    public init(
+        questionID: String, phase: RolloutPhase, traceCount: Int, proposal: TraceProposal? = nil,
+        answerModel: AnswerModel = .reasoningModel
+    ) {
         self.questionID = questionID
         self.phase = phase
         self.traceCount = traceCount
         self.proposal = proposal ?? .standard(for: phase)
+        self.answerModel = answerModel
     }
 }
 
@@ -34,7 +41,8 @@ extension QuestionAssignment {
             questionID: try validator.identifier(wire.questionID, "\(place).question_id"), phase: phase,
             traceCount: try validator.count(
                 wire.traceCount, "\(place).trace_count", in: 1...validator.limits.maxTracesPerQuestion),
-            proposal: try validator.proposal(wire.proposal, phase: phase, "\(place).proposal"))
+            proposal: try validator.proposal(wire.proposal, phase: phase, "\(place).proposal"),
+            answerModel: try validator.answerModel(wire.answerModel, phase: phase, "\(place).answer_model"))
     }
 
     var wire: Vr_V1_QuestionAssignment {
@@ -43,6 +51,7 @@ extension QuestionAssignment {
         wire.phase = phase.wire
         wire.traceCount = UInt32(clamping: traceCount)
         wire.proposal = proposal.wire
+        wire.answerModel = answerModel.wire
         return wire
     }
 }

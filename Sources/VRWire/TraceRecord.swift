@@ -6,12 +6,14 @@
 public struct TraceRecord: Sendable, Equatable {
     /// The prompt the trace was sampled under (with the hint in the model phase), token ids.
     public var promptTokenIDs: [Int32]
-    /// The sampled thinking trace `z`, token ids, `[T]`.
+    /// The sampled thinking trace `z`, token ids, `[T]`; a finished trace ends with the marker that stopped it,
+    /// which belongs to `z` ([E5]).
     public var traceTokenIDs: [Int32]
-    /// The reference answer `y'` appended after the trace for training, token ids.
+    /// The reference answer `y'` that follows the trace (end of thought excluded), token ids; the learner scores
+    /// its own copy of it for GML and trains on none.
     public var answerTokenIDs: [Int32]
-    /// Log-probs of the sampling policy per trace token, `[T]`: `logQ` in the model phase, `logPi` in the
-    /// posterior phase, computed with ``RolloutBatch/samplingParameterVersion``.
+    /// Log-probs of the sampling policy per trace token, end marker included, `[T]`: `logQ` in the model phase,
+    /// `logPi` in the posterior phase, computed with ``RolloutBatch/samplingParameterVersion``.
     public var behaviourLogProbs: [Float]
     /// True if sampling stopped at the length limit rather than at the end marker.
     public var isTruncated: Bool
@@ -39,15 +41,26 @@ public struct TraceRecord: Sendable, Equatable {
         self.answerEvidence = answerEvidence
     }
 
-    /// Tokens in the prompt, trace and answer together.
-    public var tokenCount: Int { promptTokenIDs.count + traceTokenIDs.count + answerTokenIDs.count }
+    /// Tokens in the prompt, trace, reference answer and sampled answers together.
+    public var tokenCount: Int {
+        promptTokenIDs.count + traceTokenIDs.count + answerTokenIDs.count + sampledAnswerTokenCount
+    }
+
+    /// Tokens in the sampled answers.
+    public var sampledAnswerTokenCount: Int {
+        guard case .sampled(_, _, let answers) = answerEvidence else { return 0 }
+        return answers.reduce(0) { $0 + $1.tokenIDs.count }
+    }
 }
 
 // MARK: - Wire conversion
 
 extension TraceRecord {
     init(wire: Vr_V1_TraceRecord, at place: String, validator: WireValidator) throws(WireError) {
-        let tokenCount = wire.promptTokenIds.count + wire.traceTokenIds.count + wire.answerTokenIds.count
+        var tokenCount = wire.promptTokenIds.count + wire.traceTokenIds.count + wire.answerTokenIds.count
+        if case .sampledAnswers(let sampled) = wire.answerEvidence {
+            tokenCount += sampled.answers.reduce(0) { $0 + $1.tokenIds.count }
+        }
         _ = try validator.count(tokenCount, "\(place): token count", in: 0...validator.limits.maxTokensPerTrace)
         guard wire.behaviourLogProbs.count == wire.traceTokenIds.count else {
             throw WireError(

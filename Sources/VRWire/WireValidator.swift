@@ -95,4 +95,22 @@ struct WireValidator: Sendable {
         }
         return proposal
     }
+
+    /// The answer model of a question in `phase`: pi when unspecified; the posterior phase admits only pi.
+    func answerModel(
+        _ value: Vr_V1_AnswerModel, phase: RolloutPhase, _ field: String
+    ) throws(WireError)
+        -> AnswerModel
+    {
+        let model: AnswerModel
+        switch value {
+        case .unspecified, .reasoningModel: model = .reasoningModel
+        case .posteriorParameters: model = .posteriorParameters
+        case .UNRECOGNIZED(let raw): throw WireError(.invalidValue, "\(field) has unknown value \(raw)")
+        }
+        guard phase == .model || model == .reasoningModel else {
+            throw WireError(.invalidValue, "\(field) is \(model) but the posterior phase scores with pi")
+        }
+        return model
+    }
 }

@@ -32,7 +32,8 @@ public struct BuiltExample: Sendable, Equatable {
 public struct DataBuilder: Sendable {
     /// All usable traces weighted, or the single best.
     public let mode: TraceSelection.Mode
-    /// Traces longer than this many tokens are never chosen (the released code's length cap).
+    /// Traces of more sampled tokens than this, closing marker included, are never chosen (the released code's
+    /// length cap); traces the length limit cut off never are either.
     public let maxTraceTokens: Int
     /// How the trace ratio enters the weights ([E5]).
     public let normalization: TraceNormalization
@@ -78,14 +79,26 @@ public struct DataBuilder: Sendable {
             throw .invalidConfiguration("the rollout of \"\(rollout.questionID)\" was given for \"\(item.id)\"")
         }
         let prompts = TaskPrompts(item: item, renderer: renderer, text: text)
-        // Traces that do not fit behind pi's reasoning prompt cannot be trained on and are left out.
-        let traces = rollout.traces.filter {
-            prompts.reasoningPrompt.count + $0.traceTokenIDs.count <= reasoning.configuration.contextLength
+        // Traces the length limit cut off, or that do not fit behind pi's reasoning prompt, are left out.
+        let traces: [FinishedTrace] = rollout.traces.compactMap { trace in
+            guard !trace.isTruncated, trace.traceTokenIDs.count <= maxTraceTokens else { return nil }
+            let closing = [prompts.posteriorClosing, prompts.thoughtClosing].first {
+                trace.traceTokenIDs.count >= $0.count && trace.traceTokenIDs.suffix($0.count) == $0
+            }
+            guard let closing else { return nil }
+            let finished = FinishedTrace(
+                thought: Array(trace.traceTokenIDs.dropLast(closing.count)),
+                logQ: alignMarker(
+                    logQ: trace.behaviourLogProbs, markerCount: closing.count,
+                    piMarkerCount: prompts.thoughtClosing.count),
+                evidence: trace.answerEvidence)
+            let length = prompts.reasoningPrompt.count + finished.thought.count + prompts.thoughtClosing.count
+            return length <= reasoning.configuration.contextLength ? finished : nil
         }
         let selection = try select(traces, prompts: prompts, reasoning: reasoning, question: item.id)
         let example = item.reasoningExample(renderer: renderer)
         func traceExample(_ index: Int, weight: Double, logWeight: Double?) -> BuiltExample {
-            let thought = text.tokenizer.decodeLossy(traces[index].traceTokenIDs)
+            let thought = text.tokenizer.decodeLossy(traces[index].thought)
             return BuiltExample(
                 questionID: item.id, prompt: example.prompt,
                 response: renderer.reasoningTarget(thought: thought, solution: item.referenceSolution),
@@ -107,32 +120,37 @@ public struct DataBuilder: Sendable {
         }
     }
 
-    /// Scores the traces with pi0 and applies the released code's selection rules.
+    /// A finished trace: its thought without the closing marker, q's log-probs laid over pi's closed thought.
+    private struct FinishedTrace {
+        var thought: [Int32]
+        var logQ: [Float]
+        var evidence: TraceRecord.AnswerEvidence
+    }
+
+    /// Scores the traces, closed with pi's end-of-thought marker ([E5]), with pi0 and applies the released code's
+    /// selection rules.
     private func select(
-        _ traces: [TraceRecord], prompts: TaskPrompts, reasoning: Transformer, question: String
+        _ traces: [FinishedTrace], prompts: TaskPrompts, reasoning: Transformer, question: String
     ) throws(WorkerError) -> TraceSelection.Choice {
         guard !traces.isEmpty else { return .reference }
         let scored: [[Float]]
         do {
-            scored = try reasoning.score(traces.map { prompts.reasoningPrompt + $0.traceTokenIDs })
+            scored = try reasoning.score(traces.map { prompts.reasoningPrompt + $0.thought + prompts.thoughtClosing })
         } catch {
             throw .model(error)
         }
         let start = prompts.reasoningPrompt.count - 1
         let evidence = zip(traces, scored).map { trace, logProbs in
             var (correct, total) = (0, 1)
-            if case .sampled(let verified, let sampled) = trace.answerEvidence {
+            if case .sampled(let verified, let sampled, _) = trace.evidence {
                 (correct, total) = (verified, sampled)
             }
             return TraceEvidence(
-                logPiTrace: logProbs[start..<(start + trace.traceTokenIDs.count)].map(Double.init),
-                logQTrace: trace.behaviourLogProbs.map(Double.init), answer: .sampled(correct: correct, total: total))
+                logPiTrace: logProbs[start..<(start + trace.logQ.count)].map(Double.init),
+                logQTrace: trace.logQ.map(Double.init), answer: .sampled(correct: correct, total: total))
         }
         do {
-            return try selectTraces(
-                evidence, estimator: .accuracy, mode: mode, normalization: normalization,
-                maxTraceTokenCount: maxTraceTokens - 1
-            ).choice
+            return try selectTraces(evidence, estimator: .accuracy, mode: mode, normalization: normalization).choice
         } catch {
             throw .invalidConfiguration("question \(question): \(error)")
         }

@@ -1,8 +1,10 @@
 // Sampling the traces of assigned questions and scoring each by Acc with answers sampled from pi ([E6]).
 //
 // Model phase: K traces z ~ q(z | x, y') from q's hinted prompt (or another proposal the learner names).
-// Posterior phase: M traces z ~ pi(z | x). Each trace is cut at its stop marker; its behaviour log-probs are the untempered per-token log-probs of the
-// model that sampled it. Acc: n answers y ~ pi(y | x, z), the fraction the verifier accepts.
+// Posterior phase: M traces z ~ pi(z | x). Each trace ends at its stop marker, which it keeps ([E5]); its behaviour
+// log-probs are the untempered per-token log-probs of the model that sampled it. Acc: n answers y ~ pi(y | x, z)
+// after each finished trace (or from a fixed reference model's parameters, for RFT), the fraction the verifier
+// accepts; the answers travel with their verdicts, for the answer part of pi's update ([E7]).
 
 import VRModel
 import VRTasks
@@ -10,7 +12,7 @@ import VRTensor
 import VRText
 import VRWire
 
-/// One question to sample for: the item, the phase, the proposal and how many traces.
+/// One question to sample for: the item, the phase, the proposal, the answer model and how many traces.
 public struct RolloutRequest: Sendable, Equatable {
     /// The question with its reference solution and verifier.
     public var item: TaskItem
@@ -20,6 +22,8 @@ public struct RolloutRequest: Sendable, Equatable {
     public var proposal: TraceProposal
     /// Traces to sample.
     public var traceCount: Int
+    /// Which parameters sample the answers after each trace.
+    public var answerModel: AnswerModel
 
     /// Describes one question's work.
     /// - Parameters:
@@ -27,11 +31,16 @@ public struct RolloutRequest: Sendable, Equatable {
     ///   - phase: the phase.
     ///   - traceCount: the number of traces.
     ///   - proposal: the proposal; nil for the phase's standard one.
-    public init(item: TaskItem, phase: RolloutPhase, traceCount: Int, proposal: TraceProposal? = nil) {
+    ///   - answerModel: the parameters that sample the answers.
+    public init(
+        item: TaskItem, phase: RolloutPhase, traceCount: Int, proposal: TraceProposal? = nil,
+        answerModel: AnswerModel = .reasoningModel
+    ) {
         self.item = item
         self.phase = phase
         self.proposal = proposal ?? .standard(for: phase)
         self.traceCount = traceCount
+        self.answerModel = answerModel
     }
 }
 
@@ -97,26 +106,28 @@ public struct RolloutSampler: Sendable {
                 cursor += requests[index].traceCount
             }
         }
-        let correctCounts = try scoreAnswers(
-            traces: traces, prompts: prompts, items: requests.map(\.item), pi: models.reasoning,
-            seed: Self.streamSeed(seed, proposal: nil))
+        let answers = try sampleAnswers(
+            traces: traces, prompts: prompts, requests: requests, models: models, seed: seed)
         return requests.indices.map { index in
             QuestionRollout(
                 questionID: requests[index].item.id, phase: requests[index].phase,
-                traces: zip(traces[index], correctCounts[index]).map { trace, correct in
+                traces: zip(traces[index], answers[index]).map { trace, answers in
                     TraceRecord(
                         promptTokenIDs: prompt(of: prompts[index], proposal: requests[index].proposal),
                         traceTokenIDs: trace.tokens, answerTokenIDs: prompts[index].answer,
                         behaviourLogProbs: trace.logProbs, isTruncated: trace.isTruncated,
-                        answerEvidence: .sampled(correctCount: correct, answerCount: options.answersPerTrace))
+                        answerEvidence: .sampled(
+                            correctCount: answers.count(where: \.isCorrect), answerCount: options.answersPerTrace,
+                            answers: answers))
                 })
         }
     }
 
-    /// One trace without its stop marker.
+    /// One trace: its tokens with the stop marker that ended it, and how many of them precede the marker.
     private struct SampledTrace {
         var tokens: [Int32]
         var logProbs: [Float]
+        var contentCount: Int
         var isTruncated: Bool
     }
 
@@ -154,6 +165,18 @@ public struct RolloutSampler: Sendable {
         return SeededGenerator(seed: seed).seed(forStream: stream)
     }
 
+    /// The seed of the answers a model samples after the traces, derived from the work's seed.
+    /// - Parameters:
+    ///   - seed: the seed of the piece of work.
+    ///   - model: whose answers.
+    /// - Returns: the seed; pi's answers keep the stream `streamSeed(seed, proposal: nil)` names.
+    static func answerSeed(_ seed: UInt64, model: AnswerModel) -> UInt64 {
+        switch model {
+        case .reasoningModel: streamSeed(seed, proposal: nil)
+        case .posteriorParameters: SeededGenerator(seed: seed).seed(forStream: 5)
+        }
+    }
+
     private func prompt(of prompts: TaskPrompts, proposal: TraceProposal) -> [Int32] {
         proposal.isHinted ? prompts.posteriorPrompt : prompts.reasoningPrompt
     }
@@ -174,50 +197,55 @@ public struct RolloutSampler: Sendable {
             throw .model(error)
         }
         return sequences.map { sequence in
-            guard case .stopSequence = sequence.finishReason else {
-                return SampledTrace(tokens: sequence.tokens, logProbs: sequence.logProbs, isTruncated: true)
-            }
+            let isFinished = if case .stopSequence = sequence.finishReason { true } else { false }
             return SampledTrace(
-                tokens: Array(sequence.tokens.dropLast(stop.count)),
-                logProbs: Array(sequence.logProbs.dropLast(stop.count)),
-                isTruncated: false)
+                tokens: sequence.tokens, logProbs: sequence.logProbs,
+                contentCount: sequence.tokens.count - (isFinished ? stop.count : 0), isTruncated: !isFinished)
         }
     }
 
-    /// Acc counts per question and trace: answers sampled from pi after each trace that the verifier accepts.
-    private func scoreAnswers(
-        traces: [[SampledTrace]], prompts: [TaskPrompts], items: [TaskItem], pi: Transformer, seed: UInt64
-    ) throws(WorkerError) -> [[Int]] {
-        let room = pi.configuration.contextLength - options.maxAnswerTokens
-        var answerPrompts: [[Int32]] = []
-        var owners: [(question: Int, trace: Int)] = []
-        var counts = traces.map { Array(repeating: 0, count: $0.count) }
-        for (question, questionTraces) in traces.enumerated() {
-            for (index, trace) in questionTraces.enumerated() {
-                let answerPrompt = prompts[question].answerPrompt(trace: trace.tokens)
-                // A trace that leaves no room for an answer scores 0.
-                guard answerPrompt.count <= room else { continue }
-                for _ in 0..<options.answersPerTrace {
-                    answerPrompts.append(answerPrompt)
-                    owners.append((question, index))
+    /// The answers per question and trace, with the verifier's verdicts: `answersPerTrace` of them sampled after
+    /// each finished trace by the request's answer model; none after a truncated trace, or a trace that leaves
+    /// no room for an answer (both score 0).
+    private func sampleAnswers(
+        traces: [[SampledTrace]], prompts: [TaskPrompts], requests: [RolloutRequest], models: ModelPair, seed: UInt64
+    ) throws(WorkerError) -> [[[SampledAnswer]]] {
+        var answers = traces.map { Array(repeating: [SampledAnswer](), count: $0.count) }
+        let stop = text.encode(SpecialToken.endOfSolution.text)
+        for answerModel in AnswerModel.allCases {
+            let model = answerModel == .posteriorParameters ? models.posterior : models.reasoning
+            let room = model.configuration.contextLength - options.maxAnswerTokens
+            var answerPrompts: [[Int32]] = []
+            var owners: [(question: Int, trace: Int)] = []
+            for (question, questionTraces) in traces.enumerated() where requests[question].answerModel == answerModel {
+                for (index, trace) in questionTraces.enumerated() where !trace.isTruncated {
+                    let answerPrompt = prompts[question].answerPrompt(
+                        thought: Array(trace.tokens[..<trace.contentCount]))
+                    guard answerPrompt.count <= room else { continue }
+                    answerPrompts += Array(repeating: answerPrompt, count: options.answersPerTrace)
+                    owners += Array(repeating: (question, index), count: options.answersPerTrace)
                 }
             }
-        }
-        guard !answerPrompts.isEmpty else { return counts }
-        let answers: [SampledSequence]
-        do {
-            answers = try pi.sample(
-                prompts: answerPrompts,
-                options: options.answerSampling(stop: text.encode(SpecialToken.endOfSolution.text), seed: seed))
-        } catch {
-            throw .model(error)
-        }
-        for (owner, answer) in zip(owners, answers) {
-            let solution = text.plainText(of: answer.tokens)
-            if items[owner.question].isCorrect(ReasoningOutput.finalAnswer(inSolution: solution)) {
-                counts[owner.question][owner.trace] += 1
+            guard !answerPrompts.isEmpty else { continue }
+            let sequences: [SampledSequence]
+            do {
+                sequences = try model.sample(
+                    prompts: answerPrompts,
+                    options: options.answerSampling(stop: stop, seed: Self.answerSeed(seed, model: answerModel)))
+            } catch {
+                throw .model(error)
+            }
+            for (owner, sequence) in zip(owners, sequences) {
+                let isFinished = if case .stopSequence = sequence.finishReason { true } else { false }
+                let solution = text.plainText(of: sequence.tokens)
+                let isCorrect =
+                    isFinished
+                    && requests[owner.question].item.isCorrect(ReasoningOutput.finalAnswer(inSolution: solution))
+                answers[owner.question][owner.trace].append(
+                    SampledAnswer(tokenIDs: sequence.tokens, behaviourLogProbs: sequence.logProbs, isCorrect: isCorrect)
+                )
             }
         }
-        return counts
+        return answers
     }
 }

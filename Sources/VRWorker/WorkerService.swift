@@ -258,7 +258,8 @@ public struct WorkerService: Sendable {
             }
             requests.append(
                 RolloutRequest(
-                    item: item, phase: question.phase, traceCount: question.traceCount, proposal: question.proposal))
+                    item: item, phase: question.phase, traceCount: question.traceCount, proposal: question.proposal,
+                    answerModel: question.answerModel))
         }
         let rollouts = try sampler.rollouts(
             for: requests, models: models, seed: configuration.assignmentSeed(assignment.assignmentID))

@@ -166,7 +166,7 @@ struct ExperimentRunner {
         let start = clock.now
         var run: ArmRun
         if arm.method == .sft {
-            let summary = try trainSFT(seed: seed, train: train, output: runDirectory + "/checkpoint")
+            let summary = try trainSFT(arm, seed: seed, train: train, output: runDirectory + "/checkpoint")
             run = ArmRun(
                 seed: seed, wallSeconds: 0, modelSteps: summary.stepCount, posteriorSteps: 0, sampledTokens: 0,
                 metricsFile: nil, questionsFile: nil,
@@ -206,14 +206,22 @@ struct ExperimentRunner {
     }
 
     /// The SFT baseline: pi0 trained further on the reference thoughts with the arms' step budget.
-    private func trainSFT(seed: UInt64, train: TaskDataset, output: String) throws -> TrainingSummary {
+    private func trainSFT(
+        _ arm: ArmConfiguration, seed: UInt64, train: TaskDataset, output: String
+    ) throws -> TrainingSummary {
         let initial = try loadModel(initialReasoning)
         let (text, renderer) = try modelText(at: initialReasoning)
         var sft = SFTConfiguration()
         sft.model = initial.configuration
         sft.steps = configuration.training.modelSteps
         sft.batchSize = configuration.training.questionsPerStep
-        sft.learningRate = configuration.training.learningRate
+        sft.learningRate = arm.learningRate ?? configuration.training.learningRate
+        // The same schedule and optimizer settings as the learner's arms (warmup, cosine decay to a tenth, weight
+        // decay, clipping), from a fresh AdamW state.
+        sft.warmupSteps = configuration.training.warmupSteps
+        sft.minimumLearningRateRatio = 0.1
+        sft.weightDecay = configuration.training.weightDecay
+        sft.gradientClipNorm = configuration.training.gradientClipNorm
         sft.seed = seed
         sft.logEvery = 100
         let trainer = try SFTTrainer(
@@ -230,11 +238,15 @@ struct ExperimentRunner {
             "--reasoning", initialReasoning, "--posterior",
             arm.posterior == .trained ? initialPosterior : initialReasoning,
             "--model-steps", "\(training.modelSteps)", "--questions-per-step", "\(training.questionsPerStep)",
-            "--traces", traces, "--prior-traces", traces, "--learning-rate", "\(training.learningRate)",
+            "--traces", traces, "--prior-traces", traces,
+            "--learning-rate", "\(arm.learningRate ?? training.learningRate)",
             "--posterior-learning-rate", "\(training.posteriorLearningRate)", "--method", objective.method.rawValue,
             "--estimator", objective.estimator.rawValue, "--selection", objective.selection.rawValue,
             "--normalization", arm.normalization.rawValue, "--proposal", objective.proposal.rawValue,
-            "--seed", "\(seed)",
+            "--clip-range", "\(objective.surrogate.clipRange)", "--kl-coefficient",
+            "\(objective.surrogate.klCoefficient)",
+            "--warmup-steps", "\(training.warmupSteps)", "--weight-decay", "\(training.weightDecay)",
+            "--gradient-clip-norm", "\(training.gradientClipNorm)", "--seed", "\(seed)",
         ] + (arm.trainsPosterior ? [] : ["--fixed-posterior"])
     }
 
@@ -276,7 +288,8 @@ struct ExperimentRunner {
             estimator: arm.method == .variational ? objective.estimator.rawValue : nil,
             selection: arm.method == .variational ? objective.selection.rawValue : nil,
             traces: samples ? arm.traces ?? configuration.traces : nil,
-            proposal: samples ? objective.proposal.rawValue : nil, runs: runs)
+            proposal: samples ? objective.proposal.rawValue : nil,
+            learningRate: arm.learningRate ?? configuration.training.learningRate, runs: runs)
     }
 
     private func writeResults(initial: ArmRun, arms: [ArmResult], test: TaskDataset) throws {
@@ -287,7 +300,7 @@ struct ExperimentRunner {
                 + ProcessInfo.processInfo.operatingSystemVersionString,
             families: families, difficulties: Set(test.items.map(\.difficulty)).sorted(),
             samplesPerQuestion: configuration.evaluation.samples, temperature: configuration.evaluation.temperature,
-            initial: initial, arms: arms)
+            initial: initial, arms: arms, schedule: configuration.training.scheduleDescription())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try encoder.encode(results)), to: directory + "/results.json")

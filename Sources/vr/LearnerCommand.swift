@@ -144,6 +144,21 @@ struct LearnerCommand: ParsableCommand {
             """)
     var proposal = ModelObjective().proposal
 
+    @Option(help: "GRPO: the importance ratio against the behaviour policy is clipped to [1 - r, 1 + r] (PPO).")
+    var clipRange = ModelObjective().surrogate.clipRange
+
+    @Option(help: "GRPO: the weight of the KL penalty toward the reference model (q's fixed parameters); 0 for none.")
+    var klCoefficient = ModelObjective().surrogate.klCoefficient
+
+    @Option(help: "Steps of linear learning-rate warmup, for pi and q; cosine decay to a tenth follows.")
+    var warmupSteps = LearnerConfiguration().reasoningOptimizer.warmupSteps
+
+    @Option(help: "AdamW's decoupled weight decay, for pi and q.")
+    var weightDecay = LearnerConfiguration().reasoningOptimizer.weightDecay
+
+    @Option(help: "The gradient norm each step is clipped to, for pi and q.")
+    var gradientClipNorm = LearnerConfiguration().reasoningOptimizer.gradientClipNorm
+
     @Flag(help: "Log JSON lines (each step's metrics as fields) instead of text.")
     var json = false
 
@@ -172,6 +187,12 @@ struct LearnerCommand: ParsableCommand {
         configuration.modelObjective.selection = selection
         configuration.normalization = normalization
         configuration.modelObjective.proposal = proposal
+        configuration.modelObjective.surrogate = ClippedSurrogate(clipRange: clipRange, klCoefficient: klCoefficient)
+        for keyPath in [\LearnerConfiguration.reasoningOptimizer, \.posteriorOptimizer] {
+            configuration[keyPath: keyPath].warmupSteps = warmupSteps
+            configuration[keyPath: keyPath].weightDecay = weightDecay
+            configuration[keyPath: keyPath].gradientClipNorm = gradientClipNorm
+        }
         configuration.policy.maxOutstandingLag = maxLag
         configuration.policy.maxBatchLag = maxBatchLag
         configuration.policy.questionsPerAssignment = questionsPerAssignment

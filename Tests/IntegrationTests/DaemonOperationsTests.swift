@@ -58,10 +58,11 @@ struct DaemonOperationsTests {
 
     @Test("a worker stopped by SIGTERM says goodbye: its work is handed out again at once, not after the timeout")
     func gracefulWorkerStop() async throws {
-        let fixture = try ClusterFixture(name: "goodbye")
+        let fixture = try ClusterFixture(name: "goodbye", closesThoughtsAtOnce: true)
         // A worker timeout far longer than the test waits: only a goodbye can hand the work back in time.
         let learner = try fixture.learner(run: "run", modelSteps: 3, workerTimeout: 600)
-        // Many answers per trace make this worker's batches slow, so the stop lands while it samples.
+        // Answers follow finished traces, and pi and q close their thoughts at once: many answers per trace make this
+        // worker's batches slow, so the stop lands while it samples.
         let leaving = try await fixture.worker("leaving", extra: ["--answers-per-trace", "1024"])
         #expect(await leaving.waitForLine(containing: #""event":"assigned""#, seconds: 60), "\(leaving.output)")
         leaving.process.terminate()

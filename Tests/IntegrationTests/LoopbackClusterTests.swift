@@ -40,10 +40,11 @@ struct LoopbackClusterTests {
 
     @Test("a worker killed mid-batch has its questions handed out again, and the run finishes")
     func killedWorker() async throws {
-        let fixture = try ClusterFixture(name: "killed")
+        let fixture = try ClusterFixture(name: "killed", closesThoughtsAtOnce: true)
         let learner = try fixture.learner(run: "run", modelSteps: 3, workerTimeout: 2)
-        // Many answers per trace make this worker's batches slow (about a second, since a trace's answers share
-        // one prefill), so the kill lands while it samples.
+        // Answers follow finished traces, and pi and q close their thoughts at once: many answers per trace make this
+        // worker's batches slow (about a second, since a trace's answers share one prefill), so the kill lands while
+        // it samples.
         let doomed = try await fixture.worker("doomed", extra: ["--answers-per-trace", "8192"])
         #expect(await doomed.waitForLine(containing: #""event":"assigned""#, seconds: 60), "\(doomed.output)")
         doomed.kill()

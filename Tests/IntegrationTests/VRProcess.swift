@@ -1,6 +1,8 @@
 import Foundation
 import VRModel
 import VRTasks
+import VRTestSupport
+import VRText
 
 /// A `vr` process started by a test, with its output captured in a file.
 final class VRProcess {
@@ -83,13 +85,28 @@ struct ClusterFixture {
     var reasoning: String { directory + "/pi" }
     var posterior: String { directory + "/q" }
 
-    init(name: String) throws {
+    /// Creates the directory and its files.
+    /// - Parameters:
+    ///   - name: names the directory.
+    ///   - closesThoughtsAtOnce: whether pi and q are trained to close every thought at once, so that every trace
+    ///     is finished and has answers sampled after it; else they are random.
+    init(name: String, closesThoughtsAtOnce: Bool = false) throws {
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent("vr-\(name)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try InProcessClusterTests.dataset().write(to: tasks)
-        for (path, seed) in [(reasoning, UInt64(1)), (posterior, 2)] {
-            let model = try Transformer(configuration: InProcessClusterTests.model, seed: seed)
+        let dataset = try InProcessClusterTests.dataset()
+        try dataset.write(to: tasks)
+        let configuration = InProcessClusterTests.model
+        let prompts = dataset.items.map { TaskPrompts(item: $0, renderer: TemplateRenderer()) }
+        let pi =
+            closesThoughtsAtOnce
+            ? try TestModels.immediateStop(prompts: prompts, configuration: configuration)
+            : try Transformer(configuration: configuration, seed: 1)
+        let q =
+            closesThoughtsAtOnce
+            ? try TestModels.immediateStop(prompts: prompts, configuration: configuration)
+            : try Transformer(configuration: configuration, seed: 2)
+        for (path, model) in [(reasoning, pi), (posterior, q)] {
             try Checkpoint.write(configuration: model.configuration, parameters: model.parameters, to: path)
         }
     }

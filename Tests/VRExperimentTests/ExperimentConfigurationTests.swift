@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VRExperiment
 import VRLearner
+import VRObjectives
 import VRTasks
 import VRWire
 
@@ -50,6 +51,46 @@ struct ExperimentConfigurationTests {
             configuration(arms: #"{"name": "v", "method": "variational", "normalization": "exact"}"#)
         ).arms
         #expect(arms.map(\.normalization) == [.exact])
+    }
+
+    @Test("[E12] GRPO's clip range, KL coefficient and learning rate are the arm's; the schedule is every arm's")
+    func grpoSettingsAndSchedule() throws {
+        let decoded = try decode(
+            configuration(
+                arms: """
+                    {"name": "g", "method": "grpo", "learningRate": 0.0001, "clipRange": 0.1, "klCoefficient": 0.04},
+                    {"name": "s", "method": "sft"}
+                    """,
+                extra: #""training": {"warmupSteps": 3, "weightDecay": 0.01, "gradientClipNorm": 0.5},"#))
+        #expect(decoded.arms[0].learningRate == 1e-4 && decoded.arms[1].learningRate == nil)
+        #expect(decoded.arms[0].objective.surrogate == ClippedSurrogate(clipRange: 0.1, klCoefficient: 0.04))
+        #expect(decoded.arms[1].objective.surrogate == .standard)
+        #expect(decoded.training.warmupSteps == 3 && decoded.training.weightDecay == 0.01)
+        #expect(
+            decoded.training.scheduleDescription()
+                == "AdamW from a fresh state (betas 0.9, 0.95), linear warmup over 3 steps, cosine decay to a tenth of "
+                + "the peak at step 300, weight decay 0.01, gradient norm clipped to 0.5")
+        // Encoding writes the keys decoding reads.
+        let again = try JSONDecoder().decode(ArmConfiguration.self, from: JSONEncoder().encode(decoded.arms[0]))
+        #expect(again == decoded.arms[0])
+        for (arm, field) in [
+            (#"{"name": "g", "method": "grpo", "clipRange": 0}"#, "clip range"),
+            (#"{"name": "g", "method": "grpo", "klCoefficient": -1}"#, "KL coefficient"),
+            (#"{"name": "g", "method": "grpo", "learningRate": 0}"#, "learning rates"),
+        ] {
+            #expect(throws: ExperimentError.self) { try decode(configuration(arms: arm)).validate() }
+            do {
+                try decode(configuration(arms: arm)).validate()
+            } catch {
+                #expect("\(error)".contains(field), "\(error)")
+            }
+        }
+        #expect(throws: ExperimentError.self) {
+            try decode(
+                configuration(arms: #"{"name": "s", "method": "sft"}"#, extra: #""training": {"gradientClipNorm": 0},"#)
+            )
+            .validate()
+        }
     }
 
     @Test("stage 0 draws other questions of the same tasks, in its own thought style")

@@ -12,22 +12,31 @@ struct BatchContentTests {
             id: "q\(index)", family: nil, question: question, referenceThought: "t", referenceSolution: "Answer: 3",
             finalAnswer: "3", difficulty: 1, verifier: .numeric)
     }
+    var renderer = TemplateRenderer()
     var prompts: [String: TaskPrompts] {
-        Dictionary(uniqueKeysWithValues: items.map { ($0.id, TaskPrompts(item: $0, renderer: TemplateRenderer())) })
+        Dictionary(uniqueKeysWithValues: items.map { ($0.id, TaskPrompts(item: $0, renderer: renderer)) })
     }
+    /// The answers sampled after each trace: one correct, one wrong.
+    let answers = [
+        SampledAnswer(tokenIDs: [60, 61], behaviourLogProbs: [-0.25, -0.75], isCorrect: true),
+        SampledAnswer(tokenIDs: [62], behaviourLogProbs: [-2], isCorrect: false),
+    ]
 
+    /// A batch whose traces are `thought` closed with the sampling prompt's marker.
     func batch(
-        phase: RolloutPhase, traceTokens: [Int32] = [50, 51], hinted: Bool? = nil,
+        phase: RolloutPhase, thought: [Int32] = [50, 51], hinted: Bool? = nil,
         edit: (inout TraceRecord) -> Void = { _ in }
     )
         -> RolloutBatch
     {
         let questions = items.map { item in
             let prompt = prompts[item.id]!
+            let isHinted = hinted ?? (phase == .model)
+            let traceTokens = thought + (isHinted ? prompt.posteriorClosing : prompt.thoughtClosing)
             var trace = TraceRecord(
-                promptTokenIDs: hinted ?? (phase == .model) ? prompt.posteriorPrompt : prompt.reasoningPrompt,
+                promptTokenIDs: isHinted ? prompt.posteriorPrompt : prompt.reasoningPrompt,
                 traceTokenIDs: traceTokens, answerTokenIDs: [], behaviourLogProbs: traceTokens.map { _ in -0.5 },
-                answerEvidence: .sampled(correctCount: 1, answerCount: 2))
+                answerEvidence: .sampled(correctCount: 1, answerCount: 2, answers: answers))
             edit(&trace)
             return QuestionRollout(questionID: item.id, phase: phase, traces: [trace, trace])
         }
@@ -46,7 +55,8 @@ struct BatchContentTests {
         return assignment
     }
 
-    @Test("model phase: pi's prompt, q's trace and log-probs, the learner's own reference answer")
+    @Test(
+        "[E5, E7] model phase: pi's prompt, q's closed trace and log-probs, the sampled answers, the reference answer")
     func modelPhase() throws {
         let built = try BatchContent.build(
             batch: batch(phase: .model), assignment: assignment(.model), expectedTraceCount: 2, prompts: prompts,
@@ -55,10 +65,12 @@ struct BatchContentTests {
         #expect(built.overlongTraceCount == 0 && built.truncatedTraceCount == 0 && questions.count == 2)
         let prompt = prompts["q0"]!
         #expect(questions[0].promptTokens == prompt.reasoningPrompt)
-        #expect(questions[0].traces[0].traceTokens == [50, 51])
-        #expect(questions[0].traces[0].answerTokens == prompt.answer)
-        #expect(questions[0].traces[0].logQ == [-0.5, -0.5])
-        #expect(questions[0].traces[0].correctAnswers == 1 && questions[0].traces[0].sampledAnswers == 2)
+        let trace = questions[0].traces[0]
+        #expect(trace.traceTokens == [50, 51, ByteTokenizer().id(of: .endOfThought)])
+        #expect(trace.logQ == [-0.5, -0.5, -0.5])
+        #expect(trace.answerOpening == prompt.answerOpening && trace.referenceAnswer == prompt.answer)
+        #expect(trace.answers == answers)
+        #expect(trace.correctAnswers == 1 && trace.answerCount == 2)
     }
 
     @Test("model phase with an unhinted proposal: traces must come from pi's prompt, and hinted ones are refused")
@@ -77,15 +89,31 @@ struct BatchContentTests {
         }
     }
 
-    @Test("[E8] posterior phase: q's hinted prompt, pi's trace closed with q's end marker")
-    func posteriorPhase() throws {
+    @Test(
+        "[E8] posterior phase: q's hinted prompt, pi's trace closed with q's end marker",
+        arguments: [TemplateConfiguration.PosteriorVariant.a, .b])
+    func posteriorPhase(variant: TemplateConfiguration.PosteriorVariant) throws {
+        var tests = self
+        tests.renderer = TemplateRenderer(configuration: TemplateConfiguration(posteriorVariant: variant))
         let built = try BatchContent.build(
-            batch: batch(phase: .posterior), assignment: assignment(.posterior), expectedTraceCount: 2,
-            prompts: prompts, contextLength: 128)
+            batch: tests.batch(phase: .posterior), assignment: assignment(.posterior), expectedTraceCount: 2,
+            prompts: tests.prompts, contextLength: 128)
         guard case .posterior(let questions) = built.content else { Issue.record("not posterior content"); return }
-        let closing = ByteTokenizer().id(of: .endOfThought)
-        #expect(questions[1].posteriorPromptTokens == prompts["q1"]!.posteriorPrompt)
+        let closing = ByteTokenizer().id(of: variant == .a ? .endOfExplanation : .endOfThought)
+        #expect(questions[1].posteriorPromptTokens == tests.prompts["q1"]!.posteriorPrompt)
         #expect(questions[1].traces[0].traceTokens == [50, 51, closing])
+    }
+
+    @Test("[E5] template A: q's trace closed with its own marker is read by pi closed with the end of thought")
+    func posteriorTemplateA() throws {
+        var tests = self
+        tests.renderer = TemplateRenderer(configuration: TemplateConfiguration(posteriorVariant: .a))
+        let built = try BatchContent.build(
+            batch: tests.batch(phase: .model) { $0.behaviourLogProbs[2] = -3 }, assignment: assignment(.model),
+            expectedTraceCount: 2, prompts: tests.prompts, contextLength: 128)
+        guard case .model(let questions) = built.content else { Issue.record("not model content"); return }
+        #expect(questions[0].traces[0].traceTokens == [50, 51, ByteTokenizer().id(of: .endOfThought)])
+        #expect(questions[0].traces[0].logQ == [-0.5, -0.5, -3])
     }
 
     @Test("mismatches are refused with what is wrong; traces too long for the context are left out")
@@ -106,12 +134,19 @@ struct BatchContentTests {
             reason(batch(phase: .model) { $0.promptTokenIDs[0] += 1 }).contains(
                 "not sampled from this learner's prompt"))
         #expect(reason(batch(phase: .model) { $0.answerEvidence = .referenceLogProbs([]) }).contains("GML"))
+        #expect(
+            reason(
+                batch(phase: .model) {
+                    $0.traceTokenIDs.removeLast()
+                    $0.behaviourLogProbs.removeLast()
+                }
+            ).contains("does not end with its marker"))
         var reordered = batch(phase: .model)
         reordered.questions.reverse()
         #expect(reason(reordered).contains("differ from assignment"))
         let longTrace = [Int32](repeating: 50, count: 200)
         let built = try BatchContent.build(
-            batch: batch(phase: .model, traceTokens: longTrace), assignment: model, expectedTraceCount: 2,
+            batch: batch(phase: .model, thought: longTrace), assignment: model, expectedTraceCount: 2,
             prompts: prompts, contextLength: 128)
         #expect(built.overlongTraceCount == 4 && built.content.questionCount == 0)
     }

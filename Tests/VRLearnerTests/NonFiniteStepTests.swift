@@ -30,9 +30,9 @@ struct NonFiniteStepTests {
                 questionID: "q", promptTokens: [10, 11, 12],
                 traces: [
                     TraceForTraining(
-                        traceTokens: [20, 21], answerTokens: [30], logQ: [-1, -2], correctAnswers: 1, sampledAnswers: 2),
+                        traceTokens: [20, 21], logQ: [-1, -2], referenceAnswer: [30], correctAnswers: 1, answerCount: 2),
                     TraceForTraining(
-                        traceTokens: [22], answerTokens: [31], logQ: [-1.5], correctAnswers: 2, sampledAnswers: 2),
+                        traceTokens: [22], logQ: [-1.5], referenceAnswer: [31], correctAnswers: 2, answerCount: 2),
                 ])
         ]
     }

@@ -8,8 +8,7 @@ struct QuestionWeightRecordTests {
     let question = QuestionForTraining(
         questionID: "q", promptTokens: [1],
         traces: [1, 3, 0].map { correct in
-            TraceForTraining(
-                traceTokens: [2], answerTokens: [3], logQ: [-1], correctAnswers: correct, sampledAnswers: 4)
+            TraceForTraining(traceTokens: [2], logQ: [-1], correctAnswers: correct, answerCount: 4)
         })
 
     func record(_ weights: [Double], _ method: ModelObjective.Method) throws -> QuestionWeightRecord {
@@ -31,8 +30,8 @@ struct QuestionWeightRecordTests {
     @Test("[E4] [E11] [E12] effective weights: 1 for the variational method, P for RFT, sqrt(P/(1-P)) for GRPO")
     func effectiveWeights() throws {
         #expect(abs(try record([0.25, 0.75, 0], .variational).effectiveWeight - 1) < 1e-12)
-        // Only the trace with 3 of 4 right counts as correct for the baselines: P = 1/3.
-        #expect(abs(try record([0, 1.0 / 3, 0], .rft).effectiveWeight - 1.0 / 3) < 1e-12)
+        // RFT's weights acc_k / K sum to the mean accuracy P = 1/3.
+        #expect(abs(try record([1.0 / 12, 3.0 / 12, 0], .rft).effectiveWeight - 1.0 / 3) < 1e-12)
         let scale = 1 / (3 * 2.0.squareRoot())
         let grpo = try record([-scale, 2 * scale, -scale], .grpo)
         #expect(abs(grpo.effectiveWeight - (0.5).squareRoot()) < 1e-12)

@@ -51,20 +51,6 @@ struct TargetWeightLayoutTests {
         #expect(throws: ObjectiveError.self) { try layout.targetWeights(traceWeight: 1e300) }
     }
 
-    @Test("[E7] c verified answers: each sequence carries rhoTilde / c, so the trace totals rhoTilde")
-    func acceptedAnswers() throws {
-        let weight = TargetWeightLayout.acceptedAnswerWeight(traceWeight: 0.6, acceptedAnswerCount: 3)
-        #expect(isClose(weight, 0.2))
-        #expect(TargetWeightLayout.acceptedAnswerWeight(traceWeight: 0.6, acceptedAnswerCount: 0) == 0)
-        let answerLengths = [2, 5, 3]
-        let sequences = try answerLengths.map { length in
-            try TargetWeightLayout(promptTokenCount: 4, traceTokenCount: 6, answerTokenCount: length).targetWeights(
-                traceWeight: weight)
-        }
-        let traceTotal = sequences.map { $0[3..<9].reduce(0) { $0 + Double($1) } }.reduce(0, +)
-        #expect(isClose(traceTotal, 0.6 * 6, tolerance: 1e-6))
-    }
-
     @Test("[E10] random layouts: N - 1 weights summing to T w + A a")
     func randomLayouts() throws {
         var generator = SplitMix64(seed: 10)

@@ -51,9 +51,15 @@ final class ExperimentReportTests {
         #expect(setup.contains("- Machine: 2 cores, Linux"))
         // 8 arms of 2 seeds (10 + 11 s) and one of 3 seeds (10 + 11 + 12 s).
         #expect(setup.contains("- Total wall time: 201.0 s over 9 arms"))
+        // Every arm's optimizer state and schedule is stated, with each arm's peak rate.
+        #expect(
+            setup.contains(
+                "- Every arm, SFT included, trains pi with: AdamW from a fresh state, linear warmup over 5 steps; the "
+                    + "peak learning rate is in the budget table."))
         let budget = section("## Budget")
-        #expect(budget.contains("| Variational (Acc) | variational | 3 | 11.0 | 4 | 2 | 4100 |"))
-        #expect(budget.contains("| SFT | sft | 2 | 10.5 | 4 | 2 | 50 |"))
+        #expect(budget.contains("| Variational (Acc) | variational | 3 | 0.0003 | 11.0 | 4 | 2 | 4100 |"))
+        #expect(budget.contains("| SFT | sft | 2 | 0.0003 | 10.5 | 4 | 2 | 50 |"))
+        #expect(budget.contains("| GRPO (0/1 & std) | grpo | 2 | 0.0001 | 10.5 | 4 | 2 | 4050 |"))
     }
 
     @Test("Table 1 has pi0 and the main arms, mean ± sample std per family and the family average")

@@ -40,7 +40,7 @@ enum ReportFixture {
         }
         return ArmResult(
             name: name, label: label, groups: groups, method: method, estimator: estimator, selection: selection,
-            traces: traces, proposal: proposal, runs: runs)
+            traces: traces, proposal: proposal, learningRate: method == "grpo" ? 1e-4 : 3e-4, runs: runs)
     }
 
     static let sft = arm(
@@ -74,7 +74,7 @@ enum ReportFixture {
             initial: ArmRun(
                 seed: 0, wallSeconds: 0, modelSteps: 0, posteriorSteps: 0, sampledTokens: 0, metricsFile: nil,
                 questionsFile: nil, evaluation: evaluation(0.2)),
-            arms: arms)
+            arms: arms, schedule: "AdamW from a fresh state, linear warmup over 5 steps")
     }
 
     static let allArms = [sft, variationalAcc, variationalGML, traces1, traces2, bestTrace, unhinted, rft, grpo]

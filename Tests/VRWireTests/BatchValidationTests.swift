@@ -41,6 +41,47 @@ struct BatchValidationTests {
         #expect(try code(of: [Samples.trace(evidence: .sampled(correctCount: 1, answerCount: 5000))]) == .tooLarge)
     }
 
+    @Test("[E7] sampled answers travel with their tokens, log-probs and verdicts, and must agree with the counts")
+    func sampledAnswers() throws {
+        let right = SampledAnswer(tokenIDs: [5, 6], behaviourLogProbs: [-0.5, -1], isCorrect: true)
+        let wrong = SampledAnswer(tokenIDs: [7], behaviourLogProbs: [-2], isCorrect: false)
+        let batch = Samples.batch(
+            questions: [
+                QuestionRollout(
+                    questionID: "q", phase: .model,
+                    traces: [
+                        Samples.trace(evidence: .sampled(correctCount: 1, answerCount: 2, answers: [right, wrong]))
+                    ])
+            ])
+        let message = WireMessage.rolloutBatch(batch)
+        #expect(try codec.decode(codec.encode(message, senderID: Samples.workerID)).message == message)
+        func evidence(_ answers: [SampledAnswer], correct: Int = 1) -> [TraceRecord] {
+            [Samples.trace(evidence: .sampled(correctCount: correct, answerCount: 2, answers: answers))]
+        }
+        // Not all of the answers, verdicts that disagree with the count, log-probs that do not fit the tokens.
+        #expect(try code(of: evidence([right])) == .inconsistentBatch)
+        #expect(try code(of: evidence([right, wrong], correct: 2)) == .inconsistentBatch)
+        var short = right
+        short.behaviourLogProbs = [-1]
+        #expect(try code(of: evidence([short, wrong])) == .inconsistentBatch)
+        var positive = right
+        positive.behaviourLogProbs = [0.5, -1]
+        #expect(try code(of: evidence([positive, wrong])) == .invalidValue)
+        var foreign = right
+        foreign.tokenIDs = [5, 64]
+        #expect(try code(of: evidence([foreign, wrong])) == .invalidValue)
+        // The answers' tokens count toward the trace's token limit.
+        var limits = WireLimits()
+        limits.maxTokensPerTrace = 12
+        var long = right
+        long.tokenIDs = Array(repeating: 5, count: 8)
+        long.behaviourLogProbs = Array(repeating: -1, count: 8)
+        #expect(
+            try code(
+                of: evidence([long, wrong]), codec: WireCodec(vocabularySize: Samples.vocabularySize, limits: limits))
+                == .tooLarge)
+    }
+
     @Test("repeated question ids in one batch are inconsistent")
     func repeatedQuestion() throws {
         let question = QuestionRollout(questionID: "q", phase: .model, traces: [Samples.trace()])

@@ -45,6 +45,22 @@ struct ControlValidationTests {
                 == .missingField)
     }
 
+    @Test("[E11] answer models travel; unspecified is pi; the posterior phase scores only with pi")
+    func answerModels() throws {
+        for answerModel in AnswerModel.allCases {
+            let question = QuestionAssignment(
+                questionID: "q", phase: .model, traceCount: 2, proposal: .unhintedPosterior, answerModel: answerModel)
+            let message = WireMessage.workAssignment(
+                WorkAssignment(assignmentID: 1, parameterVersion: 1, questions: [question]))
+            #expect(try codec.decode(codec.encode(message, senderID: "l")).message == message)
+        }
+        let posterior = QuestionAssignment(
+            questionID: "q", phase: .posterior, traceCount: 2, answerModel: .posteriorParameters)
+        #expect(
+            try code(of: .workAssignment(WorkAssignment(assignmentID: 1, parameterVersion: 1, questions: [posterior])))
+                == .invalidValue)
+    }
+
     @Test("proposals travel; an unspecified one is the phase's own; the posterior phase only samples pi")
     func proposals() throws {
         for proposal in TraceProposal.allCases {

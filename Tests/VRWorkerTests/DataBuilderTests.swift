@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VRModel
 import VRTasks
+import VRTestSupport
 import VRText
 import VRWire
 import VRWorker
@@ -70,9 +71,11 @@ struct DataBuilderTests {
     func exactNormalization() throws {
         let (items, models, _) = try fixture()
         let prompts = TaskPrompts(item: items[0], renderer: renderer)
-        // Traces of 1, 2 and 3 tokens with q's log-probs: per token and exact ratios rank them differently.
-        let traceTokens: [[Int32]] = [[104], [104, 105], [104, 105, 106]]
-        let logQ: [[Float]] = [[-1], [-6, -6], [-5, -5, -5]]
+        // Thoughts of 0, 1 and 2 tokens, each closed with its marker, with q's log-probs: per token and exact
+        // ratios rank them differently. The marker's log-probs enter the ratio ([E5]).
+        let marker = ByteTokenizer().id(of: .endOfThought)
+        let traceTokens: [[Int32]] = [[marker], [104, marker], [104, 105, marker]]
+        let logQ: [[Float]] = [[-1], [-6, -0.5], [-5, -5, -0.25]]
         let rollout = QuestionRollout(
             questionID: items[0].id, phase: .model,
             traces: zip(traceTokens, logQ).map { tokens, logQ in
@@ -91,6 +94,12 @@ struct DataBuilderTests {
         let expected = logRho.map { exp($0 - largest) / logRho.reduce(0.0) { $0 + exp($1 - largest) } }
         let builder = try DataBuilder(
             mode: .allWeighted, maxTraceTokens: 4, normalization: .exact, renderer: renderer)
+        // A truncated trace, or a finished one that lacks its marker, is never chosen.
+        var unfinished = rollout
+        unfinished.traces[0].isTruncated = true
+        unfinished.traces[1].traceTokenIDs.removeLast()
+        unfinished.traces[1].behaviourLogProbs.removeLast()
+        #expect(try builder.examples(for: items[0], rollout: unfinished, reasoning: models.reasoning).count == 1)
         let weights = try builder.examples(for: items[0], rollout: rollout, reasoning: models.reasoning).map(\.weight)
         #expect(weights.count == 3)
         for (weight, expectedWeight) in zip(weights, expected) { #expect(abs(weight - expectedWeight) < 1e-9) }

@@ -1,6 +1,7 @@
 import Testing
 import VRModel
 import VRTasks
+import VRTestSupport
 import VRText
 import VRWire
 import VRWorker
@@ -32,7 +33,7 @@ struct RolloutSamplerTests {
         return try RolloutSampler(options: options)
     }
 
-    @Test("[E6] model phase from q's hinted prompt, posterior phase from pi's; log-probs and Acc counts per trace")
+    @Test("[E5, E6] both phases' prompts; a finished trace keeps its end marker; log-probs, answers and Acc per trace")
     func shapes() throws {
         let items = try items()
         let requests = [
@@ -50,13 +51,19 @@ struct RolloutSamplerTests {
                 #expect(trace.promptTokenIDs == expectedPrompt)
                 #expect(trace.behaviourLogProbs.count == trace.traceTokenIDs.count)
                 #expect(trace.behaviourLogProbs.allSatisfy { $0 <= 0 && $0.isFinite })
-                #expect(!trace.traceTokenIDs.contains(stop), "the stop marker is not part of the trace")
-                #expect(trace.isTruncated == (trace.traceTokenIDs.count == 5))
-                guard case .sampled(let correct, let total) = trace.answerEvidence else {
+                #expect(trace.isTruncated == (trace.traceTokenIDs.last != stop))
+                #expect(trace.isTruncated ? trace.traceTokenIDs.count == 5 : trace.traceTokenIDs.count <= 5)
+                #expect(!trace.traceTokenIDs.dropLast().contains(stop), "the marker ends the trace")
+                guard case .sampled(let correct, let total, let answers) = trace.answerEvidence else {
                     Issue.record("not Acc evidence")
                     continue
                 }
                 #expect(total == 3 && (0...3).contains(correct))
+                // Answers follow finished traces only, each with its log-probs and verdict.
+                #expect(answers.count == (trace.isTruncated ? 0 : 3))
+                #expect(answers.count(where: \.isCorrect) == correct)
+                #expect(
+                    answers.allSatisfy { $0.behaviourLogProbs.count == $0.tokenIDs.count && $0.tokenIDs.count <= 4 })
             }
         }
         // The same seed and parameters give the same rollouts.
@@ -97,7 +104,7 @@ struct RolloutSamplerTests {
         let prompts = items.map { TaskPrompts(item: $0, renderer: TemplateRenderer()) }
         let models = ModelPair(
             reasoning: try TestModels.constantAnswer(prompts: prompts, configuration: configuration),
-            posterior: try models().posterior)
+            posterior: try TestModels.immediateStop(prompts: prompts, configuration: configuration))
         var options = RolloutOptions()
         options.maxTraceTokens = 3
         options.answersPerTrace = 3
@@ -107,10 +114,59 @@ struct RolloutSamplerTests {
             for: items.map { RolloutRequest(item: $0, phase: .model, traceCount: 2) }, models: models, seed: 5)
         let counts = rollouts.map { rollout in
             rollout.traces.map { trace -> Int in
-                if case .sampled(let correct, _) = trace.answerEvidence { correct } else { -1 }
+                if case .sampled(let correct, _, _) = trace.answerEvidence { correct } else { -1 }
             }
         }
         #expect(counts == [[3, 3], [0, 0]])
+        // The answers themselves travel with their verdicts ([E7]).
+        for (rollout, isCorrect) in zip(rollouts, [true, false]) {
+            for trace in rollout.traces {
+                guard case .sampled(_, _, let answers) = trace.answerEvidence else { continue }
+                #expect(
+                    answers.map { ByteTokenizer().decodeLossy($0.tokenIDs) }
+                        == Array(
+                            repeating: "Answer: 7<|end_of_solution|>", count: 3))
+                #expect(answers.allSatisfy { $0.isCorrect == isCorrect })
+            }
+        }
+    }
+
+    @Test(
+        "[E11] the answer model picks whose answers score a trace: pi's, or the fixed reference model's in q's slot",
+        arguments: [AnswerModel.reasoningModel, .posteriorParameters])
+    func answerModels(answerModel: AnswerModel) throws {
+        let item = try items()[0]
+        let prompts = TaskPrompts(item: item, renderer: TemplateRenderer())
+        // q closes its hinted trace at once, so every trace is finished and gets answers.
+        let models = ModelPair(
+            reasoning: try Transformer(configuration: configuration, seed: 1),
+            posterior: try TestModels.immediateStop(prompts: [prompts], configuration: configuration))
+        var options = RolloutOptions()
+        options.maxTraceTokens = 4
+        options.answersPerTrace = 2
+        options.maxAnswerTokens = 3
+        let rollout = try RolloutSampler(options: options).rollouts(
+            for: [
+                RolloutRequest(
+                    item: item, phase: .model, traceCount: 4, proposal: .hintedPosterior, answerModel: answerModel)
+            ], models: models, seed: 11)[0]
+        let scorer = answerModel == .posteriorParameters ? models.posterior : models.reasoning
+        let other = answerModel == .posteriorParameters ? models.reasoning : models.posterior
+        var checked = 0
+        for trace in rollout.traces where !trace.isTruncated {
+            guard case .sampled(_, _, let answers) = trace.answerEvidence else { continue }
+            let answerPrompt = prompts.answerPrompt(thought: Array(trace.traceTokenIDs.dropLast()))
+            #expect(answerPrompt == prompts.reasoningPrompt + trace.traceTokenIDs + prompts.answerOpening)
+            for answer in answers where !answer.tokenIDs.isEmpty {
+                let range = (answerPrompt.count - 1)..<(answerPrompt.count - 1 + answer.tokenIDs.count)
+                let own = try scorer.score([answerPrompt + answer.tokenIDs])[0][range]
+                let others = try other.score([answerPrompt + answer.tokenIDs])[0][range]
+                #expect(zip(own, answer.behaviourLogProbs).allSatisfy { abs($0 - $1) < 1e-4 })
+                #expect(zip(others, answer.behaviourLogProbs).contains { abs($0 - $1) > 1e-3 })
+                checked += 1
+            }
+        }
+        #expect(checked > 0)
     }
 
     @Test("models the tokenizer does not fit are refused: a pretrained family with bytes, a smaller vocabulary")

@@ -77,6 +77,52 @@ public nonisolated enum Vr_V1_Phase: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+/// Which parameters sample the answers after each trace, the Acc evidence [E6].
+public nonisolated enum Vr_V1_AnswerModel: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+
+  /// The reasoning model pi (the method, the posterior phase and GRPO).
+  case unspecified // = 0
+
+  /// The current reasoning model pi, like UNSPECIFIED.
+  case reasoningModel // = 1
+
+  /// q's parameters with the reasoning layout: a fixed reference model pi_ref served as q, whose verdicts
+  /// RFT's weights need [E11].
+  case posteriorParameters // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .reasoningModel
+    case 2: self = .posteriorParameters
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .reasoningModel: return 1
+    case .posteriorParameters: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Vr_V1_AnswerModel] = [
+    .unspecified,
+    .reasoningModel,
+    .posteriorParameters,
+  ]
+
+}
+
 /// Which model samples a model-phase question's traces, and from which prompt.
 public nonisolated enum Vr_V1_Proposal: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -214,6 +260,9 @@ public nonisolated struct Vr_V1_QuestionAssignment: Sendable {
   /// always samples pi without the hint (UNSPECIFIED or REASONING_MODEL).
   public var proposal: Vr_V1_Proposal = .unspecified
 
+  /// Which parameters sample the answers after each trace.
+  public var answerModel: Vr_V1_AnswerModel = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -242,6 +291,27 @@ public nonisolated struct Vr_V1_WorkAssignment: Sendable {
   public init() {}
 }
 
+/// One answer sampled after a finished trace, from the answer prompt: the reasoning prompt, the trace with its
+/// end-of-thought marker, and the opened solution.
+public nonisolated struct Vr_V1_SampledAnswer: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The answer's token ids, ending with the end-of-solution marker unless the length limit cut it off.
+  public var tokenIds: [Int32] = []
+
+  /// Log-probs of the model that sampled it per answer token, nats; exactly one per token_ids; finite, <= 0.
+  public var behaviourLogProbs: [Float] = []
+
+  /// Whether the verifier accepted it (an answer cut off by the length limit is never accepted).
+  public var correct: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Acc evidence: answers sampled after the trace and checked by the verifier.
 public nonisolated struct Vr_V1_SampledAnswers: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -253,6 +323,11 @@ public nonisolated struct Vr_V1_SampledAnswers: Sendable {
 
   /// Answers the verifier accepted, <= answer_count.
   public var correctCount: UInt32 = 0
+
+  /// The answers themselves, in sampling order: none, or exactly answer_count of them of which correct_count
+  /// are marked correct. The model phase trains pi on the correct ones [E7]; GRPO on each trace's first.
+  /// A truncated trace has no answers (nothing is sampled after it).
+  public var answers: [Vr_V1_SampledAnswer] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -283,14 +358,16 @@ public nonisolated struct Vr_V1_TraceRecord: Sendable {
   /// Prompt the trace was sampled under (with or without hint, per phase), token ids.
   public var promptTokenIds: [Int32] = []
 
-  /// The sampled thinking trace z, token ids.
+  /// The sampled thinking trace z, token ids; a finished trace ends with the marker that stopped it (the
+  /// end-of-thought marker, or q's closing marker under posterior template A), which belongs to z [E5].
   public var traceTokenIds: [Int32] = []
 
-  /// The reference answer y' appended after the trace for training, token ids.
+  /// The reference answer y' that follows the trace (end of thought excluded), token ids: the learner's GML
+  /// estimator scores it. The learner renders its own copy and never trains on these.
   public var answerTokenIds: [Int32] = []
 
   /// Behaviour log-probs: log of the sampling policy (logQ in the model phase, logPi in the
-  /// posterior phase) per trace token, nats; exactly one per trace_token_ids; finite, <= 0.
+  /// posterior phase) per trace token, end marker included, nats; exactly one per trace_token_ids; finite, <= 0.
   public var behaviourLogProbs: [Float] = []
 
   /// True if sampling stopped at the length limit rather than at the end marker.
@@ -404,6 +481,10 @@ nonisolated extension Vr_V1_Phase: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PHASE_UNSPECIFIED\0\u{1}PHASE_POSTERIOR\0\u{1}PHASE_MODEL\0")
 }
 
+nonisolated extension Vr_V1_AnswerModel: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ANSWER_MODEL_UNSPECIFIED\0\u{1}ANSWER_MODEL_REASONING_MODEL\0\u{1}ANSWER_MODEL_POSTERIOR_PARAMETERS\0")
+}
+
 nonisolated extension Vr_V1_Proposal: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PROPOSAL_UNSPECIFIED\0\u{1}PROPOSAL_HINTED_POSTERIOR\0\u{1}PROPOSAL_UNHINTED_POSTERIOR\0\u{1}PROPOSAL_REASONING_MODEL\0")
 }
@@ -449,7 +530,7 @@ nonisolated extension Vr_V1_WorkRequest: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Vr_V1_QuestionAssignment: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".QuestionAssignment"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}question_id\0\u{1}phase\0\u{3}trace_count\0\u{1}proposal\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}question_id\0\u{1}phase\0\u{3}trace_count\0\u{1}proposal\0\u{3}answer_model\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -461,6 +542,7 @@ nonisolated extension Vr_V1_QuestionAssignment: SwiftProtobuf.Message, SwiftProt
       case 2: try { try decoder.decodeSingularEnumField(value: &self.phase) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.traceCount) }()
       case 4: try { try decoder.decodeSingularEnumField(value: &self.proposal) }()
+      case 5: try { try decoder.decodeSingularEnumField(value: &self.answerModel) }()
       default: break
       }
     }
@@ -479,6 +561,9 @@ nonisolated extension Vr_V1_QuestionAssignment: SwiftProtobuf.Message, SwiftProt
     if self.proposal != .unspecified {
       try visitor.visitSingularEnumField(value: self.proposal, fieldNumber: 4)
     }
+    if self.answerModel != .unspecified {
+      try visitor.visitSingularEnumField(value: self.answerModel, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -487,6 +572,7 @@ nonisolated extension Vr_V1_QuestionAssignment: SwiftProtobuf.Message, SwiftProt
     if lhs.phase != rhs.phase {return false}
     if lhs.traceCount != rhs.traceCount {return false}
     if lhs.proposal != rhs.proposal {return false}
+    if lhs.answerModel != rhs.answerModel {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -537,9 +623,49 @@ nonisolated extension Vr_V1_WorkAssignment: SwiftProtobuf.Message, SwiftProtobuf
   }
 }
 
+nonisolated extension Vr_V1_SampledAnswer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SampledAnswer"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}token_ids\0\u{3}behaviour_log_probs\0\u{1}correct\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedInt32Field(value: &self.tokenIds) }()
+      case 2: try { try decoder.decodeRepeatedFloatField(value: &self.behaviourLogProbs) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.correct) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.tokenIds.isEmpty {
+      try visitor.visitPackedInt32Field(value: self.tokenIds, fieldNumber: 1)
+    }
+    if !self.behaviourLogProbs.isEmpty {
+      try visitor.visitPackedFloatField(value: self.behaviourLogProbs, fieldNumber: 2)
+    }
+    if self.correct != false {
+      try visitor.visitSingularBoolField(value: self.correct, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vr_V1_SampledAnswer, rhs: Vr_V1_SampledAnswer) -> Bool {
+    if lhs.tokenIds != rhs.tokenIds {return false}
+    if lhs.behaviourLogProbs != rhs.behaviourLogProbs {return false}
+    if lhs.correct != rhs.correct {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Vr_V1_SampledAnswers: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SampledAnswers"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}answer_count\0\u{3}correct_count\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}answer_count\0\u{3}correct_count\0\u{1}answers\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -549,6 +675,7 @@ nonisolated extension Vr_V1_SampledAnswers: SwiftProtobuf.Message, SwiftProtobuf
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.answerCount) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.correctCount) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.answers) }()
       default: break
       }
     }
@@ -561,12 +688,16 @@ nonisolated extension Vr_V1_SampledAnswers: SwiftProtobuf.Message, SwiftProtobuf
     if self.correctCount != 0 {
       try visitor.visitSingularUInt32Field(value: self.correctCount, fieldNumber: 2)
     }
+    if !self.answers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.answers, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Vr_V1_SampledAnswers, rhs: Vr_V1_SampledAnswers) -> Bool {
     if lhs.answerCount != rhs.answerCount {return false}
     if lhs.correctCount != rhs.correctCount {return false}
+    if lhs.answers != rhs.answers {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

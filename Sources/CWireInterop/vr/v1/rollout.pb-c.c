@@ -143,6 +143,51 @@ void   vr__v1__work_assignment__free_unpacked
   assert(message->base.descriptor == &vr__v1__work_assignment__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   vr__v1__sampled_answer__init
+                     (Vr__V1__SampledAnswer         *message)
+{
+  static const Vr__V1__SampledAnswer init_value = VR__V1__SAMPLED_ANSWER__INIT;
+  *message = init_value;
+}
+size_t vr__v1__sampled_answer__get_packed_size
+                     (const Vr__V1__SampledAnswer *message)
+{
+  assert(message->base.descriptor == &vr__v1__sampled_answer__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t vr__v1__sampled_answer__pack
+                     (const Vr__V1__SampledAnswer *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &vr__v1__sampled_answer__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t vr__v1__sampled_answer__pack_to_buffer
+                     (const Vr__V1__SampledAnswer *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &vr__v1__sampled_answer__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Vr__V1__SampledAnswer *
+       vr__v1__sampled_answer__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Vr__V1__SampledAnswer *)
+     protobuf_c_message_unpack (&vr__v1__sampled_answer__descriptor,
+                                allocator, len, data);
+}
+void   vr__v1__sampled_answer__free_unpacked
+                     (Vr__V1__SampledAnswer *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &vr__v1__sampled_answer__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   vr__v1__sampled_answers__init
                      (Vr__V1__SampledAnswers         *message)
 {
@@ -464,7 +509,7 @@ const ProtobufCMessageDescriptor vr__v1__work_request__descriptor =
   (ProtobufCMessageInit) vr__v1__work_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vr__v1__question_assignment__field_descriptors[4] =
+static const ProtobufCFieldDescriptor vr__v1__question_assignment__field_descriptors[5] =
 {
   {
     "question_id",
@@ -514,8 +559,21 @@ static const ProtobufCFieldDescriptor vr__v1__question_assignment__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "answer_model",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Vr__V1__QuestionAssignment, answer_model),
+    &vr__v1__answer_model__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vr__v1__question_assignment__field_indices_by_name[] = {
+  4,   /* field[4] = answer_model */
   1,   /* field[1] = phase */
   3,   /* field[3] = proposal */
   0,   /* field[0] = question_id */
@@ -524,7 +582,7 @@ static const unsigned vr__v1__question_assignment__field_indices_by_name[] = {
 static const ProtobufCIntRange vr__v1__question_assignment__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor vr__v1__question_assignment__descriptor =
 {
@@ -534,7 +592,7 @@ const ProtobufCMessageDescriptor vr__v1__question_assignment__descriptor =
   "Vr__V1__QuestionAssignment",
   "vr.v1",
   sizeof(Vr__V1__QuestionAssignment),
-  4,
+  5,
   vr__v1__question_assignment__field_descriptors,
   vr__v1__question_assignment__field_indices_by_name,
   1,  vr__v1__question_assignment__number_ranges,
@@ -618,7 +676,71 @@ const ProtobufCMessageDescriptor vr__v1__work_assignment__descriptor =
   (ProtobufCMessageInit) vr__v1__work_assignment__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vr__v1__sampled_answers__field_descriptors[2] =
+static const ProtobufCFieldDescriptor vr__v1__sampled_answer__field_descriptors[3] =
+{
+  {
+    "token_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_INT32,
+    offsetof(Vr__V1__SampledAnswer, n_token_ids),
+    offsetof(Vr__V1__SampledAnswer, token_ids),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "behaviour_log_probs",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_FLOAT,
+    offsetof(Vr__V1__SampledAnswer, n_behaviour_log_probs),
+    offsetof(Vr__V1__SampledAnswer, behaviour_log_probs),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "correct",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Vr__V1__SampledAnswer, correct),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned vr__v1__sampled_answer__field_indices_by_name[] = {
+  1,   /* field[1] = behaviour_log_probs */
+  2,   /* field[2] = correct */
+  0,   /* field[0] = token_ids */
+};
+static const ProtobufCIntRange vr__v1__sampled_answer__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor vr__v1__sampled_answer__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "vr.v1.SampledAnswer",
+  "SampledAnswer",
+  "Vr__V1__SampledAnswer",
+  "vr.v1",
+  sizeof(Vr__V1__SampledAnswer),
+  3,
+  vr__v1__sampled_answer__field_descriptors,
+  vr__v1__sampled_answer__field_indices_by_name,
+  1,  vr__v1__sampled_answer__number_ranges,
+  (ProtobufCMessageInit) vr__v1__sampled_answer__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor vr__v1__sampled_answers__field_descriptors[3] =
 {
   {
     "answer_count",
@@ -644,15 +766,28 @@ static const ProtobufCFieldDescriptor vr__v1__sampled_answers__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "answers",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Vr__V1__SampledAnswers, n_answers),
+    offsetof(Vr__V1__SampledAnswers, answers),
+    &vr__v1__sampled_answer__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vr__v1__sampled_answers__field_indices_by_name[] = {
   0,   /* field[0] = answer_count */
+  2,   /* field[2] = answers */
   1,   /* field[1] = correct_count */
 };
 static const ProtobufCIntRange vr__v1__sampled_answers__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor vr__v1__sampled_answers__descriptor =
 {
@@ -662,7 +797,7 @@ const ProtobufCMessageDescriptor vr__v1__sampled_answers__descriptor =
   "Vr__V1__SampledAnswers",
   "vr.v1",
   sizeof(Vr__V1__SampledAnswers),
-  2,
+  3,
   vr__v1__sampled_answers__field_descriptors,
   vr__v1__sampled_answers__field_indices_by_name,
   1,  vr__v1__sampled_answers__number_ranges,
@@ -1082,6 +1217,36 @@ const ProtobufCEnumDescriptor vr__v1__phase__descriptor =
   vr__v1__phase__enum_values_by_name,
   1,
   vr__v1__phase__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue vr__v1__answer_model__enum_values_by_number[3] =
+{
+  { "ANSWER_MODEL_UNSPECIFIED", "VR__V1__ANSWER_MODEL__ANSWER_MODEL_UNSPECIFIED", 0 },
+  { "ANSWER_MODEL_REASONING_MODEL", "VR__V1__ANSWER_MODEL__ANSWER_MODEL_REASONING_MODEL", 1 },
+  { "ANSWER_MODEL_POSTERIOR_PARAMETERS", "VR__V1__ANSWER_MODEL__ANSWER_MODEL_POSTERIOR_PARAMETERS", 2 },
+};
+static const ProtobufCIntRange vr__v1__answer_model__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex vr__v1__answer_model__enum_values_by_name[3] =
+{
+  { "ANSWER_MODEL_POSTERIOR_PARAMETERS", 2 },
+  { "ANSWER_MODEL_REASONING_MODEL", 1 },
+  { "ANSWER_MODEL_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor vr__v1__answer_model__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "vr.v1.AnswerModel",
+  "AnswerModel",
+  "Vr__V1__AnswerModel",
+  "vr.v1",
+  3,
+  vr__v1__answer_model__enum_values_by_number,
+  3,
+  vr__v1__answer_model__enum_values_by_name,
+  1,
+  vr__v1__answer_model__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue vr__v1__proposal__enum_values_by_number[4] =

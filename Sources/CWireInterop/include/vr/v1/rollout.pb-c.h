@@ -19,6 +19,7 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Vr__V1__WorkRequest Vr__V1__WorkRequest;
 typedef struct Vr__V1__QuestionAssignment Vr__V1__QuestionAssignment;
 typedef struct Vr__V1__WorkAssignment Vr__V1__WorkAssignment;
+typedef struct Vr__V1__SampledAnswer Vr__V1__SampledAnswer;
 typedef struct Vr__V1__SampledAnswers Vr__V1__SampledAnswers;
 typedef struct Vr__V1__ReferenceAnswerScore Vr__V1__ReferenceAnswerScore;
 typedef struct Vr__V1__TraceRecord Vr__V1__TraceRecord;
@@ -44,6 +45,25 @@ typedef enum _Vr__V1__Phase {
   VR__V1__PHASE__PHASE_MODEL = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VR__V1__PHASE)
 } Vr__V1__Phase;
+/*
+ * Which parameters sample the answers after each trace, the Acc evidence [E6].
+ */
+typedef enum _Vr__V1__AnswerModel {
+  /*
+   * The reasoning model pi (the method, the posterior phase and GRPO).
+   */
+  VR__V1__ANSWER_MODEL__ANSWER_MODEL_UNSPECIFIED = 0,
+  /*
+   * The current reasoning model pi, like UNSPECIFIED.
+   */
+  VR__V1__ANSWER_MODEL__ANSWER_MODEL_REASONING_MODEL = 1,
+  /*
+   * q's parameters with the reasoning layout: a fixed reference model pi_ref served as q, whose verdicts
+   * RFT's weights need [E11].
+   */
+  VR__V1__ANSWER_MODEL__ANSWER_MODEL_POSTERIOR_PARAMETERS = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VR__V1__ANSWER_MODEL)
+} Vr__V1__AnswerModel;
 /*
  * Which model samples a model-phase question's traces, and from which prompt.
  */
@@ -132,10 +152,14 @@ struct  Vr__V1__QuestionAssignment
    * always samples pi without the hint (UNSPECIFIED or REASONING_MODEL).
    */
   Vr__V1__Proposal proposal;
+  /*
+   * Which parameters sample the answers after each trace.
+   */
+  Vr__V1__AnswerModel answer_model;
 };
 #define VR__V1__QUESTION_ASSIGNMENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vr__v1__question_assignment__descriptor) \
-    , (char *)protobuf_c_empty_string, VR__V1__PHASE__PHASE_UNSPECIFIED, 0, VR__V1__PROPOSAL__PROPOSAL_UNSPECIFIED }
+    , (char *)protobuf_c_empty_string, VR__V1__PHASE__PHASE_UNSPECIFIED, 0, VR__V1__PROPOSAL__PROPOSAL_UNSPECIFIED, VR__V1__ANSWER_MODEL__ANSWER_MODEL_UNSPECIFIED }
 
 
 /*
@@ -168,6 +192,33 @@ struct  Vr__V1__WorkAssignment
 
 
 /*
+ * One answer sampled after a finished trace, from the answer prompt: the reasoning prompt, the trace with its
+ * end-of-thought marker, and the opened solution.
+ */
+struct  Vr__V1__SampledAnswer
+{
+  ProtobufCMessage base;
+  /*
+   * The answer's token ids, ending with the end-of-solution marker unless the length limit cut it off.
+   */
+  size_t n_token_ids;
+  int32_t *token_ids;
+  /*
+   * Log-probs of the model that sampled it per answer token, nats; exactly one per token_ids; finite, <= 0.
+   */
+  size_t n_behaviour_log_probs;
+  float *behaviour_log_probs;
+  /*
+   * Whether the verifier accepted it (an answer cut off by the length limit is never accepted).
+   */
+  protobuf_c_boolean correct;
+};
+#define VR__V1__SAMPLED_ANSWER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&vr__v1__sampled_answer__descriptor) \
+    , 0,NULL, 0,NULL, 0 }
+
+
+/*
  * Acc evidence: answers sampled after the trace and checked by the verifier.
  */
 struct  Vr__V1__SampledAnswers
@@ -181,10 +232,17 @@ struct  Vr__V1__SampledAnswers
    * Answers the verifier accepted, <= answer_count.
    */
   uint32_t correct_count;
+  /*
+   * The answers themselves, in sampling order: none, or exactly answer_count of them of which correct_count
+   * are marked correct. The model phase trains pi on the correct ones [E7]; GRPO on each trace's first.
+   * A truncated trace has no answers (nothing is sampled after it).
+   */
+  size_t n_answers;
+  Vr__V1__SampledAnswer **answers;
 };
 #define VR__V1__SAMPLED_ANSWERS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vr__v1__sampled_answers__descriptor) \
-    , 0, 0 }
+    , 0, 0, 0,NULL }
 
 
 /*
@@ -224,18 +282,20 @@ struct  Vr__V1__TraceRecord
   size_t n_prompt_token_ids;
   int32_t *prompt_token_ids;
   /*
-   * The sampled thinking trace z, token ids.
+   * The sampled thinking trace z, token ids; a finished trace ends with the marker that stopped it (the
+   * end-of-thought marker, or q's closing marker under posterior template A), which belongs to z [E5].
    */
   size_t n_trace_token_ids;
   int32_t *trace_token_ids;
   /*
-   * The reference answer y' appended after the trace for training, token ids.
+   * The reference answer y' that follows the trace (end of thought excluded), token ids: the learner's GML
+   * estimator scores it. The learner renders its own copy and never trains on these.
    */
   size_t n_answer_token_ids;
   int32_t *answer_token_ids;
   /*
    * Behaviour log-probs: log of the sampling policy (logQ in the model phase, logPi in the
-   * posterior phase) per trace token, nats; exactly one per trace_token_ids; finite, <= 0.
+   * posterior phase) per trace token, end marker included, nats; exactly one per trace_token_ids; finite, <= 0.
    */
   size_t n_behaviour_log_probs;
   float *behaviour_log_probs;
@@ -397,6 +457,25 @@ Vr__V1__WorkAssignment *
 void   vr__v1__work_assignment__free_unpacked
                      (Vr__V1__WorkAssignment *message,
                       ProtobufCAllocator *allocator);
+/* Vr__V1__SampledAnswer methods */
+void   vr__v1__sampled_answer__init
+                     (Vr__V1__SampledAnswer         *message);
+size_t vr__v1__sampled_answer__get_packed_size
+                     (const Vr__V1__SampledAnswer   *message);
+size_t vr__v1__sampled_answer__pack
+                     (const Vr__V1__SampledAnswer   *message,
+                      uint8_t             *out);
+size_t vr__v1__sampled_answer__pack_to_buffer
+                     (const Vr__V1__SampledAnswer   *message,
+                      ProtobufCBuffer     *buffer);
+Vr__V1__SampledAnswer *
+       vr__v1__sampled_answer__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   vr__v1__sampled_answer__free_unpacked
+                     (Vr__V1__SampledAnswer *message,
+                      ProtobufCAllocator *allocator);
 /* Vr__V1__SampledAnswers methods */
 void   vr__v1__sampled_answers__init
                      (Vr__V1__SampledAnswers         *message);
@@ -522,6 +601,9 @@ typedef void (*Vr__V1__QuestionAssignment_Closure)
 typedef void (*Vr__V1__WorkAssignment_Closure)
                  (const Vr__V1__WorkAssignment *message,
                   void *closure_data);
+typedef void (*Vr__V1__SampledAnswer_Closure)
+                 (const Vr__V1__SampledAnswer *message,
+                  void *closure_data);
 typedef void (*Vr__V1__SampledAnswers_Closure)
                  (const Vr__V1__SampledAnswers *message,
                   void *closure_data);
@@ -547,11 +629,13 @@ typedef void (*Vr__V1__BatchAck_Closure)
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    vr__v1__phase__descriptor;
+extern const ProtobufCEnumDescriptor    vr__v1__answer_model__descriptor;
 extern const ProtobufCEnumDescriptor    vr__v1__proposal__descriptor;
 extern const ProtobufCEnumDescriptor    vr__v1__batch_status__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__work_request__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__question_assignment__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__work_assignment__descriptor;
+extern const ProtobufCMessageDescriptor vr__v1__sampled_answer__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__sampled_answers__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__reference_answer_score__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__trace_record__descriptor;
