@@ -60,7 +60,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "VRReport", dependencies: ["VRLearner", "VRWorker"], swiftSettings: strict),
         .target(
-            name: "VRExperiment", dependencies: ["VRLearner", "VRObjectives", "VRTasks", "VRWire"],
+            name: "VRExperiment", dependencies: ["VRLearner", "VRObjectives", "VRTasks", "VRText", "VRWire"],
             swiftSettings: strict),
         .target(
             name: "VRObservability",

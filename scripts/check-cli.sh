@@ -64,9 +64,12 @@ else
 fi
 head -c 1000 "$work/ckpt/model.safetensors" >"$work/truncated.safetensors"
 refuses "truncated checkpoint is reported" "truncated.safetensors" "$vr" sample --checkpoint "$work/truncated.safetensors" --prompt x
-check "sft-data writes stage 1 and stage 2 examples" bash -c "'$vr' sft-data --tasks '$work/tasks.jsonl' \
-    --stage reasoning --output '$work/pi.jsonl' && '$vr' sft-data --tasks '$work/tasks.jsonl' --stage posterior \
-    --output '$work/q.jsonl' && grep -q 'begin_of_solution|>Answer' '$work/q.jsonl'"
+check "sft-data writes stage 1 and stage 2 examples, q's hinted with the worked solution or the answer" bash -c \
+    "'$vr' sft-data --tasks '$work/tasks.jsonl' --stage reasoning --output '$work/pi.jsonl' \
+    && '$vr' sft-data --tasks '$work/tasks.jsonl' --stage posterior --output '$work/q.jsonl' \
+    && '$vr' sft-data --tasks '$work/tasks.jsonl' --stage posterior --hint answer --output '$work/q-answer.jsonl' \
+    && ! grep -q 'begin_of_solution|>Answer' '$work/q.jsonl' && grep -q ' Answer: [^<]*<|end_of_solution|>' '$work/q.jsonl' \
+    && [ \$(grep -c 'begin_of_solution|>Answer' '$work/q-answer.jsonl') = 20 ]"
 check "eval reports Avg@k and pass@k as JSON" bash -c "'$vr' eval --checkpoint '$work/ckpt' --tasks \
     '$work/tasks.jsonl' --samples 2 --max-response-tokens 8 --json | python3 -c 'import json,sys; \
     r=json.load(sys.stdin); assert r[\"overall\"][\"questionCount\"] == 20, r; \

@@ -2,6 +2,7 @@
 
 import VRLearner
 import VRObjectives
+import VRText
 import VRWire
 
 /// How an arm trains pi.
@@ -58,6 +59,8 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
     public var learningRate: Float?
     /// GRPO's clip range and KL coefficient.
     public var surrogate: ClippedSurrogate
+    /// What q's prompt gives away: the worked solution (the paper's hint) or only the answer (an ablation).
+    public var hint: TemplateConfiguration.Hint
 
     /// The comparison groups the report knows.
     public static let knownGroups: Set<String> = ["main", "k", "estimator", "selection", "hint"]
@@ -114,6 +117,7 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
                 ?? ClippedSurrogate.standard.clipRange,
             klCoefficient: try container.decodeIfPresent(Double.self, forKey: .klCoefficient)
                 ?? ClippedSurrogate.standard.klCoefficient)
+        hint = try container.decodeIfPresent(TemplateConfiguration.Hint.self, forKey: .hint) ?? .workedSolution
     }
 
     /// Encodes the arm with the keys it is decoded from.
@@ -136,11 +140,12 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         try container.encodeIfPresent(learningRate, forKey: .learningRate)
         try container.encode(surrogate.clipRange, forKey: .clipRange)
         try container.encode(surrogate.klCoefficient, forKey: .klCoefficient)
+        try container.encode(hint, forKey: .hint)
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case name, label, groups, method, estimator, selection, normalization, traces, proposal, posterior
-        case trainsPosterior, answersPerTrace, learningRate, clipRange, klCoefficient
+        case trainsPosterior, answersPerTrace, learningRate, clipRange, klCoefficient, hint
     }
 
     /// Checks the arm on its own.

@@ -21,8 +21,9 @@ enum AblationSection {
             name: "selection", heading: "Selection: all K weighted vs best single trace", attributeTitle: "Selection",
             attribute: { $0.selection }),
         Group(
-            name: "hint", heading: "Proposal: hinted q vs traces from pi0", attributeTitle: "Proposal",
-            attribute: { $0.proposal }),
+            name: "hint", heading: "Hint: q with the worked solution, q with the answer only, traces from pi0",
+            attributeTitle: "Proposal (hint)",
+            attribute: { arm in arm.proposal.map { $0 + (arm.hint.map { " (\($0))" } ?? "") } }),
     ]
 
     /// The section for `summary`.

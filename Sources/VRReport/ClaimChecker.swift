@@ -35,7 +35,10 @@ struct ClaimChecker {
         let arms = results.arms(inGroup: "hint")
         return comparison(
             label: "c", statement: "The hint matters: traces from the hinted q beat traces from pi0 (unhinted q).",
-            claimed: (arms.first { $0.proposal == "hinted-posterior" }, "\"hint\" arm with proposal hinted-posterior"),
+            claimed: (
+                arms.first { $0.proposal == "hinted-posterior" && $0.hint != "answer" },
+                "\"hint\" arm with proposal hinted-posterior and the worked solution as hint"
+            ),
             other: (
                 arms.first { $0.proposal == "unhinted-posterior" }, "\"hint\" arm with proposal unhinted-posterior"
             ), rule: ClaimVerdict.higher)

@@ -18,11 +18,12 @@ extension ExperimentResults {
     }
 
     /// The arm that stands for the variational method: in `main`, variational with Acc, all K traces weighted and
-    /// traces from the hinted q; the one with most traces when there are several (the first of those on a tie).
+    /// traces from the hinted q (hinted with the worked solution, in results that say); the one with most traces
+    /// when there are several (the first of those on a tie).
     public var variationalReferenceArm: ArmResult? {
         arms(inGroup: "main").filter {
             $0.method == "variational" && $0.estimator == "acc" && $0.selection == "weighted"
-                && $0.proposal == "hinted-posterior"
+                && $0.proposal == "hinted-posterior" && $0.hint != "answer"
         }.max { ($0.traces ?? 0) < ($1.traces ?? 0) }
     }
 }

@@ -67,6 +67,9 @@ public struct ArmResult: Codable, Sendable, Equatable {
     public var traces: Int?
     /// Who sampled its traces (`hinted-posterior`, `unhinted-posterior`, `reasoning-model`), if anyone.
     public var proposal: String?
+    /// What a hinted q's prompt gave away (`worked-solution`, `answer`), if the arm's traces came from it; nil in
+    /// older results, which hinted with the answer.
+    public var hint: String?
     /// pi's peak learning rate; nil in older results.
     public var learningRate: Float?
     /// One run per seed.
@@ -75,8 +78,8 @@ public struct ArmResult: Codable, Sendable, Equatable {
     /// Creates an arm's results.
     public init(
         name: String, label: String, groups: [String], method: String, estimator: String? = nil,
-        selection: String? = nil, traces: Int? = nil, proposal: String? = nil, learningRate: Float? = nil,
-        runs: [ArmRun]
+        selection: String? = nil, traces: Int? = nil, proposal: String? = nil, hint: String? = nil,
+        learningRate: Float? = nil, runs: [ArmRun]
     ) {
         self.name = name
         self.label = label
@@ -86,6 +89,7 @@ public struct ArmResult: Codable, Sendable, Equatable {
         self.selection = selection
         self.traces = traces
         self.proposal = proposal
+        self.hint = hint
         self.learningRate = learningRate
         self.runs = runs
     }

@@ -40,7 +40,8 @@ public struct AdditionGenerator: TaskGenerator {
         let a = random.int(in: range)
         let b = random.int(in: range)
         return TaskDraft(
-            question: "\(a)+\(b)=?", thought: thought(a, b, style: style), finalAnswer: String(a + b),
+            question: "\(a)+\(b)=?", thought: thought(a, b, style: style), working: thought(a, b, style: .compact),
+            finalAnswer: String(a + b),
             verifier: .numeric, canonicalKey: "\(min(a, b))+\(max(a, b))")
     }
 

@@ -65,10 +65,11 @@ public struct CountdownGenerator: TaskGenerator {
         guard let solution = pool.first else { return nil }
         let target = solution.value
         let listed = numbers.map(String.init)
+        let working = steps.map(\.text).joined(separator: ";")
         let thought: String
         switch style {
         case .compact:
-            thought = steps.map(\.text).joined(separator: ";")
+            thought = working
         case .verbose:
             let moves = steps.map { step in
                 step.pool.count > 1
@@ -78,7 +79,7 @@ public struct CountdownGenerator: TaskGenerator {
         }
         return TaskDraft(
             question: "Make \(target) with \(listed.joined(separator: " ")), each once.", thought: thought,
-            finalAnswer: solution.text, verifier: .expression(numbers: numbers, target: target),
+            working: working, finalAnswer: solution.text, verifier: .expression(numbers: numbers, target: target),
             canonicalKey: numbers.sorted().map(String.init).joined(separator: ",") + "->\(target)")
     }
 

@@ -40,7 +40,8 @@ public struct MultiplicationGenerator: TaskGenerator {
         let a = random.int(in: factorRange(digits: difficulty))
         let b = random.int(in: factorRange(digits: max(1, difficulty - 1)))
         return TaskDraft(
-            question: "\(a)*\(b)=?", thought: thought(a, b, style: style), finalAnswer: String(a * b),
+            question: "\(a)*\(b)=?", thought: thought(a, b, style: style), working: thought(a, b, style: .compact),
+            finalAnswer: String(a * b),
             verifier: .numeric, canonicalKey: "\(min(a, b))*\(max(a, b))")
     }
 

@@ -31,6 +31,8 @@ extension TaskDataset {
     ///   the solution is `Answer: <answer>`, as for generated items;
     /// - `thought` (string, optional, may be blank): the reference thought; the Bespoke-Stratos
     ///   layout `question` / `thought` / `solution` is thus accepted as is;
+    /// - `worked_solution` (string, optional): the posterior's hint, concise working that states the final
+    ///   answer; without it the hint is the solution;
     /// - `difficulty` (integer >= 0, optional, default 0 = unknown), `id` (string, optional, default
     ///   `line-N`), `family` (optional, a `TaskFamily` name);
     /// - `verifier` (`exact`, `numeric`, `fraction`, `approximate` or `expression`): read only when

@@ -34,6 +34,8 @@ extension TaskGenerator {
 struct TaskDraft {
     var question: String
     var thought: String
+    /// The compact working, for the worked solution (the posterior's hint).
+    var working: String
     var finalAnswer: String
     var verifier: Verifier
     /// The question without cosmetic choices (names, operand order); decides the split.
@@ -66,7 +68,8 @@ enum TaskDrawing {
                 id: "\(family.rawValue)/\(split.rawValue)/\(index)", family: family, question: candidate.question,
                 referenceThought: candidate.thought,
                 referenceSolution: TaskItem.solution(stating: candidate.finalAnswer),
-                finalAnswer: candidate.finalAnswer, difficulty: difficulty, verifier: candidate.verifier)
+                finalAnswer: candidate.finalAnswer, difficulty: difficulty, verifier: candidate.verifier,
+                workedSolution: TaskItem.workedSolution(working: candidate.working, stating: candidate.finalAnswer))
         }
         return nil
     }

@@ -1,5 +1,7 @@
 // One reasoning question with its reference thought, reference solution, final answer and verifier.
 
+import VRText
+
 /// A question x with its reference thought, reference solution y' (holding the final answer) and checker.
 ///
 /// Generated items come from a `TaskGenerator`; imported ones from JSONL (`TaskDataset.parse`).
@@ -13,8 +15,11 @@ public struct TaskItem: Codable, Sendable, Equatable, Hashable {
     public var question: String
     /// The reference thought (may be empty for imported items without one).
     public var referenceThought: String
-    /// The reference solution y', the hint of the posterior; states the final answer.
+    /// The reference solution pi is taught to write after its thought; states the final answer.
     public var referenceSolution: String
+    /// A worked solution, the posterior's hint y' (PAPER.md: q is prompted with the worked solution, not only
+    /// the final answer): concise working that ends by stating the final answer; nil when the task has none.
+    public var workedSolution: String?
     /// The reference final answer, as `ReasoningOutput.finalAnswer(inSolution:)` extracts it.
     public var finalAnswer: String
     /// The difficulty: family-specific, a small positive integer; 0 when unknown.
@@ -32,9 +37,10 @@ public struct TaskItem: Codable, Sendable, Equatable, Hashable {
     ///   - finalAnswer: the final answer in the solution.
     ///   - difficulty: the difficulty, 0 when unknown.
     ///   - verifier: the answer check.
+    ///   - workedSolution: a worked solution, or nil.
     public init(
         id: String, family: TaskFamily?, question: String, referenceThought: String, referenceSolution: String,
-        finalAnswer: String, difficulty: Int, verifier: Verifier
+        finalAnswer: String, difficulty: Int, verifier: Verifier, workedSolution: String? = nil
     ) {
         self.id = id
         self.family = family
@@ -44,6 +50,7 @@ public struct TaskItem: Codable, Sendable, Equatable, Hashable {
         self.finalAnswer = finalAnswer
         self.difficulty = difficulty
         self.verifier = verifier
+        self.workedSolution = workedSolution
     }
 
     /// Whether `answer` is a correct final answer to this question.
@@ -51,6 +58,25 @@ public struct TaskItem: Codable, Sendable, Equatable, Hashable {
     /// - Returns: the verifier's decision against `finalAnswer`.
     public func isCorrect(_ answer: String?) -> Bool {
         verifier.accepts(answer, reference: finalAnswer)
+    }
+
+    /// The hint y' the posterior is prompted with.
+    /// - Parameter kind: the worked solution (the reference solution when the task has none), or the answer only.
+    /// - Returns: the hint's text, which states the final answer.
+    public func hint(_ kind: TemplateConfiguration.Hint) -> String {
+        switch kind {
+        case .workedSolution: workedSolution ?? referenceSolution
+        case .answer: Self.solution(stating: finalAnswer)
+        }
+    }
+
+    /// The worked solution generated items use: their compact working, then the solution stating the answer.
+    /// - Parameters:
+    ///   - working: the compact working.
+    ///   - finalAnswer: the answer.
+    /// - Returns: `<working> Answer: <final answer>`.
+    public static func workedSolution(working: String, stating finalAnswer: String) -> String {
+        working + " " + solution(stating: finalAnswer)
     }
 
     /// The solution text generated items use: `Answer: <final answer>`.

@@ -23,6 +23,7 @@ struct TaskLineReader {
         let issuesBeforeAnswer = issues.count
         let answer = answerText()
         let solution = string("solution", required: false)
+        let workedSolution = string("worked_solution", required: false)
         let difficulty = integer("difficulty", required: false, minimum: 0) ?? 0
         let id = string("id", required: false) ?? "line-\(line)"
         let family = familyValue()
@@ -64,7 +65,7 @@ struct TaskLineReader {
         return TaskItem(
             id: id, family: family, question: question, referenceThought: thought,
             referenceSolution: solution ?? TaskItem.solution(stating: finalAnswer), finalAnswer: finalAnswer,
-            difficulty: Int(difficulty), verifier: verifier)
+            difficulty: Int(difficulty), verifier: verifier, workedSolution: workedSolution)
     }
 
     // MARK: - Fields

@@ -12,7 +12,7 @@ import VRText
 public struct TaskPrompts: Sendable, Equatable {
     /// pi's reasoning prompt: system instructions, the question, and the opened thought.
     public let reasoningPrompt: [Int32]
-    /// q's prompt: the question with the reference solution as the hint, and the opened thought.
+    /// q's prompt: the question with the hint (the worked solution, or the answer only), and the opened thought.
     public let posteriorPrompt: [Int32]
     /// The reference answer after the opened solution: the solution and its closing marker.
     public let answer: [Int32]
@@ -31,7 +31,7 @@ public struct TaskPrompts: Sendable, Equatable {
     public init(item: TaskItem, renderer: TemplateRenderer, text: ModelText = .bytes) {
         reasoningPrompt = text.encode(renderer.reasoningPrompt(question: item.question))
         posteriorPrompt = text.encode(
-            renderer.posteriorPrompt(question: item.question, solution: item.referenceSolution))
+            renderer.posteriorPrompt(question: item.question, solution: item.hint(renderer.configuration.hint)))
         thoughtClosing = text.encode(SpecialToken.endOfThought.text)
         answerOpening = text.encode(SpecialToken.beginOfSolution.text)
         posteriorClosing = text.encode(renderer.posteriorStop.text)
@@ -63,7 +63,7 @@ extension TaskItem {
     /// - Returns: the prompt and response texts.
     public func posteriorExample(renderer: TemplateRenderer) -> (prompt: String, response: String) {
         (
-            renderer.posteriorPrompt(question: question, solution: referenceSolution),
+            renderer.posteriorPrompt(question: question, solution: hint(renderer.configuration.hint)),
             renderer.posteriorTarget(thought: referenceThought)
         )
     }

@@ -2,15 +2,21 @@
 
 /// One item as a JSON object: the exchange format of `TaskDataset.jsonLines()` and `TaskDataset.parse`.
 ///
-/// Keys: `id`, `family` (absent when nil), `question`, `thought`, `solution`, `answer` (the final
-/// answer), `difficulty`, `verifier` (a `VerifierKind` name), for expression items `numbers` and
+/// Keys: `id`, `family` (absent when nil), `question`, `thought`, `solution`, `worked_solution` (absent when
+/// nil), `answer` (the final answer), `difficulty`, `verifier` (a `VerifierKind` name), for expression items `numbers` and
 /// `target`, and for approximate items `tolerance`.
 struct TaskRecord: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case id, family, question, thought, solution, answer, difficulty, verifier, numbers, target, tolerance
+        case workedSolution = "worked_solution"
+    }
+
     let id: String
     let family: TaskFamily?
     let question: String
     let thought: String
     let solution: String
+    let workedSolution: String?
     let answer: String
     let difficulty: Int
     let verifier: VerifierKind
@@ -24,6 +30,7 @@ struct TaskRecord: Encodable {
         question = item.question
         thought = item.referenceThought
         solution = item.referenceSolution
+        workedSolution = item.workedSolution
         answer = item.finalAnswer
         difficulty = item.difficulty
         verifier = item.verifier.kind

@@ -79,7 +79,8 @@ public struct WordProblemGenerator: TaskGenerator {
         return TaskDraft(
             question: sentences.joined(separator: " "),
             thought: style == .compact ? computations.joined(separator: ";") : verbose.joined(separator: " "),
-            finalAnswer: String(count), verifier: .numeric, canonicalKey: key.joined(separator: ";"))
+            working: computations.joined(separator: ";"), finalAnswer: String(count), verifier: .numeric,
+            canonicalKey: key.joined(separator: ";"))
     }
 
     /// A step chosen uniformly among those valid for `count`.

@@ -13,12 +13,22 @@ public struct TemplateConfiguration: Codable, Sendable, Equatable {
         case b
     }
 
+    /// What the posterior's prompt gives away: the hint y'.
+    public enum Hint: String, Codable, Sendable, Equatable, CaseIterable {
+        /// The worked solution where the task has one (the paper's hint), else its reference solution.
+        case workedSolution = "worked-solution"
+        /// Only the final answer, as `Answer: <final answer>`: the ablation.
+        case answer
+    }
+
     /// System message of the reasoning prompt pi(z|x); empty means no system turn.
     public var systemPrompt: String
     /// System message of the posterior prompt q(z|x,y'); empty means no system turn.
     public var posteriorSystemPrompt: String
     /// Posterior layout; the paper's released code uses B.
     public var posteriorVariant: PosteriorVariant
+    /// The posterior's hint; the worked solution by default.
+    public var hint: Hint
 
     /// Default reasoning system message: a compact instruction (19 bytes).
     public static let defaultSystemPrompt = "Think, then answer."
@@ -30,14 +40,16 @@ public struct TemplateConfiguration: Codable, Sendable, Equatable {
     ///   - systemPrompt: the reasoning system message; empty for none.
     ///   - posteriorSystemPrompt: the posterior system message; empty for none.
     ///   - posteriorVariant: template A or B.
+    ///   - hint: the posterior's hint.
     public init(
         systemPrompt: String = TemplateConfiguration.defaultSystemPrompt,
         posteriorSystemPrompt: String = TemplateConfiguration.defaultPosteriorSystemPrompt,
-        posteriorVariant: PosteriorVariant = .b
+        posteriorVariant: PosteriorVariant = .b, hint: Hint = .workedSolution
     ) {
         self.systemPrompt = systemPrompt
         self.posteriorSystemPrompt = posteriorSystemPrompt
         self.posteriorVariant = posteriorVariant
+        self.hint = hint
     }
 
     /// Decodes a configuration; missing keys take their defaults.
@@ -60,10 +72,11 @@ public struct TemplateConfiguration: Codable, Sendable, Equatable {
             try container.decodeIfPresent(String.self, forKey: .posteriorSystemPrompt)
             ?? Self.defaultPosteriorSystemPrompt
         posteriorVariant = try container.decodeIfPresent(PosteriorVariant.self, forKey: .posteriorVariant) ?? .b
+        hint = try container.decodeIfPresent(Hint.self, forKey: .hint) ?? .workedSolution
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case systemPrompt, posteriorSystemPrompt, posteriorVariant
+        case systemPrompt, posteriorSystemPrompt, posteriorVariant, hint
     }
 
     /// A coding key for any string, used to list the keys an object actually has.

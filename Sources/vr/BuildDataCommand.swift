@@ -56,6 +56,9 @@ struct BuildDataCommand: ParsableCommand {
             """)
     var tokenizer: String?
 
+    @Option(help: TemplateConfiguration.Hint.help)
+    var hint = TemplateConfiguration.Hint.workedSolution
+
     @Option(help: "The prompt/response JSONL file to write.")
     var output: String
 
@@ -116,7 +119,7 @@ struct BuildDataCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
-        let (text, renderer) = try modelText(at: tokenizer ?? reasoning)
+        let (text, renderer) = try modelText(at: tokenizer ?? reasoning, hint: hint)
         let builder = try DataBuilder(
             mode: selection.mode, maxTraceTokens: maxTraceTokens, normalization: normalization, renderer: renderer,
             text: text)

@@ -30,7 +30,11 @@ struct ExperimentRunner {
     private var trainTasks: String { directory + "/data/train.jsonl" }
     private var testTasks: String { directory + "/data/test.jsonl" }
     private var initialReasoning: String { directory + "/initial/pi" }
-    private var initialPosterior: String { directory + "/initial/q" }
+
+    /// q after stage 2, SFT'd with the posterior's prompt carrying `hint`.
+    private func initialPosterior(hint: TemplateConfiguration.Hint) -> String {
+        directory + (hint == .workedSolution ? "/initial/q" : "/initial/q-\(hint.rawValue)-hint")
+    }
 
     /// Runs every stage for the arms named in `armNames` (all when empty).
     func run(armNames: Set<String>) throws {
@@ -107,12 +111,22 @@ struct ExperimentRunner {
             (
                 "stage 1: pi0 by SFT on the reference thoughts", initialReasoning,
                 { supervisedData(train, posterior: false, renderer: renderer) }, configuration.initialSFT
-            ),
-            (
-                "stage 2: q by SFT with the answer as a hint", initialPosterior,
-                { supervisedData(train, posterior: true, renderer: renderer) }, configuration.posteriorSFT
-            ),
+            )
         ]
+        // Stage 2 once per hint an arm prompts a trained q with: the worked solution (the paper's), or the answer.
+        let hints = TemplateConfiguration.Hint.allCases.filter { hint in
+            hint == .workedSolution || configuration.arms.contains { $0.hint == hint && $0.posterior == .trained }
+        }
+        for hint in hints {
+            var hinted = renderer
+            hinted.configuration.hint = hint
+            stages.append(
+                (
+                    "stage 2: q by SFT with the \(hint == .answer ? "final answer" : "worked solution") as its hint",
+                    initialPosterior(hint: hint), { supervisedData(train, posterior: true, renderer: hinted) },
+                    configuration.posteriorSFT
+                ))
+        }
         var base = configuration.baseModel
         if let pretraining = configuration.pretraining {
             let data = { [configuration] () throws -> PromptResponseDataset in
@@ -236,7 +250,7 @@ struct ExperimentRunner {
         let objective = arm.objective
         return [
             "--reasoning", initialReasoning, "--posterior",
-            arm.posterior == .trained ? initialPosterior : initialReasoning,
+            arm.posterior == .trained ? initialPosterior(hint: arm.hint) : initialReasoning,
             "--model-steps", "\(training.modelSteps)", "--questions-per-step", "\(training.questionsPerStep)",
             "--traces", traces, "--prior-traces", traces,
             "--learning-rate", "\(arm.learningRate ?? training.learningRate)",
@@ -246,7 +260,7 @@ struct ExperimentRunner {
             "--clip-range", "\(objective.surrogate.clipRange)", "--kl-coefficient",
             "\(objective.surrogate.klCoefficient)",
             "--warmup-steps", "\(training.warmupSteps)", "--weight-decay", "\(training.weightDecay)",
-            "--gradient-clip-norm", "\(training.gradientClipNorm)", "--seed", "\(seed)",
+            "--gradient-clip-norm", "\(training.gradientClipNorm)", "--hint", arm.hint.rawValue, "--seed", "\(seed)",
         ] + (arm.trainsPosterior ? [] : ["--fixed-posterior"])
     }
 
@@ -255,7 +269,7 @@ struct ExperimentRunner {
         return [
             "--answers-per-trace", "\(arm.answersPerTrace ?? training.answersPerTrace)", "--max-trace-tokens",
             "\(training.maxTraceTokens)", "--temperature", "\(training.traceTemperature)", "--tokenizer",
-            initialReasoning,
+            initialReasoning, "--hint", arm.hint.rawValue,
         ]
     }
 
@@ -289,6 +303,7 @@ struct ExperimentRunner {
             selection: arm.method == .variational ? objective.selection.rawValue : nil,
             traces: samples ? arm.traces ?? configuration.traces : nil,
             proposal: samples ? objective.proposal.rawValue : nil,
+            hint: samples && objective.proposal.isHinted ? arm.hint.rawValue : nil,
             learningRate: arm.learningRate ?? configuration.training.learningRate, runs: runs)
     }
 

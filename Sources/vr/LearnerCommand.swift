@@ -47,6 +47,9 @@ struct LearnerCommand: ParsableCommand {
             """)
     var tokenizer: String?
 
+    @Option(help: TemplateConfiguration.Hint.help)
+    var hint = TemplateConfiguration.Hint.workedSolution
+
     @Flag(help: "Continue from RUN/checkpoint.")
     var resume = false
 
@@ -223,7 +226,7 @@ struct LearnerCommand: ParsableCommand {
         let reporter = LearnerReporter(logger: logger, json: json, telemetry: telemetry)
         let (summary, refusedConnections) = try blockingAsync { [self] in
             try await runDaemon(statusServer: statusServer, health: telemetry.health, logger: logger) {
-                let (text, renderer) = try modelText(at: tokenizer ?? reasoning)
+                let (text, renderer) = try modelText(at: tokenizer ?? reasoning, hint: hint)
                 let (trainer, progress) = try makeTrainer(
                     configuration, dataset: dataset, logger: logger, renderer: renderer, text: text)
                 // Bound once the models are loaded, with room on the publisher for the snapshot's size.

@@ -28,6 +28,9 @@ struct SFTDataCommand: ParsableCommand {
             """)
     var tokenizer: String?
 
+    @Option(help: TemplateConfiguration.Hint.help)
+    var hint = TemplateConfiguration.Hint.workedSolution
+
     func validate() throws {
         guard ["reasoning", "posterior"].contains(stage) else {
             throw ValidationError("--stage is reasoning or posterior, got \(stage)")
@@ -37,7 +40,7 @@ struct SFTDataCommand: ParsableCommand {
     func run() throws {
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         let sft = supervisedData(
-            dataset, posterior: stage == "posterior", renderer: try modelText(at: tokenizer).renderer)
+            dataset, posterior: stage == "posterior", renderer: try modelText(at: tokenizer, hint: hint).renderer)
         try sft.write(to: output)
         printProgress("wrote \(sft.examples.count) \(stage) examples to \(output)")
     }

@@ -28,6 +28,9 @@ struct WorkerCommand: ParsableCommand {
             """)
     var tokenizer: String?
 
+    @Option(help: TemplateConfiguration.Hint.help)
+    var hint = TemplateConfiguration.Hint.workedSolution
+
     @Option(help: "Training tasks (JSONL); the same file the learner uses.")
     var tasks: String
 
@@ -108,7 +111,7 @@ struct WorkerCommand: ParsableCommand {
             identity: identity, configuration: transportConfiguration, security: security)
         logger.info("worker \(identity) configuration \(jsonLine(configuration))")
         let telemetry = WorkerTelemetry()
-        let (text, renderer) = try modelText(at: tokenizer)
+        let (text, renderer) = try modelText(at: tokenizer, hint: hint)
         let service = try WorkerService(
             configuration: configuration, dataset: dataset, transport: transport, renderer: renderer, text: text,
             onEvent: WorkerReporter(logger: logger, json: json, telemetry: telemetry).report)

@@ -63,6 +63,11 @@ struct ExperimentConfigurationTests {
                     """,
                 extra: #""training": {"warmupSteps": 3, "weightDecay": 0.01, "gradientClipNorm": 0.5},"#))
         #expect(decoded.arms[0].learningRate == 1e-4 && decoded.arms[1].learningRate == nil)
+        #expect(decoded.arms.allSatisfy { $0.hint == .workedSolution })
+        let answerHint = try decode(
+            configuration(arms: #"{"name": "v", "method": "variational", "hint": "answer"}"#)
+        ).arms
+        #expect(answerHint.map(\.hint) == [.answer])
         #expect(decoded.arms[0].objective.surrogate == ClippedSurrogate(clipRange: 0.1, klCoefficient: 0.04))
         #expect(decoded.arms[1].objective.surrogate == .standard)
         #expect(decoded.training.warmupSteps == 3 && decoded.training.weightDecay == 0.01)

@@ -38,7 +38,8 @@ final class ExperimentReportTests {
                 "# Results: miniature", "## Setup", "## Budget", "## Avg@k by task family (Table 1)",
                 "## pass@k by task family", "## Avg@k by difficulty level", "## Ablations", "### Traces per question K",
                 "### Estimator: Acc vs GML", "### Selection: all K weighted vs best single trace",
-                "### Proposal: hinted q vs traces from pi0", "## Weight by difficulty level (bias of RFT and GRPO)",
+                "### Hint: q with the worked solution, q with the answer only, traces from pi0",
+                "## Weight by difficulty level (bias of RFT and GRPO)",
                 "## Training curves", "## Avg@k and pass@k per arm", "## Avg@k and pass@k against K", "## Diagnostics",
                 "## Claims", "## Configuration",
             ])
@@ -104,9 +105,14 @@ final class ExperimentReportTests {
         #expect(
             section("### Selection: all K weighted vs best single trace").contains(
                 "| Variational (best trace) | best | 2 | 0.560 ± 0.014 | 0.780 ± 0.007 | 4050 |"))
+        let hint = section("### Hint: q with the worked solution, q with the answer only, traces from pi0")
         #expect(
-            section("### Proposal: hinted q vs traces from pi0").contains(
+            hint.contains(
                 "| Variational (traces from pi0) | unhinted-posterior | 2 | 0.800 ± 0.000 | 0.900 ± 0.000 | 4050 |"))
+        #expect(
+            hint.contains(
+                "| Variational (Acc) | hinted-posterior (worked-solution) | 3 | 0.600 ± 0.100 | 0.800 ± 0.050 | 4100 |"
+            ))
     }
 
     @Test("[E11] [E12] weight shares per level are pooled over seeds")

@@ -40,7 +40,8 @@ enum ReportFixture {
         }
         return ArmResult(
             name: name, label: label, groups: groups, method: method, estimator: estimator, selection: selection,
-            traces: traces, proposal: proposal, learningRate: method == "grpo" ? 1e-4 : 3e-4, runs: runs)
+            traces: traces, proposal: proposal, hint: proposal == "hinted-posterior" ? "worked-solution" : nil,
+            learningRate: method == "grpo" ? 1e-4 : 3e-4, runs: runs)
     }
 
     static let sft = arm(

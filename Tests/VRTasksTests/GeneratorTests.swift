@@ -48,6 +48,7 @@ struct GeneratorTests {
                 for item in try generator(family, style: style).items(count: 2500, split: split) {
                     #expect(item.isCorrect(item.finalAnswer), "\(item.id): \(item.question) -> \(item.finalAnswer)")
                     #expect(ReasoningOutput.finalAnswer(inSolution: item.referenceSolution) == item.finalAnswer)
+                    #expect(ReasoningOutput.finalAnswer(inSolution: item.workedSolution ?? "") == item.finalAnswer)
                     #expect(item.family == family && !item.referenceThought.isEmpty)
                 }
             }
@@ -69,6 +70,35 @@ struct GeneratorTests {
             #expect(item.referenceThought.hasSuffix("=" + item.finalAnswer))
             #expect(item.question.split(separator: ".").count == item.difficulty + 2)
         }
+    }
+
+    @Test(
+        "the worked solution, q's hint, is the compact working and the answer in either thought style",
+        arguments: families)
+    func workedSolutions(family: TaskFamily) throws {
+        let compact = try generator(family, style: .compact).items(count: 50, split: .train)
+        let verbose = try generator(family, style: .verbose).items(count: 50, split: .train)
+        for (short, long) in zip(compact, verbose) {
+            #expect(short.question == long.question)
+            let expected = short.referenceThought + " Answer: " + short.finalAnswer
+            #expect(short.workedSolution == expected && long.workedSolution == expected)
+            // The hint: the worked solution, or the answer only.
+            #expect(long.hint(.workedSolution) == expected)
+            #expect(long.hint(.answer) == "Answer: " + long.finalAnswer)
+            let renderer = TemplateRenderer(configuration: TemplateConfiguration(hint: .answer))
+            #expect(
+                TaskPrompts(item: long, renderer: renderer, text: .bytes).posteriorPrompt
+                    == ModelText.bytes.encode(
+                        renderer.posteriorPrompt(question: long.question, solution: long.hint(.answer))))
+            #expect(
+                long.posteriorExample(renderer: TemplateRenderer()).prompt.contains(expected)
+                    && !long.posteriorExample(renderer: renderer).prompt.contains(expected))
+        }
+        // Imported items without a worked solution are hinted with their reference solution.
+        let imported = TaskItem(
+            id: "i", family: nil, question: "1+1?", referenceThought: "", referenceSolution: "So it is 2. Answer: 2",
+            finalAnswer: "2", difficulty: 0, verifier: .numeric)
+        #expect(imported.hint(.workedSolution) == "So it is 2. Answer: 2" && imported.hint(.answer) == "Answer: 2")
     }
 
     @Test("addition thoughts: column sums right to left with carries")

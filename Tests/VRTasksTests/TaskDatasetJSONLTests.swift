@@ -165,11 +165,12 @@ struct TaskDatasetJSONLTests {
         let item = TaskItem(
             id: "c", family: .countdown, question: "Make 16 with 3 5 2, each once.", referenceThought: "3+5=8;8*2=16",
             referenceSolution: "Answer: (3+5)*2", finalAnswer: "(3+5)*2", difficulty: 2,
-            verifier: .expression(numbers: [3, 5, 2], target: 16))
+            verifier: .expression(numbers: [3, 5, 2], target: 16), workedSolution: "3+5=8;8*2=16 Answer: (3+5)*2")
         #expect(
             TaskDataset(items: [item]).jsonLines()
                 == #"{"answer":"(3+5)*2","difficulty":2,"family":"countdown","id":"c","numbers":[3,5,2],"#
                 + #""question":"Make 16 with 3 5 2, each once.","solution":"Answer: (3+5)*2","target":16,"#
-                + #""thought":"3+5=8;8*2=16","verifier":"expression"}"# + "\n")
+                + #""thought":"3+5=8;8*2=16","verifier":"expression","worked_solution":"3+5=8;8*2=16 Answer: (3+5)*2"}"#
+                + "\n")
     }
 }

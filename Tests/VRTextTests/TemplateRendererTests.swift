@@ -75,8 +75,10 @@ struct TemplateRendererTests {
         let decoder = JSONDecoder()
         #expect(try decoder.decode(TemplateConfiguration.self, from: Data("{}".utf8)) == TemplateConfiguration())
         let custom = try decoder.decode(
-            TemplateConfiguration.self, from: Data(#"{"systemPrompt": "", "posteriorVariant": "a"}"#.utf8))
-        #expect(custom == TemplateConfiguration(systemPrompt: "", posteriorVariant: .a))
+            TemplateConfiguration.self,
+            from: Data(#"{"systemPrompt": "", "posteriorVariant": "a", "hint": "answer"}"#.utf8))
+        #expect(custom == TemplateConfiguration(systemPrompt: "", posteriorVariant: .a, hint: .answer))
+        #expect(TemplateConfiguration().hint == .workedSolution)
         #expect(throws: DecodingError.self) {
             try decoder.decode(TemplateConfiguration.self, from: Data(#"{"sytemPrompt": "x"}"#.utf8))
         }
