@@ -82,7 +82,7 @@ check "experiment runs every arm of the tiny configuration and report writes tab
     bash -c "'$vr' experiment --config '$root/experiments/tiny.json' --run '$work/experiment' \
     && '$vr' report --run '$work/experiment' --output '$work/report' \
     && grep -q '^## Claims' '$work/report/README.md' && grep -q '| RFT |' '$work/report/README.md' \
-    && test -s '$work/report/weight-by-difficulty.svg' && test -s '$work/report/training-loss.svg'"
+    && test -s '$work/report/weight-by-difficulty.svg' && test -s '$work/report/training-loss-main.svg'"
 learner_run=$(dirname "$(find "$work/experiment" -name metrics.jsonl -path '*variational*' | sort | head -1)")
 check "report plots a learner run's curves" bash -c "'$vr' report --run '$learner_run' --output '$work/learner-report' \
     && grep -q '^# Learner run' '$work/learner-report/README.md' && test -s '$work/learner-report/loss.svg' \

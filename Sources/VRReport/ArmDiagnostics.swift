@@ -13,6 +13,8 @@ public struct StartAndEnd: Sendable, Equatable {
 
 /// The model-phase diagnostics of one arm: curves over model steps, each a mean and spread across seeds.
 public struct ArmDiagnostics: Sendable {
+    /// The arm's identifier.
+    public let name: String
     /// The arm's label in tables and legends.
     public let label: String
     /// The arm's traces per question K, the most its effective sample size can be; nil for arms without K.
@@ -37,6 +39,7 @@ public struct ArmDiagnostics: Sendable {
     public init?(arm: ArmResult, run: ExperimentRun) {
         let seeds = arm.runs.compactMap { run.metrics(of: $0) }
         guard !seeds.isEmpty else { return nil }
+        name = arm.name
         label = arm.label
         traces = arm.traces
         modelSteps = TrainingCurve.modelStepCount(seeds)

@@ -18,9 +18,11 @@ struct AxisScale {
     private static let targetTickCount = 5.0
 
     /// A scale that covers the finite `values` (and zero when `includesZero`), with ticks at least `minimumStep`
-    /// apart (1 for counts such as steps).
-    init(covering values: [Double], includesZero: Bool, minimumStep: Double = 0) {
-        let finite = values.filter(\.isFinite) + (includesZero ? [0] : [])
+    /// apart (1 for counts such as steps), and never below `floor` (0 for quantities that cannot be negative).
+    init(covering values: [Double], includesZero: Bool, minimumStep: Double = 0, floor: Double? = nil) {
+        let finite =
+            values.filter(\.isFinite).map { value in floor.map { max(value, $0) } ?? value }
+            + (includesZero ? [0] : [])
         var low = finite.min() ?? 0
         var high = finite.max() ?? 1
         if high - low < 1e-12 {
@@ -32,11 +34,22 @@ struct AxisScale {
         let rawStep = (high - low) / Self.targetTickCount
         let magnitude = pow(10, (log10(rawStep)).rounded(.down))
         let step = max(magnitude * ([1.0, 2, 5].first { rawStep / magnitude <= $0 + 1e-9 } ?? 10), minimumStep)
-        let firstIndex = Int((low / step + 1e-9).rounded(.down))
-        let lastIndex = Int((high / step - 1e-9).rounded(.up))
+        var firstIndex = Int((low / step + 1e-9).rounded(.down))
+        if let floor, Double(firstIndex) * step < floor - 1e-12 { firstIndex = Int((floor / step - 1e-9).rounded(.up)) }
+        let lastIndex = max(Int((high / step - 1e-9).rounded(.up)), firstIndex + 1)
         lower = Double(firstIndex) * step
         upper = Double(lastIndex) * step
         ticks = (firstIndex...lastIndex).map { Double($0) * step }
+        decimals = max(0, -Int((log10(step) + 1e-9).rounded(.down)))
+    }
+
+    /// A fixed scale from `range.lowerBound` to `range.upperBound` with ticks every `step`, whatever the data: the
+    /// 0-1 axis of accuracies and scores.
+    init(fixed range: ClosedRange<Double>, step: Double) {
+        lower = range.lowerBound
+        upper = range.upperBound
+        let count = Int(((range.upperBound - range.lowerBound) / step).rounded())
+        ticks = (0...count).map { range.lowerBound + Double($0) * step }
         decimals = max(0, -Int((log10(step) + 1e-9).rounded(.down)))
     }
 

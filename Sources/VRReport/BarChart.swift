@@ -23,14 +23,22 @@ public struct BarSeries: Sendable, Equatable {
     public var name: String
     /// One bar per category, nil where the series has no value.
     public var bars: [Bar?]
+    /// Its colour (`#rrggbb`), so that an arm keeps one colour in every chart; nil for the palette's by position.
+    public var colour: String?
+    /// Its bars' opacity: series told apart by shade rather than colour.
+    public var opacity: Double
 
     /// Creates a series.
     /// - Parameters:
     ///   - name: its name in the legend.
     ///   - bars: one bar per category.
-    public init(name: String, bars: [Bar?]) {
+    ///   - colour: its colour, or nil for the palette's by position.
+    ///   - opacity: its bars' opacity.
+    public init(name: String, bars: [Bar?], colour: String? = nil, opacity: Double = 1) {
         self.name = name
         self.bars = bars
+        self.colour = colour
+        self.opacity = opacity
     }
 }
 
@@ -46,6 +54,11 @@ public struct BarChart: Sendable {
     public var categories: [String]
     /// The series, in legend order and left to right within a group.
     public var series: [BarSeries]
+    /// Each category's colour, overriding the series' (arms as categories keep their colours; the series are
+    /// then told apart by opacity and shown in grey in the legend); nil to colour by series.
+    public var categoryColours: [String]?
+    /// The value axis.
+    public var valueAxis: ValueAxis
 
     /// Creates a chart.
     /// - Parameters:
@@ -54,34 +67,43 @@ public struct BarChart: Sendable {
     ///   - yLabel: the value axis' title.
     ///   - categories: the categories.
     ///   - series: the series.
-    public init(title: String, xLabel: String, yLabel: String, categories: [String], series: [BarSeries]) {
+    ///   - categoryColours: each category's colour, or nil to colour by series.
+    ///   - valueAxis: the value axis; round numbers covering the data and zero by default.
+    public init(
+        title: String, xLabel: String, yLabel: String, categories: [String], series: [BarSeries],
+        categoryColours: [String]? = nil, valueAxis: ValueAxis = .automatic
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.categories = categories
         self.series = series
+        self.categoryColours = categoryColours
+        self.valueAxis = valueAxis
     }
-
-    /// Rough width of a character of the 11-pixel category labels.
-    private static let characterWidth = 5.6
 
     /// The chart as a standalone SVG document.
     public var svg: String {
         let bars = series.flatMap { $0.bars.compactMap(\.self) }
         let extents = bars.flatMap { [$0.value - $0.error, $0.value + $0.error] }
-        let bandWidth = (ChartFrame.plotRight - ChartFrame.plotLeft) / Double(max(categories.count, 1))
-        let longestLabel = Double(categories.map(\.count).max() ?? 0) * Self.characterWidth
+        let seriesColours = series.indices.map { series[$0].colour ?? ChartPalette.colour($0) }
+        let legend = zip(series, seriesColours).map { line, colour in
+            LegendEntry(
+                name: line.name, colour: categoryColours == nil ? colour : ChartPalette.neutral, isBox: true,
+                opacity: line.opacity)
+        }
+        let bandWidth = (ChartFrame.plotRight - 72) / Double(max(categories.count, 1))
+        let longestLabel = Double(categories.map(\.count).max() ?? 0) * ChartFrame.characterWidth * 0.9
         let rotatesLabels = longestLabel > bandWidth - 4
         // Turned by 50 degrees, a label needs about 0.77 of its length below the axis and 0.64 to the left.
-        let labelDepth = rotatesLabels ? min(longestLabel * 0.77 + 16, 160) : 24
+        let labelDepth = rotatesLabels ? longestLabel * 0.77 + 16 : 24
         let frame = ChartFrame(
-            plotBottom: ChartFrame.height - 32 - labelDepth,
-            valueScale: AxisScale(covering: extents, includesZero: true))
-        var document = SVGDocument(width: ChartFrame.width, height: ChartFrame.height, title: title)
+            labelDepth: labelDepth, valueScale: valueAxis.scale(covering: extents, includesZero: true), legend: legend)
+        var document = SVGDocument(width: ChartFrame.width, height: frame.height, title: title)
         frame.drawAxes(into: &document, title: title, xLabel: xLabel, yLabel: yLabel)
         let barWidth = bandWidth * 0.8 / Double(max(series.count, 1))
         for (categoryIndex, category) in categories.enumerated() {
-            let bandLeft = ChartFrame.plotLeft + Double(categoryIndex) * bandWidth
+            let bandLeft = frame.plotLeft + Double(categoryIndex) * bandWidth
             let labelPosition = (x: bandLeft + bandWidth / 2, y: frame.plotBottom + 16)
             if rotatesLabels {
                 document.text(category, at: labelPosition, size: 11, anchor: "end", rotation: -50)
@@ -95,13 +117,14 @@ public struct BarChart: Sendable {
                 let left = bandLeft + bandWidth * 0.1 + Double(seriesIndex) * barWidth
                 let top = frame.y(max(bar.value, 0))
                 let bottom = frame.y(min(bar.value, 0))
+                let colour = categoryColours.map { $0[categoryIndex % $0.count] } ?? seriesColours[seriesIndex]
                 document.rectangle(
-                    x: left + 1, y: top, width: max(barWidth - 2, 1), height: bottom - top,
-                    fill: ChartFrame.colour(seriesIndex))
+                    x: left + 1, y: top, width: max(barWidth - 2, 1), height: bottom - top, fill: colour,
+                    opacity: barSeries.opacity)
                 if bar.error > 0 { drawErrorBar(bar, centre: left + barWidth / 2, frame: frame, into: &document) }
             }
         }
-        frame.drawLegend(into: &document, names: series.map(\.name), boxes: true)
+        frame.drawLegend(into: &document)
         return document.rendered
     }
 

@@ -36,16 +36,19 @@ enum BiasSection {
         }
         section.table(table)
         let levels = Set(arms.flatMap { summary.difficultyWeights[$0.name]?.levels.map(\.difficulty) ?? [] }).sorted()
+        // The chart holds the main comparison (at most five arms); the table has every arm.
+        let mainArms = arms.filter { $0.groups.contains("main") }
+        let charted = Array((mainArms.isEmpty ? arms : mainArms).prefix(ChartPanel.maximumArms))
         let chart = BarChart(
             title: "Share of effective weight by difficulty", xLabel: "Difficulty level", yLabel: "Weight share",
             categories: levels.map { "Level \($0)" },
-            series: arms.map { arm in
+            series: charted.map { arm in
                 BarSeries(
                     name: arm.label,
                     bars: levels.map { level in
                         summary.difficultyWeights[arm.name]?.share(of: level).map { Bar(value: $0) }
-                    })
-            })
+                    }, colour: summary.results.colour(ofArm: arm.name))
+            }, valueAxis: .unitInterval)
         section.chart(chart.svg, fileName: chartFileName, description: "Share of effective weight by difficulty level")
         return section
     }

@@ -3,7 +3,7 @@
 
 import VRLearner
 
-/// The training curves, the per-arm score chart and the K curve.
+/// The training curves in panels, the per-arm score chart and the K curve.
 enum ChartsSection {
     /// The model-phase loss chart's file name.
     static let lossFileName = "training-loss.svg"
@@ -23,36 +23,53 @@ enum ChartsSection {
         return section
     }
 
+    /// Points in each moving average of the per-step curves.
+    static let smoothingWindow = 9
+
     private static func addTrainingCurves(_ summary: ExperimentSummary, to section: inout ReportSection) {
         section.lines += ["## Training curves", ""]
-        let armMetrics = summary.results.arms.compactMap { arm -> (label: String, seeds: [[StepMetrics]])? in
+        var armMetrics: [String: (label: String, seeds: [[StepMetrics]])] = [:]
+        for arm in summary.results.arms {
             let seeds = arm.runs.compactMap { summary.run.metrics(of: $0) }
-            return seeds.isEmpty ? nil : (arm.label, seeds)
+            if !seeds.isEmpty { armMetrics[arm.name] = (arm.label, seeds) }
         }
         guard !armMetrics.isEmpty else {
             section.paragraph("No arm recorded step metrics.")
             return
         }
         section.paragraph(
-            "Model phase only, against the model step (1, 2, 3... in each seed's order); lines are means over seeds, "
-                + "bands ±1 standard deviation.")
-        let curves: [(fileName: String, title: String, yLabel: String, value: (StepMetrics) -> Double)] = [
-            (lossFileName, "Model-phase loss", "Loss", { $0.loss }),
-            (accuracyFileName, "Trace accuracy (mean sampled-answer accuracy)", "Trace accuracy", { $0.meanAccuracy }),
-        ]
-        for (fileName, title, yLabel, value) in curves {
-            let chart = LineChart(
-                title: title, xLabel: "Model step", yLabel: yLabel,
-                series: armMetrics.map {
-                    LineSeries(name: $0.label, points: TrainingCurve.modelPhase($0.seeds, value: value))
-                })
-            section.chart(chart.svg, fileName: fileName, description: title)
+            "Model phase only, against the model step (1, 2, 3... in each seed's order), in panels of at most "
+                + "\(ChartPanel.maximumArms) arms; an arm has the same colour in every chart. Faint lines are the "
+                + "per-step means over seeds, bold lines their moving average over \(smoothingWindow) steps.")
+        let curves:
+            [(fileName: String, title: String, yLabel: String, axis: ValueAxis, value: (StepMetrics) -> Double)] = [
+                (lossFileName, "Model-phase loss", "Loss", .automatic, { $0.loss }),
+                (
+                    accuracyFileName, "Trace accuracy", "Mean sampled-answer accuracy", .unitInterval,
+                    { $0.meanAccuracy }
+                ),
+            ]
+        for panel in ChartPanel.panels(of: summary.results, drawing: Set(armMetrics.keys)) {
+            for (fileName, title, yLabel, axis, value) in curves {
+                let chart = LineChart(
+                    title: "\(title): \(panel.title)", xLabel: "Model step", yLabel: yLabel,
+                    series: panel.armNames.compactMap { name in
+                        armMetrics[name].map {
+                            LineSeries(
+                                name: $0.label, points: TrainingCurve.modelPhase($0.seeds, value: value),
+                                colour: summary.results.colour(ofArm: name))
+                        }
+                    }, valueAxis: axis, smoothingWindow: smoothingWindow)
+                section.chart(chart.svg, fileName: panel.fileName(fileName), description: chart.title)
+            }
         }
     }
 
     private static func addScores(_ summary: ExperimentSummary, to section: inout ReportSection) {
         section.lines += ["## Avg@k and pass@k per arm", ""]
-        section.paragraph("Overall scores of pi0 and every arm; error bars ±1 standard deviation.")
+        section.paragraph(
+            "Overall scores of pi0 and every arm, each in its colour: Avg@\(summary.k) solid, pass@\(summary.k) light; "
+                + "error bars ±1 standard deviation over seeds.")
         let rows =
             [(ExperimentSummary.initialLabel, summary.initial)]
             + summary.results.arms.map { ($0.label, summary.summary(of: $0)) }
@@ -61,8 +78,11 @@ enum ChartsSection {
             categories: rows.map(\.0),
             series: [
                 BarSeries(name: "Avg@\(summary.k)", bars: rows.map { bar($0.1?.overall.averageAtK) }),
-                BarSeries(name: "pass@\(summary.k)", bars: rows.map { bar($0.1?.overall.passAtK) }),
-            ])
+                BarSeries(name: "pass@\(summary.k)", bars: rows.map { bar($0.1?.overall.passAtK) }, opacity: 0.45),
+            ],
+            categoryColours: [ChartPalette.neutral]
+                + summary.results.arms.map { summary.results.colour(ofArm: $0.name) },
+            valueAxis: .unitInterval)
         section.chart(chart.svg, fileName: scoresFileName, description: chart.title)
     }
 
@@ -86,7 +106,7 @@ enum ChartsSection {
                     points: arms.map { point(x: $0.traces, $0.summary.overall.averageAtK) }),
                 LineSeries(
                     name: "pass@\(summary.k)", points: arms.map { point(x: $0.traces, $0.summary.overall.passAtK) }),
-            ], xTicks: Array(Set(arms.map(\.traces))).sorted())
+            ], xTicks: Array(Set(arms.map(\.traces))).sorted(), valueAxis: .unitInterval)
         section.chart(chart.svg, fileName: tracesFileName, description: chart.title)
     }
 

@@ -46,15 +46,16 @@ enum DiagnosticsSection {
                 + "answer; loss or accuracy still moving at the last step (see the training curves) means the budget "
                 + "ended early.")
         section.paragraph(
-            "Against the model step (1, 2, 3... in each seed's order); lines are means over seeds, bands ±1 standard "
-                + "deviation.")
-        addChart(
-            arms, fileName: effectiveSampleSizeFileName, title: "Effective sample size of the weights (model phase)",
-            yLabel: "ESS", curve: \.effectiveSampleSize, missing: "No arm recorded effective sample sizes.",
-            to: &section)
-        addChart(
-            arms, fileName: traceLengthFileName, title: "Mean trace length (model phase)", yLabel: "Tokens",
-            curve: \.traceTokens, missing: "No arm recorded trace lengths.", to: &section)
+            "Against the model step (1, 2, 3... in each seed's order), in the training curves' panels and colours; "
+                + "faint lines are the per-step means over seeds, bold lines their moving average over "
+                + "\(ChartsSection.smoothingWindow) steps.")
+        addCharts(
+            arms, results: summary.results, fileName: effectiveSampleSizeFileName,
+            title: "Effective sample size of the weights", yLabel: "ESS", curve: \.effectiveSampleSize,
+            missing: "No arm recorded effective sample sizes.", to: &section)
+        addCharts(
+            arms, results: summary.results, fileName: traceLengthFileName, title: "Mean trace length",
+            yLabel: "Tokens", curve: \.traceTokens, missing: "No arm recorded trace lengths.", to: &section)
         return section
     }
 
@@ -64,17 +65,26 @@ enum DiagnosticsSection {
         return "\(values.first.map(format) ?? "n/a") → \(values.last.map(format) ?? "n/a")"
     }
 
-    /// Adds the chart of `curve` for the arms that have points, or the sentence `missing` when none has.
-    private static func addChart(
-        _ arms: [ArmDiagnostics], fileName: String, title: String, yLabel: String,
+    /// Adds the panels of `curve` for the arms that have points, or the sentence `missing` when none has.
+    private static func addCharts(
+        _ arms: [ArmDiagnostics], results: ExperimentResults, fileName: String, title: String, yLabel: String,
         curve: KeyPath<ArmDiagnostics, [ChartPoint]>, missing: String, to section: inout ReportSection
     ) {
-        let series = arms.map { LineSeries(name: $0.label, points: $0[keyPath: curve]) }.filter { !$0.points.isEmpty }
-        guard !series.isEmpty else {
+        let drawn = Dictionary(
+            arms.filter { !$0[keyPath: curve].isEmpty }.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        guard !drawn.isEmpty else {
             section.paragraph(missing)
             return
         }
-        let chart = LineChart(title: title, xLabel: "Model step", yLabel: yLabel, series: series)
-        section.chart(chart.svg, fileName: fileName, description: title)
+        for panel in ChartPanel.panels(of: results, drawing: Set(drawn.keys)) {
+            let chart = LineChart(
+                title: "\(title): \(panel.title)", xLabel: "Model step", yLabel: yLabel,
+                series: panel.armNames.compactMap { name in
+                    drawn[name].map {
+                        LineSeries(name: $0.label, points: $0[keyPath: curve], colour: results.colour(ofArm: name))
+                    }
+                }, valueAxis: .atLeast(0), smoothingWindow: ChartsSection.smoothingWindow)
+            section.chart(chart.svg, fileName: panel.fileName(fileName), description: chart.title)
+        }
     }
 }

@@ -44,18 +44,22 @@ struct SVGDocument {
                 + Self.dashAttribute(dash) + "/>")
     }
 
-    /// Adds a filled rectangle.
-    mutating func rectangle(x: Double, y: Double, width: Double, height: Double, fill: String) {
+    /// Adds a filled rectangle, translucent when `opacity` is below 1.
+    mutating func rectangle(x: Double, y: Double, width: Double, height: Double, fill: String, opacity: Double = 1) {
         elements.append(
             "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
-                + "height=\"\(Self.number(height))\" fill=\"\(fill)\"/>")
+                + "height=\"\(Self.number(height))\" fill=\"\(fill)\"" + Self.opacityAttribute("fill-opacity", opacity)
+                + "/>")
     }
 
-    /// Adds an open line through `points`.
-    mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, width: Double, dash: String?) {
+    /// Adds an open line through `points`, translucent when `opacity` is below 1.
+    mutating func polyline(
+        _ points: [(x: Double, y: Double)], stroke: String, width: Double, dash: String?, opacity: Double = 1
+    ) {
         elements.append(
             "<polyline points=\"\(Self.pointList(points))\" fill=\"none\" stroke=\"\(stroke)\" "
-                + "stroke-width=\"\(Self.number(width))\" stroke-linejoin=\"round\"" + Self.dashAttribute(dash) + "/>")
+                + "stroke-width=\"\(Self.number(width))\" stroke-linejoin=\"round\"" + Self.dashAttribute(dash)
+                + Self.opacityAttribute("stroke-opacity", opacity) + "/>")
     }
 
     /// Adds a closed, translucent area bounded by `points`.
@@ -108,6 +112,10 @@ struct SVGDocument {
 
     private static func pointList(_ points: [(x: Double, y: Double)]) -> String {
         points.map { "\(number($0.x)),\(number($0.y))" }.joined(separator: " ")
+    }
+
+    private static func opacityAttribute(_ name: String, _ opacity: Double) -> String {
+        opacity < 1 ? " \(name)=\"\(ReportFormat.fixed(opacity, decimals: 2))\"" : ""
     }
 
     private static func dashAttribute(_ dash: String?) -> String {

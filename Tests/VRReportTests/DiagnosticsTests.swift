@@ -51,8 +51,9 @@ extension ExperimentReportTests {
     func diagnosticsCharts() throws {
         let lines = section("## Diagnostics")
         for (fileName, labels, absent) in [
-            ("diagnostics-ess.svg", ["Variational (Acc)", "RFT"], [String]()),
-            ("diagnostics-trace-length.svg", ["Variational (Acc)"], ["RFT"]),
+            ("diagnostics-ess-main.svg", ["Variational (Acc)", "RFT"], [String]()),
+            ("diagnostics-ess-k.svg", ["Variational (Acc)"], ["RFT"]),
+            ("diagnostics-trace-length-main.svg", ["Variational (Acc)"], ["RFT"]),
         ] {
             let svg = try #require(report.files[fileName])
             let parsed = try #require(SVGCollector.parse(svg), "\(fileName) is not well-formed XML")
@@ -77,8 +78,8 @@ extension ExperimentReportTests {
         }
         let rftReport = ExperimentReport(run: try ExperimentRun.read(from: rftOnly))
         let rftPage = rftReport.files[ExperimentReport.pageFileName] ?? ""
-        #expect(rftReport.files["diagnostics-ess.svg"] != nil)
-        #expect(rftReport.files["diagnostics-trace-length.svg"] == nil)
+        #expect(rftReport.files["diagnostics-ess-main.svg"] != nil)
+        #expect(rftReport.files.keys.allSatisfy { !$0.hasPrefix("diagnostics-trace-length") })
         #expect(rftPage.contains("\nNo arm recorded trace lengths.\n"))
         #expect(rftPage.contains("| RFT | 4 | 1.5 → 5.1 | 0.375 → 0.125 | n/a | 0.380 → 0.740 | n/a |"))
         let emptyReport = ExperimentReport(run: try ExperimentRun.read(from: noMetrics))

@@ -191,8 +191,11 @@ final class ExperimentReportTests {
         try ExperimentReport.write(runDirectory: directory, outputDirectory: second)
         #expect(
             written.map(\.lastPathComponent) == [
-                "README.md", "avg-pass-at-k.svg", "diagnostics-ess.svg", "diagnostics-trace-length.svg", "k-curve.svg",
-                "training-accuracy.svg", "training-loss.svg", "weight-by-difficulty.svg",
+                "README.md", "avg-pass-at-k.svg", "diagnostics-ess-ablations.svg", "diagnostics-ess-k.svg",
+                "diagnostics-ess-main.svg", "diagnostics-trace-length-ablations.svg", "diagnostics-trace-length-k.svg",
+                "diagnostics-trace-length-main.svg", "k-curve.svg", "training-accuracy-ablations.svg",
+                "training-accuracy-k.svg", "training-accuracy-main.svg", "training-loss-ablations.svg",
+                "training-loss-k.svg", "training-loss-main.svg", "weight-by-difficulty.svg",
             ])
         for file in written {
             let copy = second.appendingPathComponent(file.lastPathComponent)
