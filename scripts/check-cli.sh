@@ -93,8 +93,12 @@ echo '{"name": "x", "tasks": [{"family": "addition"}], "arms": [{"name": "a", "m
     >"$work/bad-experiment.json"
 refuses "experiment names an unknown configuration key" 'unknown key' "$vr" experiment \
     --config "$work/bad-experiment.json" --run "$work/bad-run"
-refuses "build-data names a question too long for the model" "context is 128" "$vr" build-data \
-    --tasks "$work/tasks.jsonl" --posterior "$work/ckpt" --reasoning "$work/ckpt" --output "$work/none.jsonl"
+echo '{"model": {"layerCount": 1, "width": 32, "headCount": 2, "contextLength": 96, "vocabularySize": 268}}' \
+    >"$work/short-context.json"
+"$vr" sft --data "$work/toy.jsonl" --output "$work/short-ckpt" --config "$work/short-context.json" --steps 2 \
+    --batch-size 8 >/dev/null
+refuses "build-data names a question too long for the model" "context is 96" "$vr" build-data \
+    --tasks "$work/tasks.jsonl" --posterior "$work/short-ckpt" --reasoning "$work/short-ckpt" --output "$work/none.jsonl"
 refuses "learner names an unknown trace normalisation" "--normalization" "$vr" learner --tasks "$work/tasks.jsonl" \
     --run "$work/run" --reasoning "$work/ckpt" --posterior "$work/ckpt" --normalization mean
 refuses "learner needs checkpoints or --resume" "--resume" "$vr" learner --tasks "$work/tasks.jsonl" --run "$work/run"

@@ -25,7 +25,7 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     public var pretraining: PretrainingStage?
     /// Stage 1: pi0 by SFT on the reference thoughts (also the SFT baseline's start).
     public var initialSFT: SFTStage
-    /// Stage 2: q by SFT on the reference thoughts with the answer as a hint.
+    /// Stage 2: q by SFT on the reference thoughts with its hint (the worked solution; the answer for arms hinted so).
     public var posteriorSFT: SFTStage
     /// The budget every arm gets.
     public var training: TrainingBudget

@@ -39,10 +39,11 @@ extension LearnerService {
     /// Takes a step in each phase that has a step's worth of questions, then publishes when due.
     func trainWhenReady() async throws(LearnerServiceError) {
         let batchSize = configuration.questionsPerStep
+        // A step trains on the oldest step's worth of questions; any more wait for the next step.
         if pending.posterior.count >= batchSize {
-            let questions = pending.posterior
+            let questions = Array(pending.posterior.prefix(batchSize))
             let lags = pending.posteriorLags
-            pending.posterior = []
+            pending.posterior.removeFirst(batchSize)
             pending.posteriorLags = []
             let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
             // pi's traces, with q's closing marker in place of pi's.
@@ -55,9 +56,9 @@ extension LearnerService {
             }
         }
         if pending.model.count >= batchSize && trainer.modelSteps < configuration.modelSteps {
-            let questions = pending.model
+            let questions = Array(pending.model.prefix(batchSize))
             let lags = pending.modelLags
-            pending.model = []
+            pending.model.removeFirst(batchSize)
             pending.modelLags = []
             let accuracies = questions.flatMap(\.traces).map(\.accuracy)
             let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)

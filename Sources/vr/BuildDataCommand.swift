@@ -31,7 +31,7 @@ struct BuildDataCommand: ParsableCommand {
         discussion: """
             Serves pi0 and q to rollout workers (`vr worker`, started here with --workers N, or connecting to \
             --request-endpoint and --publish-endpoint from other machines), which sample K traces per question \
-            from q with the answer as a hint and estimate Acc from n answers sampled from pi0 after each trace. \
+            from q with its hint (--hint) and estimate Acc from n answers sampled from pi0 after each trace. \
             Every batch is checked against its question and this process's own prompts; log pi0 comes from \
             teacher forcing here. Each trace gets log rho = log acc + mean(log pi0 - log q) (PAPER.md [E5], \
             [E6]). --selection best keeps the largest as an unweighted example (the paper's 17K setting); \

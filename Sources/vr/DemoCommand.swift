@@ -98,11 +98,14 @@ struct DemoCommand: ParsableCommand {
         if let reasoning, let posterior { return (reasoning, posterior) }
         var configuration = SFTConfiguration()
         configuration.model = TransformerConfiguration(
-            layerCount: 4, width: 128, headCount: 4, contextLength: 128, vocabularySize: ByteTokenizer.vocabularySize)
+            layerCount: 4, width: 128, headCount: 4, contextLength: 192, vocabularySize: ByteTokenizer.vocabularySize)
         configuration.logEvery = 100
         let stages = [
             ("2. stage 1: SFT of the reasoning model pi on reference thoughts", "pi", false, reasoningSteps),
-            ("3. stage 2: SFT of the posterior q on thoughts with the answer as a hint", "q", true, posteriorSteps),
+            (
+                "3. stage 2: SFT of the posterior q on thoughts with the worked solution as a hint", "q", true,
+                posteriorSteps
+            ),
         ]
         for (title, name, isPosterior, steps) in stages {
             printProgress("== \(title) (\(steps) steps)")

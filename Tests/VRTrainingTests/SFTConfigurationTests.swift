@@ -26,7 +26,7 @@ struct SFTConfigurationTests {
         #expect(
             configuration.model
                 == TransformerConfiguration(
-                    layerCount: 2, width: 64, headCount: 4, contextLength: 128, vocabularySize: 268))
+                    layerCount: 2, width: 64, headCount: 4, contextLength: 192, vocabularySize: 268))
         #expect(configuration.steps == 300 && configuration.batchSize == 16)
         #expect(configuration.learningRate == 3e-3 && configuration.warmupSteps == 20)
         #expect(configuration.schedule.minimum == 3e-4)
