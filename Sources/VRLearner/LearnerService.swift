@@ -175,21 +175,13 @@ public final class LearnerService {
     /// Time since the learner started, the state machine's clock.
     var now: Duration { clock.now - start }
 
-    /// Keeps at least two steps' worth of questions queued, unless the questions in flight would outrun training.
+    /// Keeps at least two steps' worth of questions queued.
     ///
     /// Each round queues questions for the posterior phase (when q is trained) and the same questions for the
-    /// model phase ([E9]). Collection queues nothing more. Questions queued, handed out and received but not yet
-    /// trained on stay below `maxOutstandingLag + 3` steps' worth per phase: workers faster than the learner wait
-    /// rather than pile up rollouts it could only train on as one ever larger step.
+    /// model phase ([E9]). Collection queues nothing more.
     func refillQueue() {
         guard collectedRollouts == nil else { return }
-        let phases = configuration.trainsPosterior ? 2 : 1
-        let limit =
-            (Int(clamping: configuration.policy.maxOutstandingLag) + 3) * configuration.questionsPerStep * phases
-        while machine.queuedQuestionCount < 2 * configuration.questionsPerStep
-            && machine.queuedQuestionCount + machine.outstandingQuestionCount + pending.model.count
-                + pending.posterior.count < limit
-        {
+        while machine.queuedQuestionCount < 2 * configuration.questionsPerStep {
             let ids = order.ids(from: questionCursor, count: configuration.questionsPerStep)
             questionCursor += ids.count
             if configuration.trainsPosterior { machine.enqueue(ids, phase: .posterior) }

@@ -60,13 +60,6 @@ public struct LearnerStateMachine: Sendable {
     /// Questions waiting to be handed out.
     public var queuedQuestionCount: Int { queue.count }
 
-    /// Questions handed out to workers and not yet returned.
-    public var outstandingQuestionCount: Int {
-        workers.values.reduce(0) { total, record in
-            total + record.outstanding.values.reduce(0) { $0 + $1.questionIDs.count }
-        }
-    }
-
     /// Workers currently known.
     public var workerCount: Int { workers.count }
 
