@@ -6,10 +6,8 @@ import VRWire
 
 /// Accepted batches waiting for their phase's next step.
 struct PendingTraining {
-    var model: [QuestionForTraining] = []
-    var posterior: [QuestionForPosterior] = []
-    var modelLags: [UInt64] = []
-    var posteriorLags: [UInt64] = []
+    var model = PhaseQueue<QuestionForTraining>()
+    var posterior = PhaseQueue<QuestionForPosterior>()
     /// Traces received since the last step, for the rollout rate.
     var tracesSinceStep = 0
     /// Their tokens.
@@ -25,12 +23,8 @@ struct PendingTraining {
         truncatedTracesSinceStep += built.truncatedTraceCount
         overlongTracesSinceStep += built.overlongTraceCount
         switch built.content {
-        case .model(let questions):
-            model += questions
-            modelLags.append(lag)
-        case .posterior(let questions):
-            posterior += questions
-            posteriorLags.append(lag)
+        case .model(let questions): model.append(questions, lag: lag)
+        case .posterior(let questions): posterior.append(questions, lag: lag)
         }
     }
 }
@@ -39,12 +33,8 @@ extension LearnerService {
     /// Takes a step in each phase that has a step's worth of questions, then publishes when due.
     func trainWhenReady() async throws(LearnerServiceError) {
         let batchSize = configuration.questionsPerStep
-        // A step trains on the oldest step's worth of questions; any more wait for the next step.
-        if pending.posterior.count >= batchSize {
-            let questions = Array(pending.posterior.prefix(batchSize))
-            let lags = pending.posteriorLags
-            pending.posterior.removeFirst(batchSize)
-            pending.posteriorLags = []
+        if let taken = pending.posterior.takeStep(of: batchSize) {
+            let (questions, lags) = (taken.questions, taken.lags)
             let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
             // pi's traces, with q's closing marker in place of pi's.
             let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)
@@ -55,11 +45,8 @@ extension LearnerService {
                 () throws(LearnerStepError) -> StepOutcome in try trainer.posteriorStep(questions)
             }
         }
-        if pending.model.count >= batchSize && trainer.modelSteps < configuration.modelSteps {
-            let questions = Array(pending.model.prefix(batchSize))
-            let lags = pending.modelLags
-            pending.model.removeFirst(batchSize)
-            pending.modelLags = []
+        if trainer.modelSteps < configuration.modelSteps, let taken = pending.model.takeStep(of: batchSize) {
+            let (questions, lags) = (taken.questions, taken.lags)
             let accuracies = questions.flatMap(\.traces).map(\.accuracy)
             let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)
             let outcome = try await step(

@@ -83,11 +83,6 @@ public final class ModelPair {
         Configuration(reasoning: reasoning.configuration, posterior: posterior.configuration)
     }
 
-    /// The combined buffer: pi's values, then q's.
-    public var combinedParameters: [Float] {
-        Array(reasoning.parameters.buffer) + Array(posterior.parameters.buffer)
-    }
-
     /// Replaces both models' parameters in place.
     /// - Parameter parameters: pi's values, then q's.
     /// - Throws: `ModelError.invalidConfiguration` if the count does not fit; nothing changes then.
