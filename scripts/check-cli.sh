@@ -78,6 +78,10 @@ check "build-data writes one example per question" bash -c "'$vr' tasks --famili
     --output '$work/addition.jsonl' && '$vr' build-data --tasks '$work/addition.jsonl' --posterior '$work/ckpt' \
     --reasoning '$work/ckpt' --traces 2 --answers-per-trace 1 --output '$work/built.jsonl' \
     && test \$(wc -l < '$work/built.jsonl') -eq 6"
+# Its own workers must render q's prompts with the same hint, or every batch they send is refused.
+check "build-data with the answer-only hint" timeout 300 "$vr" build-data --tasks "$work/addition.jsonl" \
+    --posterior "$work/ckpt" --reasoning "$work/ckpt" --traces 2 --answers-per-trace 1 --hint answer \
+    --output "$work/built-answer.jsonl"
 check "experiment runs every arm of the tiny configuration and report writes tables, claims and charts" \
     bash -c "'$vr' experiment --config '$root/experiments/tiny.json' --run '$work/experiment' \
     && '$vr' report --run '$work/experiment' --output '$work/report' \

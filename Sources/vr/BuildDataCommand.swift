@@ -206,7 +206,8 @@ struct BuildDataCommand: ParsableCommand {
             transport.publishEndpoint, "--id", "build-data-worker-\(index + 1)", "--seed",
             "\(seed &+ UInt64(index + 1))",
             "--answers-per-trace", "\(answersPerTrace)", "--temperature", "\(temperature)", "--max-trace-tokens",
-            "\(maxTraceTokens)", "--learner-gone-seconds", "60", "--tokenizer", tokenizer ?? reasoning,
+            "\(maxTraceTokens)", "--learner-gone-seconds", "60", "--tokenizer", tokenizer ?? reasoning, "--hint",
+            hint.rawValue,
         ]
     }
 }
