@@ -8,8 +8,10 @@ thoughts of the built-in tasks are a deterministic function of the question, so 
 differs from its question's reference does not follow the reference working; it "leaks the hint" when it
 still states the answer as its last number. Prints, over questions with sampled traces: the number of
 traces, the share of their weight on traces that differ from the reference, and the share on those that
-differ and leak.
+differ and leak; then, per task family, the share of all the weight on that family's traces whose numbers
+differ from its reference's (working that reaches the answer through wrong steps).
 """
+import collections
 import json
 import re
 import sys
@@ -23,6 +25,7 @@ def main(tasks_path, built_path):
             tasks[task["question"]] = task
     traces = differing = leaking = 0
     weight_total = weight_differing = weight_leaking = 0.0
+    weight_wrong_numbers = collections.defaultdict(float)
     with open(built_path) as built_file:
         for number, line in enumerate(built_file, 1):
             example = json.loads(line)
@@ -40,6 +43,8 @@ def main(tasks_path, built_path):
                 differing += 1
                 weight_differing += weight
                 numbers = re.findall(r"-?\d+", thought)
+                if numbers != re.findall(r"-?\d+", task["thought"]):
+                    weight_wrong_numbers[task["family"]] += weight
                 if numbers and numbers[-1] == task["answer"]:
                     leaking += 1
                     weight_leaking += weight
@@ -48,6 +53,9 @@ def main(tasks_path, built_path):
     print(f"sampled traces with weight: {traces}")
     print(f"differ from the reference: {differing} traces, {weight_differing / weight_total:.1%} of the weight")
     print(f"differ and state the answer last: {leaking} traces, {weight_leaking / weight_total:.1%} of the weight")
+    for family in sorted(weight_wrong_numbers):
+        share = weight_wrong_numbers[family] / weight_total
+        print(f"{family}: {share:.1%} of the weight on traces with other numbers than the reference's")
 
 
 if __name__ == "__main__":
