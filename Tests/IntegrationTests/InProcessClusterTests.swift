@@ -4,6 +4,7 @@ import VRLearner
 import VRModel
 import VRTasks
 import VRTestSupport
+import VRText
 import VRTransport
 import VRWorker
 
@@ -42,14 +43,22 @@ struct InProcessClusterTests {
         return configuration
     }
 
-    /// A fresh learner with tiny random pi and q.
+    /// A fresh learner with tiny pi and q.
+    /// - Parameter closesThoughtsAtOnce: whether pi and q are trained to close every thought at once, so that no
+    ///   trace is cut off by the length limit and every question has traces to train on; else they are random.
     static func learner(
         _ configuration: LearnerConfiguration, dataset: TaskDataset, transport: any LearnerTransport,
-        onEvent: @escaping (LearnerServiceEvent) -> Void = { _ in }
+        closesThoughtsAtOnce: Bool = false, onEvent: @escaping (LearnerServiceEvent) -> Void = { _ in }
     ) throws -> LearnerService {
-        let models = ModelPair(
-            reasoning: try Transformer(configuration: model, seed: 1),
-            posterior: try Transformer(configuration: model, seed: 2))
+        let prompts = dataset.items.map { TaskPrompts(item: $0, renderer: TemplateRenderer()) }
+        let models =
+            closesThoughtsAtOnce
+            ? ModelPair(
+                reasoning: try TestModels.immediateStop(prompts: prompts, configuration: model),
+                posterior: try TestModels.immediateStop(prompts: prompts, configuration: model))
+            : ModelPair(
+                reasoning: try Transformer(configuration: model, seed: 1),
+                posterior: try Transformer(configuration: model, seed: 2))
         let trainer = try LearnerTrainer(models: models, configuration: configuration, dataset: dataset)
         return try LearnerService(
             configuration: configuration, trainer: trainer,
@@ -79,8 +88,10 @@ struct InProcessClusterTests {
         }
         let workerTasks = workers.map { worker in Task { try await worker.run() } }
         let steps = Mutex<[StepMetrics]>([])
+        // Random models would let the length limit cut off most traces, and a posterior question whose traces
+        // are all cut off is not trained on, so the model phase could finish before q takes two steps.
         let learner = try Self.learner(
-            Self.learnerConfiguration(), dataset: dataset, transport: try hub.makeLearner(),
+            Self.learnerConfiguration(), dataset: dataset, transport: try hub.makeLearner(), closesThoughtsAtOnce: true,
             onEvent: { event in if case .step(let metrics) = event { steps.withLock { $0.append(metrics) } } })
         let summary = try await learner.run()
         // Every worker receives the final version's broadcast.
