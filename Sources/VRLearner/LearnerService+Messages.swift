@@ -28,8 +28,14 @@ extension LearnerService {
         case .hello(let hello):
             await welcome(peer, hello)
         case .heartbeat:
-            break
+            // A heartbeat proves the process lives, not that the learner knows it: one it has declared lost must
+            // hear so, or it would never say hello again.
+            if !machine.knows(worker) { await refuseUnknown(peer) }
         case .goodbye:
+            guard machine.knows(worker) else {
+                await refuseUnknown(peer)
+                return
+            }
             for case .workerLost(_, let count) in machine.workerLeft(worker) {
                 peers[worker] = nil
                 onEvent(.workerLost(worker: worker, requeuedQuestionCount: count))
@@ -82,7 +88,7 @@ extension LearnerService {
     private func assignWork(to peer: PeerID, credits: Int) async {
         let worker = peer.description
         guard machine.knows(worker) else {
-            await refuse(peer, ErrorReply(code: .unknownWorker, reason: "unknown worker \(worker); say hello first"))
+            await refuseUnknown(peer)
             return
         }
         refillQueue()
@@ -170,6 +176,11 @@ extension LearnerService {
         await send(
             .batchAck(BatchAck(batchSequence: sequence, status: status, parameterVersion: machine.parameterVersion)),
             to: peer)
+    }
+
+    /// Tells a sender the learner has not welcomed, or has declared lost, to say hello (again).
+    func refuseUnknown(_ peer: PeerID) async {
+        await refuse(peer, ErrorReply(code: .unknownWorker, reason: "unknown worker \(peer); say hello first"))
     }
 
     private func refuse(_ peer: PeerID, _ reply: ErrorReply) async {

@@ -143,8 +143,7 @@ extension LearnerService {
     /// During a step the request is answered from the cache, or once the step has finished.
     func sendSnapshot(to peer: PeerID) async {
         guard machine.knows(peer.description) else {
-            let reply = ErrorReply(code: .unknownWorker, reason: "unknown worker \(peer); say hello first")
-            await send(.errorReply(reply), to: peer)
+            await refuseUnknown(peer)
             return
         }
         if isTraining && snapshotCache?.version != machine.parameterVersion {

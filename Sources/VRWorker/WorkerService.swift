@@ -84,9 +84,11 @@ public struct WorkerService: Sendable {
                 await Task.yield()
             }
         }
+        let welcomeState = WelcomeState()
         let heartbeat = Task { [link, configuration] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(configuration.heartbeatIntervalMilliseconds))
+                guard welcomeState.isWelcomed else { continue }
                 let version = inbox.versionInUse
                 try? await link.send(.heartbeat(Heartbeat(parameterVersion: version, outstandingQuestionCount: 0)))
             }
@@ -98,7 +100,9 @@ public struct WorkerService: Sendable {
         var session = WorkerSession(inbox: inbox)
         do {
             while !Task.isCancelled && !isFinished(session) {
+                welcomeState.set(false)
                 guard let welcome = try await join(session: &session) else { break }
+                welcomeState.set(true)
                 do {
                     try await work(session: &session, welcome: welcome)
                 } catch let error as RejoinReason {

@@ -27,7 +27,7 @@ struct HostileWorkerTests {
         return nil
     }
 
-    @Test("bad frames, foreign datasets, requests before hello and foreign batches are refused; training goes on")
+    @Test("bad frames, foreign datasets, messages before hello and foreign batches are refused; training goes on")
     func refusals() async throws {
         let dataset = try InProcessClusterTests.dataset()
         let hub = try InProcessHub()
@@ -46,6 +46,13 @@ struct HostileWorkerTests {
             codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
             // A work request before hello.
             try await send(.workRequest(WorkRequest(questionCount: 1, parameterVersion: 0)), over: rogue)
+            codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
+            // A heartbeat, a snapshot request and a goodbye before hello: each gets an answer, never silence.
+            try await send(.heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)), over: rogue)
+            codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
+            try await send(.snapshotRequest(SnapshotRequest(parameterVersion: 0)), over: rogue)
+            codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
+            try await send(.goodbye(Goodbye(reason: "never said hello")), over: rogue)
             codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
             // A hello for another dataset.
             try await send(
@@ -75,7 +82,11 @@ struct HostileWorkerTests {
         let summary = try await learner.run()
         probe.cancel()
         let codes = try await probe.value
-        #expect(codes == [.malformedFrame, .unknownWorker, .datasetMismatch, .invalidValue, .unknownWorker])
+        #expect(
+            codes == [
+                .malformedFrame, .unknownWorker, .unknownWorker, .unknownWorker, .unknownWorker, .datasetMismatch,
+                .invalidValue, .unknownWorker,
+            ])
         #expect(summary.modelSteps == 2)
         #expect(summary.counters.rejectedBatches == 1 && summary.counters.trainedBatches >= 2)
     }
