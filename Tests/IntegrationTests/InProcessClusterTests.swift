@@ -43,22 +43,27 @@ struct InProcessClusterTests {
         return configuration
     }
 
-    /// A fresh learner with tiny pi and q.
+    /// Tiny pi and q for the dataset's questions.
     /// - Parameter closesThoughtsAtOnce: whether pi and q are trained to close every thought at once, so that no
     ///   trace is cut off by the length limit and every question has traces to train on; else they are random.
+    static func models(for dataset: TaskDataset, closesThoughtsAtOnce: Bool) throws -> ModelPair {
+        guard closesThoughtsAtOnce else {
+            return ModelPair(
+                reasoning: try Transformer(configuration: model, seed: 1),
+                posterior: try Transformer(configuration: model, seed: 2))
+        }
+        let prompts = dataset.items.map { TaskPrompts(item: $0, renderer: TemplateRenderer()) }
+        return ModelPair(
+            reasoning: try TestModels.immediateStop(prompts: prompts, configuration: model),
+            posterior: try TestModels.immediateStop(prompts: prompts, configuration: model))
+    }
+
+    /// A fresh learner with tiny pi and q (see `models(for:closesThoughtsAtOnce:)`).
     static func learner(
         _ configuration: LearnerConfiguration, dataset: TaskDataset, transport: any LearnerTransport,
         closesThoughtsAtOnce: Bool = false, onEvent: @escaping (LearnerServiceEvent) -> Void = { _ in }
     ) throws -> LearnerService {
-        let prompts = dataset.items.map { TaskPrompts(item: $0, renderer: TemplateRenderer()) }
-        let models =
-            closesThoughtsAtOnce
-            ? ModelPair(
-                reasoning: try TestModels.immediateStop(prompts: prompts, configuration: model),
-                posterior: try TestModels.immediateStop(prompts: prompts, configuration: model))
-            : ModelPair(
-                reasoning: try Transformer(configuration: model, seed: 1),
-                posterior: try Transformer(configuration: model, seed: 2))
+        let models = try models(for: dataset, closesThoughtsAtOnce: closesThoughtsAtOnce)
         let trainer = try LearnerTrainer(models: models, configuration: configuration, dataset: dataset)
         return try LearnerService(
             configuration: configuration, trainer: trainer,

@@ -1,8 +1,6 @@
 import Foundation
 import VRModel
 import VRTasks
-import VRTestSupport
-import VRText
 
 /// A `vr` process started by a test, with its output captured in a file.
 final class VRProcess {
@@ -96,17 +94,8 @@ struct ClusterFixture {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let dataset = try InProcessClusterTests.dataset()
         try dataset.write(to: tasks)
-        let configuration = InProcessClusterTests.model
-        let prompts = dataset.items.map { TaskPrompts(item: $0, renderer: TemplateRenderer()) }
-        let pi =
-            closesThoughtsAtOnce
-            ? try TestModels.immediateStop(prompts: prompts, configuration: configuration)
-            : try Transformer(configuration: configuration, seed: 1)
-        let q =
-            closesThoughtsAtOnce
-            ? try TestModels.immediateStop(prompts: prompts, configuration: configuration)
-            : try Transformer(configuration: configuration, seed: 2)
-        for (path, model) in [(reasoning, pi), (posterior, q)] {
+        let models = try InProcessClusterTests.models(for: dataset, closesThoughtsAtOnce: closesThoughtsAtOnce)
+        for (path, model) in [(reasoning, models.reasoning), (posterior, models.posterior)] {
             try Checkpoint.write(configuration: model.configuration, parameters: model.parameters, to: path)
         }
     }
