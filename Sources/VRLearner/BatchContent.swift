@@ -29,13 +29,16 @@ public enum BatchContent: Sendable, Equatable {
 
     /// Checks `batch` against `assignment` and builds the training inputs.
     ///
+    /// The batch may return any of the assignment's questions, in any order: a worker can stream an assignment
+    /// over several batches.
+    ///
     /// Traces cut off by the length limit, and traces whose sequence would not fit the model's context, are left
     /// out and counted; a question left without traces is left out too. A truncated trace has no end marker,
     /// so neither log pi(z|x) nor log q(z|x,y') of a finished thought exists for it ([E5]), and appending the
     /// marker would teach pi and q to close thoughts wherever the limit fell.
     /// - Parameters:
     ///   - batch: the decoded batch (already validated field by field by the codec).
-    ///   - assignment: the outstanding assignment it answers.
+    ///   - assignment: the outstanding assignment it answers, narrowed to the questions not yet returned.
     ///   - expectedTraceCount: K or M for the assignment's phase.
     ///   - modelProposal: the proposal model-phase traces were asked from (the posterior phase always samples pi).
     ///   - prompts: the learner's rendering of each question, by id.
@@ -47,9 +50,10 @@ public enum BatchContent: Sendable, Equatable {
         modelProposal: TraceProposal = .hintedPosterior, prompts: [String: TaskPrompts], contextLength: Int
     ) throws(LearnerStepError) -> BuiltBatch {
         let phase: RolloutPhase = assignment.phase == .model ? .model : .posterior
-        guard batch.questions.map(\.questionID) == assignment.questionIDs else {
+        let pendingQuestionIDs = Set(assignment.questionIDs)
+        if let foreign = batch.questions.first(where: { !pendingQuestionIDs.contains($0.questionID) }) {
             throw .malformedTrace(
-                "batch questions \(batch.questions.map(\.questionID)) differ from assignment \(assignment.id)'s "
+                "question \"\(foreign.questionID)\" is not among assignment \(assignment.id)'s questions still out, "
                     + "\(assignment.questionIDs)")
         }
         var overlong = 0

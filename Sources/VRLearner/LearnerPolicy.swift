@@ -15,6 +15,11 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
     public var publishEvery: Int
     /// A worker silent for longer than this is considered lost and its work is handed out again.
     public var workerTimeout: Duration
+    /// An assignment not returned this long after it was handed out is handed to another worker.
+    ///
+    /// nil derives the deadline from the rollouts seen (`LearnerStateMachine.assignmentDeadline`). A heartbeat
+    /// proves a worker's process lives, not that it works.
+    public var assignmentDeadline: Duration?
 
     /// Creates a policy; the defaults suit a few workers on one machine.
     /// - Parameters:
@@ -24,9 +29,11 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
     ///   - questionsPerAssignment: questions per assignment.
     ///   - publishEvery: steps between parameter publications.
     ///   - workerTimeout: silence after which a worker is lost.
+    ///   - assignmentDeadline: a fixed assignment deadline, or nil to derive it from the rollouts seen.
     public init(
         maxOutstandingLag: UInt64 = 2, maxBatchLag: UInt64 = 4, maxAssignmentsPerWorker: Int = 2,
-        questionsPerAssignment: Int = 4, publishEvery: Int = 1, workerTimeout: Duration = .seconds(10)
+        questionsPerAssignment: Int = 4, publishEvery: Int = 1, workerTimeout: Duration = .seconds(10),
+        assignmentDeadline: Duration? = nil
     ) {
         self.maxOutstandingLag = maxOutstandingLag
         self.maxBatchLag = maxBatchLag
@@ -34,14 +41,15 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
         self.questionsPerAssignment = questionsPerAssignment
         self.publishEvery = publishEvery
         self.workerTimeout = workerTimeout
+        self.assignmentDeadline = assignmentDeadline
     }
 
     private enum CodingKeys: String, CodingKey {
         case maxOutstandingLag, maxBatchLag, maxAssignmentsPerWorker, questionsPerAssignment, publishEvery
-        case workerTimeoutMilliseconds
+        case workerTimeoutMilliseconds, assignmentDeadlineMilliseconds
     }
 
-    /// Reads a policy whose fields are all optional (missing ones keep their defaults); the timeout is in ms.
+    /// Reads a policy whose fields are all optional (missing ones keep their defaults); durations are in ms.
     /// - Parameter decoder: the decoder.
     /// - Throws: `DecodingError` for a value of the wrong type.
     public init(from decoder: any Decoder) throws {
@@ -58,9 +66,12 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
         var milliseconds = Int(workerTimeout.components.seconds) * 1000
         try read(.workerTimeoutMilliseconds, &milliseconds)
         workerTimeout = .milliseconds(milliseconds)
+        assignmentDeadline = try container.decodeIfPresent(Int.self, forKey: .assignmentDeadlineMilliseconds).map {
+            .milliseconds($0)
+        }
     }
 
-    /// Writes the policy with the timeout in milliseconds.
+    /// Writes the policy with durations in milliseconds.
     /// - Parameter encoder: the encoder.
     /// - Throws: the encoder's errors.
     public func encode(to encoder: any Encoder) throws {
@@ -70,9 +81,14 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
         try container.encode(maxAssignmentsPerWorker, forKey: .maxAssignmentsPerWorker)
         try container.encode(questionsPerAssignment, forKey: .questionsPerAssignment)
         try container.encode(publishEvery, forKey: .publishEvery)
-        let timeout = workerTimeout.components
-        try container.encode(
-            timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000, forKey: .workerTimeoutMilliseconds)
+        try container.encode(Self.milliseconds(workerTimeout), forKey: .workerTimeoutMilliseconds)
+        try container.encodeIfPresent(
+            assignmentDeadline.map(Self.milliseconds), forKey: .assignmentDeadlineMilliseconds)
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        let components = duration.components
+        return components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 
     /// Checks the ranges.
@@ -89,6 +105,9 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
         }
         guard publishEvery >= 1 else { throw .invalidPolicy("publishEvery must be at least 1, got \(publishEvery)") }
         guard workerTimeout > .zero else { throw .invalidPolicy("workerTimeout must be positive") }
+        if let assignmentDeadline, assignmentDeadline <= .zero {
+            throw .invalidPolicy("assignmentDeadline must be positive")
+        }
     }
 }
 

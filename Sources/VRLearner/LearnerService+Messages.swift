@@ -143,7 +143,8 @@ extension LearnerService {
         }
         let receipt = BatchReceipt(
             worker: worker, sequence: sequence, assignmentID: batch.assignmentID,
-            samplingVersion: batch.samplingParameterVersion)
+            questionIDs: batch.questions.map(\.questionID), samplingVersion: batch.samplingParameterVersion,
+            scoringVersion: batch.scoringParameterVersion)
         for action in machine.batchArrived(receipt, at: now) {
             switch action {
             case .train(_, let lag):
@@ -163,13 +164,40 @@ extension LearnerService {
             case .dropStale(_, let lag):
                 onEvent(.dropped(worker: worker, sequence: sequence, reason: "stale by \(lag) versions"))
                 await acknowledge(sequence, .stale, to: peer)
-            case .reject(_, let reason):
-                let code: ErrorReply.Code = machine.knows(worker) ? .unexpectedMessage : .unknownWorker
-                await refuse(peer, ErrorReply(code: code, reason: reason, batchSequence: sequence))
+            case .reject(_, let refusal):
+                await refuse(peer, Self.reply(to: refusal, of: batch))
             default:
                 break
             }
         }
+    }
+
+    /// The error reply for a batch the state machine refused.
+    private static func reply(to refusal: BatchRefusal, of batch: RolloutBatch) -> ErrorReply {
+        let sequence = batch.batchSequence
+        switch refusal {
+        case .unknownWorker:
+            return ErrorReply(
+                code: .unknownWorker, reason: "unknown worker \(batch.workerID); say hello first",
+                batchSequence: sequence)
+        case .versionOutOfRange(let reason):
+            return ErrorReply(code: .versionOutOfRange, reason: reason, batchSequence: sequence)
+        case .assignmentExpired:
+            var reply = expiryNotice(batch.assignmentID, deadline: nil)
+            reply.batchSequence = sequence
+            return reply
+        case .notOutstanding(let reason):
+            return ErrorReply(code: .unexpectedMessage, reason: reason, batchSequence: sequence)
+        }
+    }
+
+    /// Tells a worker that one of its assignments passed its deadline and went to another worker.
+    static func expiryNotice(_ assignmentID: UInt64, deadline: Duration?) -> ErrorReply {
+        let limit = deadline.map { " of \($0.inSeconds) s" } ?? ""
+        return ErrorReply(
+            code: .assignmentExpired,
+            reason: "assignment \(assignmentID) passed its deadline\(limit) and was handed to another worker; drop it",
+            assignmentID: assignmentID)
     }
 
     private func acknowledge(_ sequence: UInt64, _ status: BatchAck.Status, to peer: PeerID) async {

@@ -189,12 +189,20 @@ public final class LearnerService {
         }
     }
 
-    /// Liveness both ways: lost workers give their work back; known workers hear from the learner.
+    /// Liveness both ways: lost workers and overdue assignments give their work back; known workers hear from
+    /// the learner, and a worker whose assignment expired hears that too.
     func housekeeping() async {
         for action in machine.tick(at: now) {
-            if case .workerLost(let worker, let count) = action {
+            switch action {
+            case .workerLost(let worker, let count):
                 peers[worker] = nil
                 onEvent(.workerLost(worker: worker, requeuedQuestionCount: count))
+            case .expire(let worker, let assignmentID, let count):
+                onEvent(.assignmentExpired(worker: worker, assignmentID: assignmentID, requeuedQuestionCount: count))
+                guard let peer = peers[worker] else { continue }
+                await send(.errorReply(Self.expiryNotice(assignmentID, deadline: machine.assignmentDeadline)), to: peer)
+            default:
+                continue
             }
         }
         guard clock.now - lastHeartbeat >= .milliseconds(configuration.heartbeatIntervalMilliseconds) else { return }

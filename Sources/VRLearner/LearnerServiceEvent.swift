@@ -6,6 +6,8 @@ public enum LearnerServiceEvent: Sendable, Equatable {
     case workerJoined(worker: String)
     /// A worker went silent or said goodbye; its questions were queued again.
     case workerLost(worker: String, requeuedQuestionCount: Int)
+    /// An assignment passed its deadline; its questions not yet returned were queued again.
+    case assignmentExpired(worker: String, assignmentID: UInt64, requeuedQuestionCount: Int)
     /// An optimizer step finished.
     case step(StepMetrics)
     /// Parameters of this version were broadcast.

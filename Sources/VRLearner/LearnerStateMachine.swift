@@ -1,7 +1,10 @@
 // The learner's decisions as a pure value: events in, actions out; no clock, socket or model inside.
 
-/// Hands out work by credit, judges batches (fresh, duplicate, stale, foreign), counts versions and publishes,
-/// and takes work back from workers that go silent.
+/// Hands out work by credit, judges batches (fresh, duplicate, stale, foreign, impossible versions), counts
+/// versions and publishes, and takes work back from workers that go silent or miss an assignment's deadline.
+///
+/// An assignment may come back over several batches, in any order: it stays outstanding until every one of
+/// its questions has been returned once.
 ///
 /// Time is passed in as the duration since the learner started, so tests drive it event by event.
 public struct LearnerStateMachine: Sendable {
@@ -13,15 +16,34 @@ public struct LearnerStateMachine: Sendable {
         public var duplicateBatches = 0
         /// Batches dropped for exceeding `maxBatchLag`.
         public var staleBatches = 0
-        /// Batches refused (unknown worker or assignment, future version).
+        /// Batches refused (unknown worker or assignment, impossible version, expired assignment).
         public var rejectedBatches = 0
         /// Workers declared lost.
         public var lostWorkers = 0
+        /// Assignments taken back at their deadline.
+        public var expiredAssignments = 0
+    }
+
+    /// An assignment handed out and not yet returned in full.
+    private struct OutstandingAssignment: Sendable {
+        var assignment: Assignment
+        var assignedAt: Duration
+        /// The questions not returned yet.
+        var pendingQuestionIDs: Set<String>
+
+        /// The assignment narrowed to its pending questions, in their original order.
+        var pending: Assignment {
+            Assignment(
+                id: assignment.id, questionIDs: assignment.questionIDs.filter(pendingQuestionIDs.contains),
+                phase: assignment.phase, parameterVersion: assignment.parameterVersion)
+        }
     }
 
     private struct WorkerRecord: Sendable {
         var lastHeard: Duration
-        var outstanding: [UInt64: Assignment] = [:]
+        var outstanding: [UInt64: OutstandingAssignment] = [:]
+        /// The most recent assignments taken back at their deadline, so a late batch hears why it is refused.
+        var expired: [UInt64] = []
         /// Every sequence number up to this one has been received (workers count from 1).
         var sequenceFloor: UInt64 = 0
         /// Received sequence numbers above the floor; stays small because workers number batches densely.
@@ -45,6 +67,15 @@ public struct LearnerStateMachine: Sendable {
     private var workers: [String: WorkerRecord] = [:]
     private var nextAssignmentID: UInt64 = 1
     private var stepsSincePublish = 0
+    /// How long the most recent assignments took from hand-out to their last question, oldest first.
+    private var recentRolloutDurations: [Duration] = []
+
+    /// Completed assignments the derived deadline looks back over.
+    static let rolloutDurationWindow = 32
+    /// Expired assignment ids remembered per worker.
+    static let expiredMemory = 64
+    /// The derived deadline is this many times the slowest recent assignment.
+    static let deadlineFactor = 4
 
     /// Creates a state machine.
     /// - Parameters:
@@ -87,7 +118,7 @@ public struct LearnerStateMachine: Sendable {
     public mutating func workerJoined(_ worker: String, at now: Duration) -> [LearnerAction] {
         var record = workers[worker] ?? WorkerRecord(lastHeard: now)
         record.lastHeard = now
-        requeue(record.outstanding.values)
+        requeue(record.outstanding.values.map(\.pending))
         record.outstanding = [:]
         workers[worker] = record
         return [.welcome(worker: worker, parameterVersion: parameterVersion)]
@@ -98,7 +129,7 @@ public struct LearnerStateMachine: Sendable {
     /// - Returns: `.workerLost` when the worker was known, else nothing.
     public mutating func workerLeft(_ worker: String) -> [LearnerAction] {
         guard let record = workers.removeValue(forKey: worker) else { return [] }
-        let count = requeue(record.outstanding.values)
+        let count = requeue(record.outstanding.values.map(\.pending))
         counters.lostWorkers += 1
         return [.workerLost(worker: worker, requeuedQuestionCount: count)]
     }
@@ -108,8 +139,18 @@ public struct LearnerStateMachine: Sendable {
     ///   - worker: the worker.
     ///   - id: the assignment id.
     /// - Returns: the assignment, or nil.
+    /// - Returns: the assignment narrowed to the questions not returned yet, or nil.
     public func outstandingAssignment(of worker: String, id: UInt64) -> Assignment? {
-        workers[worker]?.outstanding[id]
+        workers[worker]?.outstanding[id]?.pending
+    }
+
+    /// How long an assignment may stay out: the policy's fixed deadline, or else `deadlineFactor` times the
+    /// slowest of the last `rolloutDurationWindow` assignments returned in full, and at least the worker
+    /// timeout; nil until an assignment has been returned, since nothing is known of rollout times before.
+    public var assignmentDeadline: Duration? {
+        if let fixed = policy.assignmentDeadline { return fixed }
+        guard let slowest = recentRolloutDurations.max() else { return nil }
+        return max(policy.workerTimeout, slowest * Self.deadlineFactor)
     }
 
     /// Any sign of life from a worker (heartbeat or other traffic).
@@ -145,49 +186,80 @@ public struct LearnerStateMachine: Sendable {
                 parameterVersion: parameterVersion)
             queue.removeFirst(count)
             nextAssignmentID += 1
-            record.outstanding[assignment.id] = assignment
+            record.outstanding[assignment.id] = OutstandingAssignment(
+                assignment: assignment, assignedAt: now, pendingQuestionIDs: Set(assignment.questionIDs))
             actions.append(.assign(worker: worker, assignment))
         }
         return actions
     }
 
     /// A batch arrived; decide whether it trains.
+    ///
+    /// The batch may return all of its assignment's pending questions or some of them; the assignment stays out
+    /// until the last one is in.
     /// - Parameters:
-    ///   - receipt: who sent it, its sequence, assignment and sampling version.
+    ///   - receipt: who sent it, its sequence, assignment, questions and versions.
     ///   - now: time since the learner started.
     /// - Returns: exactly one of `.train`, `.dropDuplicate`, `.dropStale` or `.reject`.
     public mutating func batchArrived(_ receipt: BatchReceipt, at now: Duration) -> [LearnerAction] {
-        guard var record = workers[receipt.worker] else {
-            counters.rejectedBatches += 1
-            return [.reject(receipt, reason: "unknown worker \(receipt.worker); say hello first")]
-        }
+        guard var record = workers[receipt.worker] else { return refuse(receipt, .unknownWorker) }
         record.lastHeard = now
         defer { workers[receipt.worker] = record }
         if record.hasSeen(receipt.sequence) {
             counters.duplicateBatches += 1
             return [.dropDuplicate(receipt)]
         }
-        guard receipt.samplingVersion <= parameterVersion else {
-            counters.rejectedBatches += 1
-            return [
-                .reject(
-                    receipt,
-                    reason: "sampling version \(receipt.samplingVersion) is ahead of the learner's \(parameterVersion)")
-            ]
+        if let problem = versionProblem(receipt) { return refuse(receipt, .versionOutOfRange(problem)) }
+        guard var outstanding = record.outstanding[receipt.assignmentID] else {
+            if record.expired.contains(receipt.assignmentID) {
+                record.markSeen(receipt.sequence)
+                return refuse(receipt, .assignmentExpired)
+            }
+            return refuse(
+                receipt, .notOutstanding("assignment \(receipt.assignmentID) is not outstanding for this worker"))
         }
-        guard let assignment = record.outstanding.removeValue(forKey: receipt.assignmentID) else {
-            counters.rejectedBatches += 1
-            return [.reject(receipt, reason: "assignment \(receipt.assignmentID) is not outstanding for this worker")]
+        if let returned = receipt.questionIDs.first(where: { !outstanding.pendingQuestionIDs.contains($0) }) {
+            let state = outstanding.assignment.questionIDs.contains(returned) ? "was already returned" : "is not in it"
+            return refuse(
+                receipt, .notOutstanding("question \"\(returned)\" of assignment \(receipt.assignmentID) \(state)"))
         }
         record.markSeen(receipt.sequence)
+        outstanding.pendingQuestionIDs.subtract(receipt.questionIDs)
+        if outstanding.pendingQuestionIDs.isEmpty {
+            record.outstanding[receipt.assignmentID] = nil
+            recentRolloutDurations.append(now - outstanding.assignedAt)
+            if recentRolloutDurations.count > Self.rolloutDurationWindow { recentRolloutDurations.removeFirst() }
+        } else {
+            record.outstanding[receipt.assignmentID] = outstanding
+        }
         let lag = parameterVersion - receipt.samplingVersion
         if lag > policy.maxBatchLag {
             counters.staleBatches += 1
-            requeue([assignment])
+            requeue(receipt.questionIDs, phase: outstanding.assignment.phase)
             return [.dropStale(receipt, lag: lag)]
         }
         counters.trainedBatches += 1
         return [.train(receipt, lag: lag)]
+    }
+
+    /// Why the batch's versions cannot have come from this learner's parameters, or nil when they can.
+    private func versionProblem(_ receipt: BatchReceipt) -> String? {
+        if receipt.samplingVersion > parameterVersion {
+            return "sampling_parameter_version \(receipt.samplingVersion) is ahead of the learner's \(parameterVersion)"
+        }
+        if receipt.scoringVersion > parameterVersion {
+            return "scoring_parameter_version \(receipt.scoringVersion) is ahead of the learner's \(parameterVersion)"
+        }
+        if receipt.scoringVersion < receipt.samplingVersion {
+            return "scoring_parameter_version \(receipt.scoringVersion) is older than sampling_parameter_version "
+                + "\(receipt.samplingVersion): answers are scored after their traces are sampled"
+        }
+        return nil
+    }
+
+    private mutating func refuse(_ receipt: BatchReceipt, _ refusal: BatchRefusal) -> [LearnerAction] {
+        counters.rejectedBatches += 1
+        return [.reject(receipt, refusal)]
     }
 
     /// An optimizer step finished: the version advances, and parameters are published when due.
@@ -200,15 +272,35 @@ public struct LearnerStateMachine: Sendable {
         return [.publish(parameterVersion: parameterVersion)]
     }
 
-    /// Time passed: workers silent for longer than `workerTimeout` are lost and their work is queued again.
+    /// Time passed: workers silent for longer than `workerTimeout` are lost, assignments out for longer than
+    /// `assignmentDeadline` are taken back, and the questions of both are queued again.
     /// - Parameter now: time since the learner started.
-    /// - Returns: one `.workerLost` per lost worker.
+    /// - Returns: one `.workerLost` per lost worker, then one `.expire` per expired assignment.
     public mutating func tick(at now: Duration) -> [LearnerAction] {
         let lost = workers.filter { now - $0.value.lastHeard > policy.workerTimeout }.keys.sorted()
-        return lost.flatMap { workerLeft($0) }
+        var actions = lost.flatMap { workerLeft($0) }
+        guard let deadline = assignmentDeadline else { return actions }
+        for worker in workers.keys.sorted() {
+            guard var record = workers[worker] else { continue }
+            let overdue = record.outstanding.values.filter { now - $0.assignedAt > deadline }.map(\.pending)
+            guard !overdue.isEmpty else { continue }
+            for assignment in overdue.sorted(by: { $0.id < $1.id }) {
+                record.outstanding[assignment.id] = nil
+                record.expired.append(assignment.id)
+                counters.expiredAssignments += 1
+                actions.append(
+                    .expire(
+                        worker: worker, assignmentID: assignment.id,
+                        requeuedQuestionCount: assignment.questionIDs.count))
+            }
+            record.expired.removeFirst(max(0, record.expired.count - Self.expiredMemory))
+            workers[worker] = record
+            requeue(overdue)
+        }
+        return actions
     }
 
-    /// Puts the questions of `assignments` back at the front of the queue, oldest assignment first.
+    /// Puts the pending questions of `assignments` back at the front of the queue, oldest assignment first.
     /// - Returns: the number of questions requeued.
     @discardableResult
     private mutating func requeue(_ assignments: some Collection<Assignment>) -> Int {
@@ -219,8 +311,13 @@ public struct LearnerStateMachine: Sendable {
         return questions.count
     }
 
+    /// Puts `questionIDs` of one phase back at the front of the queue.
+    private mutating func requeue(_ questionIDs: [String], phase: Phase) {
+        queue.insert(contentsOf: questionIDs.map { ($0, phase) }, at: 0)
+    }
+
     /// The version of the oldest assignment still out, if any.
     private var oldestOutstandingVersion: UInt64? {
-        workers.values.flatMap { $0.outstanding.values.map(\.parameterVersion) }.min()
+        workers.values.flatMap { $0.outstanding.values.map(\.assignment.parameterVersion) }.min()
     }
 }

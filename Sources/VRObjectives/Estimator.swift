@@ -35,7 +35,7 @@ public enum Estimator: String, Sendable, Equatable, CaseIterable, CustomStringCo
     /// - Returns: a finite value or `-infinity` (probability zero); never NaN.
     /// - Throws: `ObjectiveError.estimatorMismatch` for the wrong evidence kind, `.invalidAnswerCounts`,
     ///   `.emptyReferenceAnswer`, `.nonFiniteValue` for NaN or `+infinity` in the reference log-probs, or
-    ///   `.sumOverflow` if their sum overflows.
+    ///   `.valueOutOfRange` for a positive one.
     public func logAnswerProbability(_ answer: AnswerEvidence) throws(ObjectiveError) -> Double {
         switch (self, answer) {
         case (.accuracy, .sampled(let correct, let total)):
@@ -48,7 +48,8 @@ public enum Estimator: String, Sendable, Equatable, CaseIterable, CustomStringCo
             (.likelihood, .referenceLogProbs(let logProbs)):
             guard !logProbs.isEmpty else { throw .emptyReferenceAnswer(at: EvidenceLocation()) }
             try InputValidation.checkLogValues(logProbs, field: .referenceAnswer, allowNegativeInfinity: true)
-            let logLikelihood = try InputValidation.checkSum(logProbs.reduce(0, +), field: .referenceAnswer)
+            // Values <= 0 (up to rounding) cannot sum to NaN or +infinity.
+            let logLikelihood = logProbs.reduce(0, +)
             // [E6] GML is the per-token mean, L the sum.
             return self == .likelihood ? logLikelihood : logLikelihood / Double(logProbs.count)
         default:

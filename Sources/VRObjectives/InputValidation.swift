@@ -2,22 +2,31 @@
 
 /// Validation helpers that turn bad values into `ObjectiveError`s with token positions.
 enum InputValidation {
-    /// Throws for the first NaN or `+infinity` in `values`, and for `-infinity` unless allowed.
+    /// The largest log-probability accepted: rounding in a log-softmax can leave a probability-one token
+    /// slightly above 0, and the wire allows the same slack (`WireLimits.logProbSlack`).
+    static let logProbabilityTolerance = 1e-3
+
+    /// Throws for the first NaN or `+infinity` in `values`, for `-infinity` unless allowed, and, in a
+    /// log-probability field (every field but `logWeight`), for a value above `logProbabilityTolerance`.
     /// - Parameters:
     ///   - values: the log-probabilities or log-weights.
     ///   - field: the array's name, for the error.
     ///   - allowNegativeInfinity: whether `-infinity` (probability zero) is meaningful here.
-    /// - Throws: `ObjectiveError.nonFiniteValue` with the token index.
+    /// - Throws: `ObjectiveError.nonFiniteValue` or `.valueOutOfRange` with the index of the first bad value.
     static func checkLogValues(
         _ values: [Double], field: EvidenceField, allowNegativeInfinity: Bool
     )
         throws(ObjectiveError)
     {
         for (index, value) in values.enumerated() {
-            guard let kind = NonFiniteKind(value) else { continue }
-            if kind == .negativeInfinity && allowNegativeInfinity { continue }
             let location = field == .logWeight ? EvidenceLocation(trace: index) : EvidenceLocation(token: index)
-            throw .nonFiniteValue(kind, field: field, at: location)
+            if let kind = NonFiniteKind(value) {
+                if kind == .negativeInfinity && allowNegativeInfinity { continue }
+                throw .nonFiniteValue(kind, field: field, at: location)
+            }
+            if field != .logWeight && value > logProbabilityTolerance {
+                throw .valueOutOfRange(value, field: field, expected: "a log-probability <= 0", at: location)
+            }
         }
     }
 

@@ -25,6 +25,7 @@ public final class LearnerTelemetry: Sendable {
     private let publishedBytes: Counter
     private let checkpoints: Counter
     private let droppedBatches: Counter
+    private let expiredAssignments: Counter
     private let refusedConnections: Gauge
     /// The workers currently known, for the `vr_learner_workers` gauge.
     private let workerNames = Mutex<Set<String>>([])
@@ -66,6 +67,10 @@ public final class LearnerTelemetry: Sendable {
         droppedBatches = registry.makeCounter(
             descriptor: .vr(
                 "learner", "dropped_batches", unit: "total", help: "Batches dropped as duplicates or stale."))
+        expiredAssignments = registry.makeCounter(
+            descriptor: .vr(
+                "learner", "expired_assignments", unit: "total",
+                help: "Assignments taken back at their deadline and handed out again."))
         refusedConnections = registry.makeGauge(
             descriptor: .vr(
                 "learner", "refused_connections", help: "Connections refused by CURVE/ZAP or failed handshakes."))
@@ -103,6 +108,8 @@ public final class LearnerTelemetry: Sendable {
             ).increment()
         case .dropped:
             droppedBatches.increment()
+        case .assignmentExpired:
+            expiredAssignments.increment()
         case .snapshotSent, .workerReported, .stepFailed, .collected:
             break
         }

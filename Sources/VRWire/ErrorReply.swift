@@ -28,6 +28,10 @@ public struct ErrorReply: Sendable, Equatable {
         case unexpectedMessage
         /// The worker's dataset fingerprint differs from the learner's.
         case datasetMismatch
+        /// A batch names a parameter version the learner cannot have served; the reason names the field.
+        case versionOutOfRange
+        /// The assignment ``ErrorReply/assignmentID`` passed its deadline and was handed to another worker.
+        case assignmentExpired
         /// A code this peer does not know (sent by a newer minor version), with its wire value.
         case unrecognized(Int)
 
@@ -45,6 +49,8 @@ public struct ErrorReply: Sendable, Equatable {
             case .unknownWorker: "unknown_worker"
             case .unexpectedMessage: "unexpected_message"
             case .datasetMismatch: "dataset_mismatch"
+            case .versionOutOfRange: "version_out_of_range"
+            case .assignmentExpired: "assignment_expired"
             case .unrecognized: "unrecognized"
             }
         }
@@ -56,16 +62,20 @@ public struct ErrorReply: Sendable, Equatable {
     public var reason: String
     /// Sequence number of the rejected rollout batch, or nil if the error is not about a batch.
     public var batchSequence: UInt64?
+    /// The assignment the error is about (an expired one), or nil.
+    public var assignmentID: UInt64?
 
     /// Creates an error reply.
     /// - Parameters:
     ///   - code: what kind of problem was found.
     ///   - reason: a human-readable reason.
     ///   - batchSequence: the rejected batch's sequence number, if the error is about a batch.
-    public init(code: Code, reason: String, batchSequence: UInt64? = nil) {
+    ///   - assignmentID: the assignment the error is about, if any.
+    public init(code: Code, reason: String, batchSequence: UInt64? = nil, assignmentID: UInt64? = nil) {
         self.code = code
         self.reason = reason
         self.batchSequence = batchSequence
+        self.assignmentID = assignmentID
     }
 
     /// The reply to a message the decoder rejected.
@@ -120,11 +130,14 @@ extension ErrorReply {
         case .unknownWorker: code = .unknownWorker
         case .unexpectedMessage: code = .unexpectedMessage
         case .datasetMismatch: code = .datasetMismatch
+        case .versionOutOfRange: code = .versionOutOfRange
+        case .assignmentExpired: code = .assignmentExpired
         case .UNRECOGNIZED(let raw): code = .unrecognized(raw)
         }
         self.init(
             code: code, reason: try validator.text(wire.reason, "ErrorReply.reason"),
-            batchSequence: wire.batchSequence == 0 ? nil : wire.batchSequence)
+            batchSequence: wire.batchSequence == 0 ? nil : wire.batchSequence,
+            assignmentID: wire.assignmentID == 0 ? nil : wire.assignmentID)
     }
 
     var wire: Vr_V1_ErrorReply {
@@ -142,10 +155,13 @@ extension ErrorReply {
             case .unknownWorker: .unknownWorker
             case .unexpectedMessage: .unexpectedMessage
             case .datasetMismatch: .datasetMismatch
+            case .versionOutOfRange: .versionOutOfRange
+            case .assignmentExpired: .assignmentExpired
             case .unrecognized(let raw): .UNRECOGNIZED(raw)
             }
         wire.reason = reason
         wire.batchSequence = batchSequence ?? 0
+        wire.assignmentID = assignmentID ?? 0
         return wire
     }
 }

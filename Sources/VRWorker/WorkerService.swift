@@ -281,11 +281,17 @@ public struct WorkerService: Sendable {
                 questionCount: rollouts.count, traceCount: batch.traceCount,
                 seconds: (clock.now - start).inSeconds))
         let sequence = batch.batchSequence
-        let ack = try await awaitReply(within: timeout, refusing: sequence) { reply -> BatchAck? in
-            if case .batchAck(let ack) = reply, ack.batchSequence == sequence { return ack }
-            return nil
+        // An assignment that passed its deadline went to another worker: its batch is refused, and the session
+        // goes on.
+        let status = try await awaitReply(within: timeout, refusing: sequence) { reply -> String? in
+            switch reply {
+            case .batchAck(let ack) where ack.batchSequence == sequence: "\(ack.status)"
+            case .errorReply(let error) where error.code == .assignmentExpired && error.batchSequence == sequence:
+                "expired"
+            default: nil
+            }
         }
-        onEvent(.batchAcknowledged(sequence: ack.batchSequence, status: "\(ack.status)"))
+        onEvent(.batchAcknowledged(sequence: sequence, status: status))
     }
 
     /// Waits for the reply `match` accepts; silence, or a refusal of this worker or of the batch `sequence`,

@@ -111,6 +111,13 @@ struct LearnerCommand: ParsableCommand {
     @Option(help: "Seconds of silence after which a worker's work is handed out again.")
     var workerTimeout = 10
 
+    @Option(
+        help: """
+            Milliseconds after which an assignment not yet returned is handed to another worker (default: 4 times \
+            the slowest of the last 32 assignments, at least the worker timeout).
+            """)
+    var assignmentDeadlineMs: Int?
+
     @Option(help: "Write a checkpoint every this many steps (0: only at the end).")
     var checkpointEvery = 0
 
@@ -200,6 +207,7 @@ struct LearnerCommand: ParsableCommand {
         configuration.policy.maxBatchLag = maxBatchLag
         configuration.policy.questionsPerAssignment = questionsPerAssignment
         configuration.policy.workerTimeout = .seconds(workerTimeout)
+        configuration.policy.assignmentDeadline = assignmentDeadlineMs.map { .milliseconds($0) }
         configuration.checkpointEvery = checkpointEvery
         configuration.seed = seed
         configuration.broadcastEncoding = broadcastPrecision

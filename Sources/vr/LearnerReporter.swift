@@ -39,6 +39,13 @@ struct LearnerReporter: Sendable {
             log(
                 "worker_lost", text: "worker \(worker) lost; \(count) questions handed out again",
                 fields: ["worker": worker, "requeued_questions": "\(count)"], level: .warning)
+        case .assignmentExpired(let worker, let assignmentID, let count):
+            log(
+                "assignment_expired",
+                text:
+                    "assignment \(assignmentID) of \(worker) passed its deadline; \(count) questions handed out again",
+                fields: ["worker": worker, "assignment": "\(assignmentID)", "requeued_questions": "\(count)"],
+                level: .warning)
         case .published(let version, let byteCount, let seconds):
             guard json else { return }
             log(

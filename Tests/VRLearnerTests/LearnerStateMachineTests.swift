@@ -45,18 +45,132 @@ struct LearnerStateMachineTests {
         learner.enqueue(["a", "b", "c", "d"], phase: .model)
         _ = learner.workerJoined("w1", at: .zero)
         let work = assignments(learner.workRequested(by: "w1", credits: 2, at: .zero))
-        let batch = BatchReceipt(worker: "w1", sequence: 1, assignmentID: work[0].id, samplingVersion: 0)
+        let batch = BatchReceipt(
+            worker: "w1", sequence: 1, assignmentID: work[0].id, questionIDs: work[0].questionIDs, samplingVersion: 0)
         #expect(learner.batchArrived(batch, at: .seconds(1)) == [.train(batch, lag: 0)])
         #expect(learner.batchArrived(batch, at: .seconds(1)) == [.dropDuplicate(batch)])
-        let foreign = BatchReceipt(worker: "w1", sequence: 2, assignmentID: 99, samplingVersion: 0)
+        let foreign = BatchReceipt(worker: "w1", sequence: 2, assignmentID: 99, questionIDs: ["a"], samplingVersion: 0)
         if case .reject = learner.batchArrived(foreign, at: .seconds(1)).first {} else { Issue.record("not rejected") }
-        let future = BatchReceipt(worker: "w1", sequence: 3, assignmentID: work[1].id, samplingVersion: 5)
-        if case .reject = learner.batchArrived(future, at: .seconds(1)).first {} else { Issue.record("not rejected") }
-        let stranger = BatchReceipt(worker: "w9", sequence: 1, assignmentID: work[1].id, samplingVersion: 0)
+        let future = BatchReceipt(
+            worker: "w1", sequence: 3, assignmentID: work[1].id, questionIDs: work[1].questionIDs, samplingVersion: 5)
+        #expect(
+            learner.batchArrived(future, at: .seconds(1)) == [
+                .reject(future, .versionOutOfRange("sampling_parameter_version 5 is ahead of the learner's 0"))
+            ])
+        let stranger = BatchReceipt(
+            worker: "w9", sequence: 1, assignmentID: work[1].id, questionIDs: work[1].questionIDs, samplingVersion: 0)
         if case .reject = learner.batchArrived(stranger, at: .seconds(1)).first {} else { Issue.record("not rejected") }
         #expect(learner.counters.trainedBatches == 1)
         #expect(learner.counters.duplicateBatches == 1)
         #expect(learner.counters.rejectedBatches == 3)
+    }
+
+    @Test("a batch whose versions the learner cannot have served is refused, naming the field")
+    func impossibleVersions() throws {
+        var learner = try LearnerStateMachine(policy: policy, parameterVersion: 3)
+        learner.enqueue(["a", "b"], phase: .model)
+        _ = learner.workerJoined("w1", at: .zero)
+        let work = assignments(learner.workRequested(by: "w1", credits: 1, at: .zero))[0]
+        func batch(_ sequence: UInt64, sampling: UInt64, scoring: UInt64) -> BatchReceipt {
+            BatchReceipt(
+                worker: "w1", sequence: sequence, assignmentID: work.id, questionIDs: work.questionIDs,
+                samplingVersion: sampling, scoringVersion: scoring)
+        }
+        let cases: [(BatchReceipt, String)] = [
+            (batch(1, sampling: .max, scoring: .max), "sampling_parameter_version 18446744073709551615 is ahead"),
+            (batch(2, sampling: 3, scoring: .max), "scoring_parameter_version 18446744073709551615 is ahead"),
+            (
+                batch(3, sampling: 3, scoring: 2),
+                "scoring_parameter_version 2 is older than sampling_parameter_version 3"
+            ),
+        ]
+        for (receipt, field) in cases {
+            let actions = learner.batchArrived(receipt, at: .zero)
+            guard case .reject(_, .versionOutOfRange(let reason)) = actions.first else {
+                Issue.record("\(actions) does not refuse the version")
+                continue
+            }
+            #expect(reason.hasPrefix(field))
+        }
+        #expect(learner.counters.rejectedBatches == 3)
+        // The assignment is still out, and a batch with possible versions trains.
+        let honest = batch(4, sampling: 2, scoring: 3)
+        #expect(learner.batchArrived(honest, at: .zero) == [.train(honest, lag: 1)])
+    }
+
+    @Test("an assignment may come back over several batches in either order, each question once")
+    func partialBatches() throws {
+        for order in [[0, 1], [1, 0]] {
+            var learner = try LearnerStateMachine(
+                policy: LearnerPolicy(maxAssignmentsPerWorker: 1, questionsPerAssignment: 3))
+            learner.enqueue(["a", "b", "c"], phase: .model)
+            _ = learner.workerJoined("w", at: .zero)
+            let work = assignments(learner.workRequested(by: "w", credits: 1, at: .zero))[0]
+            let parts = [["a"], ["c", "b"]]
+            let first = BatchReceipt(
+                worker: "w", sequence: 1, assignmentID: work.id, questionIDs: parts[order[0]], samplingVersion: 0)
+            #expect(learner.batchArrived(first, at: .seconds(1)) == [.train(first, lag: 0)])
+            let remaining = parts[order[1]]
+            #expect(learner.outstandingAssignment(of: "w", id: work.id)?.questionIDs == remaining.sorted())
+            // A question already returned is refused and changes nothing.
+            let again = BatchReceipt(
+                worker: "w", sequence: 2, assignmentID: work.id, questionIDs: parts[order[0]], samplingVersion: 0)
+            guard case .reject(_, .notOutstanding(let reason)) = learner.batchArrived(again, at: .seconds(1)).first
+            else {
+                Issue.record("a question returned twice was not refused")
+                continue
+            }
+            #expect(reason.contains("was already returned"))
+            let last = BatchReceipt(
+                worker: "w", sequence: 3, assignmentID: work.id, questionIDs: remaining, samplingVersion: 0)
+            #expect(learner.batchArrived(last, at: .seconds(2)) == [.train(last, lag: 0)])
+            #expect(learner.outstandingAssignment(of: "w", id: work.id) == nil)
+            #expect(learner.counters.trainedBatches == 2)
+        }
+    }
+
+    @Test("an assignment past its deadline goes to another worker, and its late batch is refused as expired")
+    func deadlines() throws {
+        var learner = try LearnerStateMachine(
+            policy: LearnerPolicy(
+                maxAssignmentsPerWorker: 1, questionsPerAssignment: 1, workerTimeout: .seconds(5)))
+        learner.enqueue(["a", "b", "c"], phase: .model)
+        _ = learner.workerJoined("hoarder", at: .zero)
+        _ = learner.workerJoined("honest", at: .zero)
+        let hoarded = assignments(learner.workRequested(by: "hoarder", credits: 1, at: .zero))[0]
+        // Nothing is known of rollout times yet, so nothing expires.
+        #expect(learner.assignmentDeadline == nil)
+        learner.heard(from: "hoarder", at: .seconds(30))
+        learner.heard(from: "honest", at: .seconds(30))
+        #expect(learner.tick(at: .seconds(30)).isEmpty)
+        // The honest worker returns one in 2 s: the deadline becomes max(5 s, 4 x 2 s) = 8 s.
+        let done = assignments(learner.workRequested(by: "honest", credits: 1, at: .seconds(30)))[0]
+        let batch = BatchReceipt(
+            worker: "honest", sequence: 1, assignmentID: done.id, questionIDs: done.questionIDs, samplingVersion: 0)
+        #expect(learner.batchArrived(batch, at: .seconds(32)) == [.train(batch, lag: 0)])
+        #expect(learner.assignmentDeadline == .seconds(8))
+        // The hoarder keeps heartbeating, which proves nothing: its assignment is taken back.
+        learner.heard(from: "hoarder", at: .seconds(32))
+        #expect(
+            learner.tick(at: .seconds(32)) == [
+                .expire(worker: "hoarder", assignmentID: hoarded.id, requeuedQuestionCount: 1)
+            ])
+        #expect(learner.counters.expiredAssignments == 1)
+        let reissued = assignments(learner.workRequested(by: "honest", credits: 1, at: .seconds(32)))[0]
+        #expect(reissued.questionIDs == hoarded.questionIDs)
+        let late = BatchReceipt(
+            worker: "hoarder", sequence: 1, assignmentID: hoarded.id, questionIDs: hoarded.questionIDs,
+            samplingVersion: 0)
+        #expect(learner.batchArrived(late, at: .seconds(33)) == [.reject(late, .assignmentExpired)])
+        #expect(learner.batchArrived(late, at: .seconds(33)) == [.dropDuplicate(late)])
+        // A fixed deadline applies from the start.
+        var fixed = try LearnerStateMachine(policy: LearnerPolicy(assignmentDeadline: .seconds(1)))
+        fixed.enqueue(["x"], phase: .posterior)
+        _ = fixed.workerJoined("w", at: .zero)
+        let held = assignments(fixed.workRequested(by: "w", credits: 1, at: .zero))[0]
+        fixed.heard(from: "w", at: .seconds(2))
+        #expect(fixed.tick(at: .seconds(2)) == [.expire(worker: "w", assignmentID: held.id, requeuedQuestionCount: 1)])
+        #expect(fixed.queuedQuestionCount == 1)
     }
 
     @Test("versions advance with steps; parameters are published every publishEvery steps")
@@ -80,7 +194,8 @@ struct LearnerStateMachineTests {
         // Lag 2 > maxOutstandingLag 1: nobody gets new work until the old assignment is settled.
         #expect(learner.workRequested(by: "w2", credits: 1, at: .zero).isEmpty)
         _ = learner.stepFinished()
-        let stale = BatchReceipt(worker: "w1", sequence: 1, assignmentID: old.id, samplingVersion: 0)
+        let stale = BatchReceipt(
+            worker: "w1", sequence: 1, assignmentID: old.id, questionIDs: old.questionIDs, samplingVersion: 0)
         #expect(learner.batchArrived(stale, at: .zero) == [.dropStale(stale, lag: 3)])
         #expect(learner.counters.staleBatches == 1)
         let again = assignments(learner.workRequested(by: "w2", credits: 1, at: .zero))
@@ -103,7 +218,8 @@ struct LearnerStateMachineTests {
         let handedOut = assignments(learner.workRequested(by: "w2", credits: 2, at: .seconds(6)))
         #expect(handedOut.flatMap(\.questionIDs).sorted() == ["a", "b", "c"])
         // A late batch from the lost worker answers nothing outstanding.
-        let late = BatchReceipt(worker: "w1", sequence: 1, assignmentID: held[0].id, samplingVersion: 0)
+        let late = BatchReceipt(
+            worker: "w1", sequence: 1, assignmentID: held[0].id, questionIDs: held[0].questionIDs, samplingVersion: 0)
         if case .reject = learner.batchArrived(late, at: .seconds(7)).first {} else { Issue.record("not rejected") }
     }
 
@@ -116,12 +232,14 @@ struct LearnerStateMachineTests {
         let work = assignments(learner.workRequested(by: "w", credits: 8, at: .zero))
         for (index, sequence) in [3, 1, 2, 5, 4].enumerated() {
             let batch = BatchReceipt(
-                worker: "w", sequence: UInt64(sequence), assignmentID: work[index].id, samplingVersion: 0)
+                worker: "w", sequence: UInt64(sequence), assignmentID: work[index].id,
+                questionIDs: work[index].questionIDs, samplingVersion: 0)
             #expect(learner.batchArrived(batch, at: .zero) == [.train(batch, lag: 0)])
         }
         for sequence in 1...5 {
             let repeated = BatchReceipt(
-                worker: "w", sequence: UInt64(sequence), assignmentID: work[7].id, samplingVersion: 0)
+                worker: "w", sequence: UInt64(sequence), assignmentID: work[7].id, questionIDs: work[7].questionIDs,
+                samplingVersion: 0)
             #expect(learner.batchArrived(repeated, at: .zero) == [.dropDuplicate(repeated)])
         }
     }
@@ -133,7 +251,8 @@ struct LearnerStateMachineTests {
         _ = learner.workerJoined("w1", at: .zero)
         let first = assignments(learner.workRequested(by: "w1", credits: 2, at: .zero))
         #expect(first.map(\.questionIDs) == [["a", "b"], ["c", "d"]])
-        let batch = BatchReceipt(worker: "w1", sequence: 1, assignmentID: first[0].id, samplingVersion: 0)
+        let batch = BatchReceipt(
+            worker: "w1", sequence: 1, assignmentID: first[0].id, questionIDs: first[0].questionIDs, samplingVersion: 0)
         #expect(learner.batchArrived(batch, at: .zero) == [.train(batch, lag: 0)])
         // The session broke: the held assignment returns to the queue, the sequence stays known.
         #expect(learner.workerJoined("w1", at: .seconds(1)) == [.welcome(worker: "w1", parameterVersion: 0)])
@@ -142,7 +261,8 @@ struct LearnerStateMachineTests {
         let again = assignments(learner.workRequested(by: "w1", credits: 1, at: .seconds(1)))
         #expect(again.map(\.questionIDs) == [["c", "d"]])
         #expect(learner.outstandingAssignment(of: "w1", id: again[0].id) == again[0])
-        let repeated = BatchReceipt(worker: "w1", sequence: 1, assignmentID: again[0].id, samplingVersion: 0)
+        let repeated = BatchReceipt(
+            worker: "w1", sequence: 1, assignmentID: again[0].id, questionIDs: again[0].questionIDs, samplingVersion: 0)
         #expect(learner.batchArrived(repeated, at: .seconds(1)) == [.dropDuplicate(repeated)])
         // Goodbye: forgotten, work requeued, later traffic refused.
         #expect(learner.workerLeft("w1") == [.workerLost(worker: "w1", requeuedQuestionCount: 2)])
@@ -158,5 +278,8 @@ struct LearnerStateMachineTests {
         }
         #expect(throws: LearnerError.self) { try LearnerStateMachine(policy: LearnerPolicy(publishEvery: 0)) }
         #expect(throws: LearnerError.self) { try LearnerStateMachine(policy: LearnerPolicy(workerTimeout: .zero)) }
+        #expect(throws: LearnerError.self) {
+            try LearnerStateMachine(policy: LearnerPolicy(assignmentDeadline: .milliseconds(-1)))
+        }
     }
 }

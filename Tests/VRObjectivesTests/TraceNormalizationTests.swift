@@ -62,10 +62,25 @@ struct TraceNormalizationTests {
     @Test("[E5] [E6] finite log-probs whose sum overflows throw instead of giving NaN")
     func overflow() {
         #expect(throws: ObjectiveError.sumOverflow(field: .logPiTrace, at: EvidenceLocation())) {
-            try TraceNormalization.exact.logTraceRatio(logPi: [1e308, -.infinity], logQ: [-1e308, -1])
+            try TraceNormalization.exact.logTraceRatio(logPi: [-1, -1], logQ: [-1e308, -1e308])
         }
-        #expect(throws: ObjectiveError.sumOverflow(field: .referenceAnswer, at: EvidenceLocation())) {
+    }
+
+    @Test("[E5] [E6] a positive log-probability throws with the index of the first one")
+    func positiveLogProbability() throws {
+        let expected = "a log-probability <= 0"
+        #expect(
+            throws: ObjectiveError.valueOutOfRange(0.5, field: .logQTrace, expected: expected, at: .init(token: 1))
+        ) {
+            try TraceNormalization.exact.logTraceRatio(logPi: [-1, -1, -1], logQ: [-1, 0.5, 2])
+        }
+        #expect(
+            throws: ObjectiveError.valueOutOfRange(
+                1e308, field: .referenceAnswer, expected: expected, at: .init(token: 0))
+        ) {
             try Estimator.likelihood.logAnswerProbability(.referenceLogProbs([1e308, 1e308, -.infinity]))
         }
+        // Rounding in a log-softmax can leave a token of probability one just above 0.
+        #expect(try TraceNormalization.exact.logTraceRatio(logPi: [1e-6], logQ: [-1]) > 1)
     }
 }

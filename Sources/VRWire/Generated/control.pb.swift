@@ -69,6 +69,15 @@ public nonisolated enum Vr_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable 
 
   /// Hello.dataset_fingerprint differs from the learner's dataset.
   case datasetMismatch // = 11
+
+  /// A RolloutBatch names a parameter version the learner cannot have served: sampling or scoring version newer
+  /// than the learner's, or scored with parameters older than those it was sampled with. The reason names the field.
+  case versionOutOfRange // = 12
+
+  /// The assignment in ErrorReply.assignment_id passed its deadline and was handed to another worker: sent when
+  /// it expires (batch_sequence 0) and in answer to a late batch for it (batch_sequence set). Drop the assignment
+  /// and carry on; this is not a reason to say Hello again.
+  case assignmentExpired // = 13
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -89,6 +98,8 @@ public nonisolated enum Vr_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable 
     case 9: self = .unknownWorker
     case 10: self = .unexpectedMessage
     case 11: self = .datasetMismatch
+    case 12: self = .versionOutOfRange
+    case 13: self = .assignmentExpired
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -107,6 +118,8 @@ public nonisolated enum Vr_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable 
     case .unknownWorker: return 9
     case .unexpectedMessage: return 10
     case .datasetMismatch: return 11
+    case .versionOutOfRange: return 12
+    case .assignmentExpired: return 13
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -125,6 +138,8 @@ public nonisolated enum Vr_V1_ErrorCode: SwiftProtobuf.Enum, Swift.CaseIterable 
     .unknownWorker,
     .unexpectedMessage,
     .datasetMismatch,
+    .versionOutOfRange,
+    .assignmentExpired,
   ]
 
 }
@@ -224,6 +239,9 @@ public nonisolated struct Vr_V1_ErrorReply: Sendable {
   /// Sequence number of the rejected RolloutBatch, or 0 if the error is not about a batch.
   public var batchSequence: UInt64 = 0
 
+  /// The assignment the error is about (ERROR_CODE_ASSIGNMENT_EXPIRED), or 0.
+  public var assignmentID: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -234,7 +252,7 @@ public nonisolated struct Vr_V1_ErrorReply: Sendable {
 fileprivate nonisolated let _protobuf_package = "vr.v1"
 
 nonisolated extension Vr_V1_ErrorCode: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_CODE_UNSPECIFIED\0\u{1}ERROR_CODE_MALFORMED_FRAME\0\u{1}ERROR_CODE_UNSUPPORTED_VERSION\0\u{1}ERROR_CODE_MISSING_FIELD\0\u{1}ERROR_CODE_INVALID_VALUE\0\u{1}ERROR_CODE_INCONSISTENT_BATCH\0\u{1}ERROR_CODE_TOO_LARGE\0\u{1}ERROR_CODE_BAD_CHECKSUM\0\u{1}ERROR_CODE_CHUNK_OUT_OF_SEQUENCE\0\u{1}ERROR_CODE_UNKNOWN_WORKER\0\u{1}ERROR_CODE_UNEXPECTED_MESSAGE\0\u{1}ERROR_CODE_DATASET_MISMATCH\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ERROR_CODE_UNSPECIFIED\0\u{1}ERROR_CODE_MALFORMED_FRAME\0\u{1}ERROR_CODE_UNSUPPORTED_VERSION\0\u{1}ERROR_CODE_MISSING_FIELD\0\u{1}ERROR_CODE_INVALID_VALUE\0\u{1}ERROR_CODE_INCONSISTENT_BATCH\0\u{1}ERROR_CODE_TOO_LARGE\0\u{1}ERROR_CODE_BAD_CHECKSUM\0\u{1}ERROR_CODE_CHUNK_OUT_OF_SEQUENCE\0\u{1}ERROR_CODE_UNKNOWN_WORKER\0\u{1}ERROR_CODE_UNEXPECTED_MESSAGE\0\u{1}ERROR_CODE_DATASET_MISMATCH\0\u{1}ERROR_CODE_VERSION_OUT_OF_RANGE\0\u{1}ERROR_CODE_ASSIGNMENT_EXPIRED\0")
 }
 
 nonisolated extension Vr_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -399,7 +417,7 @@ nonisolated extension Vr_V1_Goodbye: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension Vr_V1_ErrorReply: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ErrorReply"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}reason\0\u{3}batch_sequence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}reason\0\u{3}batch_sequence\0\u{3}assignment_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -410,6 +428,7 @@ nonisolated extension Vr_V1_ErrorReply: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 1: try { try decoder.decodeSingularEnumField(value: &self.code) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.batchSequence) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.assignmentID) }()
       default: break
       }
     }
@@ -425,6 +444,9 @@ nonisolated extension Vr_V1_ErrorReply: SwiftProtobuf.Message, SwiftProtobuf._Me
     if self.batchSequence != 0 {
       try visitor.visitSingularUInt64Field(value: self.batchSequence, fieldNumber: 3)
     }
+    if self.assignmentID != 0 {
+      try visitor.visitSingularUInt64Field(value: self.assignmentID, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -432,6 +454,7 @@ nonisolated extension Vr_V1_ErrorReply: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs.code != rhs.code {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.batchSequence != rhs.batchSequence {return false}
+    if lhs.assignmentID != rhs.assignmentID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

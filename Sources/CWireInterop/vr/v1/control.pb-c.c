@@ -489,7 +489,7 @@ const ProtobufCMessageDescriptor vr__v1__goodbye__descriptor =
   (ProtobufCMessageInit) vr__v1__goodbye__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vr__v1__error_reply__field_descriptors[3] =
+static const ProtobufCFieldDescriptor vr__v1__error_reply__field_descriptors[4] =
 {
   {
     "code",
@@ -527,8 +527,21 @@ static const ProtobufCFieldDescriptor vr__v1__error_reply__field_descriptors[3] 
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "assignment_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Vr__V1__ErrorReply, assignment_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vr__v1__error_reply__field_indices_by_name[] = {
+  3,   /* field[3] = assignment_id */
   2,   /* field[2] = batch_sequence */
   0,   /* field[0] = code */
   1,   /* field[1] = reason */
@@ -536,7 +549,7 @@ static const unsigned vr__v1__error_reply__field_indices_by_name[] = {
 static const ProtobufCIntRange vr__v1__error_reply__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor vr__v1__error_reply__descriptor =
 {
@@ -546,14 +559,14 @@ const ProtobufCMessageDescriptor vr__v1__error_reply__descriptor =
   "Vr__V1__ErrorReply",
   "vr.v1",
   sizeof(Vr__V1__ErrorReply),
-  3,
+  4,
   vr__v1__error_reply__field_descriptors,
   vr__v1__error_reply__field_indices_by_name,
   1,  vr__v1__error_reply__number_ranges,
   (ProtobufCMessageInit) vr__v1__error_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue vr__v1__error_code__enum_values_by_number[12] =
+static const ProtobufCEnumValue vr__v1__error_code__enum_values_by_number[14] =
 {
   { "ERROR_CODE_UNSPECIFIED", "VR__V1__ERROR_CODE__ERROR_CODE_UNSPECIFIED", 0 },
   { "ERROR_CODE_MALFORMED_FRAME", "VR__V1__ERROR_CODE__ERROR_CODE_MALFORMED_FRAME", 1 },
@@ -567,12 +580,15 @@ static const ProtobufCEnumValue vr__v1__error_code__enum_values_by_number[12] =
   { "ERROR_CODE_UNKNOWN_WORKER", "VR__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_WORKER", 9 },
   { "ERROR_CODE_UNEXPECTED_MESSAGE", "VR__V1__ERROR_CODE__ERROR_CODE_UNEXPECTED_MESSAGE", 10 },
   { "ERROR_CODE_DATASET_MISMATCH", "VR__V1__ERROR_CODE__ERROR_CODE_DATASET_MISMATCH", 11 },
+  { "ERROR_CODE_VERSION_OUT_OF_RANGE", "VR__V1__ERROR_CODE__ERROR_CODE_VERSION_OUT_OF_RANGE", 12 },
+  { "ERROR_CODE_ASSIGNMENT_EXPIRED", "VR__V1__ERROR_CODE__ERROR_CODE_ASSIGNMENT_EXPIRED", 13 },
 };
 static const ProtobufCIntRange vr__v1__error_code__value_ranges[] = {
-{0, 0},{0, 12}
+{0, 0},{0, 14}
 };
-static const ProtobufCEnumValueIndex vr__v1__error_code__enum_values_by_name[12] =
+static const ProtobufCEnumValueIndex vr__v1__error_code__enum_values_by_name[14] =
 {
+  { "ERROR_CODE_ASSIGNMENT_EXPIRED", 13 },
   { "ERROR_CODE_BAD_CHECKSUM", 7 },
   { "ERROR_CODE_CHUNK_OUT_OF_SEQUENCE", 8 },
   { "ERROR_CODE_DATASET_MISMATCH", 11 },
@@ -585,6 +601,7 @@ static const ProtobufCEnumValueIndex vr__v1__error_code__enum_values_by_name[12]
   { "ERROR_CODE_UNKNOWN_WORKER", 9 },
   { "ERROR_CODE_UNSPECIFIED", 0 },
   { "ERROR_CODE_UNSUPPORTED_VERSION", 2 },
+  { "ERROR_CODE_VERSION_OUT_OF_RANGE", 12 },
 };
 const ProtobufCEnumDescriptor vr__v1__error_code__descriptor =
 {
@@ -593,9 +610,9 @@ const ProtobufCEnumDescriptor vr__v1__error_code__descriptor =
   "ErrorCode",
   "Vr__V1__ErrorCode",
   "vr.v1",
-  12,
+  14,
   vr__v1__error_code__enum_values_by_number,
-  12,
+  14,
   vr__v1__error_code__enum_values_by_name,
   1,
   vr__v1__error_code__value_ranges,

@@ -73,7 +73,18 @@ typedef enum _Vr__V1__ErrorCode {
   /*
    * Hello.dataset_fingerprint differs from the learner's dataset.
    */
-  VR__V1__ERROR_CODE__ERROR_CODE_DATASET_MISMATCH = 11
+  VR__V1__ERROR_CODE__ERROR_CODE_DATASET_MISMATCH = 11,
+  /*
+   * A RolloutBatch names a parameter version the learner cannot have served: sampling or scoring version newer
+   * than the learner's, or scored with parameters older than those it was sampled with. The reason names the field.
+   */
+  VR__V1__ERROR_CODE__ERROR_CODE_VERSION_OUT_OF_RANGE = 12,
+  /*
+   * The assignment in ErrorReply.assignment_id passed its deadline and was handed to another worker: sent when
+   * it expires (batch_sequence 0) and in answer to a late batch for it (batch_sequence set). Drop the assignment
+   * and carry on; this is not a reason to say Hello again.
+   */
+  VR__V1__ERROR_CODE__ERROR_CODE_ASSIGNMENT_EXPIRED = 13
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VR__V1__ERROR_CODE)
 } Vr__V1__ErrorCode;
 
@@ -193,10 +204,14 @@ struct  Vr__V1__ErrorReply
    * Sequence number of the rejected RolloutBatch, or 0 if the error is not about a batch.
    */
   uint64_t batch_sequence;
+  /*
+   * The assignment the error is about (ERROR_CODE_ASSIGNMENT_EXPIRED), or 0.
+   */
+  uint64_t assignment_id;
 };
 #define VR__V1__ERROR_REPLY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vr__v1__error_reply__descriptor) \
-    , VR__V1__ERROR_CODE__ERROR_CODE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0 }
+    , VR__V1__ERROR_CODE__ERROR_CODE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 /* Vr__V1__Hello methods */
