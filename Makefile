@@ -2,9 +2,10 @@
 #
 #   make demo    install what is missing, build, and run the built-in default job
 #   make test    install what is missing and run every check CI runs: lint, the Swift tests, every C kernel
-#                version against references (the aarch64 build under qemu-user), the command-line checks, the
-#                deploy/ files against the binary's flags, and the multi-host test in network namespaces
-#                (skipped, saying why, where namespaces cannot be made)
+#                version against references (the aarch64 build under qemu-user), the command-line checks, a
+#                Python worker written from docs/protocol.md training a learner, the deploy/ files against the
+#                binary's flags, and the multi-host test in network namespaces (skipped, saying why, where
+#                namespaces cannot be made)
 #   make bench   measure training and sampling throughput (vr bench)
 
 SWIFT ?= swift
@@ -51,6 +52,7 @@ test: deps lint
 	VR_SMOLLM2="$$(bash scripts/fetch-smollm2.sh)" $(SWIFT) test $(TEST_FLAGS) --skip-build
 	bash scripts/check-kernels.sh
 	VR_SMOLLM2="$$(bash scripts/fetch-smollm2.sh)" bash scripts/check-cli.sh $(RELEASE_BIN)
+	bash scripts/check-python-worker.sh $(RELEASE_BIN)
 	.build/python-venv/bin/python scripts/check-deploy.py $(RELEASE_BIN)
 	.build/python-venv/bin/python scripts/check-deploy.py $(RELEASE_BIN) --self-test
 	bash scripts/check-netns.sh $(RELEASE_BIN)

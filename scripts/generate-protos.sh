@@ -5,10 +5,13 @@
 # pins), built once from source into .build/tools/ (git-ignored, reused on later runs).
 # C:     Sources/CWireInterop/vr/v1/*.pb-c.c and Sources/CWireInterop/include/vr/v1/*.pb-c.h, by
 #        protoc-c (Debian protobuf-c-compiler), used by the interop test.
+# Python: Tests/PythonWorker/vr/v1/*_pb2.py, by protoc itself, for the Python worker that
+#        scripts/check-python-worker.sh runs (its runtime is protobuf 4.21.12, the version of protoc 3.21).
 # Needs: protoc (Debian protobuf-compiler, libprotoc 3.21), protoc-c, git, swift.
 # Idempotent: running it twice leaves the tree unchanged. Prints every step.
 # --check: regenerate into a temporary directory, compare with the committed files, exit 1 if they differ;
-#          skips (exit 0, with a message) when the tools or the built plugin are missing.
+#          skips (exit 0, with a message) what it cannot regenerate: everything without protoc, the Swift and
+#          C code without protoc-c or the built plugin.
 set -euo pipefail
 
 mode=write
@@ -29,23 +32,34 @@ proto_root=Protos
 swift_out=Sources/VRWire/Generated
 c_source_out=Sources/CWireInterop/vr/v1
 c_header_out=Sources/CWireInterop/include/vr/v1
+python_out=Tests/PythonWorker/vr/v1
+header='Regenerate with scripts/generate-protos.sh; edit Protos/, never this file.'
 
 say() { printf 'generate-protos: %s\n' "$*"; }
 
+# In check mode, what cannot be regenerated here is skipped, saying why; the Python code needs protoc alone.
+languages="swift c python"
 for tool in protoc protoc-c git swift; do
     if ! command -v "$tool" >/dev/null; then
-        [[ $mode == check ]] && { say "skipped the check: $tool not found"; exit 0; }
+        if [[ $mode == check && $tool == protoc ]]; then say "skipped the check: protoc not found"; exit 0; fi
+        if [[ $mode == check ]]; then
+            [[ $languages == python ]] || say "skipped the Swift and C check: $tool not found"
+            languages=python
+            continue
+        fi
         echo "error: $tool not found (apt-get install protobuf-compiler protobuf-c-compiler)" >&2
         exit 1
     fi
 done
-if [[ $mode == check && ! -x $plugin ]]; then
-    say "skipped the check: $plugin not built (run scripts/generate-protos.sh once to build it)"
-    exit 0
+if [[ $mode == check && $languages != python && ! -x $plugin ]]; then
+    say "skipped the Swift and C check: $plugin not built (run scripts/generate-protos.sh once to build it)"
+    languages=python
 fi
 
 # 1. protoc-gen-swift, built from the pinned tag (about 1-2 minutes the first time).
-if [[ -x $plugin ]]; then
+if [[ $languages == python ]]; then
+    say "$(protoc --version)"
+elif [[ -x $plugin ]]; then
     say "reusing $plugin"
 else
     if [[ ! -d $scratch/.git ]]; then
@@ -57,48 +71,62 @@ else
     say "building protoc-gen-swift (release) in $scratch"
     (cd "$scratch" && swift build -c release --product protoc-gen-swift)
 fi
-say "$("$plugin" --version 2>&1 | head -n 1); $(protoc --version); $(protoc-c --version 2>&1 | head -n 1)"
+[[ $languages == python ]] ||
+    say "$("$plugin" --version 2>&1 | head -n 1); $(protoc --version); $(protoc-c --version 2>&1 | head -n 1)"
 
 mapfile -t protos < <(cd "$proto_root" && find vr -name '*.proto' | LC_ALL=C sort)
 (( ${#protos[@]} > 0 )) || { echo "error: no .proto files under $proto_root" >&2; exit 1; }
 say "protos: ${protos[*]}"
 
+# The output directories of the languages regenerated in this run.
+out_dirs=()
+[[ $languages == python ]] || out_dirs+=("$swift_out" "$c_source_out" "$c_header_out")
+out_dirs+=("$python_out")
+
 generated_checksums() {
-    find "$swift_out" "$c_source_out" "$c_header_out" -type f 2>/dev/null | LC_ALL=C sort | xargs -r md5sum
+    find "${out_dirs[@]}" -type f -not -path '*/__pycache__/*' 2>/dev/null | LC_ALL=C sort | xargs -r md5sum
 }
 before=$(generated_checksums)
 
 # 2. Generate everything into a temporary tree laid out like the repository.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/swift" "$tmp/c" "$tmp/tree/$swift_out" "$tmp/tree/$c_source_out" "$tmp/tree/$c_header_out"
-protoc --plugin=protoc-gen-swift="$plugin" -I "$proto_root" \
-    --swift_out="$tmp/swift" --swift_opt=Visibility=Public --swift_opt=FileNaming=DropPath "${protos[@]}"
-protoc-c -I "$proto_root" --c_out="$tmp/c" "${protos[@]}"
-# Name the generator in each file's header (swift-format honours its ignore line anywhere up there).
-sed -i '1a // Regenerate with scripts/generate-protos.sh; edit Protos/, never this file.' "$tmp"/swift/*.pb.swift
-sed -i '1a /* Regenerate with scripts/generate-protos.sh; edit Protos/, never this file. */' \
-    "$tmp"/c/vr/v1/*.pb-c.c "$tmp"/c/vr/v1/*.pb-c.h
-cp "$tmp"/swift/*.pb.swift "$tmp/tree/$swift_out/"
-# C sources sit beside the target's .c files; headers go under include/ so the #include "vr/v1/..."
-# lines protoc-c writes resolve through the target's public include directory.
-cp "$tmp"/c/vr/v1/*.pb-c.c "$tmp/tree/$c_source_out/"
-cp "$tmp"/c/vr/v1/*.pb-c.h "$tmp/tree/$c_header_out/"
+for dir in "${out_dirs[@]}"; do mkdir -p "$tmp/tree/$dir"; done
+if [[ $languages != python ]]; then
+    mkdir -p "$tmp/swift" "$tmp/c"
+    protoc --plugin=protoc-gen-swift="$plugin" -I "$proto_root" \
+        --swift_out="$tmp/swift" --swift_opt=Visibility=Public --swift_opt=FileNaming=DropPath "${protos[@]}"
+    protoc-c -I "$proto_root" --c_out="$tmp/c" "${protos[@]}"
+    # Name the generator in each file's header (swift-format honours its ignore line anywhere up there).
+    sed -i "1a // $header" "$tmp"/swift/*.pb.swift
+    sed -i "1a /* $header */" "$tmp"/c/vr/v1/*.pb-c.c "$tmp"/c/vr/v1/*.pb-c.h
+    cp "$tmp"/swift/*.pb.swift "$tmp/tree/$swift_out/"
+    # C sources sit beside the target's .c files; headers go under include/ so the #include "vr/v1/..."
+    # lines protoc-c writes resolve through the target's public include directory.
+    cp "$tmp"/c/vr/v1/*.pb-c.c "$tmp/tree/$c_source_out/"
+    cp "$tmp"/c/vr/v1/*.pb-c.h "$tmp/tree/$c_header_out/"
+fi
+# Python modules import each other as vr.v1.*_pb2, so the worker's directory is their root. The header goes
+# after the coding line, which must stay first.
+mkdir -p "$tmp/python"
+protoc -I "$proto_root" --python_out="$tmp/python" "${protos[@]}"
+sed -i "1a # $header" "$tmp"/python/vr/v1/*_pb2.py
+cp "$tmp"/python/vr/v1/*_pb2.py "$tmp/tree/$python_out/"
 
 # 3. --check: compare with the committed files and fail on any difference; otherwise install.
 if [[ $mode == check ]]; then
     status=0
-    for dir in "$swift_out" "$c_source_out" "$c_header_out"; do
-        diff -r "$tmp/tree/$dir" "$dir" >/dev/null 2>&1 || { say "out of date: $dir"; status=1; }
+    for dir in "${out_dirs[@]}"; do
+        diff -r -x __pycache__ "$tmp/tree/$dir" "$dir" >/dev/null 2>&1 || { say "out of date: $dir"; status=1; }
     done
     (( status == 0 )) && say "generated code is up to date"
     exit $status
 fi
-for dir in "$swift_out" "$c_source_out" "$c_header_out"; do
+for dir in "${out_dirs[@]}"; do
     mkdir -p "$dir"
-    rm -f "$dir"/*.pb.swift "$dir"/*.pb-c.c "$dir"/*.pb-c.h
+    rm -f "$dir"/*.pb.swift "$dir"/*.pb-c.c "$dir"/*.pb-c.h "$dir"/*_pb2.py
     cp "$tmp/tree/$dir"/* "$dir/"
-    say "wrote $dir: $(cd "$dir" && ls *.pb.swift *.pb-c.c *.pb-c.h 2>/dev/null | tr '\n' ' ')"
+    say "wrote $dir: $(cd "$dir" && ls *.pb.swift *.pb-c.c *.pb-c.h *_pb2.py 2>/dev/null | tr '\n' ' ')"
 done
 
 after=$(generated_checksums)

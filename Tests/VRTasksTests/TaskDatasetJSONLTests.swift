@@ -27,6 +27,18 @@ struct TaskDatasetJSONLTests {
         }
     }
 
+    @Test("the dataset fingerprint of docs/protocol.md's test vector")
+    func fingerprintTestVector() throws {
+        // The two lines and the fingerprint as docs/protocol.md gives them to third-party workers.
+        let text = #"""
+            {"id": "a1", "question": "2+3=?", "answer": 5, "verifier": "numeric"}
+            {"question": "7+8=?", "solution": "7+8=15\nAnswer: 15", "worked_solution": "7+8=15", "verifier": "numeric"}
+            """#
+        let dataset = try parse(text, verifier: nil)
+        #expect(dataset.items.map(\.id) == ["a1", "line-2"])
+        #expect(dataset.fingerprint == "070ef90073a413f1")
+    }
+
     @Test("question/answer lines, with optional thought, difficulty and id")
     func answerShape() throws {
         let dataset = try parse(

@@ -159,7 +159,8 @@ public nonisolated struct Vr_V1_Hello: Sendable {
   /// Newest parameter version the worker holds; 0 if it holds none and needs a snapshot.
   public var parameterVersion: UInt64 = 0
 
-  /// Fingerprint of the task dataset the worker resolves question ids against; empty if unknown.
+  /// Fingerprint of the task dataset the worker resolves question ids against (recipe in docs/protocol.md);
+  /// the learner refuses any other value, empty included, with ERROR_CODE_DATASET_MISMATCH.
   public var datasetFingerprint: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

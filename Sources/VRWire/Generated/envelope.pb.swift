@@ -23,8 +23,8 @@
 //   reconnect). An ErrorReply is never answered.
 //
 // Framing: every ZeroMQ message is multipart. Frame 0 is one serialized Envelope. A SnapshotChunk
-// envelope is followed by exactly one raw frame (little-endian float32 parameters, at most 16 MiB);
-// every other envelope travels alone. On the ROUTER side the socket adds the peer identity frame,
+// envelope is followed by exactly one raw frame (little-endian parameters in the announced encoding,
+// float32 or bfloat16, at most 16 MiB); every other envelope travels alone. On the ROUTER side the socket adds the peer identity frame,
 // which is not part of this protocol.
 //
 // Versioning: protocol_version is the major version and equals the package's (vr.v1 -> 1). A receiver

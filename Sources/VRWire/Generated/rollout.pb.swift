@@ -13,9 +13,11 @@
 //
 // Conversation (W = worker, L = learner), ABNF-style, on the learner's ROUTER socket:
 //   rollout = W:WorkRequest L:WorkAssignment *( W:RolloutBatch L:BatchAck )
-//   W:WorkRequest asks for up to question_count more questions (credits); L answers when it has work
-//   (at most lag L versions behind, see Welcome.max_lag), possibly with fewer questions or none.
-//   Each assigned question comes back exactly once, with all of its traces, inside some RolloutBatch.
+//   W:WorkRequest asks for up to question_count more assignments (credits); L answers when it has work
+//   (at most lag L versions behind, see Welcome.max_lag), one WorkAssignment per assignment, or one empty.
+//   Each assigned question comes back exactly once, with all of its traces, inside some RolloutBatch: an
+//   assignment may come back over several batches, in any order. An assignment not back by its deadline
+//   goes to another worker (ErrorReply ERROR_CODE_ASSIGNMENT_EXPIRED).
 //   L:BatchAck answers every valid batch (ACCEPTED, DUPLICATE or STALE); L:ErrorReply answers an
 //   invalid one. A batch is identified by (worker id, batch_sequence); a repeated pair is a duplicate
 //   and is dropped. Sequences start at 1 and increase by 1 per batch within a worker's lifetime.
@@ -230,7 +232,7 @@ public nonisolated struct Vr_V1_WorkRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Questions wanted (credits), 1..1024 by default.
+  /// Assignments wanted (credits, not questions), 1..1024 by default; each comes as its own WorkAssignment.
   public var questionCount: UInt32 = 0
 
   /// Newest parameter version the worker holds (it samples with this or newer).

@@ -109,7 +109,8 @@ struct  Vr__V1__Hello
    */
   uint64_t parameter_version;
   /*
-   * Fingerprint of the task dataset the worker resolves question ids against; empty if unknown.
+   * Fingerprint of the task dataset the worker resolves question ids against (recipe in docs/protocol.md);
+   * the learner refuses any other value, empty included, with ERROR_CODE_DATASET_MISMATCH.
    */
   char *dataset_fingerprint;
 };

@@ -116,7 +116,7 @@ struct  Vr__V1__WorkRequest
 {
   ProtobufCMessage base;
   /*
-   * Questions wanted (credits), 1..1024 by default.
+   * Assignments wanted (credits, not questions), 1..1024 by default; each comes as its own WorkAssignment.
    */
   uint32_t question_count;
   /*
