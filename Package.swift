@@ -114,7 +114,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "VRLearner", "VRWorker", "VRModel", "VRTasks", "VRTensor", "VRText", "VRTransport", "VRWire",
-                "VRTestSupport",
+                "VRZMQ", "VRTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(

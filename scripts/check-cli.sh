@@ -48,6 +48,15 @@ cat >"$work/weights.json" <<'JSON'
                                       {"logPi": [-2], "logQ": ["-inf"], "correct": 1, "total": 4}]}]}
 JSON
 refuses "weights: -inf under q is refused with its position" "question 0" "$vr" weights --input "$work/weights.json"
+sed 's/"-inf"/0.5/' "$work/weights.json" >"$work/weights-positive.json"
+refuses "weights: a positive log-prob is refused with its position" "logQTrace is 0.5 at question 0, trace 1, token 0" \
+    "$vr" weights --input "$work/weights-positive.json"
+sed 's/"correct": 2/"correct": 1.5/' "$work/weights.json" >"$work/weights-fraction.json"
+refuses "weights: a count that is not an integer says so" "traces\[0\].correct: 1.5 is not an integer" \
+    "$vr" weights --input "$work/weights-fraction.json"
+sed 's/"-inf"/NaN/' "$work/weights.json" >"$work/weights-literal.json"
+refuses "weights: a bare NaN is not JSON, and the message says how to write it" 'write non-finite log-probs' \
+    "$vr" weights --input "$work/weights-literal.json"
 sed -i 's/"-inf"/-1/' "$work/weights.json"
 check "weights report sums to one" bash -c "'$vr' weights --input '$work/weights.json' | python3 -c \
     'import json,sys; q=json.load(sys.stdin)[\"questions\"][0]; assert abs(sum(q[\"weights\"]) - 1) < 1e-12, q'"

@@ -39,6 +39,30 @@ public struct WeightsRequest: Codable, Sendable, Equatable {
             self.total = total
             self.answerLogProbs = answerLogProbs
         }
+
+        private enum CodingKeys: String, CodingKey {
+            case logPi, logQ, correct, total, answerLogProbs
+        }
+
+        /// Reads a trace; a count that is not a whole number is named as such (JSON has one number type).
+        /// - Parameter decoder: the decoder.
+        /// - Throws: `DecodingError` naming the field.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func count(_ key: CodingKeys) throws -> Int? {
+                guard let value = try container.decodeIfPresent(Double.self, forKey: key) else { return nil }
+                guard value.rounded() == value, let whole = Int(exactly: value) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: container, debugDescription: "\(value) is not an integer")
+                }
+                return whole
+            }
+            self.init(
+                logPi: try container.decode([Double].self, forKey: .logPi),
+                logQ: try container.decode([Double].self, forKey: .logQ), correct: try count(.correct),
+                total: try count(.total),
+                answerLogProbs: try container.decodeIfPresent([Double].self, forKey: .answerLogProbs))
+        }
     }
 
     /// One question's traces.

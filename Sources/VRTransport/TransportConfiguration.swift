@@ -28,8 +28,11 @@ public struct TransportConfiguration: Codable, Sendable, Equatable {
     public var requestMessageBytes: Int = 1 << 20
     /// The typical size of one published message (a parameter chunk, `ParameterSnapshot`), at least 1 (default 1 MiB).
     public var publishMessageBytes: Int = 1 << 20
-    /// The largest frame a peer may send; larger incoming frames drop the connection (default 64 MiB).
-    public var maximumFrameBytes: Int = 64 << 20
+    /// The largest frame a peer may send (default 16 MiB, the wire protocol's frame cap).
+    ///
+    /// A larger incoming frame drops the connection as soon as its size is known, before its bytes are read
+    /// (`ZMQ_MAXMSGSIZE`), so a peer cannot make the receiver hold more than this per frame.
+    public var maximumFrameBytes: Int = 16 << 20
     /// How long closing waits to deliver queued messages, in 0...60,000 ms (default 1,000).
     public var lingerMilliseconds: Int = 1_000
     /// How long a send waits for room (a slow or disconnected receiver) before it fails with `.timedOut`,

@@ -36,6 +36,13 @@ struct WeightsCommand: ParsableCommand {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw InputError(
+                message: "\(input) is not valid JSON (\(syntaxProblem(error))); write non-finite log-probs as the "
+                    + "strings \"-inf\", \"inf\" or \"nan\"")
+        }
         var request: WeightsRequest
         do {
             request = try decoder.decode(WeightsRequest.self, from: data)
@@ -55,6 +62,11 @@ struct WeightsCommand: ParsableCommand {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
+
+    /// Where a JSON syntax error is, as the parser says it.
+    private func syntaxProblem(_ error: Error) -> String {
+        (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
     }
 
     /// A decoding error as "at questions[0].traces[1].logPi: ..." instead of Foundation's debug dump.

@@ -1,53 +1,35 @@
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// The daemons as operators see them: Prometheus metrics and health over HTTP, and graceful stops.
 @Suite("daemon operations", .serialized)
 struct DaemonOperationsTests {
-    /// The body and status of `GET url`.
-    func get(_ url: String) async throws -> (status: Int, body: String) {
-        let (data, response) = try await URLSession.shared.data(from: try #require(URL(string: url)))
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
-    }
-
-    /// The `http://HOST:PORT` a daemon logged for its status server.
-    func statusAddress(of daemon: VRProcess) async throws -> String {
-        #expect(await daemon.waitForLine(containing: "metrics on http://", seconds: 60), "\(daemon.output)")
-        let line = try #require(daemon.lines(containing: "metrics on http://").first)
-        let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") })
-        return String(address.dropLast("/metrics,".count))
-    }
-
     @Test("learner and worker serve Prometheus /metrics and JSON /health; health turns 503 while stopping")
     func metricsAndHealth() async throws {
         let fixture = try ClusterFixture(name: "status")
         let learner = try fixture.learner(
             run: "run", modelSteps: 1_000, extra: ["--metrics-address", "127.0.0.1:0"])
         let worker = try await fixture.worker("w1", extra: ["--metrics-address", "127.0.0.1:0"])
-        let learnerURL = try await statusAddress(of: learner)
-        let workerURL = try await statusAddress(of: worker)
+        let learnerURL = try await learner.statusAddress()
+        let workerURL = try await worker.statusAddress()
         #expect(await learner.waitForLine(containing: "step 3 ", seconds: 120), "\(learner.output)")
 
-        let learnerMetrics = try await get(learnerURL + "/metrics")
+        let learnerMetrics = try await httpGet(learnerURL + "/metrics")
         #expect(learnerMetrics.status == 200)
         #expect(learnerMetrics.body.contains("# TYPE vr_learner_parameter_version gauge"), "\(learnerMetrics.body)")
         #expect(learnerMetrics.body.contains(#"vr_learner_steps_total{phase="model"}"#), "\(learnerMetrics.body)")
         #expect(learnerMetrics.body.contains("vr_learner_workers 1"), "\(learnerMetrics.body)")
-        let learnerHealth = try await get(learnerURL + "/health")
+        let learnerHealth = try await httpGet(learnerURL + "/health")
         #expect(learnerHealth.status == 200)
         let report = try #require(
             try JSONSerialization.jsonObject(with: Data(learnerHealth.body.utf8)) as? [String: Any])
         #expect(report["role"] as? String == "learner" && report["status"] as? String == "ok", "\(report)")
         #expect((report["parameterVersion"] as? Int ?? 0) >= 3, "\(report)")
 
-        let workerMetrics = try await get(workerURL + "/metrics")
+        let workerMetrics = try await httpGet(workerURL + "/metrics")
         #expect(workerMetrics.body.contains("vr_worker_batches_total"), "\(workerMetrics.body)")
         #expect(workerMetrics.body.contains(#"vr_worker_acknowledged_batches_total{status="accepted"}"#))
-        let workerHealth = try await get(workerURL + "/health")
+        let workerHealth = try await httpGet(workerURL + "/health")
         #expect(workerHealth.status == 200 && workerHealth.body.contains(#""connected":true"#), "\(workerHealth)")
 
         learner.process.terminate()

@@ -52,7 +52,7 @@ struct HoardingWorkerTests {
             return try await learner.run()
         }
         // The honest workers join once the hoarder holds the first questions.
-        try await eventually(within: 30) { !log.state.withLock(\.hoarded).isEmpty }
+        try await eventually(within: 120) { !log.state.withLock(\.hoarded).isEmpty }
         let honest = try ["w1", "w2"].map { name in
             try WorkerService(
                 configuration: InProcessClusterTests.workerConfiguration(seed: name == "w1" ? 1 : 2), dataset: dataset,
@@ -60,7 +60,7 @@ struct HoardingWorkerTests {
         }
         let honestRuns = honest.map { worker in Task { try await worker.run() } }
         // Without deadlines the run stalls: the hoarded questions never come back.
-        try await eventually(within: 120) { finished.withLock { $0 } }
+        try await eventually(within: 300) { finished.withLock { $0 } }
         let summary = try await learnerRun.value
         hoarder.cancel()
         for run in honestRuns { run.cancel() }

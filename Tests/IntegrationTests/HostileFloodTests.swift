@@ -1,133 +1,154 @@
+import Foundation
 import Synchronization
 import Testing
-import VRLearner
 import VRTensor
 import VRTestSupport
 import VRText
 import VRTransport
 import VRWire
-import VRWorker
+import VRZMQ
 
-/// A rogue peer floods the learner with more than 10,000 hostile messages while an honest worker trains: every
-/// message is answered with an error reply, counted by reason, and training goes on.
-@Suite("hostile flood")
+/// A hostile peer floods a `vr learner` process over its ZeroMQ socket with 6,000 bad messages of 21 kinds while
+/// two honest `vr worker` processes train: every message but the oversized frames is answered with an error
+/// reply and counted by reason in the learner's metrics, oversized frames drop the connection unread, the
+/// learner's resident memory stays bounded, and the honest workers lose nothing.
+@Suite("hostile flood", .serialized)
 struct HostileFloodTests {
     let codec = WireCodec(vocabularySize: ByteTokenizer.vocabularySize)
 
-    /// The kinds of hostile message, each with the error code the learner must answer it with.
+    /// The kinds of hostile message.
     enum Kind: String, CaseIterable {
-        case randomBytes, truncatedFrame, oversizedFrame, extraFrames, wrongVersion, missingVersion
-        case wrongTraceCount, tokenOutOfRange, negativeTokenID, mismatchedArrays, moreCorrectThanSampled
-        case unassignedQuestion, nonFiniteLogProb
+        // Batches and lifecycle messages sent while welcomed, holding an assignment.
+        case wrongTraceCount, tokenOutOfRange, negativeTokenID, lyingTokenCount, moreCorrectThanSampled
+        case unassignedQuestion, repeatedQuestion, nonFiniteLogProb, positiveLogProb, unknownAssignment
+        case futureVersion, foreignSender, learnerMessage
+        // Sent after a goodbye.
+        case randomBytes, truncatedFrame, wrongVersion, missingVersion, extraFrames, afterGoodbye
+        /// A frame of exactly the size limit, read in full and refused.
+        case largestFrame
+        /// A frame one byte over the limit: the connection drops before it is read, so nothing answers.
+        case oversizedFrame
 
-        /// The codes the learner may answer with.
+        static let whileWelcomed: [Kind] = [
+            .wrongTraceCount, .tokenOutOfRange, .negativeTokenID, .lyingTokenCount, .moreCorrectThanSampled,
+            .unassignedQuestion, .repeatedQuestion, .nonFiniteLogProb, .positiveLogProb, .unknownAssignment,
+            .futureVersion, .foreignSender, .learnerMessage,
+        ]
+        static let afterLeaving: [Kind] = [
+            .randomBytes, .truncatedFrame, .wrongVersion, .missingVersion, .extraFrames, .afterGoodbye,
+        ]
+
+        /// The error codes the learner may answer with (none for an oversized frame).
         var expectedCodes: Set<String> {
             switch self {
-            // A cut at a field boundary leaves an envelope without its body.
-            case .truncatedFrame: ["malformed_frame", "missing_field"]
-            default: [expectedCode]
-            }
-        }
-
-        private var expectedCode: String {
-            switch self {
-            case .randomBytes, .truncatedFrame, .extraFrames: "malformed_frame"
-            case .oversizedFrame: "too_large"
-            case .wrongVersion: "unsupported_version"
-            case .missingVersion: "missing_field"
-            case .tokenOutOfRange, .negativeTokenID, .nonFiniteLogProb: "invalid_value"
-            case .wrongTraceCount, .mismatchedArrays, .moreCorrectThanSampled, .unassignedQuestion:
-                "inconsistent_batch"
-            }
-        }
-
-        /// Whether the message is a batch for the rogue's outstanding assignment (sent while it is welcomed).
-        var isBatch: Bool {
-            switch self {
-            case .wrongTraceCount, .tokenOutOfRange, .negativeTokenID, .mismatchedArrays, .moreCorrectThanSampled,
-                .unassignedQuestion, .nonFiniteLogProb:
-                true
-            case .randomBytes, .truncatedFrame, .oversizedFrame, .extraFrames, .wrongVersion, .missingVersion: false
+            case .randomBytes, .extraFrames, .largestFrame: ["malformed_frame"]
+            // A cut can fall anywhere, also at a field boundary that leaves a shorter, well-formed message.
+            case .truncatedFrame:
+                ["malformed_frame", "missing_field", "invalid_value", "inconsistent_batch", "unknown_worker"]
+            case .wrongVersion: ["unsupported_version"]
+            case .missingVersion: ["missing_field"]
+            case .afterGoodbye: ["unknown_worker"]
+            case .tokenOutOfRange, .negativeTokenID, .nonFiniteLogProb, .positiveLogProb, .foreignSender:
+                ["invalid_value"]
+            case .wrongTraceCount, .lyingTokenCount, .moreCorrectThanSampled, .unassignedQuestion, .repeatedQuestion:
+                ["inconsistent_batch"]
+            case .unknownAssignment, .learnerMessage: ["unexpected_message"]
+            case .futureVersion: ["version_out_of_range"]
+            case .oversizedFrame: []
             }
         }
     }
 
-    @Test("10,000+ hostile messages are refused and counted by reason; the honest worker keeps the learner training")
+    @Test("6,000 hostile messages of 21 kinds are refused and counted; memory stays bounded; honest workers train")
     func flood() async throws {
-        let dataset = try InProcessClusterTests.dataset()
-        let hub = try InProcessHub()
-        let rogue = hub.makeWorker(identity: try PeerID("rogue"))
-        let learnerTransport = try hub.makeLearner()
-        let steps = Mutex(0)
-        let learner = Task {
-            var configuration = InProcessClusterTests.learnerConfiguration()
-            configuration.modelSteps = 1_000_000  // runs until cancelled
-            let service = try InProcessClusterTests.learner(
-                configuration, dataset: dataset, transport: learnerTransport,
-                onEvent: { event in if case .step = event { steps.withLock { $0 += 1 } } })
-            return try await service.run()
-        }
-        let honest = try WorkerService(
-            configuration: InProcessClusterTests.workerConfiguration(seed: 1), dataset: dataset,
-            transport: hub.makeWorker(identity: PeerID("honest")))
-        let honestRun = Task { try await honest.run() }
+        let fixture = try ClusterFixture(name: "flood", closesThoughtsAtOnce: true)
+        // The hostile peer holds an assignment through its batches: no deadline may take it back meanwhile.
+        let learner = try fixture.learner(
+            run: "run", modelSteps: 1_000_000,
+            extra: ["--metrics-address", "127.0.0.1:0", "--assignment-deadline-ms", "600000"])
+        let workers = try await [fixture.worker("w1"), fixture.worker("w2")]
+        let status = try await learner.statusAddress()
+        #expect(await learner.waitForLine(containing: "step 2 ", seconds: 120), "\(learner.output)")
+        let before = try learner.residentMemory()
 
-        // Welcomed, with one assignment outstanding, so that inconsistent batches reach the batch checks.
+        let fuzzer = try ZMQWorkerTransport(
+            identity: try PeerID("fuzzer"), configuration: try fuzzerConfiguration(endpoints: fixture.endpoints))
+        let fingerprint = try InProcessClusterTests.dataset().fingerprint
         try await send(
             .hello(
                 WorkerHello(
-                    softwareVersion: "rogue", slotCount: 1, parameterVersion: 0, datasetFingerprint: dataset.fingerprint
-                )),
-            over: rogue)
-        let assignment = try await firstAssignment(over: rogue)
+                    softwareVersion: "fuzzer", slotCount: 1, parameterVersion: 0, datasetFingerprint: fingerprint)
+            ),
+            over: fuzzer)
+        let connections = Mutex(0)
+        let watcher = Task {
+            for await event in fuzzer.events where event == .connected { connections.withLock { $0 += 1 } }
+        }
+        defer { watcher.cancel() }
+        let assignment = try await firstAssignment(over: fuzzer)
         let question = try #require(assignment.questions.first)
 
-        var sent: [Kind: Int] = [:]
+        var plan: [Kind] = (0..<3_000).map { Kind.whileWelcomed[$0 % Kind.whileWelcomed.count] }
+        plan += (0..<2_940).map { Kind.afterLeaving[$0 % Kind.afterLeaving.count] }
+        plan += Array(repeating: .largestFrame, count: 40) + Array(repeating: .oversizedFrame, count: 20)
         var answered: [Kind: [String: Int]] = [:]
+        var reconnectProbes: [String: Int] = [:]
         var generator = SeededGenerator(seed: 0xF100D)
-        var sequence: UInt64 = 0
-        let batchKinds = Kind.allCases.filter(\.isBatch)
-        let otherKinds = Kind.allCases.filter { !$0.isBatch && $0 != .oversizedFrame }
-        let messageCount = 10_250
-        for index in 0..<messageCount {
-            // Batches first, while the rogue holds its assignment; then a goodbye, then session-free garbage, with
-            // 50 frames of 16 MiB at the end.
-            if index == 4_200 { try await send(.goodbye(Goodbye(reason: "flood")), over: rogue) }
-            let kind =
-                index < 4_200
-                ? batchKinds[index % batchKinds.count]
-                : index < messageCount - 50 ? otherKinds[index % otherKinds.count] : .oversizedFrame
-            sequence += 1
+        for (index, kind) in plan.enumerated() {
+            if index == 3_000 { try await send(.goodbye(Goodbye(reason: "flood")), over: fuzzer) }
             let frames = try hostileFrames(
-                kind, assignment: assignment, question: question, sequence: sequence, generator: &generator)
-            try await rogue.send(frames.map(Frame.init))
-            sent[kind, default: 0] += 1
-            let code = try await errorReply(from: rogue)?.code.label ?? "no reply"
+                kind, assignment: assignment, question: question, sequence: UInt64(index + 1), generator: &generator)
+            try await fuzzer.send(frames.map(Frame.init))
+            if kind == .oversizedFrame {
+                // Nothing answers the frame: it dropped the connection. The peer reconnects and is heard again.
+                let connectedBefore = connections.withLock { $0 }
+                try await VRTestSupport.eventually(within: 30) { connections.withLock { $0 } > connectedBefore }
+                try await send(.heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)), over: fuzzer)
+                let code = try await errorReply(from: fuzzer, within: .seconds(30))?.code.label ?? "no reply"
+                reconnectProbes[code, default: 0] += 1
+                continue
+            }
+            let code = try await errorReply(from: fuzzer)?.code.label ?? "no reply"
             answered[kind, default: [:]][code, default: 0] += 1
         }
-        let stepsAfterFlood = steps.withLock { $0 }
-        // Training goes on after the flood.
-        try await eventually(within: 120) { steps.withLock { $0 } >= stepsAfterFlood + 2 }
-        learner.cancel()
-        honestRun.cancel()
-        let summary = try await learner.value
-        _ = try? await honestRun.value
+        let memory = try learner.residentMemory()
+        let stepsAfterFlood = steps(of: learner)
+        #expect(
+            await eventually(seconds: 120) { steps(of: learner) >= stepsAfterFlood + 2 },
+            "training stopped after the flood: \(learner.output)")
+        let metrics = try await httpGet(status + "/metrics").body
+        await fuzzer.close()
+        learner.process.terminate()
+        #expect(await learner.waitForExit(seconds: 60) == 0, "\(learner.output)")
+        for worker in workers { worker.process.terminate() }
 
         var answeredByCode: [String: Int] = [:]
-        for kind in Kind.allCases {
+        for kind in Kind.allCases where kind != .oversizedFrame {
             let codes = answered[kind] ?? [:]
             #expect(Set(codes.keys).isSubset(of: kind.expectedCodes), "\(kind): \(codes)")
-            #expect(codes.values.reduce(0, +) == sent[kind] && sent[kind, default: 0] >= 50, "\(kind): \(codes)")
             answeredByCode.merge(codes, uniquingKeysWith: +)
         }
-        // The learner counted every refusal it answered, by the reason it gave.
-        #expect(summary.rejections == answeredByCode)
-        #expect(summary.rejections.values.reduce(0, +) == messageCount)
-        #expect(summary.counters.trainedBatches >= 2 && summary.modelSteps >= 1)
-        let counts = summary.rejections.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        #expect(reconnectProbes == ["unknown_worker": 20], "after an oversized frame: \(reconnectProbes)")
+        answeredByCode.merge(reconnectProbes, uniquingKeysWith: +)
+        // The learner counted every refusal it sent, by reason, and refused nothing else: the honest workers lost
+        // nothing.
+        #expect(refusals(in: metrics) == answeredByCode, "\(metrics)")
+        for worker in workers {
+            #expect(worker.lines(containing: "refused").isEmpty, "\(worker.output)")
+            #expect(!worker.lines(containing: "\"accepted\"").isEmpty, "\(worker.output)")
+        }
+        // A frame at the limit is read in full, one over it is not read at all; the learner's receive queue
+        // holds at most its byte budget, so memory grows by at most that budget and one frame.
+        let transport = TransportConfiguration()
+        let bound = transport.receiveHighWaterMarkBytes + transport.maximumFrameBytes
+        #expect(memory.peak - before.current < bound, "peak \(memory.peak) from \(before.current)")
+        let counts = answeredByCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         print(
-            "hostile flood: \(messageCount) messages refused (\(counts.joined(separator: ", "))); \(summary.modelSteps) "
-                + "model steps, \(summary.counters.trainedBatches) batches trained")
+            "hostile flood: \(plan.count) messages of \(Kind.allCases.count) kinds; refused \(counts.joined(separator: ", ")); "
+                + "20 oversized frames dropped the connection unread, and the peer was heard again after each; "
+                + "learner resident memory \(before.current >> 20) MiB "
+                + "before, peak \(memory.peak >> 20) MiB (bound +\(bound >> 20) MiB); \(stepsAfterFlood) steps logged "
+                + "by the end of the flood")
     }
 
     // MARK: - Hostile messages
@@ -136,32 +157,53 @@ struct HostileFloodTests {
         _ kind: Kind, assignment: WorkAssignment, question: QuestionAssignment, sequence: UInt64,
         generator: inout SeededGenerator
     ) throws -> [[UInt8]] {
-        let hello = try codec.encode(
-            .hello(WorkerHello(softwareVersion: "x", slotCount: 1, parameterVersion: 0)), senderID: "rogue")[0]
+        let heartbeat = try codec.encode(
+            .heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)), senderID: "fuzzer")[0]
         switch kind {
         case .randomBytes:
             // Field 0 with wire type 7 never parses, whatever follows.
             return [[0x07] + randomBytes(Int.random(in: 0..<200, using: &generator), &generator)]
         case .truncatedFrame:
-            let whole = try codec.encode(.rolloutBatch(batch(assignment, question, sequence)), senderID: "rogue")[0]
+            let whole = try codec.encode(.rolloutBatch(batch(assignment, question, sequence)), senderID: "fuzzer")[0]
             return [Array(whole.prefix(Int.random(in: 0..<whole.count, using: &generator)))]
+        case .largestFrame:
+            return [[0x07] + [UInt8](repeating: 0x0A, count: WireLimits.frameBytesCap - 1)]
         case .oversizedFrame:
             return [[UInt8](repeating: 0x0A, count: WireLimits.frameBytesCap + 1)]
         case .extraFrames:
-            return [hello, randomBytes(Int.random(in: 1...64, using: &generator), &generator)]
+            return [heartbeat, randomBytes(Int.random(in: 1...64, using: &generator), &generator)]
         case .wrongVersion, .missingVersion:
             // The envelope starts with field 1, the protocol version, as one varint byte.
-            guard hello[0] == 0x08 && hello[1] == 0x01 else { throw FloodError("the envelope does not start with 1") }
-            var patched = hello
+            guard heartbeat[0] == 0x08 && heartbeat[1] == 0x01 else {
+                throw FloodError("the envelope does not start with 1")
+            }
+            var patched = heartbeat
             patched[1] = kind == .missingVersion ? 0 : UInt8.random(in: 2...127, using: &generator)
             return [patched]
+        case .afterGoodbye:
+            let messages: [WireMessage] = [
+                .heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)),
+                .workRequest(WorkRequest(questionCount: 1, parameterVersion: 0)),
+                .snapshotRequest(SnapshotRequest(parameterVersion: 0)), .goodbye(Goodbye(reason: "again")),
+                .rolloutBatch(batch(assignment, question, sequence)),
+            ]
+            return try codec.encode(messages[Int(sequence) % messages.count], senderID: "fuzzer")
+        case .foreignSender:
+            return try codec.encode(
+                .heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)), senderID: "other")
+        case .learnerMessage:
+            let messages: [WireMessage] = [
+                .batchAck(BatchAck(batchSequence: sequence, status: .accepted, parameterVersion: 1)),
+                .workAssignment(WorkAssignment(assignmentID: 1, parameterVersion: 1, questions: [])),
+            ]
+            return try codec.encode(messages[Int(sequence) % messages.count], senderID: "fuzzer")
         default:
             return try codec.encode(
-                .rolloutBatch(batch(assignment, question, sequence, breaking: kind)), senderID: "rogue")
+                .rolloutBatch(batch(assignment, question, sequence, breaking: kind)), senderID: "fuzzer")
         }
     }
 
-    /// A batch for the rogue's assignment, broken the way `kind` says.
+    /// A batch for the fuzzer's assignment, broken the way `kind` says.
     private func batch(
         _ assignment: WorkAssignment, _ question: QuestionAssignment, _ sequence: UInt64, breaking kind: Kind? = nil
     ) -> RolloutBatch {
@@ -170,52 +212,104 @@ struct HostileFloodTests {
             answerEvidence: .sampled(correctCount: 1, answerCount: 2))
         var traceCount = question.traceCount
         var questionID = question.questionID
+        var assignmentID = assignment.assignmentID
+        var version = assignment.parameterVersion
+        var questionCount = 1
         switch kind {
         case .wrongTraceCount: traceCount += 1
         case .tokenOutOfRange: trace.traceTokenIDs[0] = Int32(ByteTokenizer.vocabularySize + 7)
         case .negativeTokenID: trace.promptTokenIDs[1] = -3
-        case .mismatchedArrays: trace.behaviourLogProbs = [-1]
+        case .lyingTokenCount: trace.behaviourLogProbs = [-1]
         case .moreCorrectThanSampled: trace.answerEvidence = .sampled(correctCount: 3, answerCount: 2)
         case .unassignedQuestion: questionID = "not-assigned"
+        case .repeatedQuestion: questionCount = 2
         case .nonFiniteLogProb: trace.behaviourLogProbs[1] = .nan
+        case .positiveLogProb: trace.behaviourLogProbs[0] = 0.5
+        case .unknownAssignment: assignmentID = 999_999
+        case .futureVersion:
+            // An assignment the learner has not handed out, so that the version is the first thing it judges.
+            assignmentID = 999_999
+            version = .max
         default: break
         }
+        let rollout = QuestionRollout(
+            questionID: questionID, phase: question.phase, traces: Array(repeating: trace, count: traceCount))
         return RolloutBatch(
-            workerID: "rogue", batchSequence: sequence, assignmentID: assignment.assignmentID,
-            samplingParameterVersion: assignment.parameterVersion, scoringParameterVersion: assignment.parameterVersion,
-            questions: [
-                QuestionRollout(
-                    questionID: questionID, phase: question.phase, traces: Array(repeating: trace, count: traceCount))
-            ])
+            workerID: "fuzzer", batchSequence: sequence, assignmentID: assignmentID,
+            samplingParameterVersion: version, scoringParameterVersion: version,
+            questions: Array(repeating: rollout, count: questionCount))
     }
 
     // MARK: - Talking to the learner
 
+    /// The learner's endpoints, with room to send frames over the limit.
+    private func fuzzerConfiguration(endpoints: String) throws -> TransportConfiguration {
+        let written = try JSONDecoder().decode(
+            [String: String].self, from: try Data(contentsOf: URL(fileURLWithPath: endpoints)))
+        var configuration = TransportConfiguration()
+        configuration.requestEndpoint = try #require(written["request"])
+        configuration.publishEndpoint = try #require(written["publish"])
+        configuration.maximumFrameBytes = 2 * WireLimits.frameBytesCap
+        configuration.reconnectMaximumMilliseconds = 1_000
+        return configuration
+    }
+
     private func send(_ message: WireMessage, over transport: any WorkerTransport) async throws {
-        try await transport.send(try codec.encode(message, senderID: "rogue").map(Frame.init))
+        try await transport.send(try codec.encode(message, senderID: "fuzzer").map(Frame.init))
     }
 
     /// Asks for work until an assignment with questions comes back.
     private func firstAssignment(over transport: any WorkerTransport) async throws -> WorkAssignment {
-        for _ in 0..<100 {
+        for _ in 0..<600 {
             try await send(.workRequest(WorkRequest(questionCount: 1, parameterVersion: 1)), over: transport)
             while let frames = try await transport.receive(within: .seconds(10)) {
                 guard case .workAssignment(let assignment) = try codec.decode(frames.map(\.bytes)).message else {
                     continue
                 }
                 if !assignment.questions.isEmpty { return assignment }
+                try await Task.sleep(for: .milliseconds(100))
                 break
             }
         }
-        throw FloodError("no assignment for the rogue")
+        throw FloodError("no assignment for the fuzzer")
     }
 
-    /// The next error reply, skipping heartbeats, welcomes and acknowledgements.
-    private func errorReply(from transport: any WorkerTransport) async throws -> ErrorReply? {
-        while let frames = try await transport.receive(within: .seconds(10)) {
+    /// The next error reply, skipping heartbeats, welcomes and parameter messages.
+    private func errorReply(
+        from transport: any WorkerTransport, within timeout: Duration = .seconds(10)
+    ) async throws -> ErrorReply? {
+        while let frames = try await transport.receive(within: timeout) {
             if case .errorReply(let reply) = try codec.decode(frames.map(\.bytes)).message { return reply }
         }
         return nil
+    }
+
+    /// The learner's `vr_learner_rejected_messages_total` counts by reason.
+    private func refusals(in metrics: String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for line in metrics.split(separator: "\n") where line.hasPrefix("vr_learner_rejected_messages_total{") {
+            guard let start = line.range(of: "reason=\""), let end = line[start.upperBound...].firstIndex(of: "\""),
+                let count = Int(line.split(separator: " ").last ?? "")
+            else { continue }
+            counts[String(line[start.upperBound..<end]), default: 0] += count
+        }
+        return counts
+    }
+
+    /// The optimizer steps the learner has logged.
+    private func steps(of learner: VRProcess) -> Int {
+        learner.output.split(separator: "\n").count { $0.hasPrefix("step ") }
+    }
+
+    /// Polls `condition` every 100 ms.
+    /// - Returns: whether it held within `seconds`.
+    private func eventually(seconds: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return condition()
     }
 }
 
