@@ -143,8 +143,11 @@ struct HostileFloodTests {
         let bound = transport.receiveHighWaterMarkBytes + transport.maximumFrameBytes
         #expect(memory.peak - before.current < bound, "peak \(memory.peak) from \(before.current)")
         let counts = answeredByCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        let sent = Dictionary(plan.map { ($0, 1) }, uniquingKeysWith: +)
+        let byKind = Kind.allCases.map { "\($0.rawValue) \(sent[$0, default: 0])" }
         print(
-            "hostile flood: \(plan.count) messages of \(Kind.allCases.count) kinds; refused \(counts.joined(separator: ", ")); "
+            "hostile flood: \(plan.count) messages of \(Kind.allCases.count) kinds (\(byKind.joined(separator: ", "))); "
+                + "refused \(counts.joined(separator: ", ")); "
                 + "20 oversized frames dropped the connection unread, and the peer was heard again after each; "
                 + "learner resident memory \(before.current >> 20) MiB "
                 + "before, peak \(memory.peak >> 20) MiB (bound +\(bound >> 20) MiB); \(stepsAfterFlood) steps logged "
