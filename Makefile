@@ -41,6 +41,7 @@ bench: build
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 	bash scripts/check-sizes.sh
+	bash scripts/check-architecture.sh
 	bash scripts/check-equations.sh
 	bash scripts/generate-protos.sh --check
 

@@ -33,38 +33,43 @@ let package = Package(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "CKernels"),
-        .target(name: "VRTensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: kernelSettings),
-        .target(name: "VRText", dependencies: ["VRGGUF"], swiftSettings: strict),
+        .target(name: "VRCore", swiftSettings: strict),
+        .target(name: "VRTensor", dependencies: ["VRCore", "CBLAS", "CKernels"], swiftSettings: kernelSettings),
+        .target(name: "VRText", dependencies: ["VRCore", "VRGGUF"], swiftSettings: strict),
         .target(name: "VRGGUF", swiftSettings: strict),
-        .target(name: "VRModel", dependencies: ["VRTensor", "VRGGUF"], swiftSettings: strict),
+        .target(name: "VRModel", dependencies: ["VRCore", "VRTensor", "VRGGUF"], swiftSettings: strict),
         .target(
-            name: "VRWire", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            name: "VRWire", dependencies: ["VRCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strict),
         .target(name: "CWireInterop", linkerSettings: [.linkedLibrary("protobuf-c")]),
-        .target(name: "VRTransport", swiftSettings: strict),
-        .target(name: "VRZMQ", dependencies: ["CZeroMQ", "VRTransport"], swiftSettings: strict),
+        .target(name: "VRTransport", dependencies: ["VRCore"], swiftSettings: strict),
+        .target(name: "VRZMQ", dependencies: ["VRCore", "CZeroMQ", "VRTransport"], swiftSettings: strict),
         .target(
-            name: "VRTraining", dependencies: ["VRModel", "VRTensor", "VRText", "VRObjectives"], swiftSettings: strict),
+            name: "VRTraining", dependencies: ["VRCore", "VRModel", "VRTensor", "VRText", "VRObjectives"],
+            swiftSettings: strict),
         .target(name: "VRObjectives", swiftSettings: strict),
-        .target(name: "VRTasks", dependencies: ["VRText"], swiftSettings: strict),
+        .target(name: "VRTasks", dependencies: ["VRCore", "VRText"], swiftSettings: strict),
         .target(
             name: "VRLearner",
-            dependencies: ["VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire"],
+            dependencies: ["VRCore", "VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire"],
             swiftSettings: strict),
         .target(
             name: "VRWorker",
-            dependencies: ["VRModel", "VRObjectives", "VRTasks", "VRTensor", "VRText", "VRTransport", "VRWire"],
+            dependencies: [
+                "VRCore", "VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire",
+            ],
             swiftSettings: strict),
         .target(
-            name: "VRBench", dependencies: ["VRModel", "VRTensor", "VRTransport", "VRZMQ", "CZeroMQ"],
+            name: "VRBench", dependencies: ["VRCore", "VRModel", "VRTensor", "VRTransport", "VRZMQ", "CZeroMQ"],
             swiftSettings: strict),
         .target(name: "VRReport", dependencies: ["VRLearner", "VRWorker"], swiftSettings: strict),
         .target(
-            name: "VRExperiment", dependencies: ["VRLearner", "VRObjectives", "VRTasks", "VRText", "VRWire"],
+            name: "VRExperiment", dependencies: ["VRCore", "VRLearner", "VRObjectives", "VRTasks", "VRText", "VRWire"],
             swiftSettings: strict),
         .target(
             name: "VRObservability",
             dependencies: [
+                "VRCore",
                 "VRLearner", "VRWorker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,45 +79,51 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
-            name: "VRTestSupport", dependencies: ["VRModel", "VRTasks", "VRTensor", "VRText", "VRTransport"],
+            name: "VRTestSupport", dependencies: ["VRCore", "VRModel", "VRTasks", "VRTensor", "VRText", "VRTransport"],
             swiftSettings: strict),
         .executableTarget(
             name: "vr",
             dependencies: [
-                "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
+                "VRCore", "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
                 "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport", "VRExperiment", "VRObservability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "VRTensorTests", dependencies: ["VRTensor", "VRTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "VRTensorTests", dependencies: ["VRCore", "VRTensor", "VRTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "VRTextTests", dependencies: ["VRText", "VRGGUF"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
             name: "VRGGUFTests", dependencies: ["VRGGUF"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
-            name: "VRModelTests", dependencies: ["VRModel", "VRTensor", "VRTestSupport", "VRBench"],
+            name: "VRModelTests", dependencies: ["VRCore", "VRModel", "VRTensor", "VRTestSupport", "VRBench"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
             name: "VRZMQTests", dependencies: ["VRZMQ", "VRTransport", "VRTestSupport", "VRBench"],
             swiftSettings: strict),
-        .testTarget(name: "VRWireTests", dependencies: ["VRWire", "CWireInterop"], swiftSettings: strict),
+        .testTarget(name: "VRWireTests", dependencies: ["VRCore", "VRWire", "CWireInterop"], swiftSettings: strict),
         .testTarget(
             name: "VRTransportTests", dependencies: ["VRTransport", "VRZMQ", "VRTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "VRLearnerTests",
-            dependencies: ["VRLearner", "VRModel", "VRObjectives", "VRTensor", "VRTasks", "VRWire", "VRTransport"],
+            dependencies: [
+                "VRCore", "VRLearner", "VRModel", "VRObjectives", "VRTensor", "VRTasks", "VRWire", "VRTransport",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "VRWorkerTests",
             dependencies: [
+                "VRCore",
                 "VRWorker", "VRModel", "VRTasks", "VRTensor", "VRText", "VRWire", "VRTransport", "VRTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "VRCore",
                 "VRLearner", "VRWorker", "VRModel", "VRTasks", "VRTensor", "VRText", "VRTransport", "VRWire",
                 "VRZMQ", "VRTestSupport",
             ],
@@ -126,10 +137,10 @@ let package = Package(
         .testTarget(
             name: "VRObservabilityTests", dependencies: ["VRObservability", "VRLearner", "VRWorker"],
             swiftSettings: strict),
-        .testTarget(name: "VRObjectivesTests", dependencies: ["VRObjectives"], swiftSettings: strict),
+        .testTarget(name: "VRObjectivesTests", dependencies: ["VRCore", "VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(
-            name: "VRTrainingTests", dependencies: ["VRTraining", "VRModel", "VRText"], swiftSettings: strict),
+            name: "VRTrainingTests", dependencies: ["VRTraining", "VRModel", "VRObjectives", "VRText"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 // The measurements behind `vr bench`: sgemm peak, training throughput and sampling throughput.
 
+import VRCore
 import VRModel
 import VRTensor
 import VRTransport

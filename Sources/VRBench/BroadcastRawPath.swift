@@ -2,6 +2,7 @@
 
 import CZeroMQ
 import Foundation
+import VRCore
 import VRTransport
 import VRZMQ
 
@@ -33,8 +34,7 @@ final class BroadcastRawCluster: @unchecked Sendable {
         let receiveHWM = HighWaterMark.messages(
             budgetBytes: configuration.receiveHighWaterMarkBytes, messageBytes: configuration.publishMessageBytes)
         let linger = Int32(configuration.lingerMilliseconds)
-        let (seconds, attoseconds) = receiveTimeout.components
-        let timeoutMilliseconds = Int32(clamping: max(1, seconds * 1_000 + attoseconds / 1_000_000_000_000_000))
+        let timeoutMilliseconds = Int32(clamping: max(1, receiveTimeout.wholeMilliseconds))
         (publisherContext, publisher) = try Self.socket(ZMQ_PUB, options: [(ZMQ_LINGER, linger), (ZMQ_SNDHWM, hwm)])
         var contexts: [UnsafeMutableRawPointer] = []
         var sockets: [UnsafeMutableRawPointer] = []

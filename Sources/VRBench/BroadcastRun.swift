@@ -1,5 +1,6 @@
 // One timed broadcast: from the first send until the last subscriber holds the last chunk.
 
+import VRCore
 import VRTransport
 
 /// The outcome of broadcasting one snapshot to every subscriber through one path.

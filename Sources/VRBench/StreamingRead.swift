@@ -1,5 +1,6 @@
 // How fast the compute threads can read a buffer of a given size: the memory side of the sampling roofline.
 
+import VRCore
 import VRTensor
 import VRTransport
 

@@ -1,5 +1,6 @@
 // One arm of an experiment: a method and its options, trained from the shared initial models.
 
+import VRCore
 import VRLearner
 import VRObjectives
 import VRText

@@ -2,6 +2,7 @@
 // stages, the budget, the arms and the seeds.
 
 import Foundation
+import VRCore
 import VRTasks
 
 /// An experiment: every arm trains from the same initial models under the same budget, once per seed.
@@ -88,7 +89,7 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
         }
         let configuration: ExperimentConfiguration
         do { configuration = try JSONDecoder().decode(ExperimentConfiguration.self, from: data) } catch {
-            throw .unreadable(path: path, reason: Self.describe(error))
+            throw .unreadable(path: path, reason: DecodingFailure.message(for: error))
         }
         try configuration.validate()
         return configuration
@@ -154,21 +155,6 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
         for arm in arms {
             try arm.validate()
             guard names.insert(arm.name).inserted else { throw .invalid("arm name \"\(arm.name)\" appears twice") }
-        }
-    }
-
-    /// A decoding error as one line naming the path to the bad value.
-    private static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return keys.isEmpty ? "the top level" : String(keys.drop { $0 == "." })
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context)): missing key \"\(key.stringValue)\""
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
-        @unknown default: return "\(error)"
         }
     }
 }

@@ -1,5 +1,6 @@
 // The shared settings of an experiment: model shape, the SFT stages, the training budget and evaluation.
 
+import VRCore
 import VRTasks
 
 /// The transformer every arm trains (pi and q share it).

@@ -1,6 +1,8 @@
 // Task files an experiment reads instead of generating its questions: one training and one held-out file per
 // task family, as `scripts/export-reasoning-gym.py` writes them.
 
+import VRCore
+
 /// The training and held-out questions of one task family, as task JSONL files.
 ///
 /// Relative paths are read from the directory `vr experiment` runs in. The experiment takes the first

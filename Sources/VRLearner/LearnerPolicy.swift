@@ -1,6 +1,8 @@
 // The learner's rules for handing out work, judging batches and noticing silent workers.
 
-/// Limits that keep rollouts fresh and bounded (ARCHITECTURE.md: staleness, credits, liveness).
+import VRCore
+
+/// Limits that keep rollouts fresh and bounded (docs/protocol.md: staleness, credits, liveness).
 public struct LearnerPolicy: Sendable, Equatable, Codable {
     /// New work is handed out only while the oldest outstanding assignment lags the learner by at most this
     /// many parameter versions (lag = learner version - version the assignment was made at).
@@ -81,14 +83,8 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
         try container.encode(maxAssignmentsPerWorker, forKey: .maxAssignmentsPerWorker)
         try container.encode(questionsPerAssignment, forKey: .questionsPerAssignment)
         try container.encode(publishEvery, forKey: .publishEvery)
-        try container.encode(Self.milliseconds(workerTimeout), forKey: .workerTimeoutMilliseconds)
-        try container.encodeIfPresent(
-            assignmentDeadline.map(Self.milliseconds), forKey: .assignmentDeadlineMilliseconds)
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int64 {
-        let components = duration.components
-        return components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        try container.encode(workerTimeout.wholeMilliseconds, forKey: .workerTimeoutMilliseconds)
+        try container.encodeIfPresent(assignmentDeadline?.wholeMilliseconds, forKey: .assignmentDeadlineMilliseconds)
     }
 
     /// Checks the ranges.

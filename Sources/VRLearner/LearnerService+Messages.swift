@@ -1,5 +1,6 @@
 // The learner's answers to each kind of worker message (docs/protocol.md).
 
+import VRCore
 import VRTransport
 import VRWire
 

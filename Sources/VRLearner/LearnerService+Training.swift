@@ -1,6 +1,7 @@
 // The learner's training side: batches wait per phase until a step's worth has arrived, then train and publish.
 
 import Foundation
+import VRCore
 import VRTransport
 import VRWire
 

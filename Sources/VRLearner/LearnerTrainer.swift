@@ -68,11 +68,11 @@ public final class LearnerTrainer {
         self.posteriorSteps = stepCounts.posterior
         self.text = text
         do {
-            reasoningNormalizer = try drSFTNormalizer(
+            reasoningNormalizer = try DrSFTNormalizer.constant(
                 responseTokenCounts: dataset.items.map {
                     text.encode($0.reasoningExample(renderer: renderer).response).count
                 })
-            posteriorNormalizer = try drSFTNormalizer(
+            posteriorNormalizer = try DrSFTNormalizer.constant(
                 responseTokenCounts: dataset.items.map {
                     text.encode($0.posteriorExample(renderer: renderer).response).count
                 })

@@ -2,7 +2,7 @@
 //
 // Legend: P prompt tokens, T trace tokens (end-of-thought marker included), O answer-opening tokens, A answer
 // tokens; K traces per question, c_k of trace k's n sampled answers verified correct.
-// ARCHITECTURE.md, learner data flow: forward pi over [prompt; trace; opening; answer] -> logPi per token;
+// docs/architecture.md, the path of one trace: forward pi over [prompt; trace; opening; answer] -> logPi per token;
 // log rho_k = log acc_k + mean_t(logPi - logQ) [E5, E6]; rhoTilde = softmax over k [E4] (or the best trace, or
 // the RFT weights [E11]); backward with weight w_k on the trace and opening and w_k / c_k on each correct sampled
 // answer [E7] (GML: the reference answer), divided by C [E10]. GRPO instead weights each token of the trace and
@@ -31,7 +31,7 @@ public enum ModelPhaseStep {
     /// Runs forward, weights and backward for `questions`, accumulating into `model.gradients`.
     ///
     /// The sampling log-probabilities travel with the traces and log pi comes from this forward pass, so the
-    /// self-normalised weights stay valid however stale the sampler was (ARCHITECTURE.md, staleness).
+    /// self-normalised weights stay valid however stale the sampler was (docs/protocol.md, staleness).
     /// - Parameters:
     ///   - model: pi, trained in place (gradients accumulate; the caller steps the optimizer).
     ///   - reference: the fixed reference model GRPO's KL penalty is measured against; needed only then.

@@ -1,5 +1,7 @@
 // The order in which training questions are handed out: a seeded shuffle per epoch, resumable by position.
 
+import VRCore
+
 /// An endless sequence of question ids: every epoch is a fresh permutation of the dataset, seeded.
 public struct QuestionOrder: Sendable {
     private let ids: [String]
@@ -33,17 +35,10 @@ public struct QuestionOrder: Sendable {
 
     /// The permutation of one epoch: a Fisher-Yates shuffle driven by SplitMix64 of (seed, epoch).
     private func permutation(epoch: Int) -> [String] {
-        var state = seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator = SeededGenerator(seed: seed &+ UInt64(epoch) &* SeededGenerator.increment)
         var shuffled = ids
         for index in stride(from: shuffled.count - 1, to: 0, by: -1) {
-            shuffled.swapAt(index, Int(next() % UInt64(index + 1)))
+            shuffled.swapAt(index, Int(generator.next() % UInt64(index + 1)))
         }
         return shuffled
     }

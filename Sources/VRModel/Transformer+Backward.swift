@@ -1,6 +1,6 @@
 // The backward pass: token-weighted NLL gradient through the output projection, then the family's body.
 //
-// Legend: N rows, C channels, V vocabulary. Every objective is this one primitive (PAPER.md [E10]):
+// Legend: N rows, C channels, V vocabulary. Every objective is this one primitive (docs/math.md [E10]):
 //   loss = -(1/normalizer) * sum over sequences s, targets t of weight_st * log p(token_s,t+1 | prefix)
 
 import VRTensor

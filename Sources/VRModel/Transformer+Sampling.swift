@@ -1,5 +1,6 @@
 // Batched autoregressive generation with a KV cache: every sequence advances one position per step.
 
+import VRCore
 import VRTensor
 
 #if canImport(Glibc)

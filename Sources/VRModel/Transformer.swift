@@ -1,5 +1,6 @@
 // A decoder-only transformer whose parameters and gradients are two flat buffers with named views.
 
+import VRCore
 import VRTensor
 
 /// A decoder-only language model of the GPT or the Llama family (see `TransformerConfiguration`) running on

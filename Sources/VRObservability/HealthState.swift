@@ -2,6 +2,7 @@
 
 import Foundation
 import Synchronization
+import VRCore
 
 /// A daemon's health, shared between the code that runs it and the status server.
 public final class HealthState: Sendable {
@@ -54,12 +55,5 @@ public final class HealthState: Sendable {
         var report = state.withLock { $0 }
         report.uptimeSeconds = (ContinuousClock.now - started).inSeconds
         return report
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var inSeconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }

@@ -1,5 +1,7 @@
 // Settings of one task generator: family, seed, difficulty range, thought style and test share.
 
+import VRCore
+
 /// The settings of one generated task family.
 ///
 /// Decoding fills missing keys with the defaults below (only `family` is required) and rejects
@@ -76,16 +78,7 @@ public struct TaskGeneratorConfiguration: Codable, Sendable, Equatable {
     /// - Parameter decoder: the decoder positioned at a JSON object.
     /// - Throws: `DecodingError` for an unknown key, a missing `family` or a type mismatch.
     public init(from decoder: any Decoder) throws {
-        let all = try decoder.container(keyedBy: AnyKey.self)
-        let known = CodingKeys.allCases.map(\.stringValue)
-        if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw DecodingError.dataCorrupted(
-                DecodingError.Context(
-                    codingPath: all.codingPath,
-                    debugDescription:
-                        "unknown key \"\(unknown)\"; known keys: \(known.sorted().joined(separator: ", "))"
-                ))
-        }
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         family = try container.decode(TaskFamily.self, forKey: .family)
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed) ?? 0
@@ -100,10 +93,4 @@ public struct TaskGeneratorConfiguration: Codable, Sendable, Equatable {
     }
 
     /// A coding key for any string, used to list the keys an object actually has.
-    private struct AnyKey: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
 }

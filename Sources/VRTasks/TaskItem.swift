@@ -17,7 +17,7 @@ public struct TaskItem: Codable, Sendable, Equatable, Hashable {
     public var referenceThought: String
     /// The reference solution pi is taught to write after its thought; states the final answer.
     public var referenceSolution: String
-    /// A worked solution, the posterior's hint y' (PAPER.md: q is prompted with the worked solution, not only
+    /// A worked solution, the posterior's hint y' (the paper: q is prompted with the worked solution, not only
     /// the final answer): concise working that ends by stating the final answer; nil when the task has none.
     public var workedSolution: String?
     /// The reference final answer, as `ReasoningOutput.finalAnswer(inSolution:)` extracts it.

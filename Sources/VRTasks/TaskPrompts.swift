@@ -2,7 +2,7 @@
 
 import VRText
 
-/// One question as the models see it (PAPER.md, Templates).
+/// One question as the models see it (templates: docs/protocol.md).
 ///
 /// Legend: pi's prompt ends with `<|begin_of_thought|>`; q's prompt carries the reference solution as the
 /// hint y' and also ends where the thought starts. A finished trace ends with its closing marker

@@ -1,7 +1,7 @@
 // Exact checks of a final answer: string equality, numeric equality, a reduced fraction, a number within a
 // tolerance, or a countdown expression.
 
-/// Decides whether a final answer is correct; defines the correct set Y_x of PAPER.md.
+/// Decides whether a final answer is correct; defines the correct set Y_x of docs/math.md.
 ///
 /// Every check is total: any input string, however long or malformed, gives `false` rather than
 /// a trap.

@@ -1,5 +1,6 @@
 // Central finite differences and error measures for checking backward passes in tests.
 
+import VRCore
 import VRTensor
 
 /// Numerical gradients by central differences, for comparing against hand-written backward passes.

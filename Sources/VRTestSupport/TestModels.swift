@@ -1,9 +1,9 @@
 // Models with a known behaviour for tests, trained in a moment: a pi that always gives the same answer, a q that
 // closes its trace at once.
 
+import VRCore
 import VRModel
 import VRTasks
-import VRTensor
 import VRText
 
 /// Models with a known behaviour, trained in a moment.

@@ -1,11 +1,13 @@
 // Settings of the reasoning and posterior templates: system messages and the posterior layout (A or B).
 
+import VRCore
+
 /// The texts and choices that shape rendered prompts; every byte of them costs a token.
 ///
 /// Decoding fills missing keys with the defaults below and rejects unknown keys, so a misspelt
 /// setting fails instead of being ignored.
 public struct TemplateConfiguration: Codable, Sendable, Equatable {
-    /// Where the posterior q(z|x,y') writes its trace after the pre-filled solution (PAPER.md, Templates).
+    /// Where the posterior q(z|x,y') writes its trace after the pre-filled solution (templates: docs/protocol.md).
     public enum PosteriorVariant: String, Codable, Sendable, Equatable, CaseIterable {
         /// Template A: the trace is an explanation between `<|begin_of_explanation|>` and `<|end_of_explanation|>`.
         case a
@@ -57,16 +59,7 @@ public struct TemplateConfiguration: Codable, Sendable, Equatable {
     /// - Throws: `DecodingError.dataCorrupted` for an unknown key, or a type mismatch.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let known = Set(CodingKeys.allCases.map(\.stringValue))
-        let all = try decoder.container(keyedBy: AnyKey.self)
-        if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw DecodingError.dataCorrupted(
-                DecodingError.Context(
-                    codingPath: all.codingPath,
-                    debugDescription:
-                        "unknown key \"\(unknown)\"; known keys: \(known.sorted().joined(separator: ", "))"
-                ))
-        }
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         systemPrompt = try container.decodeIfPresent(String.self, forKey: .systemPrompt) ?? Self.defaultSystemPrompt
         posteriorSystemPrompt =
             try container.decodeIfPresent(String.self, forKey: .posteriorSystemPrompt)
@@ -80,10 +73,4 @@ public struct TemplateConfiguration: Codable, Sendable, Equatable {
     }
 
     /// A coding key for any string, used to list the keys an object actually has.
-    private struct AnyKey: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
 }

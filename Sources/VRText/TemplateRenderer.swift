@@ -1,4 +1,4 @@
-// Renders the reasoning prompt and target for pi, and the posterior prompts A and B for q (PAPER.md, Templates).
+// Renders the reasoning prompt and target for pi, and the posterior prompts A and B for q (templates: docs/protocol.md).
 
 /// Turns questions, thoughts and solutions into the exact texts the models read and write.
 ///

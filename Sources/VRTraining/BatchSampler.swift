@@ -1,6 +1,6 @@
 // Which examples go into each step: seeded shuffles of the data set, one per epoch, cut into batches.
 
-import VRTensor
+import VRCore
 
 /// The example indices of every step: the data set is shuffled once per epoch and read in order.
 ///

@@ -1,6 +1,7 @@
 // Range checks of an SFT configuration, and reading/writing it as JSON.
 
 import Foundation
+import VRCore
 import VRModel
 import VRText
 
@@ -53,7 +54,7 @@ extension SFTConfiguration {
         do {
             configuration = try JSONDecoder().decode(SFTConfiguration.self, from: json)
         } catch {
-            throw .invalidConfiguration("\(source) \(StrictDecoding.message(for: error))")
+            throw .invalidConfiguration("\(source) \(DecodingFailure.message(for: error))")
         }
         try configuration.validate()
         return configuration

@@ -1,5 +1,6 @@
 // Everything that determines a supervised fine-tuning run, with documented defaults.
 
+import VRCore
 import VRModel
 import VRText
 
@@ -70,7 +71,7 @@ public struct SFTConfiguration: Codable, Sendable, Equatable {
     /// - Parameter decoder: the decoder.
     /// - Throws: `DecodingError` for an unknown key or a value of the wrong type.
     public init(from decoder: any Decoder) throws {
-        try StrictDecoding.rejectUnknownKeys(in: decoder, known: CodingKeys.allCases.map(\.rawValue))
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
             try container.decodeIfPresent(T.self, forKey: key) ?? fallback
@@ -98,7 +99,7 @@ public struct SFTConfiguration: Codable, Sendable, Equatable {
     ) throws
         -> TransformerConfiguration
     {
-        try StrictDecoding.rejectUnknownKeys(in: decoder, known: ModelKeys.allCases.map(\.rawValue))
+        try decoder.rejectUnknownKeys(ModelKeys.self)
         let container = try decoder.container(keyedBy: ModelKeys.self)
         // A Llama-family model is written in full (it comes from --initial); read it as the model type does.
         if try container.decodeIfPresent(ModelFamily.self, forKey: .family) ?? .gpt != .gpt {

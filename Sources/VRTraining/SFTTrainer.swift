@@ -1,6 +1,8 @@
 // Supervised fine-tuning: shuffled batches of prompt/response examples, the Dr. SFT loss ([E10]), AdamW.
 
+import VRCore
 import VRModel
+import VRObjectives
 import VRTensor
 import VRText
 
@@ -99,10 +101,7 @@ public final class SFTTrainer {
     public func run(onEvent: (TrainingEvent) -> Void = { _ in }) throws(TrainingError) -> TrainingSummary {
         let clock = ContinuousClock()
         let start = clock.now
-        func seconds(since instant: ContinuousClock.Instant) -> Double {
-            let elapsed = clock.now - instant
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        }
+        func seconds(since instant: ContinuousClock.Instant) -> Double { (clock.now - instant).inSeconds }
         onEvent(
             .started(
                 firstStep: completedSteps, totalSteps: configuration.steps, exampleCount: examples.count,

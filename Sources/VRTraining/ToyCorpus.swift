@@ -1,6 +1,6 @@
 // A deterministic, learnable prompt/response task for demos and tests: reverse, sort or add.
 
-import VRTensor
+import VRCore
 
 /// Generates small algorithmic prompt/response pairs that a tiny transformer learns in a few hundred steps.
 ///

@@ -1,5 +1,7 @@
 // Strict decoding of `TransportConfiguration`: defaults for missing keys, an error for unknown ones.
 
+import VRCore
+
 extension TransportConfiguration {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case requestEndpoint, publishEndpoint, sendHighWaterMarkBytes, receiveHighWaterMarkBytes
@@ -8,28 +10,11 @@ extension TransportConfiguration {
         case reconnectMinimumMilliseconds, reconnectMaximumMilliseconds
     }
 
-    /// A coding key for any string, used to list the keys an object actually has.
-    private struct AnyKey: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     /// Decodes a configuration, taking defaults for missing keys and rejecting unknown ones.
     /// - Parameter decoder: the decoder.
     /// - Throws: `DecodingError` for an unknown key or a value of the wrong type.
     public init(from decoder: any Decoder) throws {
-        let allKeys = try decoder.container(keyedBy: AnyKey.self)
-        let known = Set(CodingKeys.allCases.map(\.rawValue))
-        if let unknown = allKeys.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw DecodingError.dataCorrupted(
-                DecodingError.Context(
-                    codingPath: allKeys.codingPath,
-                    debugDescription:
-                        "unknown key \"\(unknown)\"; known keys: \(known.sorted().joined(separator: ", "))"
-                ))
-        }
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
             try container.decodeIfPresent(T.self, forKey: key) ?? fallback

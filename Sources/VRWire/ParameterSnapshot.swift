@@ -7,7 +7,7 @@ public struct ParameterSnapshot: Sendable, Equatable {
     /// Default chunk size, 1 MiB.
     ///
     /// Over loopback TCP, 1 MiB frames moved 2.6-3.6 GB/s against about 1.1 GB/s for one 64 MiB frame
-    /// (ARCHITECTURE.md); the protocol allows up to 16 MiB.
+    /// (docs/protocol.md); the protocol allows up to 16 MiB.
     public static let defaultChunkByteCount = 1 << 20
 
     /// The header: version, sizes, whole-buffer CRC-32, model configuration.

@@ -1,5 +1,7 @@
 // L -> W: the learner's answer to a hello (control.proto `Welcome`).
 
+import VRCore
+
 /// The learner accepts a worker's hello and states the session's timing and its parameter version.
 public struct Welcome: Sendable, Equatable {
     /// Longest heartbeat interval the protocol allows: one hour.

@@ -1,5 +1,7 @@
 // L -> W: questions to work on, answering a work request (rollout.proto `WorkAssignment`).
 
+import VRCore
+
 /// The learner's answer to a ``WorkRequest``: questions with phases, or none and a time to ask again.
 public struct WorkAssignment: Sendable, Equatable {
     /// Longest retry delay the protocol carries: one hour.

@@ -1,5 +1,5 @@
 // The released code's offline pipeline, after sampling: q's K traces per question, scored with a fixed pi_theta0,
-// turned into SFT examples (PAPER.md, "What the released code does").
+// turned into SFT examples (the paper's released code; docs/math.md, "Trace selection").
 //
 // Per question: log q from the sampler (untempered) and log pi0 by teacher forcing at temperature 1;
 // log rho_k = log acc_k + mean_t(log pi0 - log q) [E5, E6]. The best-trace mode keeps the argmax trace as an

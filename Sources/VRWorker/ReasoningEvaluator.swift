@@ -1,8 +1,8 @@
 // Accuracy of pi on held-out questions: Avg@k (mean fraction of k samples correct) and pass@k.
 
+import VRCore
 import VRModel
 import VRTasks
-import VRTensor
 import VRText
 
 /// Avg@k and pass@k of a reasoning model, overall, per difficulty and per task family.

@@ -2,7 +2,7 @@
 
 import VRModel
 
-/// Sampling and scoring settings of a worker (PAPER.md: traces at temperature 0.7, Acc with n answers [E6]).
+/// Sampling and scoring settings of a worker (the paper: traces at temperature 0.7, Acc with n answers [E6]).
 public struct RolloutOptions: Codable, Sendable, Equatable {
     /// Temperature of trace sampling (q in the model phase, pi in the posterior phase).
     public var traceTemperature: Float = 0.7

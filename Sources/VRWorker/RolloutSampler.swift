@@ -6,9 +6,9 @@
 // after each finished trace (or from a fixed reference model's parameters, for RFT), the fraction the verifier
 // accepts; the answers travel with their verdicts, for the answer part of pi's update ([E7]).
 
+import VRCore
 import VRModel
 import VRTasks
-import VRTensor
 import VRText
 import VRWire
 

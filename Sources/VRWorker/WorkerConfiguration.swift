@@ -1,6 +1,6 @@
 // A worker's settings, with documented defaults; printed at start.
 
-import VRTensor
+import VRCore
 
 /// Everything a rollout worker needs besides its dataset and transport.
 public struct WorkerConfiguration: Codable, Sendable, Equatable {

@@ -4,6 +4,7 @@
 // older than the learner's. Work: WorkRequest -> WorkAssignment -> RolloutBatch -> BatchAck. Broadcasts on the
 // subscription channel replace the parameters between assignments.
 
+import VRCore
 import VRModel
 import VRTasks
 import VRText

@@ -3,6 +3,7 @@
 import CZeroMQ
 import Foundation
 import Synchronization
+import VRCore
 import VRTransport
 
 /// What a transport's sockets do on their loop thread.
@@ -137,7 +138,8 @@ final class SocketLoop: @unchecked Sendable {
         let sockets = handler.readableSockets()
         var items = [zmq_pollitem_t(socket: nil, fd: waker.readDescriptor, events: Int16(ZMQ_POLLIN), revents: 0)]
         items += sockets.map { zmq_pollitem_t(socket: $0.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
-        let milliseconds = timeout.map { Self.roundedUpMilliseconds($0) } ?? Self.maximumPollMilliseconds
+        let milliseconds =
+            timeout.map { Int(clamping: max(0, $0.roundedUpMilliseconds)) } ?? Self.maximumPollMilliseconds
         let count = zmq_poll(&items, Int32(items.count), min(milliseconds, Self.maximumPollMilliseconds))
         if count < 0 { return zmq_errno() != ETERM }
         if items[0].revents != 0 { waker.drain() }
@@ -166,9 +168,4 @@ final class SocketLoop: @unchecked Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    private static func roundedUpMilliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let milliseconds = seconds * 1_000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int(clamping: max(0, milliseconds))
-    }
 }

@@ -33,7 +33,7 @@ struct BuildDataCommand: ParsableCommand {
             --request-endpoint and --publish-endpoint from other machines), which sample K traces per question \
             from q with its hint (--hint) and estimate Acc from n answers sampled from pi0 after each trace. \
             Every batch is checked against its question and this process's own prompts; log pi0 comes from \
-            teacher forcing here. Each trace gets log rho = log acc + mean(log pi0 - log q) (PAPER.md [E5], \
+            teacher forcing here. Each trace gets log rho = log acc + mean(log pi0 - log q) (docs/math.md [E5], \
             [E6]). --selection best keeps the largest as an unweighted example (the paper's 17K setting); \
             --selection weighted keeps every usable trace with weight rhoTilde [E4] (its 1K setting). Questions \
             without a usable trace keep their reference thought. Train on the result with \

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import VRCore
 import VRModel
 import VRTasks
 import VRText

@@ -12,6 +12,7 @@
 
 import ArgumentParser
 import Foundation
+import VRCore
 import VRExperiment
 import VRModel
 import VRReport

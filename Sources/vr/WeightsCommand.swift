@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import VRCore
 import VRObjectives
 
 /// Reads questions with their traces' log-probs and answer evidence; prints weights, bound and ESS as JSON.
@@ -47,7 +48,7 @@ struct WeightsCommand: ParsableCommand {
         do {
             request = try decoder.decode(WeightsRequest.self, from: data)
         } catch {
-            throw InputError(message: "\(input) is not a weights request: \(describe(error))")
+            throw InputError(message: "\(input) is not a weights request: \(DecodingFailure.message(for: error))")
         }
         if let estimator { request.estimator = estimator }
         if let normalization { request.normalization = normalization }
@@ -67,19 +68,6 @@ struct WeightsCommand: ParsableCommand {
     /// Where a JSON syntax error is, as the parser says it.
     private func syntaxProblem(_ error: Error) -> String {
         (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
-    }
-
-    /// A decoding error as "at questions[0].traces[1].logPi: ..." instead of Foundation's debug dump.
-    private func describe(_ error: Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context),
-            .dataCorrupted(let context):
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return "at \(path.isEmpty ? "the top level" : path): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import VRCore
 import VRTensor
 import VRTestSupport
 import VRText

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VRCore
 import VRLearner
 import VRModel
 import VRTensor

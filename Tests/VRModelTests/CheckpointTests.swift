@@ -2,6 +2,7 @@
 
 import Foundation
 import Testing
+import VRCore
 import VRTensor
 
 @testable import VRModel

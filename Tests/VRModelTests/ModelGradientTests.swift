@@ -1,4 +1,5 @@
 import Testing
+import VRCore
 import VRModel
 import VRTensor
 import VRTestSupport

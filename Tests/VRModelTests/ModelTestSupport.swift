@@ -1,3 +1,4 @@
+import VRCore
 import VRModel
 import VRTensor
 

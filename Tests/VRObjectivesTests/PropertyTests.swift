@@ -1,6 +1,7 @@
 // Property tests over random inputs from a seeded SplitMix64: weights, ESS, bound and invariances.
 
 import Testing
+import VRCore
 import VRObjectives
 
 @Suite("Properties over random inputs")
@@ -11,7 +12,7 @@ struct PropertyTests {
     @Test(
         "[E4] [E6] weights are finite, non-negative, sum to 1 (or are all zero), ESS in [1, usable]", arguments: seeds)
     func weightInvariants(seed: UInt64) throws {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         for _ in 0..<Self.questionsPerSeed {
             let traceCount = Int.random(in: 1...8, using: &generator)
             let traces = (0..<traceCount).map { _ in RandomEvidence.accTrace(&generator) }
@@ -32,7 +33,7 @@ struct PropertyTests {
 
     @Test("[E4] adding one constant to every log weight of a question leaves its weights unchanged", arguments: seeds)
     func shiftInvariance(seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         for _ in 0..<Self.questionsPerSeed {
             let logWeights = (0..<Int.random(in: 1...8, using: &generator)).map { _ in
                 Double.random(in: -50...50, using: &generator)
@@ -47,7 +48,7 @@ struct PropertyTests {
 
     @Test("[E4] permuting the traces permutes the weights", arguments: seeds)
     func permutationEquivariance(seed: UInt64) throws {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         for _ in 0..<Self.questionsPerSeed {
             let traces = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
                 RandomEvidence.referenceTrace(&generator)
@@ -62,7 +63,7 @@ struct PropertyTests {
 
     @Test("[E3] the bound lies between the mean and the maximum of the exact log weights", arguments: seeds)
     func boundBetweenMeanAndMax(seed: UInt64) throws {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         for _ in 0..<Self.questionsPerSeed {
             let traces = (0..<Int.random(in: 1...8, using: &generator)).map { _ in
                 RandomEvidence.referenceTrace(&generator)
@@ -77,7 +78,7 @@ struct PropertyTests {
 
     @Test("[E2] K = 1: the bound is the trace's exact log weight, its normalised weight 1", arguments: seeds)
     func singleTrace(seed: UInt64) throws {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         for _ in 0..<Self.questionsPerSeed {
             let trace = RandomEvidence.referenceTrace(&generator)
             let logWeight = try logImportanceWeight(trace, estimator: .likelihood, normalization: .exact)
@@ -88,7 +89,7 @@ struct PropertyTests {
 
     @Test("[E4] extreme and non-finite log weights never produce NaN weights", arguments: seeds)
     func extremeInputs(seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         let pool: [Double] = [-.infinity, .infinity, .nan, -1e4, 1e4, -1e300, 1e300, 0, -745, -746]
         for _ in 0..<Self.questionsPerSeed {
             let logWeights = (0..<Int.random(in: 0...8, using: &generator)).map { _ in

@@ -2,6 +2,7 @@
 // ([E11], [E12]) against the variational weights' constant total ([E4]).
 
 import Testing
+import VRCore
 import VRObjectives
 
 @Suite("[E11] [E12] [E4] Synthetic population of questions")
@@ -58,7 +59,7 @@ struct SyntheticPopulationTests {
 
     @Test("[E4] variational weights give every question the same total, 1, whatever its accuracy", arguments: 1...7)
     func variationalTotal(correctCount: Int) throws {
-        var generator = SplitMix64(seed: UInt64(correctCount) * 0x9E37)
+        var generator = SeededGenerator(seed: UInt64(correctCount) * 0x9E37)
         let accuracy = Double(correctCount) / Double(Self.sampleCount)
         // K traces from q with random pi/q scores; trace k verified on 8 answers, about P of them correct.
         let traces = (0..<Self.sampleCount).map { index in
@@ -79,7 +80,7 @@ struct SyntheticPopulationTests {
 
     @Test("[E11] [E12] [E4] sampled population: RFT averages P, GRPO's total grows with P, variational stays 1")
     func sampledPopulation() throws {
-        var generator = SplitMix64(seed: 2025)
+        var generator = SeededGenerator(seed: 2025)
         let sampleCount = 16
         let questionCount = 400
         var grpoMeans: [Double] = []

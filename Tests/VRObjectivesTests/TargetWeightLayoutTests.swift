@@ -1,6 +1,7 @@
 // The per-target weight layout that Transformer.train consumes ([E10]) and the [E7] answer split.
 
 import Testing
+import VRCore
 import VRObjectives
 
 @Suite("[E10] Target weight layout")
@@ -53,7 +54,7 @@ struct TargetWeightLayoutTests {
 
     @Test("[E10] random layouts: N - 1 weights summing to T w + A a")
     func randomLayouts() throws {
-        var generator = SplitMix64(seed: 10)
+        var generator = SeededGenerator(seed: 10)
         for _ in 0..<200 {
             let layout = try TargetWeightLayout(
                 promptTokenCount: Int.random(in: 1...20, using: &generator),

@@ -1,5 +1,6 @@
 // Builders for trace evidence and a tolerance comparison shared by the objective tests.
 
+import VRCore
 import VRObjectives
 
 /// Whether two values agree within an absolute plus relative tolerance (equal infinities agree).
@@ -26,17 +27,17 @@ func referenceTrace(logPi: [Double], logQ: [Double], answer: [Double]) -> TraceE
 /// Random inputs for property tests.
 enum RandomEvidence {
     /// A per-token log-probability in [-12, 0).
-    static func logProb(_ generator: inout SplitMix64) -> Double {
+    static func logProb(_ generator: inout SeededGenerator) -> Double {
         -Double.random(in: 1e-6..<12, using: &generator)
     }
 
     /// `count` random per-token log-probabilities.
-    static func logProbs(count: Int, _ generator: inout SplitMix64) -> [Double] {
+    static func logProbs(count: Int, _ generator: inout SeededGenerator) -> [Double] {
         (0..<count).map { _ in logProb(&generator) }
     }
 
     /// A random Acc trace of 0...maxTokens tokens with `total` sampled answers.
-    static func accTrace(_ generator: inout SplitMix64, maxTokens: Int = 12, total: Int = 8) -> TraceEvidence {
+    static func accTrace(_ generator: inout SeededGenerator, maxTokens: Int = 12, total: Int = 8) -> TraceEvidence {
         let count = Int.random(in: 0...maxTokens, using: &generator)
         return TraceEvidence(
             logPiTrace: logProbs(count: count, &generator), logQTrace: logProbs(count: count, &generator),
@@ -44,7 +45,7 @@ enum RandomEvidence {
     }
 
     /// A random GML/L trace with a reference answer of 1...6 tokens.
-    static func referenceTrace(_ generator: inout SplitMix64, maxTokens: Int = 12) -> TraceEvidence {
+    static func referenceTrace(_ generator: inout SeededGenerator, maxTokens: Int = 12) -> TraceEvidence {
         let count = Int.random(in: 0...maxTokens, using: &generator)
         return TraceEvidence(
             logPiTrace: logProbs(count: count, &generator), logQTrace: logProbs(count: count, &generator),

@@ -1,5 +1,6 @@
 import Testing
 import VRModel
+import VRObjectives
 import VRText
 import VRTraining
 

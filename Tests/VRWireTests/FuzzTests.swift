@@ -1,6 +1,7 @@
 // Random, truncated and mutated frames never crash the decoder; they yield WireError (or a valid message).
 
 import Testing
+import VRCore
 import VRWire
 
 @Suite("Decoder fuzzing")
@@ -32,7 +33,7 @@ struct FuzzTests {
 
     @Test("10,000 mutated frames: each is rejected or decodes to a message that round-trips")
     func mutations() throws {
-        var generator = SplitMix64(state: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         let encoded = try Samples.allMessages.map { try codec.encode($0, senderID: Samples.workerID) }
         var outcomes = (rejected: 0, accepted: 0)
         for _ in 0..<10_000 {
@@ -52,7 +53,7 @@ struct FuzzTests {
 
     @Test("10,000 random frames of random counts and lengths never crash")
     func randomFrames() {
-        var generator = SplitMix64(state: 42)
+        var generator = SeededGenerator(seed: 42)
         var outcomes = (rejected: 0, accepted: 0)
         for _ in 0..<10_000 {
             let frameCount = Int.random(in: 0...3, using: &generator)
@@ -67,7 +68,7 @@ struct FuzzTests {
 
     @Test("random bytes behind a valid header prefix never crash")
     func validPrefixRandomTail() throws {
-        var generator = SplitMix64(state: 7)
+        var generator = SeededGenerator(seed: 7)
         let batch = try codec.encode(.rolloutBatch(Samples.batch()), senderID: Samples.workerID)[0]
         var outcomes = (rejected: 0, accepted: 0)
         for _ in 0..<2_000 {

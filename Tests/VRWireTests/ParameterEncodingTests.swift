@@ -2,6 +2,7 @@
 // through the codec.
 
 import Testing
+import VRCore
 import VRWire
 
 @Suite("Parameter encodings")
@@ -35,7 +36,7 @@ struct ParameterEncodingTests {
         "a bfloat16 snapshot is half the bytes and arrives as the rounded values, within 2^-8 relative",
         arguments: [(1000, 256), (1001, 12), (7, 4)])
     func snapshot(count: Int, chunkByteCount: Int) throws {
-        var generator = SplitMix64(state: 9)
+        var generator = SeededGenerator(seed: 9)
         let values = (0..<count).map { _ in Float.random(in: -3...3, using: &generator) }
         var chunks: [SnapshotChunk] = []
         let announcement = values.withUnsafeBufferPointer { buffer in

@@ -1,6 +1,7 @@
 // Splitting parameter buffers into chunk frames and reassembling them with full validation.
 
 import Testing
+import VRCore
 import VRWire
 
 @Suite("Parameter snapshots")
@@ -9,7 +10,7 @@ struct ParameterSnapshotTests {
     let configuration = #"{"layers":2}"#
 
     private func parameters(_ count: Int, seed: UInt64 = 3) -> [Float] {
-        var generator = SplitMix64(state: seed)
+        var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in Float.random(in: -2...2, using: &generator) }
     }
 

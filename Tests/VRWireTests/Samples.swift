@@ -62,16 +62,3 @@ enum Samples {
         .snapshotChunk(SnapshotChunk(parameterVersion: 12, chunkIndex: 1, offset: 16, payload: Array(0..<16))),
     ]
 }
-
-/// A seeded generator for reproducible random tests (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -21,8 +21,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        state &+= Self.increment
+        return Self.scramble(state)
+    }
+
+    /// The constant each step adds to the state (2^64 divided by the golden ratio).
+    public static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The SplitMix64 output function: a bijective scramble of 64 bits.
+    /// - Parameter value: any 64 bits.
+    /// - Returns: the scrambled bits.
+    public static func scramble(_ value: UInt64) -> UInt64 {
+        var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
