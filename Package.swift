@@ -140,7 +140,8 @@ let package = Package(
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRCore", "VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(
-            name: "VRTrainingTests", dependencies: ["VRTraining", "VRModel", "VRObjectives", "VRText"], swiftSettings: strict),
+            name: "VRTrainingTests", dependencies: ["VRTraining", "VRModel", "VRObjectives", "VRText"],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
