@@ -116,16 +116,18 @@ public final class LearnerTrainer {
         // The baselines never train q: its parameters are the fixed reference model (pi0) GRPO's KL penalty uses.
         let result = try ModelPhaseStep.run(
             model: pi, reference: models.posterior, questions: questions,
-            normalizer: Float(reasoningNormalizer * Double(questions.count)),
+            normalizer: DrSFTNormalizer.stepNormalizer(constant: reasoningNormalizer, batchSize: questions.count),
             normalization: configuration.normalization, objective: configuration.modelObjective)
         let tokens = result.tokenCount
         let settings = configuration.reasoningOptimizer
         let rate = settings.schedule(totalSteps: configuration.modelSteps).rate(at: modelSteps)
-        let (norm, applied) = update(pi, reasoningOptimizer, settings, rate: rate, loss: result.loss)
+        let update = reasoningOptimizer.update(
+            pi, loss: result.loss, learningRate: rate, maxGradientNorm: settings.gradientClipNorm)
         modelSteps += 1
         return StepOutcome(
-            loss: result.loss, gradientNorm: norm, learningRate: rate, weights: result.weights, bounds: result.bounds,
-            effectiveSampleSizes: result.effectiveSampleSizes, tokenCount: tokens, applied: applied)
+            loss: result.loss, gradientNorm: update.gradientNorm, learningRate: rate, weights: result.weights,
+            bounds: result.bounds,
+            effectiveSampleSizes: result.effectiveSampleSizes, tokenCount: tokens, applied: update.applied)
     }
 
     /// Posterior phase ([E8], [E10]): weighted SFT of q on the prior's traces, update of q.
@@ -136,26 +138,19 @@ public final class LearnerTrainer {
         let q = models.posterior
         q.zeroGradients()
         let result = try PosteriorPhaseStep.run(
-            posterior: q, questions: questions, normalizer: Float(posteriorNormalizer * Double(questions.count)))
+            posterior: q, questions: questions,
+            normalizer: DrSFTNormalizer.stepNormalizer(constant: posteriorNormalizer, batchSize: questions.count))
         let tokens = questions.reduce(0) { total, question in
             total + question.traces.reduce(0) { $0 + question.posteriorPromptTokens.count + $1.traceTokens.count }
         }
         let settings = configuration.posteriorOptimizer
         let rate = settings.schedule(totalSteps: configuration.modelSteps).rate(at: posteriorSteps)
-        let (norm, applied) = update(q, posteriorOptimizer, settings, rate: rate, loss: result.loss)
+        let update = posteriorOptimizer.update(
+            q, loss: result.loss, learningRate: rate, maxGradientNorm: settings.gradientClipNorm)
         posteriorSteps += 1
         return StepOutcome(
-            loss: result.loss, gradientNorm: norm, learningRate: rate, weights: result.weights, bounds: [],
-            effectiveSampleSizes: [], tokenCount: tokens, applied: applied)
-    }
-
-    /// Clips and applies the gradients unless the loss or the norm is not finite.
-    func update(
-        _ model: Transformer, _ optimizer: AdamW, _ settings: OptimizerSettings, rate: Float, loss: Double
-    ) -> (norm: Double, applied: Bool) {
-        let norm = GradientClipping.clip(model.gradients, maxNorm: settings.gradientClipNorm)
-        let applied = loss.isFinite && norm.isFinite
-        if applied { optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: rate) }
-        return (norm, applied)
+            loss: result.loss, gradientNorm: update.gradientNorm, learningRate: rate, weights: result.weights,
+            bounds: [],
+            effectiveSampleSizes: [], tokenCount: tokens, applied: update.applied)
     }
 }

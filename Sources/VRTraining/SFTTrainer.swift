@@ -153,26 +153,13 @@ public final class SFTTrainer {
         } catch {
             throw .model(error)
         }
-        // 2. clip; a non-finite norm is returned unclipped and the step is skipped below
-        let gradientNorm = GradientClipping.clip(model.gradients, maxNorm: configuration.gradientClipNorm)
-        // 3. AdamW at the scheduled rate, only for a healthy step
+        // 2. clip, then AdamW at the scheduled rate, only for a healthy step
         let learningRate = configuration.schedule.rate(at: index)
-        let applied = Self.isHealthy(loss: result.loss, gradientNorm: gradientNorm)
-        if applied {
-            optimizer.step(parameters: model.parameters, gradients: model.gradients, learningRate: learningRate)
-        }
+        let update = optimizer.update(
+            model, loss: result.loss, learningRate: learningRate, maxGradientNorm: configuration.gradientClipNorm)
         return StepOutcome(
-            loss: result.loss, gradientNorm: gradientNorm, learningRate: learningRate,
-            tokenCount: batch.reduce(0) { $0 + $1.tokens.count }, applied: applied)
-    }
-
-    /// Whether a step may update the parameters: both its loss and its gradient norm are finite.
-    /// - Parameters:
-    ///   - loss: the step's loss.
-    ///   - gradientNorm: the gradient norm before clipping.
-    /// - Returns: true when the update should be applied.
-    public static func isHealthy(loss: Double, gradientNorm: Double) -> Bool {
-        loss.isFinite && gradientNorm.isFinite
+            loss: result.loss, gradientNorm: update.gradientNorm, learningRate: learningRate,
+            tokenCount: batch.reduce(0) { $0 + $1.tokens.count }, applied: update.applied)
     }
 
     /// A model initialised from the configuration's seed.

@@ -63,9 +63,8 @@ struct NonFiniteStepTests {
         pi.gradients[7] = value
         let parameters = bits(pi.parameters)
         let moments = bits(trainer.reasoningOptimizer.firstMoment)
-        let (norm, applied) = trainer.update(
-            pi, trainer.reasoningOptimizer, LearnerConfiguration().reasoningOptimizer, rate: 1e-3, loss: 1.5)
-        #expect(!applied && !norm.isFinite)
+        let update = trainer.reasoningOptimizer.update(pi, loss: 1.5, learningRate: 1e-3, maxGradientNorm: 1)
+        #expect(!update.applied && !update.gradientNorm.isFinite)
         #expect(bits(pi.parameters) == parameters)
         #expect(bits(trainer.reasoningOptimizer.firstMoment) == moments)
         #expect(trainer.reasoningOptimizer.stepCount == 0)
@@ -77,9 +76,8 @@ struct NonFiniteStepTests {
         let pi = trainer.models.reasoning
         for index in 0..<pi.layout.parameterCount { pi.gradients[index] = 1e-3 }
         let parameters = bits(pi.parameters)
-        let (_, applied) = trainer.update(
-            pi, trainer.reasoningOptimizer, LearnerConfiguration().reasoningOptimizer, rate: 1e-3, loss: .nan)
-        #expect(!applied)
+        let update = trainer.reasoningOptimizer.update(pi, loss: .nan, learningRate: 1e-3, maxGradientNorm: 1)
+        #expect(!update.applied)
         #expect(bits(pi.parameters) == parameters)
         #expect(trainer.reasoningOptimizer.stepCount == 0)
     }

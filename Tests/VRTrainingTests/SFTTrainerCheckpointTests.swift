@@ -116,7 +116,7 @@ struct SFTTrainerCheckpointTests {
             (1.5, .infinity, false), (0, 0, true),
         ])
     func health(loss: Double, gradientNorm: Double, healthy: Bool) {
-        #expect(SFTTrainer.isHealthy(loss: loss, gradientNorm: gradientNorm) == healthy)
+        #expect(GuardedUpdate.isHealthy(loss: loss, gradientNorm: gradientNorm) == healthy)
     }
 
     @Test("non-finite steps are skipped and counted, leaving parameters and optimizer unchanged")
