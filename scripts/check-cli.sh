@@ -115,8 +115,24 @@ refuses "build-data names a question too long for the model" "context is 96" "$v
 refuses "learner names an unknown trace normalisation" "--normalization" "$vr" learner --tasks "$work/tasks.jsonl" \
     --run "$work/run" --reasoning "$work/ckpt" --posterior "$work/ckpt" --normalization mean
 refuses "learner needs checkpoints or --resume" "--resume" "$vr" learner --tasks "$work/tasks.jsonl" --run "$work/run"
+echo '{"modelSteps": 3, "reasoningOptimizer": {"learningRate": 0.002, "betta2": 0.9}}' >"$work/learner-typo.json"
+refuses "learner --config names an unknown key and where it is" 'reasoningOptimizer: unknown key "betta2"' "$vr" learner \
+    --tasks "$work/tasks.jsonl" --run "$work/run" --reasoning "$work/ckpt" --posterior "$work/ckpt" \
+    --config "$work/learner-typo.json"
+sed 's/betta2/beta2/' "$work/learner-typo.json" >"$work/learner.json"
+check "learner --config with an option over it writes the effective configuration" bash -c "timeout 10 '$vr' learner \
+    --tasks '$work/tasks.jsonl' --run '$work/config-run' --reasoning '$work/ckpt' --posterior '$work/ckpt' \
+    --config '$work/learner.json' --model-steps 7 --request-endpoint 'tcp://127.0.0.1:*' \
+    --publish-endpoint 'tcp://127.0.0.1:*' >/dev/null 2>&1; python3 -c 'import json,sys
+c = json.load(open(\"$work/config-run/learner-config.json\"))
+o = c[\"reasoningOptimizer\"]
+assert c[\"modelSteps\"] == 7 and abs(o[\"learningRate\"] - 0.002) < 1e-9 and abs(o[\"beta2\"] - 0.9) < 1e-6, c
+assert c[\"questionsPerStep\"] == 8 and abs(c[\"posteriorOptimizer\"][\"decayFloor\"] - 0.1) < 1e-6, c'"
 refuses "learner resume without a checkpoint names the file" "learner.json" "$vr" learner \
     --tasks "$work/tasks.jsonl" --run "$work/empty-run" --resume
+echo '{"rollout": {"temprature": 0.5}}' >"$work/worker-typo.json"
+refuses "worker --config names an unknown key and where it is" 'rollout: unknown key "temprature"' "$vr" worker \
+    --tasks "$work/tasks.jsonl" --config "$work/worker-typo.json"
 echo '{"request": 1}' >"$work/endpoints.json"
 refuses "worker refuses a bad endpoints file" "endpoints.json" "$vr" worker --tasks "$work/tasks.jsonl" \
     --endpoints-file "$work/endpoints.json"

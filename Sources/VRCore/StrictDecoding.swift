@@ -63,3 +63,15 @@ public enum DecodingFailure {
         return "\(context.debugDescription) (\(underlying))"
     }
 }
+
+extension KeyedDecodingContainer {
+    /// The value at `key`, or `fallback` when the key is absent (a present value of the wrong type still throws).
+    /// - Parameters:
+    ///   - key: the key.
+    ///   - fallback: the documented default.
+    /// - Returns: the decoded value or the default.
+    /// - Throws: `DecodingError` for a value that does not decode.
+    public func decode<T: Decodable>(_ key: Key, default fallback: T) throws -> T {
+        try decodeIfPresent(T.self, forKey: key) ?? fallback
+    }
+}

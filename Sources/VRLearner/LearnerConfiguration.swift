@@ -1,19 +1,29 @@
-// The learner's settings, with documented defaults; printed at start.
+// The learner's settings, with documented defaults; read from `vr learner --config`, printed at start and written
+// to the run directory.
 
+import VRCore
 import VRModel
 import VRObjectives
 import VRWire
 
-/// How one of the two models is optimised.
+/// How one of the two models is optimised: AdamW on a schedule of linear warmup, then cosine decay to a floor.
+///
+/// Decoding takes the defaults below for missing keys and rejects unknown ones.
 public struct OptimizerSettings: Codable, Sendable, Equatable {
-    /// The peak learning rate (linear warmup, then cosine decay to a tenth over the run).
+    /// The peak learning rate.
     public var learningRate: Float
     /// Warmup steps.
     public var warmupSteps: Int = 5
+    /// The cosine decay ends at this fraction of the peak rate, in [0, 1].
+    public var decayFloor: Float = 0.1
     /// AdamW weight decay (matrices only).
     public var weightDecay: Float = 0.0
     /// Gradients are clipped to this global norm.
     public var gradientClipNorm: Float = 1
+    /// AdamW's first-moment decay, in [0, 1).
+    public var beta1 = AdamWConfiguration().beta1
+    /// AdamW's second-moment decay, in [0, 1).
+    public var beta2 = AdamWConfiguration().beta2
 
     /// Creates settings.
     /// - Parameter learningRate: the peak rate.
@@ -21,11 +31,35 @@ public struct OptimizerSettings: Codable, Sendable, Equatable {
         self.learningRate = learningRate
     }
 
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case learningRate, warmupSteps, decayFloor, weightDecay, gradientClipNorm, beta1, beta2
+    }
+
+    /// Reads settings; `learningRate` is required, the other keys default.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError` for an unknown key, a missing rate or a value of the wrong type.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(learningRate: try container.decode(Float.self, forKey: .learningRate))
+        warmupSteps = try container.decode(.warmupSteps, default: warmupSteps)
+        decayFloor = try container.decode(.decayFloor, default: decayFloor)
+        weightDecay = try container.decode(.weightDecay, default: weightDecay)
+        gradientClipNorm = try container.decode(.gradientClipNorm, default: gradientClipNorm)
+        beta1 = try container.decode(.beta1, default: beta1)
+        beta2 = try container.decode(.beta2, default: beta2)
+    }
+
     /// The schedule over `totalSteps` steps.
     func schedule(totalSteps: Int) -> LearningRateSchedule {
         LearningRateSchedule(
-            peak: learningRate, minimum: learningRate / 10, warmupSteps: min(warmupSteps, max(totalSteps, 1)),
+            peak: learningRate, minimum: learningRate * decayFloor, warmupSteps: min(warmupSteps, max(totalSteps, 1)),
             totalSteps: max(totalSteps, 1))
+    }
+
+    /// The AdamW hyperparameters.
+    public var adamW: AdamWConfiguration {
+        AdamWConfiguration(beta1: beta1, beta2: beta2, weightDecay: weightDecay)
     }
 
     /// Checks the ranges.
@@ -36,6 +70,10 @@ public struct OptimizerSettings: Codable, Sendable, Equatable {
         guard warmupSteps >= 0, weightDecay >= 0, gradientClipNorm > 0 else {
             throw .invalidPolicy("\(name): warmupSteps and weightDecay must be non-negative, gradientClipNorm positive")
         }
+        guard (0...1).contains(decayFloor) else {
+            throw .invalidPolicy("\(name).decayFloor must be in [0, 1], got \(decayFloor)")
+        }
+        do { try adamW.validate() } catch { throw .invalidPolicy("\(name): \(error)") }
     }
 }
 
@@ -73,6 +111,36 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
 
     /// The defaults above.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case policy, tracesPerQuestion, priorTracesPerQuestion, questionsPerStep, modelSteps, trainsPosterior
+        case reasoningOptimizer, posteriorOptimizer, normalization, modelObjective, checkpointEvery, seed
+        case heartbeatIntervalMilliseconds, broadcastEncoding
+    }
+
+    /// Reads a configuration (`vr learner --config`): missing keys take the defaults above, unknown keys are errors.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError` naming the first unknown key or mistyped value.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        policy = try container.decode(.policy, default: policy)
+        tracesPerQuestion = try container.decode(.tracesPerQuestion, default: tracesPerQuestion)
+        priorTracesPerQuestion = try container.decode(.priorTracesPerQuestion, default: priorTracesPerQuestion)
+        questionsPerStep = try container.decode(.questionsPerStep, default: questionsPerStep)
+        modelSteps = try container.decode(.modelSteps, default: modelSteps)
+        trainsPosterior = try container.decode(.trainsPosterior, default: trainsPosterior)
+        reasoningOptimizer = try container.decode(.reasoningOptimizer, default: reasoningOptimizer)
+        posteriorOptimizer = try container.decode(.posteriorOptimizer, default: posteriorOptimizer)
+        normalization = try container.decode(.normalization, default: normalization)
+        modelObjective = try container.decode(.modelObjective, default: modelObjective)
+        checkpointEvery = try container.decode(.checkpointEvery, default: checkpointEvery)
+        seed = try container.decode(.seed, default: seed)
+        heartbeatIntervalMilliseconds = try container.decode(
+            .heartbeatIntervalMilliseconds, default: heartbeatIntervalMilliseconds)
+        broadcastEncoding = try container.decode(.broadcastEncoding, default: broadcastEncoding)
+    }
 
     /// Checks the ranges.
     /// - Throws: `LearnerError.invalidPolicy` naming the first bad field.

@@ -46,15 +46,16 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
         self.assignmentDeadline = assignmentDeadline
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case maxOutstandingLag, maxBatchLag, maxAssignmentsPerWorker, questionsPerAssignment, publishEvery
         case workerTimeoutMilliseconds, assignmentDeadlineMilliseconds
     }
 
     /// Reads a policy whose fields are all optional (missing ones keep their defaults); durations are in ms.
     /// - Parameter decoder: the decoder.
-    /// - Throws: `DecodingError` for a value of the wrong type.
+    /// - Throws: `DecodingError` for an unknown key or a value of the wrong type.
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         self.init()
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {

@@ -97,10 +97,10 @@ public final class LearnerTrainer {
             models: models,
             optimizers: (
                 AdamW(
-                    configuration: AdamWConfiguration(weightDecay: configuration.reasoningOptimizer.weightDecay),
+                    configuration: configuration.reasoningOptimizer.adamW,
                     layout: models.reasoning.layout),
                 AdamW(
-                    configuration: AdamWConfiguration(weightDecay: configuration.posteriorOptimizer.weightDecay),
+                    configuration: configuration.posteriorOptimizer.adamW,
                     layout: models.posterior.layout)
             ),
             stepCounts: (0, 0), configuration: configuration, dataset: dataset, renderer: renderer, text: text)

@@ -1,6 +1,7 @@
 // How the model phase turns a question's K traces into pi's update: the variational method with its estimator and
 // selection, or one of the baselines the paper analyses, and which proposal samples the traces.
 
+import VRCore
 import VRObjectives
 import VRWire
 
@@ -56,6 +57,24 @@ public struct ModelObjective: Sendable, Equatable, Codable {
 
     /// The method with its defaults: variational, Acc, all traces weighted, traces from the hinted q.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case method, estimator, selection, proposal, surrogate
+    }
+
+    /// Reads an objective: missing keys take the defaults above, unknown keys are errors.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError` naming the first unknown key or mistyped value.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        method = try container.decode(.method, default: method)
+        estimator = try container.decode(.estimator, default: estimator)
+        selection = try container.decode(.selection, default: selection)
+        proposal = try container.decode(.proposal, default: proposal)
+        surrogate = try container.decode(.surrogate, default: surrogate)
+    }
 
     /// The reward of a trace for RFT and GRPO: its answers are correct when at least half of them are (with
     /// one answer per trace, as the baselines sample, that answer's verdict).

@@ -1,5 +1,6 @@
 // How a worker samples traces and scores them, with the defaults the demo uses.
 
+import VRCore
 import VRModel
 
 /// Sampling and scoring settings of a worker (the paper: traces at temperature 0.7, Acc with n answers [E6]).
@@ -19,6 +20,25 @@ public struct RolloutOptions: Codable, Sendable, Equatable {
 
     /// The defaults above.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case traceTemperature, traceTopP, maxTraceTokens, answersPerTrace, answerTemperature, maxAnswerTokens
+    }
+
+    /// Reads options: missing keys take the defaults above, unknown keys are errors.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError` naming the first unknown key or mistyped value.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        traceTemperature = try container.decode(.traceTemperature, default: traceTemperature)
+        traceTopP = try container.decode(.traceTopP, default: traceTopP)
+        maxTraceTokens = try container.decode(.maxTraceTokens, default: maxTraceTokens)
+        answersPerTrace = try container.decode(.answersPerTrace, default: answersPerTrace)
+        answerTemperature = try container.decode(.answerTemperature, default: answerTemperature)
+        maxAnswerTokens = try container.decode(.maxAnswerTokens, default: maxAnswerTokens)
+    }
 
     /// Checks the ranges.
     /// - Throws: `WorkerError.invalidConfiguration` naming the first bad field.

@@ -1,4 +1,4 @@
-// A worker's settings, with documented defaults; printed at start.
+// A worker's settings, with documented defaults; read from `vr worker --config` and printed at start.
 
 import VRCore
 
@@ -20,6 +20,27 @@ public struct WorkerConfiguration: Codable, Sendable, Equatable {
 
     /// The defaults above.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case rollout, seed, replyTimeoutMilliseconds, heartbeatIntervalMilliseconds, maxBatches
+        case learnerGoneMilliseconds
+    }
+
+    /// Reads a configuration (`vr worker --config`): missing keys take the defaults above, unknown keys are errors.
+    /// - Parameter decoder: the decoder.
+    /// - Throws: `DecodingError` naming the first unknown key or mistyped value.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        rollout = try container.decode(.rollout, default: rollout)
+        seed = try container.decode(.seed, default: seed)
+        replyTimeoutMilliseconds = try container.decode(.replyTimeoutMilliseconds, default: replyTimeoutMilliseconds)
+        heartbeatIntervalMilliseconds = try container.decode(
+            .heartbeatIntervalMilliseconds, default: heartbeatIntervalMilliseconds)
+        maxBatches = try container.decode(.maxBatches, default: maxBatches)
+        learnerGoneMilliseconds = try container.decode(.learnerGoneMilliseconds, default: learnerGoneMilliseconds)
+    }
 
     /// Checks the ranges.
     /// - Throws: `WorkerError.invalidConfiguration` naming the first bad field.

@@ -78,38 +78,52 @@ struct LearnerCommand: ParsableCommand {
     @Option(help: "Serve Prometheus /metrics and /health over HTTP on HOST:PORT (port 0: any free port).")
     var metricsAddress: String?
 
-    @Option(help: "Model-phase steps to take in total.")
-    var modelSteps = LearnerConfiguration().modelSteps
+    @Option(
+        help: """
+            A learner configuration (JSON; LearnerConfiguration, as the run directory's learner-config.json): \
+            missing keys take their defaults, unknown keys are refused, and the options below override it.
+            """)
+    var config: String?
 
-    @Option(help: "Questions per optimizer step.")
-    var questionsPerStep = LearnerConfiguration().questionsPerStep
+    @Option(help: "Model-phase steps to take in total (default \(LearnerConfiguration().modelSteps)).")
+    var modelSteps: Int?
 
-    @Option(help: "K: traces from q per question (model phase).")
-    var traces = LearnerConfiguration().tracesPerQuestion
+    @Option(help: "Questions per optimizer step (default \(LearnerConfiguration().questionsPerStep)).")
+    var questionsPerStep: Int?
 
-    @Option(help: "M: traces from pi per question (posterior phase).")
-    var priorTraces = LearnerConfiguration().priorTracesPerQuestion
+    @Option(help: "K: traces from q per question, model phase (default \(LearnerConfiguration().tracesPerQuestion)).")
+    var traces: Int?
 
-    @Option(help: "Peak learning rate of pi.")
-    var learningRate = LearnerConfiguration().reasoningOptimizer.learningRate
+    @Option(
+        help:
+            "M: traces from pi per question, posterior phase (default \(LearnerConfiguration().priorTracesPerQuestion))."
+    )
+    var priorTraces: Int?
 
-    @Option(help: "Peak learning rate of q.")
-    var posteriorLearningRate = LearnerConfiguration().posteriorOptimizer.learningRate
+    @Option(help: "Peak learning rate of pi (default \(LearnerConfiguration().reasoningOptimizer.learningRate)).")
+    var learningRate: Float?
+
+    @Option(help: "Peak learning rate of q (default \(LearnerConfiguration().posteriorOptimizer.learningRate)).")
+    var posteriorLearningRate: Float?
 
     @Flag(help: "Keep q fixed (no posterior phase), as the released offline code does.")
     var fixedPosterior = false
 
-    @Option(help: "L: hand out work only while outstanding work lags by at most this many versions.")
-    var maxLag = LearnerPolicy().maxOutstandingLag
+    @Option(
+        help: """
+            L: hand out work only while outstanding work lags by at most this many versions \
+            (default \(LearnerPolicy().maxOutstandingLag)).
+            """)
+    var maxLag: UInt64?
 
-    @Option(help: "Drop batches sampled more than this many versions ago.")
-    var maxBatchLag = LearnerPolicy().maxBatchLag
+    @Option(help: "Drop batches sampled more than this many versions ago (default \(LearnerPolicy().maxBatchLag)).")
+    var maxBatchLag: UInt64?
 
-    @Option(help: "Questions per assignment.")
-    var questionsPerAssignment = LearnerPolicy().questionsPerAssignment
+    @Option(help: "Questions per assignment (default \(LearnerPolicy().questionsPerAssignment)).")
+    var questionsPerAssignment: Int?
 
-    @Option(help: "Seconds of silence after which a worker's work is handed out again.")
-    var workerTimeout = 10
+    @Option(help: "Seconds of silence after which a worker's work is handed out again (default 10).")
+    var workerTimeout: Int?
 
     @Option(
         help: """
@@ -118,56 +132,88 @@ struct LearnerCommand: ParsableCommand {
             """)
     var assignmentDeadlineMs: Int?
 
-    @Option(help: "Write a checkpoint every this many steps (0: only at the end).")
-    var checkpointEvery = 0
+    @Option(help: "Write a checkpoint every this many steps (default 0: only at the end).")
+    var checkpointEvery: Int?
 
-    @Option(help: "Seed of the question order.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of the question order (default 0).")
+    var seed: UInt64?
 
     @Option(
         help: """
-            How parameters travel to workers: float32 (exact) or bfloat16 (half the bytes; workers sample with \
-            parameters rounded to 8 significant bits, the learner trains in float32).
+            How parameters travel to workers: float32 (exact, the default) or bfloat16 (half the bytes; workers \
+            sample with parameters rounded to 8 significant bits, the learner trains in float32).
             """)
-    var broadcastPrecision = LearnerConfiguration().broadcastEncoding
+    var broadcastPrecision: ParameterEncoding?
 
-    @Option(help: "Model-phase weighting: variational ([E4]), rft ([E11]) or grpo ([E12]).")
-    var method = ModelObjective().method
+    @Option(help: "Model-phase weighting: variational ([E4], the default), rft ([E11]) or grpo ([E12]).")
+    var method: ModelObjective.Method?
 
-    @Option(help: "Variational estimator of pi(Y|x,z): acc (workers' sampled answers) or gml (reference answer).")
-    var estimator = ModelObjective().estimator
+    @Option(
+        help:
+            "Variational estimator of pi(Y|x,z): acc (workers' sampled answers, the default) or gml (reference answer)."
+    )
+    var estimator: ModelObjective.AnswerEstimator?
 
-    @Option(help: "Variational selection: weighted (all K traces) or best (the largest weight only).")
-    var selection = ModelObjective().selection
+    @Option(help: "Variational selection: weighted (all K traces, the default) or best (the largest weight only).")
+    var selection: ModelObjective.Selection?
 
     @Option(
         help: """
             The trace ratio pi(z|x) / q(z|x,y') in the variational weights [E5]: perToken (its per-token geometric \
-            mean, as the paper's experiments) or exact.
+            mean, as the paper's experiments; the default) or exact.
             """)
-    var normalization = LearnerConfiguration().normalization
+    var normalization: TraceNormalization?
 
     @Option(
         help: """
-            Who samples model-phase traces: hinted-posterior (q with the answer hint), unhinted-posterior \
-            (q's weights without the hint: serve a fixed pi0 as q) or reasoning-model (the current pi).
+            Who samples model-phase traces: hinted-posterior (q with the answer hint, the default), \
+            unhinted-posterior (q's weights without the hint: serve a fixed pi0 as q) or reasoning-model (the \
+            current pi).
             """)
-    var proposal = ModelObjective().proposal
+    var proposal: TraceProposal?
 
-    @Option(help: "GRPO: the importance ratio against the behaviour policy is clipped to [1 - r, 1 + r] (PPO).")
-    var clipRange = ModelObjective().surrogate.clipRange
+    @Option(
+        help: """
+            GRPO: the importance ratio against the behaviour policy is clipped to [1 - r, 1 + r] (PPO; default \
+            \(ClippedSurrogate.standard.clipRange)).
+            """)
+    var clipRange: Double?
 
-    @Option(help: "GRPO: the weight of the KL penalty toward the reference model (q's fixed parameters); 0 for none.")
-    var klCoefficient = ModelObjective().surrogate.klCoefficient
+    @Option(help: "GRPO: the weight of the KL penalty toward the reference model (q's fixed parameters); default 0.")
+    var klCoefficient: Double?
 
-    @Option(help: "Steps of linear learning-rate warmup, for pi and q; cosine decay to a tenth follows.")
-    var warmupSteps = LearnerConfiguration().reasoningOptimizer.warmupSteps
+    @Option(
+        help: """
+            Steps of linear learning-rate warmup, for pi and q (default \
+            \(LearnerConfiguration().reasoningOptimizer.warmupSteps)); cosine decay to the decay floor follows.
+            """)
+    var warmupSteps: Int?
 
-    @Option(help: "AdamW's decoupled weight decay, for pi and q.")
-    var weightDecay = LearnerConfiguration().reasoningOptimizer.weightDecay
+    @Option(
+        help: """
+            The fraction of the peak learning rate the cosine decay ends at, for pi and q (default \
+            \(LearnerConfiguration().reasoningOptimizer.decayFloor)).
+            """)
+    var decayFloor: Float?
 
-    @Option(help: "The gradient norm each step is clipped to, for pi and q.")
-    var gradientClipNorm = LearnerConfiguration().reasoningOptimizer.gradientClipNorm
+    @Option(
+        help:
+            "AdamW's decoupled weight decay, for pi and q (default \(LearnerConfiguration().reasoningOptimizer.weightDecay))."
+    )
+    var weightDecay: Float?
+
+    @Option(
+        help: """
+            The gradient norm each step is clipped to, for pi and q (default \
+            \(LearnerConfiguration().reasoningOptimizer.gradientClipNorm)).
+            """)
+    var gradientClipNorm: Float?
+
+    @Option(help: "AdamW's beta1, for pi and q (default \(LearnerConfiguration().reasoningOptimizer.beta1)).")
+    var beta1: Float?
+
+    @Option(help: "AdamW's beta2, for pi and q (default \(LearnerConfiguration().reasoningOptimizer.beta2)).")
+    var beta2: Float?
 
     @Flag(help: "Log JSON lines (each step's metrics as fields) instead of text.")
     var json = false
@@ -183,41 +229,55 @@ struct LearnerCommand: ParsableCommand {
         try learnerConfiguration().validate()
     }
 
-    func learnerConfiguration() -> LearnerConfiguration {
+    /// The file's configuration (or the defaults), with every option given on the command line applied over it.
+    func learnerConfiguration() throws -> LearnerConfiguration {
         var configuration = LearnerConfiguration()
-        configuration.modelSteps = modelSteps
-        configuration.questionsPerStep = questionsPerStep
-        configuration.tracesPerQuestion = traces
-        configuration.priorTracesPerQuestion = priorTraces
-        configuration.reasoningOptimizer.learningRate = learningRate
-        configuration.posteriorOptimizer.learningRate = posteriorLearningRate
-        configuration.trainsPosterior = !fixedPosterior
-        configuration.modelObjective.method = method
-        configuration.modelObjective.estimator = estimator
-        configuration.modelObjective.selection = selection
-        configuration.normalization = normalization
-        configuration.modelObjective.proposal = proposal
-        configuration.modelObjective.surrogate = ClippedSurrogate(clipRange: clipRange, klCoefficient: klCoefficient)
-        for keyPath in [\LearnerConfiguration.reasoningOptimizer, \.posteriorOptimizer] {
-            configuration[keyPath: keyPath].warmupSteps = warmupSteps
-            configuration[keyPath: keyPath].weightDecay = weightDecay
-            configuration[keyPath: keyPath].gradientClipNorm = gradientClipNorm
+        if let config {
+            configuration = try decodeConfiguration(LearnerConfiguration.self, from: config)
         }
-        configuration.policy.maxOutstandingLag = maxLag
-        configuration.policy.maxBatchLag = maxBatchLag
-        configuration.policy.questionsPerAssignment = questionsPerAssignment
-        configuration.policy.workerTimeout = .seconds(workerTimeout)
-        configuration.policy.assignmentDeadline = assignmentDeadlineMs.map { .milliseconds($0) }
-        configuration.checkpointEvery = checkpointEvery
-        configuration.seed = seed
-        configuration.broadcastEncoding = broadcastPrecision
+        func set<Value>(_ keyPath: WritableKeyPath<LearnerConfiguration, Value>, _ value: Value?) {
+            if let value { configuration[keyPath: keyPath] = value }
+        }
+        set(\.modelSteps, modelSteps)
+        set(\.questionsPerStep, questionsPerStep)
+        set(\.tracesPerQuestion, traces)
+        set(\.priorTracesPerQuestion, priorTraces)
+        set(\.reasoningOptimizer.learningRate, learningRate)
+        set(\.posteriorOptimizer.learningRate, posteriorLearningRate)
+        if fixedPosterior { configuration.trainsPosterior = false }
+        set(\.modelObjective.method, method)
+        set(\.modelObjective.estimator, estimator)
+        set(\.modelObjective.selection, selection)
+        set(\.normalization, normalization)
+        set(\.modelObjective.proposal, proposal)
+        set(\.modelObjective.surrogate.clipRange, clipRange)
+        set(\.modelObjective.surrogate.klCoefficient, klCoefficient)
+        let optimizers: [WritableKeyPath<LearnerConfiguration, OptimizerSettings>] = [
+            \.reasoningOptimizer, \.posteriorOptimizer,
+        ]
+        for optimizer in optimizers {
+            set(optimizer.appending(path: \.warmupSteps), warmupSteps)
+            set(optimizer.appending(path: \.decayFloor), decayFloor)
+            set(optimizer.appending(path: \.weightDecay), weightDecay)
+            set(optimizer.appending(path: \.gradientClipNorm), gradientClipNorm)
+            set(optimizer.appending(path: \.beta1), beta1)
+            set(optimizer.appending(path: \.beta2), beta2)
+        }
+        set(\.policy.maxOutstandingLag, maxLag)
+        set(\.policy.maxBatchLag, maxBatchLag)
+        set(\.policy.questionsPerAssignment, questionsPerAssignment)
+        set(\.policy.workerTimeout, workerTimeout.map { .seconds($0) })
+        if let assignmentDeadlineMs { configuration.policy.assignmentDeadline = .milliseconds(assignmentDeadlineMs) }
+        set(\.checkpointEvery, checkpointEvery)
+        set(\.seed, seed)
+        set(\.broadcastEncoding, broadcastPrecision)
         return configuration
     }
 
     func run() throws {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: json ? .json : .text) }
         let logger = Logger(label: "vr.learner")
-        let configuration = learnerConfiguration()
+        let configuration = try learnerConfiguration()
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         try Data((jsonLine(configuration) + "\n").utf8).write(
@@ -302,10 +362,7 @@ struct LearnerCommand: ParsableCommand {
     ) throws
         -> (LearnerTrainer, LearnerProgress)
     {
-        let optimizers = (
-            AdamWConfiguration(weightDecay: configuration.reasoningOptimizer.weightDecay),
-            AdamWConfiguration(weightDecay: configuration.posteriorOptimizer.weightDecay)
-        )
+        let optimizers = (configuration.reasoningOptimizer.adamW, configuration.posteriorOptimizer.adamW)
         let checkpointExists = LearnerCheckpoint.exists(in: runDirectory)
         if resume || (resumeIfPresent && checkpointExists) {
             let checkpoint = try LearnerCheckpoint.read(from: runDirectory, optimizer: optimizers)

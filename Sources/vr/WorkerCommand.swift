@@ -52,26 +52,34 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "The worker's identity (default: worker-HOST-PID); unique per running worker.")
     var id: String?
 
-    @Option(help: "Answers sampled from pi per trace for the Acc estimate.")
-    var answersPerTrace = RolloutOptions().answersPerTrace
+    @Option(
+        help: """
+            A worker configuration (JSON; WorkerConfiguration, as the worker logs it at start): missing keys take \
+            their defaults, unknown keys are refused, and the options below override it.
+            """)
+    var config: String?
 
-    @Option(help: "Longest trace in tokens.")
-    var maxTraceTokens = RolloutOptions().maxTraceTokens
+    @Option(
+        help: "Answers sampled from pi per trace for the Acc estimate (default \(RolloutOptions().answersPerTrace)).")
+    var answersPerTrace: Int?
 
-    @Option(help: "Temperature of trace sampling.")
-    var temperature = RolloutOptions().traceTemperature
+    @Option(help: "Longest trace in tokens (default \(RolloutOptions().maxTraceTokens)).")
+    var maxTraceTokens: Int?
 
-    @Option(help: "Stop after this many batches (0: run until the learner is gone).")
-    var maxBatches = 0
+    @Option(help: "Temperature of trace sampling (default \(RolloutOptions().traceTemperature)).")
+    var temperature: Float?
 
-    @Option(help: "Stop when the learner has not answered a hello for this many seconds (0: wait forever).")
-    var learnerGoneSeconds = 0
+    @Option(help: "Stop after this many batches (default 0: run until the learner is gone).")
+    var maxBatches: Int?
+
+    @Option(help: "Stop when the learner has not answered a hello for this many seconds (default 0: wait forever).")
+    var learnerGoneSeconds: Int?
 
     @Option(help: "Serve Prometheus /metrics and /health over HTTP on HOST:PORT (port 0: any free port).")
     var metricsAddress: String?
 
-    @Option(help: "Seed of this worker's sampling.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of this worker's sampling (default 0).")
+    var seed: UInt64?
 
     @Option(
         help: """
@@ -85,6 +93,7 @@ struct WorkerCommand: ParsableCommand {
 
     func validate() throws {
         _ = try metricsListenAddress(metricsAddress)
+        try workerConfiguration().validate()
         guard (1...65_536).contains(receiveBufferMib) else {
             throw ValidationError("--receive-buffer-mib \(receiveBufferMib) not in 1...65536")
         }
@@ -93,14 +102,7 @@ struct WorkerCommand: ParsableCommand {
     func run() throws {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: json ? .json : .text) }
         let logger = Logger(label: "vr.worker")
-        var configuration = WorkerConfiguration()
-        configuration.rollout.answersPerTrace = answersPerTrace
-        configuration.rollout.maxTraceTokens = maxTraceTokens
-        configuration.rollout.traceTemperature = temperature
-        configuration.maxBatches = maxBatches
-        configuration.learnerGoneMilliseconds = learnerGoneSeconds * 1000
-        configuration.seed = seed
-        try configuration.validate()
+        let configuration = try workerConfiguration()
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         var transportConfiguration = TransportConfiguration()
         (transportConfiguration.requestEndpoint, transportConfiguration.publishEndpoint) = try endpoints()
@@ -130,6 +132,24 @@ struct WorkerCommand: ParsableCommand {
         _ = try? blockingAsync { await transport.close() }
         let counts = "\(summary.batchCount) batches, \(summary.traceCount) traces"
         logger.info("worker \(identity) finished: \(counts), parameters v\(summary.parameterVersion)")
+    }
+
+    /// The file's configuration (or the defaults), with every option given on the command line applied over it.
+    func workerConfiguration() throws -> WorkerConfiguration {
+        var configuration = WorkerConfiguration()
+        if let config {
+            configuration = try decodeConfiguration(WorkerConfiguration.self, from: config)
+        }
+        func set<Value>(_ keyPath: WritableKeyPath<WorkerConfiguration, Value>, _ value: Value?) {
+            if let value { configuration[keyPath: keyPath] = value }
+        }
+        set(\.rollout.answersPerTrace, answersPerTrace)
+        set(\.rollout.maxTraceTokens, maxTraceTokens)
+        set(\.rollout.traceTemperature, temperature)
+        set(\.maxBatches, maxBatches)
+        set(\.learnerGoneMilliseconds, learnerGoneSeconds.map { $0 * 1000 })
+        set(\.seed, seed)
+        return configuration
     }
 
     private func endpoints() throws -> (String, String) {

@@ -35,8 +35,11 @@ struct HoardingWorkerTests {
         let hoarderTransport = hub.makeWorker(identity: try PeerID("hoarder"))
         var configuration = InProcessClusterTests.learnerConfiguration()
         configuration.modelSteps = 6
-        // The derived deadline is at least the worker timeout: 4 times the honest workers' rollout time is less.
-        configuration.policy.workerTimeout = .seconds(4)
+        // A deadline far below the worker timeout: the hoarder, which heartbeats, is never declared lost (not even
+        // when a loaded machine delays its heartbeats), so only the deadline can take its work back. The derived
+        // deadline is tested in LearnerStateMachineTests.deadlines.
+        configuration.policy.workerTimeout = .seconds(60)
+        configuration.policy.assignmentDeadline = .seconds(3)
         let versions = Mutex<[UInt64]>([])
         let learner = try InProcessClusterTests.learner(
             configuration, dataset: dataset, transport: try hub.makeLearner(), closesThoughtsAtOnce: true,
