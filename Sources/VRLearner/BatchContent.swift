@@ -49,7 +49,7 @@ public enum BatchContent: Sendable, Equatable {
         batch: RolloutBatch, assignment: Assignment, expectedTraceCount: Int,
         modelProposal: TraceProposal = .hintedPosterior, prompts: [String: TaskPrompts], contextLength: Int
     ) throws(LearnerStepError) -> BuiltBatch {
-        let phase: RolloutPhase = assignment.phase == .model ? .model : .posterior
+        let phase = assignment.phase
         let pendingQuestionIDs = Set(assignment.questionIDs)
         if let foreign = batch.questions.first(where: { !pendingQuestionIDs.contains($0.questionID) }) {
             throw .malformedTrace(

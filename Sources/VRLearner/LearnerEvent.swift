@@ -1,5 +1,7 @@
 // What the learner state machine is told and what it asks the service to do.
 
+import VRWire
+
 /// A piece of work: questions to sample traces for, in one phase of [E9], at one parameter version.
 public struct Assignment: Sendable, Equatable {
     /// Unique per learner run.
@@ -7,17 +9,9 @@ public struct Assignment: Sendable, Equatable {
     /// The questions.
     public let questionIDs: [String]
     /// Posterior phase (traces from pi, [E8]) or model phase (traces from q, [E4]).
-    public let phase: Phase
+    public let phase: RolloutPhase
     /// The learner's parameter version when the work was handed out.
     public let parameterVersion: UInt64
-}
-
-/// The two phases of the algorithm ([E9]).
-public enum Phase: Sendable, Equatable, Codable {
-    /// Sample M traces from pi without the hint; they train the posterior q by forward KL ([E8]).
-    case posterior
-    /// Sample K traces from q with the hint; they train pi with the multi-trace weights ([E4]-[E6]).
-    case model
 }
 
 /// A worker's batch as the state machine judges it (the service has already decoded and validated it).

@@ -106,7 +106,7 @@ extension LearnerService {
             return
         }
         for assignment in assignments {
-            let phase: RolloutPhase = assignment.phase == .model ? .model : .posterior
+            let phase = assignment.phase
             let traceCount =
                 assignment.phase == .model ? configuration.tracesPerQuestion : configuration.priorTracesPerQuestion
             await send(

@@ -40,7 +40,8 @@ extension LearnerService {
             // pi's traces, with q's closing marker in place of pi's.
             let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)
             _ = try await step(
-                phase: "posterior", questionCount: questions.count, accuracies: accuracies, traceLengths: lengths,
+                phase: RolloutPhase.posterior.rawValue, questionCount: questions.count, accuracies: accuracies,
+                traceLengths: lengths,
                 lags: lags
             ) {
                 () throws(LearnerStepError) -> StepOutcome in try trainer.posteriorStep(questions)
@@ -51,7 +52,8 @@ extension LearnerService {
             let accuracies = questions.flatMap(\.traces).map(\.accuracy)
             let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)
             let outcome = try await step(
-                phase: "model", questionCount: questions.count, accuracies: accuracies, traceLengths: lengths,
+                phase: RolloutPhase.model.rawValue, questionCount: questions.count, accuracies: accuracies,
+                traceLengths: lengths,
                 lags: lags
             ) { () throws(LearnerStepError) -> StepOutcome in try trainer.modelStep(questions) }
             if let outcome { try recordQuestions(questions, weights: outcome.weights) }

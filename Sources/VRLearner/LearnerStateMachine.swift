@@ -1,5 +1,7 @@
 // The learner's decisions as a pure value: events in, actions out; no clock, socket or model inside.
 
+import VRWire
+
 /// Hands out work by credit, judges batches (fresh, duplicate, stale, foreign, impossible versions), counts
 /// versions and publishes, and takes work back from workers that go silent or miss an assignment's deadline.
 ///
@@ -63,7 +65,7 @@ public struct LearnerStateMachine: Sendable {
     public private(set) var parameterVersion: UInt64
     /// Batch and worker counters.
     public private(set) var counters = Counters()
-    private var queue: [(questionID: String, phase: Phase)] = []
+    private var queue: [(questionID: String, phase: RolloutPhase)] = []
     private var workers: [String: WorkerRecord] = [:]
     private var nextAssignmentID: UInt64 = 1
     private var stepsSincePublish = 0
@@ -103,7 +105,7 @@ public struct LearnerStateMachine: Sendable {
     /// - Parameters:
     ///   - questionIDs: the questions.
     ///   - phase: the phase they are sampled in.
-    public mutating func enqueue(_ questionIDs: [String], phase: Phase) {
+    public mutating func enqueue(_ questionIDs: [String], phase: RolloutPhase) {
         queue += questionIDs.map { ($0, phase) }
     }
 
@@ -312,7 +314,7 @@ public struct LearnerStateMachine: Sendable {
     }
 
     /// Puts `questionIDs` of one phase back at the front of the queue.
-    private mutating func requeue(_ questionIDs: [String], phase: Phase) {
+    private mutating func requeue(_ questionIDs: [String], phase: RolloutPhase) {
         queue.insert(contentsOf: questionIDs.map { ($0, phase) }, at: 0)
     }
 

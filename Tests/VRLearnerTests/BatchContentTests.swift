@@ -45,7 +45,7 @@ struct BatchContentTests {
             questions: questions)
     }
 
-    func assignment(_ phase: Phase) -> Assignment {
+    func assignment(_ phase: RolloutPhase) -> Assignment {
         var machine = try! LearnerStateMachine(policy: LearnerPolicy(questionsPerAssignment: 2))
         machine.enqueue(["q0", "q1"], phase: phase)
         _ = machine.workerJoined("w", at: .zero)
