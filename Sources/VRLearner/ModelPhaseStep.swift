@@ -149,16 +149,15 @@ public enum ModelPhaseStep {
             throw .malformedTrace(
                 "\(trace.logQ.count) logQ values for \(trace.traceTokens.count) trace tokens")
         }
-        // logProbs[t] scores token t + 1, so the trace tokens are scored at P-1 ..< P-1+T, and the reference
-        // answer, in the first sequence for GML, after the opening.
-        let traceEnd = promptCount - 1 + trace.traceTokens.count
-        let logPi = logProbs[(promptCount - 1)..<traceEnd].map(Double.init)
-        let answerStart = traceEnd + trace.answerOpening.count
+        // The sequence is [prompt; trace; opening; reference answer] (the reference answer scored for GML).
+        let logPi = ScoredTokens.logProbs(logProbs, ofTokensAt: promptCount, count: trace.traceTokens.count)
+        let answerStart = promptCount + trace.traceTokens.count + trace.answerOpening.count
         let answer: AnswerEvidence =
             switch estimator {
             case .acc: .sampled(correct: trace.correctAnswers, total: trace.answerCount)
             case .gml:
-                .referenceLogProbs(logProbs[answerStart..<(answerStart + trace.referenceAnswer.count)].map(Double.init))
+                .referenceLogProbs(
+                    ScoredTokens.logProbs(logProbs, ofTokensAt: answerStart, count: trace.referenceAnswer.count))
             }
         return TraceEvidence(logPiTrace: logPi, logQTrace: trace.logQ.map(Double.init), answer: answer)
     }

@@ -6,6 +6,7 @@
 //                        sequence j > 0; share_j = (copies of answer j among the correct ones) / c_k   [E7]
 //   GRPO:                ClippedSurrogate's weight / K on T and A_0, 0 on O (forced, never sampled)     [E12]
 
+import VRModel
 import VRObjectives
 import VRWire
 
@@ -111,14 +112,13 @@ struct TracePlan {
         var surrogate = objective.surrogate
         surrogate.klCoefficient /= Double(max(groupSize, 1))
         let sequence = firstSequence
+        // Ranges are positions within the response, which starts after the prompt.
         let scored = { (range: Range<Int>) -> [Double] in
-            logProbs[sequence][(promptCount - 1 + range.lowerBound)..<(promptCount - 1 + range.upperBound)]
-                .map(Double.init)
+            ScoredTokens.logProbs(logProbs[sequence], ofTokensAt: promptCount + range.lowerBound, count: range.count)
         }
         let reference = { (range: Range<Int>) -> [Double]? in
             logReference.map {
-                $0[sequence][(promptCount - 1 + range.lowerBound)..<(promptCount - 1 + range.upperBound)]
-                    .map(Double.init)
+                ScoredTokens.logProbs($0[sequence], ofTokensAt: promptCount + range.lowerBound, count: range.count)
             }
         }
         let traceRange = 0..<traceCount

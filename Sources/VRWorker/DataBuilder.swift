@@ -139,14 +139,14 @@ public struct DataBuilder: Sendable {
         } catch {
             throw .model(error)
         }
-        let start = prompts.reasoningPrompt.count - 1
+        let start = prompts.reasoningPrompt.count
         let evidence = zip(traces, scored).map { trace, logProbs in
             var (correct, total) = (0, 1)
             if case .sampled(let verified, let sampled, _) = trace.evidence {
                 (correct, total) = (verified, sampled)
             }
             return TraceEvidence(
-                logPiTrace: logProbs[start..<(start + trace.logQ.count)].map(Double.init),
+                logPiTrace: ScoredTokens.logProbs(logProbs, ofTokensAt: start, count: trace.logQ.count),
                 logQTrace: trace.logQ.map(Double.init), answer: .sampled(correct: correct, total: total))
         }
         do {
