@@ -34,6 +34,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "CKernels"),
         .target(name: "VRCore", swiftSettings: strict),
+        .target(name: "VRRecords", swiftSettings: strict),
         .target(name: "VRTensor", dependencies: ["VRCore", "CBLAS", "CKernels"], swiftSettings: kernelSettings),
         .target(name: "VRText", dependencies: ["VRCore", "VRGGUF"], swiftSettings: strict),
         .target(name: "VRGGUF", swiftSettings: strict),
@@ -51,24 +52,28 @@ let package = Package(
         .target(name: "VRTasks", dependencies: ["VRCore", "VRText"], swiftSettings: strict),
         .target(
             name: "VRLearner",
-            dependencies: ["VRCore", "VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire"],
+            dependencies: [
+                "VRRecords", "VRCore", "VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire",
+            ],
             swiftSettings: strict),
         .target(
             name: "VRWorker",
             dependencies: [
+                "VRRecords",
                 "VRCore", "VRModel", "VRObjectives", "VRTasks", "VRText", "VRTransport", "VRWire",
             ],
             swiftSettings: strict),
         .target(
             name: "VRBench", dependencies: ["VRCore", "VRModel", "VRTensor", "VRTransport", "VRZMQ", "CZeroMQ"],
             swiftSettings: strict),
-        .target(name: "VRReport", dependencies: ["VRLearner", "VRWorker"], swiftSettings: strict),
+        .target(name: "VRReport", dependencies: ["VRRecords"], swiftSettings: strict),
         .target(
             name: "VRExperiment", dependencies: ["VRCore", "VRLearner", "VRObjectives", "VRTasks", "VRText", "VRWire"],
             swiftSettings: strict),
         .target(
             name: "VRObservability",
             dependencies: [
+                "VRRecords",
                 "VRCore",
                 "VRLearner", "VRWorker",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -84,6 +89,7 @@ let package = Package(
         .executableTarget(
             name: "vr",
             dependencies: [
+                "VRRecords",
                 "VRCore", "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
                 "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport", "VRExperiment", "VRObservability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -110,12 +116,14 @@ let package = Package(
         .testTarget(
             name: "VRLearnerTests",
             dependencies: [
+                "VRRecords",
                 "VRCore", "VRLearner", "VRModel", "VRObjectives", "VRTensor", "VRTasks", "VRWire", "VRTransport",
             ],
             swiftSettings: strict),
         .testTarget(
             name: "VRWorkerTests",
             dependencies: [
+                "VRRecords",
                 "VRCore",
                 "VRWorker", "VRModel", "VRTasks", "VRTensor", "VRText", "VRWire", "VRTransport", "VRTestSupport",
             ],
@@ -123,13 +131,15 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "VRRecords",
                 "VRCore",
                 "VRLearner", "VRWorker", "VRModel", "VRTasks", "VRTensor", "VRText", "VRTransport", "VRWire",
                 "VRZMQ", "VRTestSupport",
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "VRReportTests", dependencies: ["VRReport", "VRLearner", "VRWorker"], swiftSettings: strict),
+            name: "VRReportTests", dependencies: ["VRRecords", "VRReport", "VRLearner", "VRWorker"],
+            swiftSettings: strict),
         .testTarget(
             name: "VRExperimentTests",
             dependencies: ["VRExperiment", "VRLearner", "VRObjectives", "VRTasks", "VRWire"],

@@ -2,6 +2,7 @@
 
 import Foundation
 import VRCore
+import VRRecords
 import VRTransport
 import VRWire
 

@@ -6,6 +6,7 @@
 
 import Foundation
 import VRModel
+import VRRecords
 import VRTasks
 import VRText
 import VRTransport

@@ -1,5 +1,7 @@
 // What the learner service reports while it runs, for logs, tests and benchmarks.
 
+import VRRecords
+
 /// A notable moment of a learner run.
 public enum LearnerServiceEvent: Sendable, Equatable {
     /// A worker was welcomed.

@@ -3,6 +3,7 @@
 import Prometheus
 import Synchronization
 import VRLearner
+import VRRecords
 
 /// Turns learner events into Prometheus metrics (`vr_learner_*`) and the `/health` state.
 public final class LearnerTelemetry: Sendable {

@@ -1,6 +1,6 @@
 // Statistics across an arm's seeds: its scores overall, per family and per difficulty, and its budget.
 
-import VRWorker
+import VRRecords
 
 /// Avg@k and pass@k of one group of questions, across seeds.
 public struct ScoreSummary: Sendable, Equatable {

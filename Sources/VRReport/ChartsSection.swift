@@ -1,7 +1,7 @@
 // The report's charts of scores and training: Avg@k and pass@k per arm, both against K, and the model-phase loss
 // and trace accuracy against the model step.
 
-import VRLearner
+import VRRecords
 
 /// The training curves in panels, the per-arm score chart and the K curve.
 enum ChartsSection {

@@ -1,7 +1,7 @@
 // The bias analysis of [E11] and [E12]: how a method's effective weight spreads over difficulty levels. RFT and
 // GRPO weights grow with a question's accuracy; the variational weights give each question the same total.
 
-import VRLearner
+import VRRecords
 
 /// One difficulty level's part of an arm's effective weight, pooled over every recorded step and seed.
 public struct DifficultyWeight: Sendable, Equatable {

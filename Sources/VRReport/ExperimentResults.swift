@@ -1,7 +1,7 @@
 // What `vr experiment` writes to RUN/results.json and `vr report` reads: every arm's runs with their scores,
 // budgets, wall times and the files that hold their training curves.
 
-import VRWorker
+import VRRecords
 
 /// The outcome of one experiment: the initial model's scores and every arm's runs, one per seed.
 public struct ExperimentResults: Codable, Sendable, Equatable {

@@ -2,7 +2,7 @@
 // learner files (step metrics and question weights).
 
 import Foundation
-import VRLearner
+import VRRecords
 
 /// The contents of a run directory, read and checked.
 public struct ExperimentRun: Sendable {

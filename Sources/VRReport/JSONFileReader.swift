@@ -2,7 +2,7 @@
 // the file and, for JSON lines, the line.
 
 import Foundation
-import VRLearner
+import VRRecords
 
 /// Reads JSON and JSON-lines files into `Decodable` values.
 enum JSONFileReader {

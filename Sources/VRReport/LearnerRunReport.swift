@@ -1,7 +1,7 @@
 // `vr report` on a learner's run directory: its training curves and counters, from RUN/metrics.jsonl.
 
 import Foundation
-import VRLearner
+import VRRecords
 
 /// The report of one `vr learner --run` directory: `README.md` with the run's counters and SVG charts of its
 /// loss, bound, effective sample size, trace accuracy, throughput and lag against the step.

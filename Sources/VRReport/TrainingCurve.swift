@@ -1,6 +1,6 @@
 // Training curves across seeds: a model-phase quantity against the model step, with its spread.
 
-import VRLearner
+import VRRecords
 
 /// A quantity of the model phase, by model step, as mean and spread across seeds.
 public enum TrainingCurve {

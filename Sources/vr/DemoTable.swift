@@ -1,5 +1,6 @@
 // The demo's closing table: held-out accuracy of pi before and after variational training, per difficulty.
 
+import VRRecords
 import VRWorker
 
 /// Greedy accuracy and Avg@4 / pass@4 of one checkpoint.

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import VRRecords
 import VRTasks
 import VRText
 import VRWorker

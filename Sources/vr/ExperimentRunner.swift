@@ -15,6 +15,7 @@ import Foundation
 import VRCore
 import VRExperiment
 import VRModel
+import VRRecords
 import VRReport
 import VRTasks
 import VRText

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import VRLearner
+import VRRecords
 
 /// Starts `vr learner` and `workerCount` `vr worker` processes of this binary and waits for the learner.
 struct LearnerCluster {

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import VRLearner
 import VRObservability
+import VRRecords
 
 /// Logs learner events (a record per step and per notable moment) and keeps the Prometheus metrics current.
 ///

@@ -2,6 +2,7 @@ import Synchronization
 import Testing
 import VRLearner
 import VRModel
+import VRRecords
 import VRTasks
 import VRTestSupport
 import VRText

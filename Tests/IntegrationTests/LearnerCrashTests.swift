@@ -3,6 +3,7 @@ import Testing
 import VRCore
 import VRLearner
 import VRModel
+import VRRecords
 import VRTensor
 
 /// The learner daemon killed with SIGKILL at random moments, while it checkpoints every step, and restarted each

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VRModel
+import VRRecords
 import VRTasks
 import VRTensor
 import VRText

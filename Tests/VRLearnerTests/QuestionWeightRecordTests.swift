@@ -1,5 +1,6 @@
 import Testing
 import VRLearner
+import VRRecords
 
 /// The per-question records of the bias analysis, against the closed forms of [E11] and [E12].
 @Suite("question weight records")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VRLearner
+import VRRecords
 import VRReport
 
 /// The verdict rule and the arms each claim compares.

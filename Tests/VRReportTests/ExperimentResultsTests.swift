@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VRRecords
 import VRReport
 import VRWorker
 

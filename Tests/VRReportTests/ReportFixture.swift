@@ -1,4 +1,5 @@
 import Foundation
+import VRRecords
 import VRReport
 import VRWorker
 

@@ -75,6 +75,48 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     /// metrics files that do not record it.
     public var rejections: [String: Int]?
 
+    /// Creates a step's metrics; each parameter is the property of the same name (optional ones default to nil).
+    public init(
+        step: Int, phase: String, parameterVersion: UInt64, loss: Double, gradientNorm: Double, learningRate: Float,
+        bound: Double? = nil, effectiveSampleSize: Double? = nil, zeroWeightQuestions: Int, questions: Int, traces: Int,
+        meanAccuracy: Double, meanTraceTokens: Double? = nil, meanLag: Double, maxLag: UInt64, tokens: Int,
+        stepSeconds: Double, tokensPerSecond: Double, rolloutsPerSecond: Double, sampledTraceTokens: Int,
+        truncatedTraces: Int? = nil, overlongTraces: Int? = nil, elapsedSeconds: Double, staleBatches: Int,
+        duplicateBatches: Int, rejectedBatches: Int, lostWorkers: Int, applied: Bool? = nil, skippedSteps: Int? = nil,
+        rejections: [String: Int]? = nil
+    ) {
+        self.step = step
+        self.phase = phase
+        self.parameterVersion = parameterVersion
+        self.loss = loss
+        self.gradientNorm = gradientNorm
+        self.learningRate = learningRate
+        self.bound = bound
+        self.effectiveSampleSize = effectiveSampleSize
+        self.zeroWeightQuestions = zeroWeightQuestions
+        self.questions = questions
+        self.traces = traces
+        self.meanAccuracy = meanAccuracy
+        self.meanTraceTokens = meanTraceTokens
+        self.meanLag = meanLag
+        self.maxLag = maxLag
+        self.tokens = tokens
+        self.stepSeconds = stepSeconds
+        self.tokensPerSecond = tokensPerSecond
+        self.rolloutsPerSecond = rolloutsPerSecond
+        self.sampledTraceTokens = sampledTraceTokens
+        self.truncatedTraces = truncatedTraces
+        self.overlongTraces = overlongTraces
+        self.elapsedSeconds = elapsedSeconds
+        self.staleBatches = staleBatches
+        self.duplicateBatches = duplicateBatches
+        self.rejectedBatches = rejectedBatches
+        self.lostWorkers = lostWorkers
+        self.applied = applied
+        self.skippedSteps = skippedSteps
+        self.rejections = rejections
+    }
+
     /// The encoder of metrics lines: sorted keys, and a non-finite loss or norm (a skipped step) written as the
     /// strings "nan", "inf" and "-inf", which ``decoder`` reads back.
     public static var encoder: JSONEncoder {
@@ -96,7 +138,7 @@ public struct StepMetrics: Codable, Sendable, Equatable {
 
 extension Double {
     /// The mean of the finite values, or nil when there are none.
-    static func finiteMean(_ values: [Double]) -> Double? {
+    public static func finiteMean(_ values: [Double]) -> Double? {
         let finite = values.filter(\.isFinite)
         return finite.isEmpty ? nil : finite.reduce(0, +) / Double(finite.count)
     }
