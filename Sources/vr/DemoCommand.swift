@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import VRCore
+import VRLearner
 import VRModel
 import VRTasks
 import VRText
@@ -71,12 +72,12 @@ struct DemoCommand: ParsableCommand {
         printProgress("== 4. held-out accuracy of pi before variational training")
         let before = try evaluate(pi, on: test)
         printProgress("== 5. variational training: learner and \(workers) workers on loopback")
+        var learner = LearnerConfiguration()
+        learner.modelSteps = modelSteps
+        learner.reasoningOptimizer.learningRate = 5e-4
+        learner.posteriorOptimizer.learningRate = 1e-4
         try LearnerCluster(directory: runDirectory, tasks: runDirectory + "/tasks-train.jsonl", workerCount: workers)
-            .train(
-                learnerOptions: [
-                    "--reasoning", pi, "--posterior", q, "--model-steps", "\(modelSteps)", "--learning-rate", "5e-4",
-                    "--posterior-learning-rate", "1e-4",
-                ], modelSteps: modelSteps)
+            .train(learner, learnerOptions: ["--reasoning", pi, "--posterior", q])
         printProgress("== 6. held-out accuracy of pi after variational training")
         let after = try evaluate(runDirectory + "/learner/checkpoint/reasoning", on: test)
         printProgress("")

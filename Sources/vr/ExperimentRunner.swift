@@ -190,8 +190,8 @@ struct ExperimentRunner {
         } else {
             let cluster = LearnerCluster(directory: runDirectory, tasks: trainTasks, workerCount: configuration.workers)
             try cluster.train(
-                learnerOptions: learnerOptions(arm, seed: seed), workerOptions: workerOptions(arm),
-                modelSteps: configuration.training.modelSteps, workerSeed: seed &* 1_000)
+                configuration.learnerConfiguration(for: arm, seed: seed), learnerOptions: learnerOptions(arm),
+                workerOptions: workerOptions(arm), workerSeed: seed &* 1_000)
             let metrics = cluster.metrics()
             let relative = "arms/\(arm.name)/seed-\(seed)/learner"
             run = ArmRun(
@@ -246,24 +246,13 @@ struct ExperimentRunner {
         return try Self.run(trainer)
     }
 
-    private func learnerOptions(_ arm: ArmConfiguration, seed: UInt64) -> [String] {
-        let training = configuration.training
-        let traces = "\(arm.traces ?? configuration.traces)"
-        let objective = arm.objective
-        return [
+    /// The checkpoints and the hint of `arm`'s learner; its settings are `ExperimentConfiguration.learnerConfiguration`.
+    private func learnerOptions(_ arm: ArmConfiguration) -> [String] {
+        [
             "--reasoning", initialReasoning, "--posterior",
-            arm.posterior == .trained ? initialPosterior(hint: arm.hint) : initialReasoning,
-            "--model-steps", "\(training.modelSteps)", "--questions-per-step", "\(training.questionsPerStep)",
-            "--traces", traces, "--prior-traces", traces,
-            "--learning-rate", "\(arm.learningRate ?? training.learningRate)",
-            "--posterior-learning-rate", "\(training.posteriorLearningRate)", "--method", objective.method.rawValue,
-            "--estimator", objective.estimator.rawValue, "--selection", objective.selection.rawValue,
-            "--normalization", arm.normalization.rawValue, "--proposal", objective.proposal.rawValue,
-            "--clip-range", "\(objective.surrogate.clipRange)", "--kl-coefficient",
-            "\(objective.surrogate.klCoefficient)",
-            "--warmup-steps", "\(training.warmupSteps)", "--weight-decay", "\(training.weightDecay)",
-            "--gradient-clip-norm", "\(training.gradientClipNorm)", "--hint", arm.hint.rawValue, "--seed", "\(seed)",
-        ] + (arm.trainsPosterior ? [] : ["--fixed-posterior"])
+            arm.posterior == .trained ? initialPosterior(hint: arm.hint) : initialReasoning, "--hint",
+            arm.hint.rawValue,
+        ]
     }
 
     private func workerOptions(_ arm: ArmConfiguration) -> [String] {

@@ -18,25 +18,34 @@ struct LearnerCluster {
     /// The learner's run directory.
     var learnerRun: String { directory + "/learner" }
 
-    /// Trains until the learner has taken `modelSteps` model-phase steps.
+    /// Trains until the learner has taken its configuration's model-phase steps.
     /// - Parameters:
-    ///   - learnerOptions: `vr learner` options besides the tasks, run directory and endpoints; they must
-    ///     include `--model-steps modelSteps`.
+    ///   - configuration: the learner's settings, written to `learner.json` in `directory` for `vr learner --config`.
+    ///   - learnerOptions: `vr learner` options besides the configuration, tasks, run directory and endpoints: the
+    ///     checkpoints and the hint.
     ///   - workerOptions: `vr worker` options besides the tasks, endpoints and identity.
-    ///   - modelSteps: the model-phase steps, for progress.
     ///   - workerSeed: the first worker's seed; worker i uses workerSeed + i.
     /// - Throws: `ValidationError` quoting the log of a learner that failed.
-    func train(learnerOptions: [String], workerOptions: [String] = [], modelSteps: Int, workerSeed: UInt64 = 0) throws {
+    func train(
+        _ configuration: LearnerConfiguration, learnerOptions: [String], workerOptions: [String] = [],
+        workerSeed: UInt64 = 0
+    ) throws {
+        var configuration = configuration
+        // The learner and every worker share this machine's cores: with a pretrained model everything is slow, and
+        // a slow worker is not a lost one.
+        configuration.policy.workerTimeout = .seconds(60)
+        let configurationFile = directory + "/learner.json"
+        try Data((jsonLine(configuration) + "\n").utf8).write(
+            to: URL(fileURLWithPath: configurationFile), options: .atomic)
+        let modelSteps = configuration.modelSteps
         let endpoints = directory + "/endpoints.json"
         try? FileManager.default.removeItem(atPath: endpoints)
         let learnerLog = directory + "/learner.log"
         let learner = try launchChild(
             [
-                "learner", "--tasks", tasks, "--run", learnerRun, "--request-endpoint", "tcp://127.0.0.1:*",
-                "--publish-endpoint", "tcp://127.0.0.1:*", "--endpoints-file", endpoints,
-                // The learner and every worker share this machine's cores: with a pretrained model everything is
-                // slow, and a slow worker is not a lost one.
-                "--worker-timeout", "60",
+                "learner", "--config", configurationFile, "--tasks", tasks, "--run", learnerRun,
+                "--request-endpoint", "tcp://127.0.0.1:*", "--publish-endpoint", "tcp://127.0.0.1:*",
+                "--endpoints-file", endpoints,
             ] + learnerOptions, log: learnerLog)
         defer { if learner.isRunning { learner.terminate() } }
         while !FileManager.default.fileExists(atPath: endpoints) {

@@ -98,6 +98,33 @@ struct ExperimentConfigurationTests {
         }
     }
 
+    @Test("each learner arm's configuration: the budget and schedule for pi and q, the arm's own K, rate and objective")
+    func learnerConfigurations() throws {
+        let decoded = try decode(
+            configuration(
+                arms: """
+                    {"name": "g", "method": "grpo", "learningRate": 0.0001, "clipRange": 0.1, "traces": 2},
+                    {"name": "r", "method": "rft"},
+                    {"name": "v", "method": "variational", "normalization": "exact"}
+                    """,
+                extra: #""traces": 6, "training": {"modelSteps": 40, "warmupSteps": 3, "weightDecay": 0.01},"#))
+        let grpo = decoded.learnerConfiguration(for: decoded.arms[0], seed: 7)
+        #expect(grpo.modelSteps == 40 && grpo.questionsPerStep == decoded.training.questionsPerStep && grpo.seed == 7)
+        #expect(grpo.tracesPerQuestion == 2 && grpo.priorTracesPerQuestion == 2)
+        #expect(grpo.reasoningOptimizer.learningRate == 1e-4)
+        #expect(grpo.posteriorOptimizer.learningRate == decoded.training.posteriorLearningRate)
+        #expect(
+            grpo.modelObjective == decoded.arms[0].objective && grpo.trainsPosterior == decoded.arms[0].trainsPosterior)
+        for optimizer in [grpo.reasoningOptimizer, grpo.posteriorOptimizer] {
+            #expect(optimizer.warmupSteps == 3 && optimizer.weightDecay == 0.01 && optimizer.gradientClipNorm == 1)
+            #expect(optimizer.decayFloor == 0.1)
+        }
+        let rft = decoded.learnerConfiguration(for: decoded.arms[1], seed: 0)
+        #expect(rft.tracesPerQuestion == 6 && rft.reasoningOptimizer.learningRate == decoded.training.learningRate)
+        #expect(decoded.learnerConfiguration(for: decoded.arms[2], seed: 0).normalization == .exact)
+        try grpo.validate()
+    }
+
     @Test("stage 0 draws other questions of the same tasks, in its own thought style")
     func pretraining() throws {
         let decoded = try decode(
