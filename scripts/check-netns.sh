@@ -117,14 +117,8 @@ check() { # check NAME COMMAND...: the command must succeed
         finish
     fi
 }
-wait_for() { # wait_for SECONDS COMMAND...: runs the command every 0.1 s until it succeeds
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.1
-    done
-}
+# shellcheck source=lib/wait-for.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/wait-for.sh"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 

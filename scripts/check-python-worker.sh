@@ -40,15 +40,8 @@ finish() {
     ((failed == 0))
     exit
 }
-# wait_for SECONDS COMMAND...: polls the command every 0.2 s until it succeeds; fails after SECONDS
-wait_for() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@"; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.2
-    done
-}
+# shellcheck source=lib/wait-for.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/wait-for.sh"
 
 # 1. The Python environment.
 python=$venv/bin/python
