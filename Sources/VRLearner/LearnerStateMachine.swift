@@ -147,12 +147,14 @@ public struct LearnerStateMachine: Sendable {
     }
 
     /// How long an assignment may stay out: the policy's fixed deadline, or else `deadlineFactor` times the
-    /// slowest of the last `rolloutDurationWindow` assignments returned in full, and at least the worker
-    /// timeout; nil until an assignment has been returned, since nothing is known of rollout times before.
+    /// slowest of the last `rolloutDurationWindow` assignments returned in full, and at least twice the worker
+    /// timeout, so that a worker gone silent is reported lost (the more precise diagnosis) before its
+    /// assignments expire; nil until an assignment has been returned, since nothing is known of rollout times
+    /// before.
     public var assignmentDeadline: Duration? {
         if let fixed = policy.assignmentDeadline { return fixed }
         guard let slowest = recentRolloutDurations.max() else { return nil }
-        return max(policy.workerTimeout, slowest * Self.deadlineFactor)
+        return max(policy.workerTimeout * 2, slowest * Self.deadlineFactor)
     }
 
     /// Any sign of life from a worker (heartbeat or other traffic).

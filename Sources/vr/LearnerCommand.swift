@@ -128,7 +128,7 @@ struct LearnerCommand: ParsableCommand {
     @Option(
         help: """
             Milliseconds after which an assignment not yet returned is handed to another worker (default: 4 times \
-            the slowest of the last 32 assignments, at least the worker timeout).
+            the slowest of the last 32 assignments, at least twice the worker timeout).
             """)
     var assignmentDeadlineMs: Int?
 

@@ -39,7 +39,7 @@ struct HoardingWorkerTests {
         // when a loaded machine delays its heartbeats), so only the deadline can take its work back. The derived
         // deadline is tested in LearnerStateMachineTests.deadlines.
         configuration.policy.workerTimeout = .seconds(60)
-        configuration.policy.assignmentDeadline = .seconds(3)
+        configuration.policy.assignmentDeadline = .seconds(1)
         let versions = Mutex<[UInt64]>([])
         let learner = try InProcessClusterTests.learner(
             configuration, dataset: dataset, transport: try hub.makeLearner(), closesThoughtsAtOnce: true,
@@ -54,15 +54,15 @@ struct HoardingWorkerTests {
             defer { finished.withLock { $0 = true } }
             return try await learner.run()
         }
-        // The honest workers join once the hoarder holds the first questions.
-        try await eventually(within: 120) { !log.state.withLock(\.hoarded).isEmpty }
+        // The honest workers join once the hoarder's first assignment has expired: the learner, which buffers the
+        // batches it receives, could otherwise finish on the honest workers' questions before any deadline passed.
+        try await eventually(within: 120) { !log.state.withLock(\.expiredNotices).isEmpty }
         let honest = try ["w1", "w2"].map { name in
             try WorkerService(
                 configuration: InProcessClusterTests.workerConfiguration(seed: name == "w1" ? 1 : 2), dataset: dataset,
                 transport: hub.makeWorker(identity: PeerID(name)))
         }
         let honestRuns = honest.map { worker in Task { try await worker.run() } }
-        // Without deadlines the run stalls: the hoarded questions never come back.
         try await eventually(within: 300) { finished.withLock { $0 } }
         let summary = try await learnerRun.value
         hoarder.cancel()

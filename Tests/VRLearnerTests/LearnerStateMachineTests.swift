@@ -143,26 +143,27 @@ struct LearnerStateMachineTests {
         learner.heard(from: "hoarder", at: .seconds(30))
         learner.heard(from: "honest", at: .seconds(30))
         #expect(learner.tick(at: .seconds(30)).isEmpty)
-        // The honest worker returns one in 2 s: the deadline becomes max(5 s, 4 x 2 s) = 8 s.
+        // The honest worker returns one in 3 s: the deadline becomes max(2 x 5 s, 4 x 3 s) = 12 s.
         let done = assignments(learner.workRequested(by: "honest", credits: 1, at: .seconds(30)))[0]
         let batch = BatchReceipt(
             worker: "honest", sequence: 1, assignmentID: done.id, questionIDs: done.questionIDs, samplingVersion: 0)
-        #expect(learner.batchArrived(batch, at: .seconds(32)) == [.train(batch, lag: 0)])
-        #expect(learner.assignmentDeadline == .seconds(8))
+        #expect(learner.batchArrived(batch, at: .seconds(33)) == [.train(batch, lag: 0)])
+        #expect(learner.assignmentDeadline == .seconds(12))
         // The hoarder keeps heartbeating, which proves nothing: its assignment is taken back.
-        learner.heard(from: "hoarder", at: .seconds(32))
+        learner.heard(from: "hoarder", at: .seconds(33))
         #expect(
-            learner.tick(at: .seconds(32)) == [
+            learner.tick(at: .seconds(33)) == [
                 .expire(worker: "hoarder", assignmentID: hoarded.id, requeuedQuestionCount: 1)
             ])
         #expect(learner.counters.expiredAssignments == 1)
-        let reissued = assignments(learner.workRequested(by: "honest", credits: 1, at: .seconds(32)))[0]
+        let reissued = assignments(learner.workRequested(by: "honest", credits: 1, at: .seconds(33)))[0]
         #expect(reissued.questionIDs == hoarded.questionIDs)
         let late = BatchReceipt(
             worker: "hoarder", sequence: 1, assignmentID: hoarded.id, questionIDs: hoarded.questionIDs,
             samplingVersion: 0)
-        #expect(learner.batchArrived(late, at: .seconds(33)) == [.reject(late, .assignmentExpired)])
-        #expect(learner.batchArrived(late, at: .seconds(33)) == [.dropDuplicate(late)])
+        #expect(learner.batchArrived(late, at: .seconds(34)) == [.reject(late, .assignmentExpired)])
+        #expect(learner.batchArrived(late, at: .seconds(34)) == [.dropDuplicate(late)])
+
         // A fixed deadline applies from the start.
         var fixed = try LearnerStateMachine(policy: LearnerPolicy(assignmentDeadline: .seconds(1)))
         fixed.enqueue(["x"], phase: .posterior)
@@ -171,6 +172,30 @@ struct LearnerStateMachineTests {
         fixed.heard(from: "w", at: .seconds(2))
         #expect(fixed.tick(at: .seconds(2)) == [.expire(worker: "w", assignmentID: held.id, requeuedQuestionCount: 1)])
         #expect(fixed.queuedQuestionCount == 1)
+    }
+
+    // Rollouts of 1 s would set the deadline at 4 s, under the 5 s worker timeout: it stays at twice the
+    // timeout, so a worker that falls silent holding an assignment is reported lost before it expires.
+    @Test("a worker gone silent is reported lost, with its questions, before its assignment expires")
+    func silenceBeforeDeadline() throws {
+        var learner = try LearnerStateMachine(
+            policy: LearnerPolicy(maxAssignmentsPerWorker: 1, questionsPerAssignment: 1, workerTimeout: .seconds(5)))
+        learner.enqueue(["a", "b"], phase: .model)
+        _ = learner.workerJoined("quick", at: .zero)
+        _ = learner.workerJoined("silent", at: .zero)
+        let done = assignments(learner.workRequested(by: "quick", credits: 1, at: .zero))[0]
+        let batch = BatchReceipt(
+            worker: "quick", sequence: 1, assignmentID: done.id, questionIDs: done.questionIDs, samplingVersion: 0)
+        _ = learner.batchArrived(batch, at: .seconds(1))
+        #expect(learner.assignmentDeadline == .seconds(10))
+        let held = assignments(learner.workRequested(by: "silent", credits: 1, at: .seconds(1)))[0]
+        // Its last heartbeat comes after the assignment; then nothing.
+        learner.heard(from: "silent", at: .seconds(2))
+        learner.heard(from: "quick", at: .seconds(7))
+        #expect(learner.tick(at: .seconds(7)).isEmpty)
+        learner.heard(from: "quick", at: .seconds(8))
+        #expect(learner.tick(at: .seconds(8)) == [.workerLost(worker: "silent", requeuedQuestionCount: 1)])
+        #expect(held.questionIDs.count == 1)
     }
 
     @Test("versions advance with steps; parameters are published every publishEvery steps")
