@@ -110,7 +110,12 @@ let package = Package(
         .testTarget(
             name: "VRZMQTests", dependencies: ["VRZMQ", "VRTransport", "VRTestSupport", "VRBench"],
             swiftSettings: strict),
-        .testTarget(name: "VRWireTests", dependencies: ["VRCore", "VRWire", "CWireInterop"], swiftSettings: strict),
+        .testTarget(
+            name: "VRWireTests",
+            dependencies: [
+                "VRCore", "VRWire", "CWireInterop", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "VRTransportTests", dependencies: ["VRTransport", "VRZMQ", "VRTestSupport"], swiftSettings: strict),
         .testTarget(

@@ -13,22 +13,25 @@ static int check_tokens(const cwire_batch_spec *spec, uint32_t q, uint32_t t, cw
     return CWIRE_OK;
 }
 
-static int check_evidence(const cwire_batch_spec *spec, uint32_t q, uint32_t t, const Vr__V1__TraceRecord *trace) {
-    if (q % 2u == 0u) {
-        if (trace->answer_evidence_case != VR__V1__TRACE_RECORD__ANSWER_EVIDENCE_SAMPLED_ANSWERS)
-            return CWIRE_EVIDENCE_KIND_MISMATCH;
-        const Vr__V1__SampledAnswers *sampled = trace->sampled_answers;
-        if (sampled->answer_count != cwire_pattern_answer_count(q, t) ||
-            sampled->correct_count != cwire_pattern_correct_count(q, t))
-            return CWIRE_ANSWER_COUNT_MISMATCH;
-        return CWIRE_OK;
-    }
-    if (trace->answer_evidence_case != VR__V1__TRACE_RECORD__ANSWER_EVIDENCE_REFERENCE_ANSWER)
-        return CWIRE_EVIDENCE_KIND_MISMATCH;
-    const Vr__V1__ReferenceAnswerScore *reference = trace->reference_answer;
-    if (reference->n_log_probs != spec->answer_token_count) return CWIRE_TOKEN_COUNT_MISMATCH;
-    for (uint32_t i = 0; i < spec->answer_token_count; i++) {
-        if (reference->log_probs[i] != cwire_pattern_reference_log_prob(q, t, i)) return CWIRE_LOG_PROB_MISMATCH;
+static int check_answers(const cwire_batch_spec *spec, uint32_t q, uint32_t t, const Vr__V1__TraceRecord *trace) {
+    const Vr__V1__SampledAnswers *sampled = trace->sampled_answers;
+    if (sampled == NULL) return CWIRE_ANSWER_COUNT_MISMATCH;
+    uint32_t correct = 0;
+    for (uint32_t a = 0; a < spec->answers_per_trace; a++) correct += cwire_pattern_answer_correct(q, t, a) != 0;
+    if (sampled->answer_count != spec->answers_per_trace || sampled->correct_count != correct ||
+        sampled->n_answers != spec->answers_per_trace)
+        return CWIRE_ANSWER_COUNT_MISMATCH;
+    for (uint32_t a = 0; a < spec->answers_per_trace; a++) {
+        const Vr__V1__SampledAnswer *answer = sampled->answers[a];
+        uint32_t count = spec->answer_token_count;
+        if (answer->n_token_ids != count || answer->n_behaviour_log_probs != count) return CWIRE_TOKEN_COUNT_MISMATCH;
+        for (uint32_t i = 0; i < count; i++) {
+            if (answer->token_ids[i] != cwire_pattern_token(spec, q, t, CWIRE_PART_ANSWER, a * count + i))
+                return CWIRE_TOKEN_ID_MISMATCH;
+            if (answer->behaviour_log_probs[i] != cwire_pattern_answer_log_prob(q, t, a, i))
+                return CWIRE_LOG_PROB_MISMATCH;
+        }
+        if ((answer->correct != 0) != (cwire_pattern_answer_correct(q, t, a) != 0)) return CWIRE_VERDICT_MISMATCH;
     }
     return CWIRE_OK;
 }
@@ -39,16 +42,13 @@ static int check_trace(const cwire_batch_spec *spec, uint32_t q, uint32_t t, con
     if (status == CWIRE_OK)
         status = check_tokens(spec, q, t, CWIRE_PART_TRACE, trace->trace_token_ids, trace->n_trace_token_ids,
                               spec->trace_token_count);
-    if (status == CWIRE_OK)
-        status = check_tokens(spec, q, t, CWIRE_PART_ANSWER, trace->answer_token_ids, trace->n_answer_token_ids,
-                              spec->answer_token_count);
     if (status != CWIRE_OK) return status;
     if (trace->n_behaviour_log_probs != spec->trace_token_count) return CWIRE_TOKEN_COUNT_MISMATCH;
     for (uint32_t i = 0; i < spec->trace_token_count; i++) {
         if (trace->behaviour_log_probs[i] != cwire_pattern_behaviour_log_prob(q, t, i)) return CWIRE_LOG_PROB_MISMATCH;
     }
     if ((trace->truncated != 0) != (cwire_pattern_truncated(q, t) != 0)) return CWIRE_TRUNCATED_MISMATCH;
-    return check_evidence(spec, q, t, trace);
+    return check_answers(spec, q, t, trace);
 }
 
 static int check_rollout(const cwire_batch_spec *spec, const Vr__V1__RolloutBatch *batch) {

@@ -11,7 +11,8 @@ typedef struct storage {
     Vr__V1__TraceRecord *traces;
     Vr__V1__TraceRecord **trace_pointers;
     Vr__V1__SampledAnswers *sampled;
-    Vr__V1__ReferenceAnswerScore *references;
+    Vr__V1__SampledAnswer *answers;
+    Vr__V1__SampledAnswer **answer_pointers;
     int32_t *tokens;
     float *log_probs;
     char (*ids)[32];
@@ -25,27 +26,39 @@ static void release(storage *s) {
     free(s->traces);
     free(s->trace_pointers);
     free(s->sampled);
-    free(s->references);
+    free(s->answers);
+    free(s->answer_pointers);
     free(s->tokens);
     free(s->log_probs);
     free(s->ids);
 }
 
+/* Per trace: the prompt, trace and answer tokens; the trace and answer log-probs. */
+static size_t token_stride(const cwire_batch_spec *spec) {
+    return (size_t)spec->prompt_token_count + spec->trace_token_count +
+           (size_t)spec->answers_per_trace * spec->answer_token_count;
+}
+
+static size_t float_stride(const cwire_batch_spec *spec) {
+    return (size_t)spec->trace_token_count + (size_t)spec->answers_per_trace * spec->answer_token_count;
+}
+
 static int reserve(storage *s, const cwire_batch_spec *spec) {
     size_t questions = spec->question_count;
     size_t traces = questions * spec->traces_per_question;
-    size_t tokens = spec->prompt_token_count + spec->trace_token_count + spec->answer_token_count;
+    size_t answers = traces * spec->answers_per_trace;
     s->questions = allocate(questions, sizeof *s->questions);
     s->question_pointers = allocate(questions, sizeof *s->question_pointers);
     s->traces = allocate(traces, sizeof *s->traces);
     s->trace_pointers = allocate(traces, sizeof *s->trace_pointers);
     s->sampled = allocate(traces, sizeof *s->sampled);
-    s->references = allocate(traces, sizeof *s->references);
-    s->tokens = allocate(traces * tokens, sizeof *s->tokens);
-    s->log_probs = allocate(traces * (spec->trace_token_count + spec->answer_token_count), sizeof *s->log_probs);
+    s->answers = allocate(answers, sizeof *s->answers);
+    s->answer_pointers = allocate(answers, sizeof *s->answer_pointers);
+    s->tokens = allocate(traces * token_stride(spec), sizeof *s->tokens);
+    s->log_probs = allocate(traces * float_stride(spec), sizeof *s->log_probs);
     s->ids = allocate(questions, sizeof *s->ids);
-    return s->questions && s->question_pointers && s->traces && s->trace_pointers && s->sampled &&
-           s->references && s->tokens && s->log_probs && s->ids;
+    return s->questions && s->question_pointers && s->traces && s->trace_pointers && s->sampled && s->answers &&
+           s->answer_pointers && s->tokens && s->log_probs && s->ids;
 }
 
 static int32_t *fill_tokens(const cwire_batch_spec *spec, uint32_t q, uint32_t t, cwire_part part, int32_t *out,
@@ -54,42 +67,51 @@ static int32_t *fill_tokens(const cwire_batch_spec *spec, uint32_t q, uint32_t t
     return out + count;
 }
 
+/* The sampled answers of trace `k`, their tokens and log-probs written from `tokens` and `floats` on. */
+static void fill_answers(const cwire_batch_spec *spec, storage *s, uint32_t q, uint32_t t, size_t k, int32_t *tokens,
+                         float *floats) {
+    Vr__V1__SampledAnswers *sampled = &s->sampled[k];
+    vr__v1__sampled_answers__init(sampled);
+    uint32_t count = spec->answer_token_count;
+    for (uint32_t a = 0; a < spec->answers_per_trace; a++) {
+        size_t j = k * spec->answers_per_trace + a;
+        Vr__V1__SampledAnswer *answer = &s->answers[j];
+        vr__v1__sampled_answer__init(answer);
+        answer->n_token_ids = count;
+        answer->token_ids = tokens + (size_t)a * count;
+        answer->n_behaviour_log_probs = count;
+        answer->behaviour_log_probs = floats + (size_t)a * count;
+        for (uint32_t i = 0; i < count; i++) {
+            answer->token_ids[i] = cwire_pattern_token(spec, q, t, CWIRE_PART_ANSWER, a * count + i);
+            answer->behaviour_log_probs[i] = cwire_pattern_answer_log_prob(q, t, a, i);
+        }
+        answer->correct = cwire_pattern_answer_correct(q, t, a) != 0;
+        sampled->correct_count += answer->correct;
+        s->answer_pointers[j] = answer;
+    }
+    sampled->answer_count = spec->answers_per_trace;
+    sampled->n_answers = spec->answers_per_trace;
+    sampled->answers = s->answer_pointers + k * spec->answers_per_trace;
+}
+
 static void fill_trace(const cwire_batch_spec *spec, storage *s, uint32_t q, uint32_t t) {
     size_t k = (size_t)q * spec->traces_per_question + t;
-    size_t token_stride = (size_t)spec->prompt_token_count + spec->trace_token_count + spec->answer_token_count;
-    size_t float_stride = (size_t)spec->trace_token_count + spec->answer_token_count;
     Vr__V1__TraceRecord *trace = &s->traces[k];
     vr__v1__trace_record__init(trace);
-    int32_t *tokens = s->tokens + k * token_stride;
-    float *floats = s->log_probs + k * float_stride;
+    int32_t *tokens = s->tokens + k * token_stride(spec);
+    float *floats = s->log_probs + k * float_stride(spec);
     trace->n_prompt_token_ids = spec->prompt_token_count;
     trace->prompt_token_ids = tokens;
     trace->n_trace_token_ids = spec->trace_token_count;
     trace->trace_token_ids = tokens + spec->prompt_token_count;
-    trace->n_answer_token_ids = spec->answer_token_count;
-    trace->answer_token_ids = tokens + spec->prompt_token_count + spec->trace_token_count;
     tokens = fill_tokens(spec, q, t, CWIRE_PART_PROMPT, tokens, spec->prompt_token_count);
     tokens = fill_tokens(spec, q, t, CWIRE_PART_TRACE, tokens, spec->trace_token_count);
-    fill_tokens(spec, q, t, CWIRE_PART_ANSWER, tokens, spec->answer_token_count);
     trace->n_behaviour_log_probs = spec->trace_token_count;
     trace->behaviour_log_probs = floats;
     for (uint32_t i = 0; i < spec->trace_token_count; i++) floats[i] = cwire_pattern_behaviour_log_prob(q, t, i);
     trace->truncated = cwire_pattern_truncated(q, t) != 0;
-    if (q % 2u == 0u) {
-        vr__v1__sampled_answers__init(&s->sampled[k]);
-        s->sampled[k].answer_count = cwire_pattern_answer_count(q, t);
-        s->sampled[k].correct_count = cwire_pattern_correct_count(q, t);
-        trace->answer_evidence_case = VR__V1__TRACE_RECORD__ANSWER_EVIDENCE_SAMPLED_ANSWERS;
-        trace->sampled_answers = &s->sampled[k];
-    } else {
-        float *reference = floats + spec->trace_token_count;
-        for (uint32_t i = 0; i < spec->answer_token_count; i++) reference[i] = cwire_pattern_reference_log_prob(q, t, i);
-        vr__v1__reference_answer_score__init(&s->references[k]);
-        s->references[k].n_log_probs = spec->answer_token_count;
-        s->references[k].log_probs = reference;
-        trace->answer_evidence_case = VR__V1__TRACE_RECORD__ANSWER_EVIDENCE_REFERENCE_ANSWER;
-        trace->reference_answer = &s->references[k];
-    }
+    fill_answers(spec, s, q, t, k, tokens, floats + spec->trace_token_count);
+    trace->sampled_answers = &s->sampled[k];
     s->trace_pointers[k] = trace;
 }
 

@@ -14,8 +14,8 @@ float cwire_pattern_behaviour_log_prob(uint32_t question, uint32_t trace, uint32
     return -(float)((question * 7u + trace * 3u + position) % 64u + 1u) / 16.0f;
 }
 
-float cwire_pattern_reference_log_prob(uint32_t question, uint32_t trace, uint32_t position) {
-    return -(float)((question * 5u + trace * 11u + position * 3u) % 48u + 1u) / 16.0f;
+float cwire_pattern_answer_log_prob(uint32_t question, uint32_t trace, uint32_t answer, uint32_t position) {
+    return -(float)((question * 5u + trace * 11u + answer * 13u + position * 3u) % 48u + 1u) / 16.0f;
 }
 
 int cwire_pattern_phase(uint32_t question) { return question % 2u == 0u ? 2 : 1; }
@@ -25,10 +25,8 @@ int cwire_pattern_truncated(uint32_t question, uint32_t trace) {
     return trace == 1u;
 }
 
-uint32_t cwire_pattern_answer_count(uint32_t question, uint32_t trace) { return 4u + (question + trace) % 5u; }
-
-uint32_t cwire_pattern_correct_count(uint32_t question, uint32_t trace) {
-    return (question * 3u + trace) % (cwire_pattern_answer_count(question, trace) + 1u);
+int cwire_pattern_answer_correct(uint32_t question, uint32_t trace, uint32_t answer) {
+    return (question * 3u + trace + answer) % 3u == 0u;
 }
 
 size_t cwire_pattern_question_id(uint32_t question, char *out, size_t capacity) {

@@ -2,7 +2,7 @@
 //
 // The learner trusts no token a worker sends about prompts and markers: each trace must have been sampled from
 // the prompt this learner renders for its question and, when finished, end with that prompt's marker; GML scores
-// this learner's own reference answer.
+// this learner's own reference answer, which the wire does not carry.
 
 import VRModel
 import VRObjectives
@@ -79,9 +79,7 @@ public enum BatchContent: Sendable, Equatable {
                 guard trace.promptTokenIDs == samplingPrompt else {
                     throw .malformedTrace("\(place), trace \(index) was not sampled from this learner's prompt")
                 }
-                guard case .sampled(let correct, let total, let answers) = trace.answerEvidence else {
-                    throw .malformedTrace("\(place), trace \(index) carries GML evidence; this learner uses Acc")
-                }
+                let sampled = trace.sampledAnswers
                 if trace.isTruncated {
                     truncated += 1
                     continue
@@ -93,7 +91,7 @@ public enum BatchContent: Sendable, Equatable {
                 let thought = Array(trace.traceTokenIDs.dropLast(closing.count))
                 switch phase {
                 case .model:
-                    let longestAnswer = answers.map(\.tokenIDs.count).max() ?? 0
+                    let longestAnswer = sampled.answers.map(\.tokenIDs.count).max() ?? 0
                     guard
                         prompt.reasoningPrompt.count + thought.count + prompt.thoughtClosing.count
                             + prompt.answerOpening.count + max(longestAnswer, prompt.answer.count) <= contextLength
@@ -107,8 +105,9 @@ public enum BatchContent: Sendable, Equatable {
                             logQ: alignMarker(
                                 logQ: trace.behaviourLogProbs, markerCount: closing.count,
                                 piMarkerCount: prompt.thoughtClosing.count),
-                            answerOpening: prompt.answerOpening, referenceAnswer: prompt.answer, answers: answers,
-                            correctAnswers: correct, answerCount: total))
+                            answerOpening: prompt.answerOpening, referenceAnswer: prompt.answer,
+                            answers: sampled.answers,
+                            correctAnswers: sampled.correctCount, answerCount: sampled.answerCount))
                 case .posterior:
                     // q learns to close its trace with its own marker.
                     guard prompt.posteriorPrompt.count + thought.count + prompt.posteriorClosing.count <= contextLength
@@ -118,8 +117,8 @@ public enum BatchContent: Sendable, Equatable {
                     }
                     priorTraces.append(
                         PriorTrace(
-                            traceTokens: thought + prompt.posteriorClosing, correctAnswers: correct,
-                            sampledAnswers: total))
+                            traceTokens: thought + prompt.posteriorClosing, correctAnswers: sampled.correctCount,
+                            sampledAnswers: sampled.answerCount))
                 }
             }
             if !modelTraces.isEmpty {

@@ -209,7 +209,7 @@ public final class LearnerService {
         guard clock.now - lastHeartbeat >= .milliseconds(configuration.heartbeatIntervalMilliseconds) else { return }
         lastHeartbeat = clock.now
         let heartbeat = WireMessage.heartbeat(
-            Heartbeat(parameterVersion: machine.parameterVersion, outstandingQuestionCount: 0))
+            Heartbeat(parameterVersion: machine.parameterVersion))
         for peer in peers.values { await send(heartbeat, to: peer) }
     }
 

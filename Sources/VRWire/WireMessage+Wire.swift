@@ -6,7 +6,7 @@ extension WireMessage {
         switch body {
         case .hello(let wire): self = .hello(try WorkerHello(wire: wire, validator: validator))
         case .welcome(let wire): self = .welcome(try Welcome(wire: wire, validator: validator))
-        case .heartbeat(let wire): self = .heartbeat(try Heartbeat(wire: wire, validator: validator))
+        case .heartbeat(let wire): self = .heartbeat(Heartbeat(wire: wire))
         case .goodbye(let wire): self = .goodbye(try Goodbye(wire: wire, validator: validator))
         case .errorReply(let wire): self = .errorReply(try ErrorReply(wire: wire, validator: validator))
         case .workRequest(let wire): self = .workRequest(try WorkRequest(wire: wire, validator: validator))

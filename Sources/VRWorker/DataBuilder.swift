@@ -91,7 +91,7 @@ public struct DataBuilder: Sendable {
                 logQ: alignMarker(
                     logQ: trace.behaviourLogProbs, markerCount: closing.count,
                     piMarkerCount: prompts.thoughtClosing.count),
-                evidence: trace.answerEvidence)
+                answers: trace.sampledAnswers)
             let length = prompts.reasoningPrompt.count + finished.thought.count + prompts.thoughtClosing.count
             return length <= reasoning.configuration.contextLength ? finished : nil
         }
@@ -124,7 +124,7 @@ public struct DataBuilder: Sendable {
     private struct FinishedTrace {
         var thought: [Int32]
         var logQ: [Float]
-        var evidence: TraceRecord.AnswerEvidence
+        var answers: SampledAnswers
     }
 
     /// Scores the traces, closed with pi's end-of-thought marker ([E5]), with pi0 and applies the released code's
@@ -141,13 +141,10 @@ public struct DataBuilder: Sendable {
         }
         let start = prompts.reasoningPrompt.count
         let evidence = zip(traces, scored).map { trace, logProbs in
-            var (correct, total) = (0, 1)
-            if case .sampled(let verified, let sampled, _) = trace.evidence {
-                (correct, total) = (verified, sampled)
-            }
-            return TraceEvidence(
+            TraceEvidence(
                 logPiTrace: ScoredTokens.logProbs(logProbs, ofTokensAt: start, count: trace.logQ.count),
-                logQTrace: trace.logQ.map(Double.init), answer: .sampled(correct: correct, total: total))
+                logQTrace: trace.logQ.map(Double.init),
+                answer: .sampled(correct: trace.answers.correctCount, total: trace.answers.answerCount))
         }
         do {
             return try selectTraces(evidence, estimator: .accuracy, mode: mode, normalization: normalization).choice

@@ -114,9 +114,8 @@ public struct RolloutSampler: Sendable {
                 traces: zip(traces[index], answers[index]).map { trace, answers in
                     TraceRecord(
                         promptTokenIDs: prompt(of: prompts[index], proposal: requests[index].proposal),
-                        traceTokenIDs: trace.tokens, answerTokenIDs: prompts[index].answer,
-                        behaviourLogProbs: trace.logProbs, isTruncated: trace.isTruncated,
-                        answerEvidence: .sampled(
+                        traceTokenIDs: trace.tokens, behaviourLogProbs: trace.logProbs, isTruncated: trace.isTruncated,
+                        sampledAnswers: SampledAnswers(
                             correctCount: answers.count(where: \.isCorrect), answerCount: options.answersPerTrace,
                             answers: answers))
                 })

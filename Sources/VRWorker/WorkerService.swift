@@ -91,7 +91,7 @@ public struct WorkerService: Sendable {
                 try? await Task.sleep(for: .milliseconds(configuration.heartbeatIntervalMilliseconds))
                 guard welcomeState.isWelcomed else { continue }
                 let version = inbox.versionInUse
-                try? await link.send(.heartbeat(Heartbeat(parameterVersion: version, outstandingQuestionCount: 0)))
+                try? await link.send(.heartbeat(Heartbeat(parameterVersion: version)))
             }
         }
         defer {
@@ -143,7 +143,7 @@ public struct WorkerService: Sendable {
                 try await link.send(
                     .hello(
                         WorkerHello(
-                            softwareVersion: Self.softwareVersion, slotCount: 1,
+                            softwareVersion: Self.softwareVersion,
                             parameterVersion: session.parameterVersion, datasetFingerprint: datasetFingerprint)))
             } catch {
                 // Not connected yet: the transport keeps reconnecting.

@@ -31,7 +31,7 @@ struct DataPositionTests {
         try await send(
             .hello(
                 WorkerHello(
-                    softwareVersion: "probe", slotCount: 1, parameterVersion: 0, datasetFingerprint: dataset.fingerprint
+                    softwareVersion: "probe", parameterVersion: 0, datasetFingerprint: dataset.fingerprint
                 )),
             over: probe)
         // The first round's posterior-phase questions go out first ([E9]: q learns on them before pi does).

@@ -96,13 +96,13 @@ struct HoardingWorkerTests {
             try await send(
                 .hello(
                     WorkerHello(
-                        softwareVersion: "hoarder", slotCount: 2, parameterVersion: 0, datasetFingerprint: fingerprint)),
+                        softwareVersion: "hoarder", parameterVersion: 0, datasetFingerprint: fingerprint)),
                 over: transport)
             while !Task.isCancelled {
                 if clock.now - lastHeartbeat >= .milliseconds(100) {
                     lastHeartbeat = clock.now
                     try await send(
-                        .heartbeat(Heartbeat(parameterVersion: 1, outstandingQuestionCount: 0)), over: transport)
+                        .heartbeat(Heartbeat(parameterVersion: 1)), over: transport)
                 }
                 guard let frames = try await transport.receive(within: .milliseconds(100)) else { continue }
                 switch try codec.decode(frames.map(\.bytes)).message {
@@ -125,7 +125,7 @@ struct HoardingWorkerTests {
                     try await send(
                         .hello(
                             WorkerHello(
-                                softwareVersion: "hoarder", slotCount: 2, parameterVersion: 0,
+                                softwareVersion: "hoarder", parameterVersion: 0,
                                 datasetFingerprint: fingerprint)),
                         over: transport)
                 case .errorReply(let error) where error.batchSequence != nil:
@@ -142,8 +142,8 @@ struct HoardingWorkerTests {
     /// A well-formed batch for an assignment the hoarder no longer holds.
     private func lateBatch(for assignment: WorkAssignment, sequence: UInt64) -> RolloutBatch {
         let trace = TraceRecord(
-            promptTokenIDs: [1], traceTokenIDs: [2], answerTokenIDs: [], behaviourLogProbs: [-1],
-            answerEvidence: .sampled(correctCount: 0, answerCount: 1))
+            promptTokenIDs: [1], traceTokenIDs: [2], behaviourLogProbs: [-1],
+            sampledAnswers: SampledAnswers(correctCount: 0, answerCount: 1))
         return RolloutBatch(
             workerID: "hoarder", batchSequence: sequence, assignmentID: assignment.assignmentID,
             samplingParameterVersion: assignment.parameterVersion, scoringParameterVersion: assignment.parameterVersion,

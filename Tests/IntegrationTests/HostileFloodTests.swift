@@ -78,7 +78,7 @@ struct HostileFloodTests {
         try await send(
             .hello(
                 WorkerHello(
-                    softwareVersion: "fuzzer", slotCount: 1, parameterVersion: 0, datasetFingerprint: fingerprint)
+                    softwareVersion: "fuzzer", parameterVersion: 0, datasetFingerprint: fingerprint)
             ),
             over: fuzzer)
         let connections = Mutex(0)
@@ -104,7 +104,7 @@ struct HostileFloodTests {
                 // Nothing answers the frame: it dropped the connection. The peer reconnects and is heard again.
                 let connectedBefore = connections.withLock { $0 }
                 try await VRTestSupport.eventually(within: 30) { connections.withLock { $0 } > connectedBefore }
-                try await send(.heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)), over: fuzzer)
+                try await send(.heartbeat(Heartbeat(parameterVersion: 0)), over: fuzzer)
                 let code = try await errorReply(from: fuzzer, within: .seconds(30))?.code.label ?? "no reply"
                 reconnectProbes[code, default: 0] += 1
                 continue
@@ -162,7 +162,7 @@ struct HostileFloodTests {
         generator: inout SeededGenerator
     ) throws -> [[UInt8]] {
         let heartbeat = try codec.encode(
-            .heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)), senderID: "fuzzer")[0]
+            .heartbeat(Heartbeat(parameterVersion: 0)), senderID: "fuzzer")[0]
         switch kind {
         case .randomBytes:
             // Field 0 with wire type 7 never parses, whatever follows.
@@ -186,7 +186,7 @@ struct HostileFloodTests {
             return [patched]
         case .afterGoodbye:
             let messages: [WireMessage] = [
-                .heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)),
+                .heartbeat(Heartbeat(parameterVersion: 0)),
                 .workRequest(WorkRequest(questionCount: 1, parameterVersion: 0)),
                 .snapshotRequest(SnapshotRequest(parameterVersion: 0)), .goodbye(Goodbye(reason: "again")),
                 .rolloutBatch(batch(assignment, question, sequence)),
@@ -194,7 +194,7 @@ struct HostileFloodTests {
             return try codec.encode(messages[Int(sequence) % messages.count], senderID: "fuzzer")
         case .foreignSender:
             return try codec.encode(
-                .heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)), senderID: "other")
+                .heartbeat(Heartbeat(parameterVersion: 0)), senderID: "other")
         case .learnerMessage:
             let messages: [WireMessage] = [
                 .batchAck(BatchAck(batchSequence: sequence, status: .accepted, parameterVersion: 1)),
@@ -212,8 +212,8 @@ struct HostileFloodTests {
         _ assignment: WorkAssignment, _ question: QuestionAssignment, _ sequence: UInt64, breaking kind: Kind? = nil
     ) -> RolloutBatch {
         var trace = TraceRecord(
-            promptTokenIDs: [1, 2], traceTokenIDs: [3, 4], answerTokenIDs: [], behaviourLogProbs: [-1, -1],
-            answerEvidence: .sampled(correctCount: 1, answerCount: 2))
+            promptTokenIDs: [1, 2], traceTokenIDs: [3, 4], behaviourLogProbs: [-1, -1],
+            sampledAnswers: SampledAnswers(correctCount: 1, answerCount: 2))
         var traceCount = question.traceCount
         var questionID = question.questionID
         var assignmentID = assignment.assignmentID
@@ -224,7 +224,7 @@ struct HostileFloodTests {
         case .tokenOutOfRange: trace.traceTokenIDs[0] = Int32(ByteTokenizer.vocabularySize + 7)
         case .negativeTokenID: trace.promptTokenIDs[1] = -3
         case .lyingTokenCount: trace.behaviourLogProbs = [-1]
-        case .moreCorrectThanSampled: trace.answerEvidence = .sampled(correctCount: 3, answerCount: 2)
+        case .moreCorrectThanSampled: trace.sampledAnswers = SampledAnswers(correctCount: 3, answerCount: 2)
         case .unassignedQuestion: questionID = "not-assigned"
         case .repeatedQuestion: questionCount = 2
         case .nonFiniteLogProb: trace.behaviourLogProbs[1] = .nan

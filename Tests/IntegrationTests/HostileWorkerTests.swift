@@ -48,7 +48,7 @@ struct HostileWorkerTests {
             try await send(.workRequest(WorkRequest(questionCount: 1, parameterVersion: 0)), over: rogue)
             codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
             // A heartbeat, a snapshot request and a goodbye before hello: each gets an answer, never silence.
-            try await send(.heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)), over: rogue)
+            try await send(.heartbeat(Heartbeat(parameterVersion: 0)), over: rogue)
             codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
             try await send(.snapshotRequest(SnapshotRequest(parameterVersion: 0)), over: rogue)
             codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
@@ -56,17 +56,17 @@ struct HostileWorkerTests {
             codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
             // A hello for another dataset.
             try await send(
-                .hello(WorkerHello(softwareVersion: "x", slotCount: 1, parameterVersion: 0, datasetFingerprint: "0")),
+                .hello(WorkerHello(softwareVersion: "x", parameterVersion: 0, datasetFingerprint: "0")),
                 over: rogue)
             codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
             // A sender id that is not the connection's.
             try await send(
-                .heartbeat(Heartbeat(parameterVersion: 0, outstandingQuestionCount: 0)), as: "other", over: rogue)
+                .heartbeat(Heartbeat(parameterVersion: 0)), as: "other", over: rogue)
             codes.append(try await errorReply(from: rogue)?.code ?? .unrecognized(-1))
             // A batch for an assignment it never got.
             let trace = TraceRecord(
-                promptTokenIDs: [1], traceTokenIDs: [2], answerTokenIDs: [], behaviourLogProbs: [-1],
-                answerEvidence: .sampled(correctCount: 1, answerCount: 1))
+                promptTokenIDs: [1], traceTokenIDs: [2], behaviourLogProbs: [-1],
+                sampledAnswers: SampledAnswers(correctCount: 1, answerCount: 1))
             try await send(
                 .rolloutBatch(
                     RolloutBatch(

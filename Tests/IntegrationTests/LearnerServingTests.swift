@@ -29,7 +29,7 @@ struct LearnerServingTests {
             try await send(
                 .hello(
                     WorkerHello(
-                        softwareVersion: "test", slotCount: 1, parameterVersion: 0,
+                        softwareVersion: "test", parameterVersion: 0,
                         datasetFingerprint: dataset.fingerprint)))
             var askedForSnapshot = false
             while let frames = try await worker.receive(within: .seconds(40)) {

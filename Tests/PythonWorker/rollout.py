@@ -59,7 +59,6 @@ class Sampler:
                 rollout_pb2.TraceRecord(
                     prompt_token_ids=prompt,
                     trace_token_ids=trace.tokens,
-                    answer_token_ids=prompts.reference_answer,
                     behaviour_log_probs=trace.log_probs,
                     truncated=not trace.finished,
                     sampled_answers=rollout_pb2.SampledAnswers(

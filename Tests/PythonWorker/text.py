@@ -56,7 +56,6 @@ class Prompts:
 
     reasoning: list[int]
     posterior: list[int]
-    reference_answer: list[int]
 
     @classmethod
     def of(cls, item: TaskItem, hint: str) -> "Prompts":
@@ -68,7 +67,7 @@ class Prompts:
             f"<|system|>{POSTERIOR_SYSTEM}<|end|><|user|>{item.question}<|end|><|assistant|>"
             f"<|begin_of_solution|>{item.hint(hint)}<|end_of_solution|><|begin_of_thought|>"
         )
-        return cls(encode(reasoning), encode(posterior), encode(item.solution + "<|end_of_solution|>"))
+        return cls(encode(reasoning), encode(posterior))
 
     def answer_prompt(self, thought: list[int]) -> list[int]:
         """pi's prompt for an answer after `thought` (a trace without its closing marker)."""

@@ -94,7 +94,6 @@ class Worker:
             self.link.send(
                 hello=control_pb2.Hello(
                     software_version=SOFTWARE_VERSION,
-                    slot_count=1,
                     parameter_version=self.session.version,
                     dataset_fingerprint=self.dataset_fingerprint,
                 )
@@ -171,7 +170,6 @@ class Worker:
         as soon as it is sampled, last question first (the learner takes an assignment's questions in any order
         and over any number of batches)."""
         models = self.session.models
-        self.link.heartbeat_state.outstanding_question_count = len(assignment.questions)
         if self.streams:
             for question in reversed(assignment.questions):
                 started = time.monotonic()
@@ -182,7 +180,6 @@ class Worker:
             started = time.monotonic()
             sampled = [self.sampler.question(question, models, self.link.tick) for question in assignment.questions]
             self.send_batch(assignment, sampled, models.version, welcome, started)
-        self.link.heartbeat_state.outstanding_question_count = 0
 
     def send_batch(
         self,

@@ -35,8 +35,8 @@ struct BatchContentTests {
             let traceTokens = thought + (isHinted ? prompt.posteriorClosing : prompt.thoughtClosing)
             var trace = TraceRecord(
                 promptTokenIDs: isHinted ? prompt.posteriorPrompt : prompt.reasoningPrompt,
-                traceTokenIDs: traceTokens, answerTokenIDs: [], behaviourLogProbs: traceTokens.map { _ in -0.5 },
-                answerEvidence: .sampled(correctCount: 1, answerCount: 2, answers: answers))
+                traceTokenIDs: traceTokens, behaviourLogProbs: traceTokens.map { _ in -0.5 },
+                sampledAnswers: SampledAnswers(correctCount: 1, answerCount: 2, answers: answers))
             edit(&trace)
             return QuestionRollout(questionID: item.id, phase: phase, traces: [trace, trace])
         }
@@ -133,7 +133,6 @@ struct BatchContentTests {
         #expect(
             reason(batch(phase: .model) { $0.promptTokenIDs[0] += 1 }).contains(
                 "not sampled from this learner's prompt"))
-        #expect(reason(batch(phase: .model) { $0.answerEvidence = .referenceLogProbs([]) }).contains("GML"))
         #expect(
             reason(
                 batch(phase: .model) {

@@ -27,18 +27,14 @@ struct BatchValidationTests {
         #expect(try code(of: [Samples.trace(trace: [], logProbs: [-1])]) == .inconsistentBatch)
     }
 
-    @Test("reference log-probs must match the answer tokens one to one")
-    func referenceLengthMismatch() throws {
-        let trace = Samples.trace(answer: [1, 2, 3], evidence: .referenceLogProbs([-1, -2]))
-        #expect(try code(of: [trace]) == .inconsistentBatch)
-    }
-
     @Test("correct answers cannot exceed sampled answers; at least one answer is sampled")
     func answerCounts() throws {
         #expect(
-            try code(of: [Samples.trace(evidence: .sampled(correctCount: 5, answerCount: 4))]) == .inconsistentBatch)
-        #expect(try code(of: [Samples.trace(evidence: .sampled(correctCount: 0, answerCount: 0))]) == .invalidValue)
-        #expect(try code(of: [Samples.trace(evidence: .sampled(correctCount: 1, answerCount: 5000))]) == .tooLarge)
+            try code(of: [Samples.trace(answers: SampledAnswers(correctCount: 5, answerCount: 4))])
+                == .inconsistentBatch)
+        #expect(
+            try code(of: [Samples.trace(answers: SampledAnswers(correctCount: 0, answerCount: 0))]) == .invalidValue)
+        #expect(try code(of: [Samples.trace(answers: SampledAnswers(correctCount: 1, answerCount: 5000))]) == .tooLarge)
     }
 
     @Test("[E7] sampled answers travel with their tokens, log-probs and verdicts, and must agree with the counts")
@@ -50,13 +46,14 @@ struct BatchValidationTests {
                 QuestionRollout(
                     questionID: "q", phase: .model,
                     traces: [
-                        Samples.trace(evidence: .sampled(correctCount: 1, answerCount: 2, answers: [right, wrong]))
+                        Samples.trace(
+                            answers: SampledAnswers(correctCount: 1, answerCount: 2, answers: [right, wrong]))
                     ])
             ])
         let message = WireMessage.rolloutBatch(batch)
         #expect(try codec.decode(codec.encode(message, senderID: Samples.workerID)).message == message)
         func evidence(_ answers: [SampledAnswer], correct: Int = 1) -> [TraceRecord] {
-            [Samples.trace(evidence: .sampled(correctCount: correct, answerCount: 2, answers: answers))]
+            [Samples.trace(answers: SampledAnswers(correctCount: correct, answerCount: 2, answers: answers))]
         }
         // Not all of the answers, verdicts that disagree with the count, log-probs that do not fit the tokens.
         #expect(try code(of: evidence([right])) == .inconsistentBatch)
@@ -92,7 +89,10 @@ struct BatchValidationTests {
     func tokenOutOfRange(id: Int32) throws {
         #expect(try code(of: [Samples.trace(prompt: [1, id])]) == .invalidValue)
         #expect(try code(of: [Samples.trace(trace: [id], logProbs: [-1])]) == .invalidValue)
-        #expect(try code(of: [Samples.trace(answer: [id, 2])]) == .invalidValue)
+        let answer = SampledAnswer(tokenIDs: [id, 2], behaviourLogProbs: [-1, -1], isCorrect: false)
+        #expect(
+            try code(of: [Samples.trace(answers: SampledAnswers(correctCount: 0, answerCount: 1, answers: [answer]))])
+                == .invalidValue)
     }
 
     @Test("the vocabulary bound comes from the caller")
@@ -110,15 +110,6 @@ struct BatchValidationTests {
         #expect(try code(of: [Samples.trace(logProbs: [-1, value, -1, -1])]) == .invalidValue)
     }
 
-    @Test("reference log-probs may be -infinity but not NaN or +infinity")
-    func referenceLogProbs() throws {
-        #expect(try code(of: [Samples.trace(evidence: .referenceLogProbs([.nan, -1]))]) == .invalidValue)
-        #expect(try code(of: [Samples.trace(evidence: .referenceLogProbs([-1, .infinity]))]) == .invalidValue)
-        let batch = Samples.batch()  // holds a -infinity reference log-prob
-        let frames = try codec.encode(.rolloutBatch(batch), senderID: Samples.workerID)
-        #expect(try codec.decode(frames).message == .rolloutBatch(batch))
-    }
-
     @Test("counts outside the limits are rejected")
     func limits() throws {
         var limits = WireLimits()
@@ -134,7 +125,7 @@ struct BatchValidationTests {
         #expect(try code(of: batch) == .missingField)
     }
 
-    @Test("a trace without answer evidence or a question without phase is missing a field")
+    @Test("a trace without sampled answers or a question without phase is missing a field")
     func missingFields() throws {
         var envelope = Vr_V1_Envelope()
         envelope.protocolVersion = 1
@@ -154,7 +145,7 @@ struct BatchValidationTests {
         envelope.rolloutBatch = batch
         var error = try #require(throws: WireError.self) { try codec.decode([envelope.serializedBytes()]) }
         #expect(error.code == .missingField)
-        #expect(error.reason.contains("answer_evidence"))
+        #expect(error.reason.contains("sampled_answers"))
         batch.questions[0].traces[0].sampledAnswers.answerCount = 1
         batch.questions[0].phase = .unspecified
         envelope.rolloutBatch = batch

@@ -15,8 +15,8 @@ final class PatternSpec {
         spec = cwire_batch_spec(
             protocol_version: 1, sender_id: self.sender, batch_sequence: 17, assignment_id: 5,
             sampling_parameter_version: 40, scoring_parameter_version: 41, question_count: questions,
-            traces_per_question: traces, prompt_token_count: 6, trace_token_count: 9, answer_token_count: 3,
-            vocabulary_size: vocabulary)
+            traces_per_question: traces, prompt_token_count: 6, trace_token_count: 9, answers_per_trace: 4,
+            answer_token_count: 3, vocabulary_size: vocabulary)
     }
 
     deinit { free(sender) }
@@ -41,18 +41,21 @@ final class PatternSpec {
         func tokens(_ part: cwire_part, _ count: UInt32) -> [Int32] {
             (0..<count).map { cwire_pattern_token(&spec, q, t, part, $0) }
         }
-        let evidence: TraceRecord.AnswerEvidence =
-            q % 2 == 0
-            ? .sampled(
-                correctCount: Int(cwire_pattern_correct_count(q, t)), answerCount: Int(cwire_pattern_answer_count(q, t))
-            )
-            : .referenceLogProbs((0..<spec.answer_token_count).map { cwire_pattern_reference_log_prob(q, t, $0) })
+        let answers = (0..<spec.answers_per_trace).map { a in
+            SampledAnswer(
+                tokenIDs: (0..<spec.answer_token_count).map {
+                    cwire_pattern_token(&spec, q, t, CWIRE_PART_ANSWER, a * spec.answer_token_count + $0)
+                },
+                behaviourLogProbs: (0..<spec.answer_token_count).map { cwire_pattern_answer_log_prob(q, t, a, $0) },
+                isCorrect: cwire_pattern_answer_correct(q, t, a) != 0)
+        }
         return TraceRecord(
             promptTokenIDs: tokens(CWIRE_PART_PROMPT, spec.prompt_token_count),
             traceTokenIDs: tokens(CWIRE_PART_TRACE, spec.trace_token_count),
-            answerTokenIDs: tokens(CWIRE_PART_ANSWER, spec.answer_token_count),
             behaviourLogProbs: (0..<spec.trace_token_count).map { cwire_pattern_behaviour_log_prob(q, t, $0) },
-            isTruncated: cwire_pattern_truncated(q, t) != 0, answerEvidence: evidence)
+            isTruncated: cwire_pattern_truncated(q, t) != 0,
+            sampledAnswers: SampledAnswers(
+                correctCount: answers.count(where: \.isCorrect), answerCount: answers.count, answers: answers))
     }
 }
 
@@ -97,25 +100,36 @@ struct CInteropTests {
         #expect(check(bytes, stranger) == Int32(CWIRE_SENDER_MISMATCH.rawValue))
         #expect(check([0xFF, 0xFF, 0xFF], pattern) == Int32(CWIRE_UNPACK_FAILED.rawValue))
         let heartbeat = try codec.encode(
-            .heartbeat(Heartbeat(parameterVersion: 1, outstandingQuestionCount: 0)), senderID: pattern.senderID)
+            .heartbeat(Heartbeat(parameterVersion: 1)), senderID: pattern.senderID)
         #expect(check(heartbeat[0], pattern) == Int32(CWIRE_BODY_NOT_BATCH.rawValue))
     }
 
-    @Test("C detects changed log-probs, answer counts and evidence kinds")
+    @Test("C detects changed log-probs, answer counts, answer tokens and verdicts")
     func contentMismatches() throws {
         let pattern = PatternSpec()
-        var batch = pattern.batch()
-        batch.questions[1].traces[0].behaviourLogProbs[2] -= 0.5
-        var bytes = try codec.encode(.rolloutBatch(batch), senderID: pattern.senderID)[0]
-        #expect(check(bytes, pattern) == Int32(CWIRE_LOG_PROB_MISMATCH.rawValue))
-        batch = pattern.batch()
-        batch.questions[0].traces[1].answerEvidence = .sampled(correctCount: 0, answerCount: 100)
-        bytes = try codec.encode(.rolloutBatch(batch), senderID: pattern.senderID)[0]
-        #expect(check(bytes, pattern) == Int32(CWIRE_ANSWER_COUNT_MISMATCH.rawValue))
-        batch = pattern.batch()
-        batch.questions[1].traces[1].answerEvidence = .sampled(correctCount: 0, answerCount: 1)
-        bytes = try codec.encode(.rolloutBatch(batch), senderID: pattern.senderID)[0]
-        #expect(check(bytes, pattern) == Int32(CWIRE_EVIDENCE_KIND_MISMATCH.rawValue))
+        func status(_ change: (inout RolloutBatch) -> Void) throws -> Int32 {
+            var batch = pattern.batch()
+            change(&batch)
+            return check(try codec.encode(.rolloutBatch(batch), senderID: pattern.senderID)[0], pattern)
+        }
+        #expect(
+            try status { $0.questions[1].traces[0].behaviourLogProbs[2] -= 0.5 }
+                == Int32(CWIRE_LOG_PROB_MISMATCH.rawValue))
+        #expect(
+            try status { $0.questions[0].traces[1].sampledAnswers.answerCount += 1 }
+                == Int32(CWIRE_ANSWER_COUNT_MISMATCH.rawValue))
+        #expect(
+            try status { $0.questions[0].traces[1].sampledAnswers.answers.removeLast() }
+                == Int32(CWIRE_ANSWER_COUNT_MISMATCH.rawValue))
+        #expect(
+            try status { $0.questions[1].traces[1].sampledAnswers.answers[2].tokenIDs[1] += 1 }
+                == Int32(CWIRE_TOKEN_ID_MISMATCH.rawValue))
+        #expect(
+            try status { $0.questions[2].traces[0].sampledAnswers.answers[0].behaviourLogProbs[0] -= 1 }
+                == Int32(CWIRE_LOG_PROB_MISMATCH.rawValue))
+        #expect(
+            try status { $0.questions[0].traces[0].sampledAnswers.answers[3].isCorrect.toggle() }
+                == Int32(CWIRE_VERDICT_MISMATCH.rawValue))
     }
 
     @Test("Swift decodes a batch packed by C, and both libraries write the same bytes")

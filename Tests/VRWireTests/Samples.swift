@@ -7,23 +7,27 @@ enum Samples {
     static let vocabularySize = 64
 
     static func trace(
-        prompt: [Int32] = [1, 2, 3], trace: [Int32] = [4, 5, 6, 7], answer: [Int32] = [8, 9],
-        logProbs: [Float]? = nil, evidence: TraceRecord.AnswerEvidence = .sampled(correctCount: 3, answerCount: 4)
+        prompt: [Int32] = [1, 2, 3], trace: [Int32] = [4, 5, 6, 7], logProbs: [Float]? = nil,
+        answers: SampledAnswers = SampledAnswers(correctCount: 3, answerCount: 4)
     ) -> TraceRecord {
         TraceRecord(
-            promptTokenIDs: prompt, traceTokenIDs: trace, answerTokenIDs: answer,
-            behaviourLogProbs: logProbs ?? trace.indices.map { -0.25 * Float($0 + 1) }, isTruncated: false,
-            answerEvidence: evidence)
+            promptTokenIDs: prompt, traceTokenIDs: trace,
+            behaviourLogProbs: logProbs ?? trace.indices.map { -0.25 * Float($0 + 1) }, sampledAnswers: answers)
     }
 
     static func batch(questions: [QuestionRollout]? = nil, workerID: String = workerID) -> RolloutBatch {
         let defaultQuestions = [
             QuestionRollout(
                 questionID: "addition/train/12", phase: .model,
-                traces: [trace(), trace(evidence: .sampled(correctCount: 0, answerCount: 4))]),
+                traces: [trace(), trace(answers: SampledAnswers(correctCount: 0, answerCount: 4))]),
             QuestionRollout(
                 questionID: "countdown/train/3", phase: .posterior,
-                traces: [trace(evidence: .referenceLogProbs([-0.5, -.infinity]))]),
+                traces: [
+                    trace(
+                        answers: SampledAnswers(
+                            correctCount: 1, answerCount: 1,
+                            answers: [SampledAnswer(tokenIDs: [8, 9], behaviourLogProbs: [-0.5, -2], isCorrect: true)]))
+                ]),
         ]
         return RolloutBatch(
             workerID: workerID, batchSequence: 42, assignmentID: 7, samplingParameterVersion: 11,
@@ -36,12 +40,12 @@ enum Samples {
 
     /// One message of every kind, with non-default values in every field.
     static let allMessages: [WireMessage] = [
-        .hello(WorkerHello(softwareVersion: "vr 0.1.0", slotCount: 8, parameterVersion: 3, datasetFingerprint: "abc")),
+        .hello(WorkerHello(softwareVersion: "vr 0.1.0", parameterVersion: 3, datasetFingerprint: "abc")),
         .welcome(
             Welcome(
                 learnerInstanceID: "learner-1", parameterVersion: 12, heartbeatInterval: .milliseconds(250),
                 heartbeatLiveness: 3, maxLag: 2)),
-        .heartbeat(Heartbeat(parameterVersion: 12, outstandingQuestionCount: 5)),
+        .heartbeat(Heartbeat(parameterVersion: 12)),
         .goodbye(Goodbye(reason: "shutting down")),
         .errorReply(
             ErrorReply(code: .inconsistentBatch, reason: "trace 1: 3 log-probs for 4 tokens", batchSequence: 9)),

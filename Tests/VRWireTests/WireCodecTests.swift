@@ -49,7 +49,7 @@ struct WireCodecTests {
     func frameCounts() throws {
         #expect(throws: WireError.self) { try codec.decode([]) }
         let heartbeat = try codec.encode(
-            .heartbeat(Heartbeat(parameterVersion: 1, outstandingQuestionCount: 0)), senderID: "w")
+            .heartbeat(Heartbeat(parameterVersion: 1)), senderID: "w")
         #expect(try decodeError(heartbeat + [[1, 2, 3, 4]]).code == .malformedFrame)
         let chunk = try codec.encode(Samples.allMessages.last!, senderID: "w")
         #expect(try decodeError([chunk[0]]).code == .malformedFrame)

@@ -54,10 +54,9 @@ struct RolloutSamplerTests {
                 #expect(trace.isTruncated == (trace.traceTokenIDs.last != stop))
                 #expect(trace.isTruncated ? trace.traceTokenIDs.count == 5 : trace.traceTokenIDs.count <= 5)
                 #expect(!trace.traceTokenIDs.dropLast().contains(stop), "the marker ends the trace")
-                guard case .sampled(let correct, let total, let answers) = trace.answerEvidence else {
-                    Issue.record("not Acc evidence")
-                    continue
-                }
+                let (correct, total, answers) = (
+                    trace.sampledAnswers.correctCount, trace.sampledAnswers.answerCount, trace.sampledAnswers.answers
+                )
                 #expect(total == 3 && (0...3).contains(correct))
                 // Answers follow finished traces only, each with its log-probs and verdict.
                 #expect(answers.count == (trace.isTruncated ? 0 : 3))
@@ -113,15 +112,13 @@ struct RolloutSamplerTests {
         let rollouts = try RolloutSampler(options: options).rollouts(
             for: items.map { RolloutRequest(item: $0, phase: .model, traceCount: 2) }, models: models, seed: 5)
         let counts = rollouts.map { rollout in
-            rollout.traces.map { trace -> Int in
-                if case .sampled(let correct, _, _) = trace.answerEvidence { correct } else { -1 }
-            }
+            rollout.traces.map(\.sampledAnswers.correctCount)
         }
         #expect(counts == [[3, 3], [0, 0]])
         // The answers themselves travel with their verdicts ([E7]).
         for (rollout, isCorrect) in zip(rollouts, [true, false]) {
             for trace in rollout.traces {
-                guard case .sampled(_, _, let answers) = trace.answerEvidence else { continue }
+                let answers = trace.sampledAnswers.answers
                 #expect(
                     answers.map { ByteTokenizer().decodeLossy($0.tokenIDs) }
                         == Array(
@@ -154,7 +151,7 @@ struct RolloutSamplerTests {
         let other = answerModel == .posteriorParameters ? models.reasoning : models.posterior
         var checked = 0
         for trace in rollout.traces where !trace.isTruncated {
-            guard case .sampled(_, _, let answers) = trace.answerEvidence else { continue }
+            let answers = trace.sampledAnswers.answers
             let answerPrompt = prompts.answerPrompt(thought: Array(trace.traceTokenIDs.dropLast()))
             #expect(answerPrompt == prompts.reasoningPrompt + trace.traceTokenIDs + prompts.answerOpening)
             for answer in answers where !answer.tokenIDs.isEmpty {

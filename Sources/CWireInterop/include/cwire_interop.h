@@ -1,7 +1,7 @@
 /* CWireInterop: proof that the vr.v1 schema is language neutral, using protobuf-c.
  *
  * The Swift tests build a "pattern batch" described by a cwire_batch_spec, with token ids,
- * log-probs and answer evidence taken from the cwire_pattern_* functions below, encode it with
+ * log-probs and sampled answers taken from the cwire_pattern_* functions below, encode it with
  * swift-protobuf, and ask cwire_check_batch to unpack it with protobuf-c and check every field.
  * In the other direction cwire_pack_batch packs the same pattern batch with protobuf-c for the
  * Swift decoder. Generated protobuf-c code: the vr/v1 pb-c headers, by scripts/generate-protos.sh.
@@ -28,7 +28,8 @@ typedef struct cwire_batch_spec {
     uint32_t traces_per_question;
     uint32_t prompt_token_count;
     uint32_t trace_token_count;
-    uint32_t answer_token_count;
+    uint32_t answers_per_trace; /* sampled answers after every trace */
+    uint32_t answer_token_count; /* tokens of every sampled answer */
     uint32_t vocabulary_size; /* token ids are taken modulo this; > 0 */
 } cwire_batch_spec;
 
@@ -51,7 +52,7 @@ typedef enum cwire_status {
     CWIRE_TOKEN_ID_MISMATCH = 14,
     CWIRE_LOG_PROB_MISMATCH = 15,
     CWIRE_TRUNCATED_MISMATCH = 16,
-    CWIRE_EVIDENCE_KIND_MISMATCH = 17,
+    CWIRE_VERDICT_MISMATCH = 17,
     CWIRE_ANSWER_COUNT_MISMATCH = 18,
     CWIRE_BAD_SPEC = 19
 } cwire_status;
@@ -59,20 +60,20 @@ typedef enum cwire_status {
 /* Part of a trace record, for cwire_pattern_token. */
 typedef enum cwire_part { CWIRE_PART_PROMPT = 0, CWIRE_PART_TRACE = 1, CWIRE_PART_ANSWER = 2 } cwire_part;
 
-/* Token id at `position` of `part` of trace `trace` of question `question`, in 0..<vocabulary_size. */
+/* Token id at `position` of `part` of trace `trace` of question `question`, in 0..<vocabulary_size. The tokens
+ * of sampled answer `a` are positions a * answer_token_count ..< (a + 1) * answer_token_count of CWIRE_PART_ANSWER. */
 int32_t cwire_pattern_token(const cwire_batch_spec *spec, uint32_t question, uint32_t trace, cwire_part part,
                             uint32_t position);
 /* Behaviour log-prob of trace token `position` (an exact multiple of 1/16 in [-4, -1/16]). */
 float cwire_pattern_behaviour_log_prob(uint32_t question, uint32_t trace, uint32_t position);
-/* Reference-answer log-prob of answer token `position` (used by odd questions). */
-float cwire_pattern_reference_log_prob(uint32_t question, uint32_t trace, uint32_t position);
+/* Behaviour log-prob of token `position` of sampled answer `answer` (an exact multiple of 1/16 in [-3, -1/16]). */
+float cwire_pattern_answer_log_prob(uint32_t question, uint32_t trace, uint32_t answer, uint32_t position);
 /* Phase of question `question`: 2 (PHASE_MODEL) if even, 1 (PHASE_POSTERIOR) if odd. */
 int cwire_pattern_phase(uint32_t question);
 /* Whether the trace stopped at the length limit: trace 1 of every question. */
 int cwire_pattern_truncated(uint32_t question, uint32_t trace);
-/* Acc evidence of even questions: answers sampled, and how many were correct. */
-uint32_t cwire_pattern_answer_count(uint32_t question, uint32_t trace);
-uint32_t cwire_pattern_correct_count(uint32_t question, uint32_t trace);
+/* The verifier's verdict on sampled answer `answer`: correct for every third one, shifted per trace. */
+int cwire_pattern_answer_correct(uint32_t question, uint32_t trace, uint32_t answer);
 /* Writes the id of question `question` ("q-<question>") into `out`; returns its length. */
 size_t cwire_pattern_question_id(uint32_t question, char *out, size_t capacity);
 

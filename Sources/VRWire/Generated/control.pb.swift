@@ -153,9 +153,6 @@ public nonisolated struct Vr_V1_Hello: Sendable {
   /// Software that sends it, for logs, e.g. "vr 0.1.0"; at most 4096 bytes.
   public var softwareVersion: String = String()
 
-  /// Questions the worker can hold at once (the upper bound of its credits), >= 1.
-  public var slotCount: UInt32 = 0
-
   /// Newest parameter version the worker holds; 0 if it holds none and needs a snapshot.
   public var parameterVersion: UInt64 = 0
 
@@ -202,9 +199,6 @@ public nonisolated struct Vr_V1_Heartbeat: Sendable {
 
   /// Newest parameter version the sender holds.
   public var parameterVersion: UInt64 = 0
-
-  /// Questions assigned to the worker and not yet returned in a batch, as the sender counts them.
-  public var outstandingQuestionCount: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -258,7 +252,7 @@ nonisolated extension Vr_V1_ErrorCode: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Vr_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Hello"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}software_version\0\u{3}slot_count\0\u{3}parameter_version\0\u{3}dataset_fingerprint\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}software_version\0\u{4}\u{2}parameter_version\0\u{3}dataset_fingerprint\0\u{b}slot_count\0\u{c}\u{2}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -267,7 +261,6 @@ nonisolated extension Vr_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Message
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.softwareVersion) }()
-      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.slotCount) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.parameterVersion) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.datasetFingerprint) }()
       default: break
@@ -278,9 +271,6 @@ nonisolated extension Vr_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Message
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     if !self.softwareVersion.isEmpty {
       try visitor.visitSingularStringField(value: self.softwareVersion, fieldNumber: 1)
-    }
-    if self.slotCount != 0 {
-      try visitor.visitSingularUInt32Field(value: self.slotCount, fieldNumber: 2)
     }
     if self.parameterVersion != 0 {
       try visitor.visitSingularUInt64Field(value: self.parameterVersion, fieldNumber: 3)
@@ -293,7 +283,6 @@ nonisolated extension Vr_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Message
 
   public static func ==(lhs: Vr_V1_Hello, rhs: Vr_V1_Hello) -> Bool {
     if lhs.softwareVersion != rhs.softwareVersion {return false}
-    if lhs.slotCount != rhs.slotCount {return false}
     if lhs.parameterVersion != rhs.parameterVersion {return false}
     if lhs.datasetFingerprint != rhs.datasetFingerprint {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -353,7 +342,7 @@ nonisolated extension Vr_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._Messa
 
 nonisolated extension Vr_V1_Heartbeat: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Heartbeat"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}parameter_version\0\u{3}outstanding_question_count\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}parameter_version\0\u{b}outstanding_question_count\0\u{c}\u{2}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -362,7 +351,6 @@ nonisolated extension Vr_V1_Heartbeat: SwiftProtobuf.Message, SwiftProtobuf._Mes
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.parameterVersion) }()
-      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.outstandingQuestionCount) }()
       default: break
       }
     }
@@ -372,15 +360,11 @@ nonisolated extension Vr_V1_Heartbeat: SwiftProtobuf.Message, SwiftProtobuf._Mes
     if self.parameterVersion != 0 {
       try visitor.visitSingularUInt64Field(value: self.parameterVersion, fieldNumber: 1)
     }
-    if self.outstandingQuestionCount != 0 {
-      try visitor.visitSingularUInt32Field(value: self.outstandingQuestionCount, fieldNumber: 2)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Vr_V1_Heartbeat, rhs: Vr_V1_Heartbeat) -> Bool {
     if lhs.parameterVersion != rhs.parameterVersion {return false}
-    if lhs.outstandingQuestionCount != rhs.outstandingQuestionCount {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -336,21 +336,6 @@ public nonisolated struct Vr_V1_SampledAnswers: Sendable {
   public init() {}
 }
 
-/// GML evidence: the reference answer scored by teacher forcing under pi.
-public nonisolated struct Vr_V1_ReferenceAnswerScore: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  /// log pi(y_t | x, z, y_<t) per reference-answer token, nats; one per TraceRecord.answer_token_ids.
-  /// -infinity (probability zero) is allowed; NaN and +infinity are not.
-  public var logProbs: [Float] = []
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-}
-
 /// One sampled thinking trace with its scores.
 public nonisolated struct Vr_V1_TraceRecord: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -364,10 +349,6 @@ public nonisolated struct Vr_V1_TraceRecord: Sendable {
   /// end-of-thought marker, or q's closing marker under posterior template A), which belongs to z [E5].
   public var traceTokenIds: [Int32] = []
 
-  /// The reference answer y' that follows the trace (end of thought excluded), token ids: the learner's GML
-  /// estimator scores it. The learner renders its own copy and never trains on these.
-  public var answerTokenIds: [Int32] = []
-
   /// Behaviour log-probs: log of the sampling policy (logQ in the model phase, logPi in the
   /// posterior phase) per trace token, end marker included, nats; exactly one per trace_token_ids; finite, <= 0.
   public var behaviourLogProbs: [Float] = []
@@ -375,35 +356,23 @@ public nonisolated struct Vr_V1_TraceRecord: Sendable {
   /// True if sampling stopped at the length limit rather than at the end marker.
   public var truncated: Bool = false
 
-  /// Evidence for pi(Y_x | x, z); exactly one is required.
-  public var answerEvidence: Vr_V1_TraceRecord.OneOf_AnswerEvidence? = nil
-
+  /// Evidence for pi(Y_x | x, z): the answers sampled after the trace and the verifier's verdicts; required.
+  /// (Until revision 2 this sat in a oneof with reference_answer, field 7, whose GML log-probs the learner
+  /// computes itself; the field number and the wire format of sampled_answers are unchanged.)
   public var sampledAnswers: Vr_V1_SampledAnswers {
-    get {
-      if case .sampledAnswers(let v)? = answerEvidence {return v}
-      return Vr_V1_SampledAnswers()
-    }
-    set {answerEvidence = .sampledAnswers(newValue)}
+    get {_sampledAnswers ?? Vr_V1_SampledAnswers()}
+    set {_sampledAnswers = newValue}
   }
-
-  public var referenceAnswer: Vr_V1_ReferenceAnswerScore {
-    get {
-      if case .referenceAnswer(let v)? = answerEvidence {return v}
-      return Vr_V1_ReferenceAnswerScore()
-    }
-    set {answerEvidence = .referenceAnswer(newValue)}
-  }
+  /// Returns true if `sampledAnswers` has been explicitly set.
+  public var hasSampledAnswers: Bool {self._sampledAnswers != nil}
+  /// Clears the value of `sampledAnswers`. Subsequent reads from it will return its default value.
+  public mutating func clearSampledAnswers() {self._sampledAnswers = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
-  /// Evidence for pi(Y_x | x, z); exactly one is required.
-  public nonisolated enum OneOf_AnswerEvidence: Equatable, Sendable {
-    case sampledAnswers(Vr_V1_SampledAnswers)
-    case referenceAnswer(Vr_V1_ReferenceAnswerScore)
-
-  }
-
   public init() {}
+
+  fileprivate var _sampledAnswers: Vr_V1_SampledAnswers? = nil
 }
 
 /// All traces of one assigned question.
@@ -444,7 +413,7 @@ public nonisolated struct Vr_V1_RolloutBatch: Sendable {
   /// Parameter version the traces were sampled with (behaviour_log_probs refer to it).
   public var samplingParameterVersion: UInt64 = 0
 
-  /// Parameter version the answers were scored with (sampled_answers / reference_answer).
+  /// Parameter version the answers were sampled and verified with (sampled_answers).
   public var scoringParameterVersion: UInt64 = 0
 
   /// The questions, distinct ids, 1..256 by default; at most 1024 traces in all by default.
@@ -705,39 +674,9 @@ nonisolated extension Vr_V1_SampledAnswers: SwiftProtobuf.Message, SwiftProtobuf
   }
 }
 
-nonisolated extension Vr_V1_ReferenceAnswerScore: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".ReferenceAnswerScore"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}log_probs\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeRepeatedFloatField(value: &self.logProbs) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.logProbs.isEmpty {
-      try visitor.visitPackedFloatField(value: self.logProbs, fieldNumber: 1)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Vr_V1_ReferenceAnswerScore, rhs: Vr_V1_ReferenceAnswerScore) -> Bool {
-    if lhs.logProbs != rhs.logProbs {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
 nonisolated extension Vr_V1_TraceRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TraceRecord"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prompt_token_ids\0\u{3}trace_token_ids\0\u{3}answer_token_ids\0\u{3}behaviour_log_probs\0\u{1}truncated\0\u{3}sampled_answers\0\u{3}reference_answer\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}prompt_token_ids\0\u{3}trace_token_ids\0\u{4}\u{2}behaviour_log_probs\0\u{1}truncated\0\u{3}sampled_answers\0\u{b}answer_token_ids\0\u{b}reference_answer\0\u{c}\u{3}\u{1}\u{c}\u{7}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -747,35 +686,9 @@ nonisolated extension Vr_V1_TraceRecord: SwiftProtobuf.Message, SwiftProtobuf._M
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedInt32Field(value: &self.promptTokenIds) }()
       case 2: try { try decoder.decodeRepeatedInt32Field(value: &self.traceTokenIds) }()
-      case 3: try { try decoder.decodeRepeatedInt32Field(value: &self.answerTokenIds) }()
       case 4: try { try decoder.decodeRepeatedFloatField(value: &self.behaviourLogProbs) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.truncated) }()
-      case 6: try {
-        var v: Vr_V1_SampledAnswers?
-        var hadOneofValue = false
-        if let current = self.answerEvidence {
-          hadOneofValue = true
-          if case .sampledAnswers(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.answerEvidence = .sampledAnswers(v)
-        }
-      }()
-      case 7: try {
-        var v: Vr_V1_ReferenceAnswerScore?
-        var hadOneofValue = false
-        if let current = self.answerEvidence {
-          hadOneofValue = true
-          if case .referenceAnswer(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.answerEvidence = .referenceAnswer(v)
-        }
-      }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._sampledAnswers) }()
       default: break
       }
     }
@@ -792,36 +705,24 @@ nonisolated extension Vr_V1_TraceRecord: SwiftProtobuf.Message, SwiftProtobuf._M
     if !self.traceTokenIds.isEmpty {
       try visitor.visitPackedInt32Field(value: self.traceTokenIds, fieldNumber: 2)
     }
-    if !self.answerTokenIds.isEmpty {
-      try visitor.visitPackedInt32Field(value: self.answerTokenIds, fieldNumber: 3)
-    }
     if !self.behaviourLogProbs.isEmpty {
       try visitor.visitPackedFloatField(value: self.behaviourLogProbs, fieldNumber: 4)
     }
     if self.truncated != false {
       try visitor.visitSingularBoolField(value: self.truncated, fieldNumber: 5)
     }
-    switch self.answerEvidence {
-    case .sampledAnswers?: try {
-      guard case .sampledAnswers(let v)? = self.answerEvidence else { preconditionFailure() }
+    try { if let v = self._sampledAnswers {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
-    }()
-    case .referenceAnswer?: try {
-      guard case .referenceAnswer(let v)? = self.answerEvidence else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
-    }()
-    case nil: break
-    }
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Vr_V1_TraceRecord, rhs: Vr_V1_TraceRecord) -> Bool {
     if lhs.promptTokenIds != rhs.promptTokenIds {return false}
     if lhs.traceTokenIds != rhs.traceTokenIds {return false}
-    if lhs.answerTokenIds != rhs.answerTokenIds {return false}
     if lhs.behaviourLogProbs != rhs.behaviourLogProbs {return false}
     if lhs.truncated != rhs.truncated {return false}
-    if lhs.answerEvidence != rhs.answerEvidence {return false}
+    if lhs._sampledAnswers != rhs._sampledAnswers {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

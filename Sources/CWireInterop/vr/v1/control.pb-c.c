@@ -233,7 +233,7 @@ void   vr__v1__error_reply__free_unpacked
   assert(message->base.descriptor == &vr__v1__error_reply__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor vr__v1__hello__field_descriptors[4] =
+static const ProtobufCFieldDescriptor vr__v1__hello__field_descriptors[3] =
 {
   {
     "software_version",
@@ -244,18 +244,6 @@ static const ProtobufCFieldDescriptor vr__v1__hello__field_descriptors[4] =
     offsetof(Vr__V1__Hello, software_version),
     NULL,
     &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "slot_count",
-    2,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_UINT32,
-    0,   /* quantifier_offset */
-    offsetof(Vr__V1__Hello, slot_count),
-    NULL,
-    NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
@@ -285,15 +273,15 @@ static const ProtobufCFieldDescriptor vr__v1__hello__field_descriptors[4] =
   },
 };
 static const unsigned vr__v1__hello__field_indices_by_name[] = {
-  3,   /* field[3] = dataset_fingerprint */
-  2,   /* field[2] = parameter_version */
-  1,   /* field[1] = slot_count */
+  2,   /* field[2] = dataset_fingerprint */
+  1,   /* field[1] = parameter_version */
   0,   /* field[0] = software_version */
 };
-static const ProtobufCIntRange vr__v1__hello__number_ranges[1 + 1] =
+static const ProtobufCIntRange vr__v1__hello__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 3, 1 },
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor vr__v1__hello__descriptor =
 {
@@ -303,10 +291,10 @@ const ProtobufCMessageDescriptor vr__v1__hello__descriptor =
   "Vr__V1__Hello",
   "vr.v1",
   sizeof(Vr__V1__Hello),
-  4,
+  3,
   vr__v1__hello__field_descriptors,
   vr__v1__hello__field_indices_by_name,
-  1,  vr__v1__hello__number_ranges,
+  2,  vr__v1__hello__number_ranges,
   (ProtobufCMessageInit) vr__v1__hello__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -400,7 +388,7 @@ const ProtobufCMessageDescriptor vr__v1__welcome__descriptor =
   (ProtobufCMessageInit) vr__v1__welcome__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vr__v1__heartbeat__field_descriptors[2] =
+static const ProtobufCFieldDescriptor vr__v1__heartbeat__field_descriptors[1] =
 {
   {
     "parameter_version",
@@ -414,27 +402,14 @@ static const ProtobufCFieldDescriptor vr__v1__heartbeat__field_descriptors[2] =
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
-  {
-    "outstanding_question_count",
-    2,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_UINT32,
-    0,   /* quantifier_offset */
-    offsetof(Vr__V1__Heartbeat, outstanding_question_count),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
 };
 static const unsigned vr__v1__heartbeat__field_indices_by_name[] = {
-  1,   /* field[1] = outstanding_question_count */
   0,   /* field[0] = parameter_version */
 };
 static const ProtobufCIntRange vr__v1__heartbeat__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 1 }
 };
 const ProtobufCMessageDescriptor vr__v1__heartbeat__descriptor =
 {
@@ -444,7 +419,7 @@ const ProtobufCMessageDescriptor vr__v1__heartbeat__descriptor =
   "Vr__V1__Heartbeat",
   "vr.v1",
   sizeof(Vr__V1__Heartbeat),
-  2,
+  1,
   vr__v1__heartbeat__field_descriptors,
   vr__v1__heartbeat__field_indices_by_name,
   1,  vr__v1__heartbeat__number_ranges,

@@ -233,51 +233,6 @@ void   vr__v1__sampled_answers__free_unpacked
   assert(message->base.descriptor == &vr__v1__sampled_answers__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-void   vr__v1__reference_answer_score__init
-                     (Vr__V1__ReferenceAnswerScore         *message)
-{
-  static const Vr__V1__ReferenceAnswerScore init_value = VR__V1__REFERENCE_ANSWER_SCORE__INIT;
-  *message = init_value;
-}
-size_t vr__v1__reference_answer_score__get_packed_size
-                     (const Vr__V1__ReferenceAnswerScore *message)
-{
-  assert(message->base.descriptor == &vr__v1__reference_answer_score__descriptor);
-  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
-}
-size_t vr__v1__reference_answer_score__pack
-                     (const Vr__V1__ReferenceAnswerScore *message,
-                      uint8_t       *out)
-{
-  assert(message->base.descriptor == &vr__v1__reference_answer_score__descriptor);
-  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
-}
-size_t vr__v1__reference_answer_score__pack_to_buffer
-                     (const Vr__V1__ReferenceAnswerScore *message,
-                      ProtobufCBuffer *buffer)
-{
-  assert(message->base.descriptor == &vr__v1__reference_answer_score__descriptor);
-  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
-}
-Vr__V1__ReferenceAnswerScore *
-       vr__v1__reference_answer_score__unpack
-                     (ProtobufCAllocator  *allocator,
-                      size_t               len,
-                      const uint8_t       *data)
-{
-  return (Vr__V1__ReferenceAnswerScore *)
-     protobuf_c_message_unpack (&vr__v1__reference_answer_score__descriptor,
-                                allocator, len, data);
-}
-void   vr__v1__reference_answer_score__free_unpacked
-                     (Vr__V1__ReferenceAnswerScore *message,
-                      ProtobufCAllocator *allocator)
-{
-  if(!message)
-    return;
-  assert(message->base.descriptor == &vr__v1__reference_answer_score__descriptor);
-  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
-}
 void   vr__v1__trace_record__init
                      (Vr__V1__TraceRecord         *message)
 {
@@ -804,45 +759,7 @@ const ProtobufCMessageDescriptor vr__v1__sampled_answers__descriptor =
   (ProtobufCMessageInit) vr__v1__sampled_answers__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vr__v1__reference_answer_score__field_descriptors[1] =
-{
-  {
-    "log_probs",
-    1,
-    PROTOBUF_C_LABEL_REPEATED,
-    PROTOBUF_C_TYPE_FLOAT,
-    offsetof(Vr__V1__ReferenceAnswerScore, n_log_probs),
-    offsetof(Vr__V1__ReferenceAnswerScore, log_probs),
-    NULL,
-    NULL,
-    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-};
-static const unsigned vr__v1__reference_answer_score__field_indices_by_name[] = {
-  0,   /* field[0] = log_probs */
-};
-static const ProtobufCIntRange vr__v1__reference_answer_score__number_ranges[1 + 1] =
-{
-  { 1, 0 },
-  { 0, 1 }
-};
-const ProtobufCMessageDescriptor vr__v1__reference_answer_score__descriptor =
-{
-  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "vr.v1.ReferenceAnswerScore",
-  "ReferenceAnswerScore",
-  "Vr__V1__ReferenceAnswerScore",
-  "vr.v1",
-  sizeof(Vr__V1__ReferenceAnswerScore),
-  1,
-  vr__v1__reference_answer_score__field_descriptors,
-  vr__v1__reference_answer_score__field_indices_by_name,
-  1,  vr__v1__reference_answer_score__number_ranges,
-  (ProtobufCMessageInit) vr__v1__reference_answer_score__init,
-  NULL,NULL,NULL    /* reserved[123] */
-};
-static const ProtobufCFieldDescriptor vr__v1__trace_record__field_descriptors[7] =
+static const ProtobufCFieldDescriptor vr__v1__trace_record__field_descriptors[5] =
 {
   {
     "prompt_token_ids",
@@ -863,18 +780,6 @@ static const ProtobufCFieldDescriptor vr__v1__trace_record__field_descriptors[7]
     PROTOBUF_C_TYPE_INT32,
     offsetof(Vr__V1__TraceRecord, n_trace_token_ids),
     offsetof(Vr__V1__TraceRecord, trace_token_ids),
-    NULL,
-    NULL,
-    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "answer_token_ids",
-    3,
-    PROTOBUF_C_LABEL_REPEATED,
-    PROTOBUF_C_TYPE_INT32,
-    offsetof(Vr__V1__TraceRecord, n_answer_token_ids),
-    offsetof(Vr__V1__TraceRecord, answer_token_ids),
     NULL,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
@@ -909,39 +814,26 @@ static const ProtobufCFieldDescriptor vr__v1__trace_record__field_descriptors[7]
     6,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
-    offsetof(Vr__V1__TraceRecord, answer_evidence_case),
+    0,   /* quantifier_offset */
     offsetof(Vr__V1__TraceRecord, sampled_answers),
     &vr__v1__sampled_answers__descriptor,
     NULL,
-    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "reference_answer",
-    7,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_MESSAGE,
-    offsetof(Vr__V1__TraceRecord, answer_evidence_case),
-    offsetof(Vr__V1__TraceRecord, reference_answer),
-    &vr__v1__reference_answer_score__descriptor,
-    NULL,
-    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
 };
 static const unsigned vr__v1__trace_record__field_indices_by_name[] = {
-  2,   /* field[2] = answer_token_ids */
-  3,   /* field[3] = behaviour_log_probs */
+  2,   /* field[2] = behaviour_log_probs */
   0,   /* field[0] = prompt_token_ids */
-  6,   /* field[6] = reference_answer */
-  5,   /* field[5] = sampled_answers */
+  4,   /* field[4] = sampled_answers */
   1,   /* field[1] = trace_token_ids */
-  4,   /* field[4] = truncated */
+  3,   /* field[3] = truncated */
 };
-static const ProtobufCIntRange vr__v1__trace_record__number_ranges[1 + 1] =
+static const ProtobufCIntRange vr__v1__trace_record__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 4, 2 },
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor vr__v1__trace_record__descriptor =
 {
@@ -951,10 +843,10 @@ const ProtobufCMessageDescriptor vr__v1__trace_record__descriptor =
   "Vr__V1__TraceRecord",
   "vr.v1",
   sizeof(Vr__V1__TraceRecord),
-  7,
+  5,
   vr__v1__trace_record__field_descriptors,
   vr__v1__trace_record__field_indices_by_name,
-  1,  vr__v1__trace_record__number_ranges,
+  2,  vr__v1__trace_record__number_ranges,
   (ProtobufCMessageInit) vr__v1__trace_record__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

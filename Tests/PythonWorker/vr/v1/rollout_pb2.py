@@ -14,21 +14,21 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13vr/v1/rollout.proto\x12\x05vr.v1\"@\n\x0bWorkRequest\x12\x16\n\x0equestion_count\x18\x01 \x01(\r\x12\x19\n\x11parameter_version\x18\x02 \x01(\x04\"\xa8\x01\n\x12QuestionAssignment\x12\x13\n\x0bquestion_id\x18\x01 \x01(\t\x12\x1b\n\x05phase\x18\x02 \x01(\x0e\x32\x0c.vr.v1.Phase\x12\x13\n\x0btrace_count\x18\x03 \x01(\r\x12!\n\x08proposal\x18\x04 \x01(\x0e\x32\x0f.vr.v1.Proposal\x12(\n\x0c\x61nswer_model\x18\x05 \x01(\x0e\x32\x12.vr.v1.AnswerModel\"\x88\x01\n\x0eWorkAssignment\x12\x15\n\rassignment_id\x18\x01 \x01(\x04\x12\x19\n\x11parameter_version\x18\x02 \x01(\x04\x12,\n\tquestions\x18\x03 \x03(\x0b\x32\x19.vr.v1.QuestionAssignment\x12\x16\n\x0eretry_after_ms\x18\x04 \x01(\r\"P\n\rSampledAnswer\x12\x11\n\ttoken_ids\x18\x01 \x03(\x05\x12\x1b\n\x13\x62\x65haviour_log_probs\x18\x02 \x03(\x02\x12\x0f\n\x07\x63orrect\x18\x03 \x01(\x08\"d\n\x0eSampledAnswers\x12\x14\n\x0c\x61nswer_count\x18\x01 \x01(\r\x12\x15\n\rcorrect_count\x18\x02 \x01(\r\x12%\n\x07\x61nswers\x18\x03 \x03(\x0b\x32\x14.vr.v1.SampledAnswer\")\n\x14ReferenceAnswerScore\x12\x11\n\tlog_probs\x18\x01 \x03(\x02\"\x88\x02\n\x0bTraceRecord\x12\x18\n\x10prompt_token_ids\x18\x01 \x03(\x05\x12\x17\n\x0ftrace_token_ids\x18\x02 \x03(\x05\x12\x18\n\x10\x61nswer_token_ids\x18\x03 \x03(\x05\x12\x1b\n\x13\x62\x65haviour_log_probs\x18\x04 \x03(\x02\x12\x11\n\ttruncated\x18\x05 \x01(\x08\x12\x30\n\x0fsampled_answers\x18\x06 \x01(\x0b\x32\x15.vr.v1.SampledAnswersH\x00\x12\x37\n\x10reference_answer\x18\x07 \x01(\x0b\x32\x1b.vr.v1.ReferenceAnswerScoreH\x00\x42\x11\n\x0f\x61nswer_evidence\"g\n\x0fQuestionRollout\x12\x13\n\x0bquestion_id\x18\x01 \x01(\t\x12\x1b\n\x05phase\x18\x02 \x01(\x0e\x32\x0c.vr.v1.Phase\x12\"\n\x06traces\x18\x03 \x03(\x0b\x32\x12.vr.v1.TraceRecord\"\xc2\x01\n\x0cRolloutBatch\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x16\n\x0e\x62\x61tch_sequence\x18\x02 \x01(\x04\x12\x15\n\rassignment_id\x18\x03 \x01(\x04\x12\"\n\x1asampling_parameter_version\x18\x04 \x01(\x04\x12!\n\x19scoring_parameter_version\x18\x05 \x01(\x04\x12)\n\tquestions\x18\x06 \x03(\x0b\x32\x16.vr.v1.QuestionRollout\"a\n\x08\x42\x61tchAck\x12\x16\n\x0e\x62\x61tch_sequence\x18\x01 \x01(\x04\x12\"\n\x06status\x18\x02 \x01(\x0e\x32\x12.vr.v1.BatchStatus\x12\x19\n\x11parameter_version\x18\x03 \x01(\x04*D\n\x05Phase\x12\x15\n\x11PHASE_UNSPECIFIED\x10\x00\x12\x13\n\x0fPHASE_POSTERIOR\x10\x01\x12\x0f\n\x0bPHASE_MODEL\x10\x02*t\n\x0b\x41nswerModel\x12\x1c\n\x18\x41NSWER_MODEL_UNSPECIFIED\x10\x00\x12 \n\x1c\x41NSWER_MODEL_REASONING_MODEL\x10\x01\x12%\n!ANSWER_MODEL_POSTERIOR_PARAMETERS\x10\x02*\x82\x01\n\x08Proposal\x12\x18\n\x14PROPOSAL_UNSPECIFIED\x10\x00\x12\x1d\n\x19PROPOSAL_HINTED_POSTERIOR\x10\x01\x12\x1f\n\x1bPROPOSAL_UNHINTED_POSTERIOR\x10\x02\x12\x1c\n\x18PROPOSAL_REASONING_MODEL\x10\x03*z\n\x0b\x42\x61tchStatus\x12\x1c\n\x18\x42\x41TCH_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x42\x41TCH_STATUS_ACCEPTED\x10\x01\x12\x1a\n\x16\x42\x41TCH_STATUS_DUPLICATE\x10\x02\x12\x16\n\x12\x42\x41TCH_STATUS_STALE\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13vr/v1/rollout.proto\x12\x05vr.v1\"@\n\x0bWorkRequest\x12\x16\n\x0equestion_count\x18\x01 \x01(\r\x12\x19\n\x11parameter_version\x18\x02 \x01(\x04\"\xa8\x01\n\x12QuestionAssignment\x12\x13\n\x0bquestion_id\x18\x01 \x01(\t\x12\x1b\n\x05phase\x18\x02 \x01(\x0e\x32\x0c.vr.v1.Phase\x12\x13\n\x0btrace_count\x18\x03 \x01(\r\x12!\n\x08proposal\x18\x04 \x01(\x0e\x32\x0f.vr.v1.Proposal\x12(\n\x0c\x61nswer_model\x18\x05 \x01(\x0e\x32\x12.vr.v1.AnswerModel\"\x88\x01\n\x0eWorkAssignment\x12\x15\n\rassignment_id\x18\x01 \x01(\x04\x12\x19\n\x11parameter_version\x18\x02 \x01(\x04\x12,\n\tquestions\x18\x03 \x03(\x0b\x32\x19.vr.v1.QuestionAssignment\x12\x16\n\x0eretry_after_ms\x18\x04 \x01(\r\"P\n\rSampledAnswer\x12\x11\n\ttoken_ids\x18\x01 \x03(\x05\x12\x1b\n\x13\x62\x65haviour_log_probs\x18\x02 \x03(\x02\x12\x0f\n\x07\x63orrect\x18\x03 \x01(\x08\"d\n\x0eSampledAnswers\x12\x14\n\x0c\x61nswer_count\x18\x01 \x01(\r\x12\x15\n\rcorrect_count\x18\x02 \x01(\r\x12%\n\x07\x61nswers\x18\x03 \x03(\x0b\x32\x14.vr.v1.SampledAnswer\"\xd0\x01\n\x0bTraceRecord\x12\x18\n\x10prompt_token_ids\x18\x01 \x03(\x05\x12\x17\n\x0ftrace_token_ids\x18\x02 \x03(\x05\x12\x1b\n\x13\x62\x65haviour_log_probs\x18\x04 \x03(\x02\x12\x11\n\ttruncated\x18\x05 \x01(\x08\x12.\n\x0fsampled_answers\x18\x06 \x01(\x0b\x32\x15.vr.v1.SampledAnswersJ\x04\x08\x03\x10\x04J\x04\x08\x07\x10\x08R\x10\x61nswer_token_idsR\x10reference_answer\"g\n\x0fQuestionRollout\x12\x13\n\x0bquestion_id\x18\x01 \x01(\t\x12\x1b\n\x05phase\x18\x02 \x01(\x0e\x32\x0c.vr.v1.Phase\x12\"\n\x06traces\x18\x03 \x03(\x0b\x32\x12.vr.v1.TraceRecord\"\xc2\x01\n\x0cRolloutBatch\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x16\n\x0e\x62\x61tch_sequence\x18\x02 \x01(\x04\x12\x15\n\rassignment_id\x18\x03 \x01(\x04\x12\"\n\x1asampling_parameter_version\x18\x04 \x01(\x04\x12!\n\x19scoring_parameter_version\x18\x05 \x01(\x04\x12)\n\tquestions\x18\x06 \x03(\x0b\x32\x16.vr.v1.QuestionRollout\"a\n\x08\x42\x61tchAck\x12\x16\n\x0e\x62\x61tch_sequence\x18\x01 \x01(\x04\x12\"\n\x06status\x18\x02 \x01(\x0e\x32\x12.vr.v1.BatchStatus\x12\x19\n\x11parameter_version\x18\x03 \x01(\x04*D\n\x05Phase\x12\x15\n\x11PHASE_UNSPECIFIED\x10\x00\x12\x13\n\x0fPHASE_POSTERIOR\x10\x01\x12\x0f\n\x0bPHASE_MODEL\x10\x02*t\n\x0b\x41nswerModel\x12\x1c\n\x18\x41NSWER_MODEL_UNSPECIFIED\x10\x00\x12 \n\x1c\x41NSWER_MODEL_REASONING_MODEL\x10\x01\x12%\n!ANSWER_MODEL_POSTERIOR_PARAMETERS\x10\x02*\x82\x01\n\x08Proposal\x12\x18\n\x14PROPOSAL_UNSPECIFIED\x10\x00\x12\x1d\n\x19PROPOSAL_HINTED_POSTERIOR\x10\x01\x12\x1f\n\x1bPROPOSAL_UNHINTED_POSTERIOR\x10\x02\x12\x1c\n\x18PROPOSAL_REASONING_MODEL\x10\x03*z\n\x0b\x42\x61tchStatus\x12\x1c\n\x18\x42\x41TCH_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x42\x41TCH_STATUS_ACCEPTED\x10\x01\x12\x1a\n\x16\x42\x41TCH_STATUS_DUPLICATE\x10\x02\x12\x16\n\x12\x42\x41TCH_STATUS_STALE\x10\x03\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vr.v1.rollout_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _PHASE._serialized_start=1301
-  _PHASE._serialized_end=1369
-  _ANSWERMODEL._serialized_start=1371
-  _ANSWERMODEL._serialized_end=1487
-  _PROPOSAL._serialized_start=1490
-  _PROPOSAL._serialized_end=1620
-  _BATCHSTATUS._serialized_start=1622
-  _BATCHSTATUS._serialized_end=1744
+  _PHASE._serialized_start=1202
+  _PHASE._serialized_end=1270
+  _ANSWERMODEL._serialized_start=1272
+  _ANSWERMODEL._serialized_end=1388
+  _PROPOSAL._serialized_start=1391
+  _PROPOSAL._serialized_end=1521
+  _BATCHSTATUS._serialized_start=1523
+  _BATCHSTATUS._serialized_end=1645
   _WORKREQUEST._serialized_start=30
   _WORKREQUEST._serialized_end=94
   _QUESTIONASSIGNMENT._serialized_start=97
@@ -39,14 +39,12 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _SAMPLEDANSWER._serialized_end=486
   _SAMPLEDANSWERS._serialized_start=488
   _SAMPLEDANSWERS._serialized_end=588
-  _REFERENCEANSWERSCORE._serialized_start=590
-  _REFERENCEANSWERSCORE._serialized_end=631
-  _TRACERECORD._serialized_start=634
-  _TRACERECORD._serialized_end=898
-  _QUESTIONROLLOUT._serialized_start=900
-  _QUESTIONROLLOUT._serialized_end=1003
-  _ROLLOUTBATCH._serialized_start=1006
-  _ROLLOUTBATCH._serialized_end=1200
-  _BATCHACK._serialized_start=1202
-  _BATCHACK._serialized_end=1299
+  _TRACERECORD._serialized_start=591
+  _TRACERECORD._serialized_end=799
+  _QUESTIONROLLOUT._serialized_start=801
+  _QUESTIONROLLOUT._serialized_end=904
+  _ROLLOUTBATCH._serialized_start=907
+  _ROLLOUTBATCH._serialized_end=1101
+  _BATCHACK._serialized_start=1103
+  _BATCHACK._serialized_end=1200
 # @@protoc_insertion_point(module_scope)

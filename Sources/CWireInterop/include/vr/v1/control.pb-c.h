@@ -101,10 +101,6 @@ struct  Vr__V1__Hello
    */
   char *software_version;
   /*
-   * Questions the worker can hold at once (the upper bound of its credits), >= 1.
-   */
-  uint32_t slot_count;
-  /*
    * Newest parameter version the worker holds; 0 if it holds none and needs a snapshot.
    */
   uint64_t parameter_version;
@@ -116,7 +112,7 @@ struct  Vr__V1__Hello
 };
 #define VR__V1__HELLO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vr__v1__hello__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -161,14 +157,10 @@ struct  Vr__V1__Heartbeat
    * Newest parameter version the sender holds.
    */
   uint64_t parameter_version;
-  /*
-   * Questions assigned to the worker and not yet returned in a batch, as the sender counts them.
-   */
-  uint32_t outstanding_question_count;
 };
 #define VR__V1__HEARTBEAT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vr__v1__heartbeat__descriptor) \
-    , 0, 0 }
+    , 0 }
 
 
 /*

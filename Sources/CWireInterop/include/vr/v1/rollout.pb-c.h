@@ -21,7 +21,6 @@ typedef struct Vr__V1__QuestionAssignment Vr__V1__QuestionAssignment;
 typedef struct Vr__V1__WorkAssignment Vr__V1__WorkAssignment;
 typedef struct Vr__V1__SampledAnswer Vr__V1__SampledAnswer;
 typedef struct Vr__V1__SampledAnswers Vr__V1__SampledAnswers;
-typedef struct Vr__V1__ReferenceAnswerScore Vr__V1__ReferenceAnswerScore;
 typedef struct Vr__V1__TraceRecord Vr__V1__TraceRecord;
 typedef struct Vr__V1__QuestionRollout Vr__V1__QuestionRollout;
 typedef struct Vr__V1__RolloutBatch Vr__V1__RolloutBatch;
@@ -246,31 +245,6 @@ struct  Vr__V1__SampledAnswers
 
 
 /*
- * GML evidence: the reference answer scored by teacher forcing under pi.
- */
-struct  Vr__V1__ReferenceAnswerScore
-{
-  ProtobufCMessage base;
-  /*
-   * log pi(y_t | x, z, y_<t) per reference-answer token, nats; one per TraceRecord.answer_token_ids.
-   * -infinity (probability zero) is allowed; NaN and +infinity are not.
-   */
-  size_t n_log_probs;
-  float *log_probs;
-};
-#define VR__V1__REFERENCE_ANSWER_SCORE__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&vr__v1__reference_answer_score__descriptor) \
-    , 0,NULL }
-
-
-typedef enum {
-  VR__V1__TRACE_RECORD__ANSWER_EVIDENCE__NOT_SET = 0,
-  VR__V1__TRACE_RECORD__ANSWER_EVIDENCE_SAMPLED_ANSWERS = 6,
-  VR__V1__TRACE_RECORD__ANSWER_EVIDENCE_REFERENCE_ANSWER = 7
-    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(VR__V1__TRACE_RECORD__ANSWER_EVIDENCE__CASE)
-} Vr__V1__TraceRecord__AnswerEvidenceCase;
-
-/*
  * One sampled thinking trace with its scores.
  */
 struct  Vr__V1__TraceRecord
@@ -288,12 +262,6 @@ struct  Vr__V1__TraceRecord
   size_t n_trace_token_ids;
   int32_t *trace_token_ids;
   /*
-   * The reference answer y' that follows the trace (end of thought excluded), token ids: the learner's GML
-   * estimator scores it. The learner renders its own copy and never trains on these.
-   */
-  size_t n_answer_token_ids;
-  int32_t *answer_token_ids;
-  /*
    * Behaviour log-probs: log of the sampling policy (logQ in the model phase, logPi in the
    * posterior phase) per trace token, end marker included, nats; exactly one per trace_token_ids; finite, <= 0.
    */
@@ -303,15 +271,16 @@ struct  Vr__V1__TraceRecord
    * True if sampling stopped at the length limit rather than at the end marker.
    */
   protobuf_c_boolean truncated;
-  Vr__V1__TraceRecord__AnswerEvidenceCase answer_evidence_case;
-  union {
-    Vr__V1__SampledAnswers *sampled_answers;
-    Vr__V1__ReferenceAnswerScore *reference_answer;
-  };
+  /*
+   * Evidence for pi(Y_x | x, z): the answers sampled after the trace and the verifier's verdicts; required.
+   * (Until revision 2 this sat in a oneof with reference_answer, field 7, whose GML log-probs the learner
+   * computes itself; the field number and the wire format of sampled_answers are unchanged.)
+   */
+  Vr__V1__SampledAnswers *sampled_answers;
 };
 #define VR__V1__TRACE_RECORD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vr__v1__trace_record__descriptor) \
-    , 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0, VR__V1__TRACE_RECORD__ANSWER_EVIDENCE__NOT_SET, {0} }
+    , 0,NULL, 0,NULL, 0,NULL, 0, NULL }
 
 
 /*
@@ -362,7 +331,7 @@ struct  Vr__V1__RolloutBatch
    */
   uint64_t sampling_parameter_version;
   /*
-   * Parameter version the answers were scored with (sampled_answers / reference_answer).
+   * Parameter version the answers were sampled and verified with (sampled_answers).
    */
   uint64_t scoring_parameter_version;
   /*
@@ -495,25 +464,6 @@ Vr__V1__SampledAnswers *
 void   vr__v1__sampled_answers__free_unpacked
                      (Vr__V1__SampledAnswers *message,
                       ProtobufCAllocator *allocator);
-/* Vr__V1__ReferenceAnswerScore methods */
-void   vr__v1__reference_answer_score__init
-                     (Vr__V1__ReferenceAnswerScore         *message);
-size_t vr__v1__reference_answer_score__get_packed_size
-                     (const Vr__V1__ReferenceAnswerScore   *message);
-size_t vr__v1__reference_answer_score__pack
-                     (const Vr__V1__ReferenceAnswerScore   *message,
-                      uint8_t             *out);
-size_t vr__v1__reference_answer_score__pack_to_buffer
-                     (const Vr__V1__ReferenceAnswerScore   *message,
-                      ProtobufCBuffer     *buffer);
-Vr__V1__ReferenceAnswerScore *
-       vr__v1__reference_answer_score__unpack
-                     (ProtobufCAllocator  *allocator,
-                      size_t               len,
-                      const uint8_t       *data);
-void   vr__v1__reference_answer_score__free_unpacked
-                     (Vr__V1__ReferenceAnswerScore *message,
-                      ProtobufCAllocator *allocator);
 /* Vr__V1__TraceRecord methods */
 void   vr__v1__trace_record__init
                      (Vr__V1__TraceRecord         *message);
@@ -607,9 +557,6 @@ typedef void (*Vr__V1__SampledAnswer_Closure)
 typedef void (*Vr__V1__SampledAnswers_Closure)
                  (const Vr__V1__SampledAnswers *message,
                   void *closure_data);
-typedef void (*Vr__V1__ReferenceAnswerScore_Closure)
-                 (const Vr__V1__ReferenceAnswerScore *message,
-                  void *closure_data);
 typedef void (*Vr__V1__TraceRecord_Closure)
                  (const Vr__V1__TraceRecord *message,
                   void *closure_data);
@@ -637,7 +584,6 @@ extern const ProtobufCMessageDescriptor vr__v1__question_assignment__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__work_assignment__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__sampled_answer__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__sampled_answers__descriptor;
-extern const ProtobufCMessageDescriptor vr__v1__reference_answer_score__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__trace_record__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__question_rollout__descriptor;
 extern const ProtobufCMessageDescriptor vr__v1__rollout_batch__descriptor;
