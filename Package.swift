@@ -68,7 +68,8 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "VRReport", dependencies: ["VRRecords"], swiftSettings: strict),
         .target(
-            name: "VRExperiment", dependencies: ["VRCore", "VRLearner", "VRObjectives", "VRTasks", "VRText", "VRWire"],
+            name: "VRExperiment",
+            dependencies: ["VRCore", "VRLearner", "VRObjectives", "VRTasks", "VRText", "VRTraining", "VRWire"],
             swiftSettings: strict),
         .target(
             name: "VRObservability",

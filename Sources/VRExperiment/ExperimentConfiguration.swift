@@ -3,6 +3,7 @@
 
 import Foundation
 import VRCore
+import VRLearner
 import VRTasks
 
 /// An experiment: every arm trains from the same initial models under the same budget, once per seed.
@@ -30,7 +31,7 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     public var posteriorSFT: SFTStage
     /// The budget every arm gets.
     public var training: TrainingBudget
-    /// K, traces per question, for arms that do not set their own.
+    /// K, traces per question, for arms that do not set their own (by default the learner's).
     public var traces: Int
     /// How the final models are scored.
     public var evaluation: EvaluationSettings
@@ -65,7 +66,7 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
         initialSFT = try container.decodeIfPresent(SFTStage.self, forKey: .initialSFT) ?? SFTStage(steps: 300)
         posteriorSFT = try container.decodeIfPresent(SFTStage.self, forKey: .posteriorSFT) ?? SFTStage(steps: 1000)
         training = try container.decodeIfPresent(TrainingBudget.self, forKey: .training) ?? TrainingBudget()
-        traces = try container.decodeIfPresent(Int.self, forKey: .traces) ?? 4
+        traces = try container.decodeIfPresent(Int.self, forKey: .traces) ?? LearnerConfiguration().tracesPerQuestion
         evaluation = try container.decodeIfPresent(EvaluationSettings.self, forKey: .evaluation) ?? EvaluationSettings()
         workers = try container.decodeIfPresent(Int.self, forKey: .workers) ?? 2
         seeds = try container.decodeIfPresent([UInt64].self, forKey: .seeds) ?? [1]

@@ -1,7 +1,9 @@
 // The shared settings of an experiment: model shape, the SFT stages, the training budget and evaluation.
 
 import VRCore
+import VRLearner
 import VRTasks
+import VRTraining
 
 /// The transformer every arm trains (pi and q share it).
 public struct ModelShape: Codable, Sendable, Equatable {
@@ -37,10 +39,10 @@ public struct ModelShape: Codable, Sendable, Equatable {
 public struct SFTStage: Codable, Sendable, Equatable {
     /// Optimizer steps.
     public var steps: Int
-    /// Examples per step.
-    public var batchSize = 16
-    /// Peak learning rate.
-    public var learningRate: Float = 3e-3
+    /// Examples per step (by default `vr sft`'s).
+    public var batchSize = SFTConfiguration().batchSize
+    /// Peak learning rate (by default `vr sft`'s).
+    public var learningRate = SFTConfiguration().learningRate
 
     /// A stage of `steps` steps with the other defaults.
     /// - Parameter steps: optimizer steps.
@@ -53,8 +55,8 @@ public struct SFTStage: Codable, Sendable, Equatable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         steps = try container.decode(Int.self, forKey: .steps)
-        batchSize = try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? 16
-        learningRate = try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? 3e-3
+        batchSize = try container.decode(.batchSize, default: batchSize)
+        learningRate = try container.decode(.learningRate, default: learningRate)
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
@@ -68,22 +70,26 @@ public struct TrainingBudget: Codable, Sendable, Equatable {
     public var modelSteps = 300
     /// Questions per step.
     public var questionsPerStep = 8
-    /// Peak learning rate of pi.
-    public var learningRate: Float = 5e-4
-    /// Peak learning rate of q, for arms that train it.
-    public var posteriorLearningRate: Float = 1e-4
+    /// Peak learning rate of pi (by default the learner's).
+    public var learningRate = Self.learner.reasoningOptimizer.learningRate
+    /// Peak learning rate of q, for arms that train it (by default the learner's).
+    public var posteriorLearningRate = Self.learner.posteriorOptimizer.learningRate
     /// n: answers sampled per trace for Acc, unless an arm says otherwise.
     public var answersPerTrace = 4
     /// The longest trace in tokens.
     public var maxTraceTokens = 48
     /// Temperature of trace sampling.
     public var traceTemperature: Float = 1
-    /// Steps of linear learning-rate warmup, for every arm (then cosine decay to a tenth at `modelSteps`).
-    public var warmupSteps = 5
+    /// Steps of linear learning-rate warmup, for every arm (then cosine decay to the learner's floor at
+    /// `modelSteps`).
+    public var warmupSteps = Self.learner.reasoningOptimizer.warmupSteps
     /// AdamW's decoupled weight decay, for every arm.
-    public var weightDecay: Float = 0
+    public var weightDecay = Self.learner.reasoningOptimizer.weightDecay
     /// The gradient norm every arm's steps are clipped to.
-    public var gradientClipNorm: Float = 1
+    public var gradientClipNorm = Self.learner.reasoningOptimizer.gradientClipNorm
+
+    /// The learner's defaults, which the optimizer settings above start from.
+    private static let learner = LearnerConfiguration()
 
     /// The defaults above.
     public init() {}
@@ -112,9 +118,10 @@ public struct TrainingBudget: Codable, Sendable, Equatable {
     /// The optimizer and schedule every arm shares, in words, for the report.
     /// - Returns: a description such as "AdamW from a fresh state, linear warmup over 5 steps, ...".
     public func scheduleDescription() -> String {
-        "AdamW from a fresh state (betas 0.9, 0.95), linear warmup over \(warmupSteps) steps, cosine decay to a "
-            + "tenth of the peak at step \(modelSteps), weight decay \(weightDecay), gradient norm clipped to "
-            + "\(gradientClipNorm)"
+        let optimizer = Self.learner.reasoningOptimizer
+        return "AdamW from a fresh state (betas \(optimizer.beta1), \(optimizer.beta2)), linear warmup over "
+            + "\(warmupSteps) steps, cosine decay to \(optimizer.decayFloor) of the peak at step \(modelSteps), "
+            + "weight decay \(weightDecay), gradient norm clipped to \(gradientClipNorm)"
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {

@@ -93,8 +93,9 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
     public var trainsPosterior = true
     /// How pi is optimised.
     public var reasoningOptimizer = OptimizerSettings(learningRate: 5e-4)
-    /// How q is optimised.
-    public var posteriorOptimizer = OptimizerSettings(learningRate: 5e-4)
+    /// How q is optimised: a fifth of pi's peak rate, since q starts from a model already fitted to the hinted
+    /// thoughts and each posterior step's targets are pi's own traces.
+    public var posteriorOptimizer = OptimizerSettings(learningRate: 1e-4)
     /// How the trace ratio enters the weights ([E5]).
     public var normalization = TraceNormalization.perToken
     /// The model phase's weighting and proposal: the variational method by default, or a baseline.

@@ -69,8 +69,8 @@ struct BuildDataCommand: ParsableCommand {
         help: "The trace ratio in the weights [E5]: perToken (its per-token geometric mean, as the paper) or exact.")
     var normalization = TraceNormalization.perToken
 
-    @Option(help: "K: traces per question.")
-    var traces = 8
+    @Option(help: "K: traces per question (the learner's default).")
+    var traces = LearnerConfiguration().tracesPerQuestion
 
     @Option(help: "Worker processes to start on this machine (0: only workers that connect from elsewhere).")
     var workers = 2

@@ -74,8 +74,6 @@ struct DemoCommand: ParsableCommand {
         printProgress("== 5. variational training: learner and \(workers) workers on loopback")
         var learner = LearnerConfiguration()
         learner.modelSteps = modelSteps
-        learner.reasoningOptimizer.learningRate = 5e-4
-        learner.posteriorOptimizer.learningRate = 1e-4
         try LearnerCluster(directory: runDirectory, tasks: runDirectory + "/tasks-train.jsonl", workerCount: workers)
             .train(learner, learnerOptions: ["--reasoning", pi, "--posterior", q])
         printProgress("== 6. held-out accuracy of pi after variational training")
