@@ -181,18 +181,18 @@ if ! wait_for 30 grep -q '^listening: ' "$learner_log"; then
     fail "the learner listens on $learner_ip" "$learner_log"
     finish
 fi
-start_worker() { # start_worker NAME SEED EXTRA...
-    local name=$1 seed=$2
-    shift 2
-    # Samples of 32 answers per trace keep each assignment in hand for a while (tens of milliseconds at least),
-    # so the link can be cut while the learner waits for one.
+start_worker() { # start_worker NAME SEED ANSWERS EXTRA...
+    local name=$1 seed=$2 answers=$3
+    shift 3
     VR_THREADS=1 ip netns exec "$prefix-$name" "$vr" worker --tasks "$work/tasks.jsonl" \
         --request-endpoint "$request" --publish-endpoint "$publish" --id "$name" --seed "$seed" --json \
-        --max-trace-tokens 16 --answers-per-trace 32 --learner-gone-seconds 0 "$@" >"$work/$name.log" 2>&1 &
+        --max-trace-tokens 16 --answers-per-trace "$answers" --learner-gone-seconds 0 "$@" >"$work/$name.log" 2>&1 &
     daemons+=("$!")
 }
-start_worker worker1 1
-start_worker worker2 2 --max-batches "$worker2_batches"
+# worker1 samples 512 answers after each finished trace, so it holds most assignments for a tenth of a second or
+# more and the link can be cut while the learner waits for one (section 2).
+start_worker worker1 1 512
+start_worker worker2 2 32 --max-batches "$worker2_batches"
 
 last_step() { awk '/^step [0-9]+ / { n = $2 } END { print n + 0 }' "$learner_log"; }
 lines() { wc -l <"$1"; }
@@ -220,20 +220,46 @@ else
 fi
 
 # --- 2. Cut worker1's link -----------------------------------------------------------------------------------
-# At the moment worker1 takes an assignment (its sampling takes tens of milliseconds, the cut a few), so the
-# learner is left waiting for questions worker1 holds.
-cut_line=$(lines "$learner_log")
-worker1_cut_line=$(lines "$worker1_log")
+# At the moment worker1 takes an assignment, so the learner is left waiting for questions worker1 holds. Its
+# sampling takes from a millisecond (both traces cut off by the length limit: no answers follow them) to half a
+# second, the cut a few milliseconds: when the batch went out before the cut, the link comes back at once (far
+# within the worker timeout) and the cut is tried again on a later assignment.
 mkfifo "$work/worker1-events"
-timeout 30 tail -n 0 -s 0.01 -f "$worker1_log" >"$work/worker1-events" &
+timeout 120 tail -n 0 -s 0.01 -f "$worker1_log" >"$work/worker1-events" &
 tail_pid=$!
-if ! grep -q -m 1 '"event":"assigned"' <"$work/worker1-events"; then
-    fail "worker1 takes an assignment" "$worker1_log"
+exec 3<"$work/worker1-events"
+held=
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    cut_line=$(lines "$learner_log")
+    worker1_cut_line=$(lines "$worker1_log")
+    assigned=
+    while read -r -t 30 line <&3; do
+        if [[ $line == *'"event":"assigned"'* ]]; then
+            assigned=$line
+            break
+        fi
+    done
+    if [[ -z $assigned ]]; then
+        fail "worker1 takes an assignment" "$worker1_log"
+        finish
+    fi
+    ip -n "$switch" link set worker1 down
+    cut_time=$(now)
+    assignment=$(sed -n 's/.*"assignment":"\([0-9]*\)".*/\1/p' <<<"$assigned")
+    sent=$(grep "\"assignment\":\"$assignment\",\"event\":\"batch\"" "$worker1_log" |
+        sed -n 's/.*"time":"\([0-9.]*\)".*/\1/p')
+    if [[ -z $sent ]] || awk -v sent="$sent" -v cut="$cut_time" 'BEGIN { exit !(sent > cut) }'; then
+        held=$assignment
+        break
+    fi
+    ip -n "$switch" link set worker1 up
+done
+kill "$tail_pid" 2>/dev/null
+exec 3<&-
+if [[ -z $held ]]; then
+    fail "the link is cut while worker1 holds an assignment (10 tries)" "$worker1_log"
     finish
 fi
-ip -n "$switch" link set worker1 down
-cut_time=$(now)
-kill "$tail_pid" 2>/dev/null
 step_at_cut=$(last_step)
 lost_line=
 worker1_lost() {
@@ -248,7 +274,8 @@ if wait_for 20 worker1_lost; then
     lost=$(sed -n "${lost_line}p" "$learner_log")
     count=$(sed -n 's/.*lost; \([0-9]*\) questions.*/\1/p' <<<"$lost")
     if [[ -n $count ]] && ((count > 0)); then
-        pass "worker1's link cut: after ${lost_seconds} s the learner reports \"$lost\""
+        pass "worker1's link cut while it holds assignment $held (try $attempt):" \
+            "after ${lost_seconds} s the learner reports \"$lost\""
     else
         fail "worker1's link cut: the learner hands worker1's questions out again (\"$lost\")" "$learner_log"
     fi

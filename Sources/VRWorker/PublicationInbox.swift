@@ -3,19 +3,11 @@
 import Synchronization
 import VRWire
 
-/// A complete parameter snapshot: both models' architectures and the combined buffer.
-struct ReceivedParameters: Sendable {
-    let parameterVersion: UInt64
-    let configurationJSON: String
-    let values: [Float]
-}
-
 /// The newest complete broadcast, handed from the listening task to the sampling loop.
 final class PublicationInbox: Sendable {
     private struct State {
         var assembler: ParameterAssembler?
         var newest: ReceivedParameters?
-        var versionInUse: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -63,12 +55,6 @@ final class PublicationInbox: Sendable {
                 return nil
             }
         }
-    }
-
-    /// The parameter version the worker samples with (for heartbeats, which run on their own task).
-    var versionInUse: UInt64 {
-        get { state.withLock { $0.versionInUse } }
-        set { state.withLock { $0.versionInUse = newValue } }
     }
 
     /// Takes the newest complete snapshot if it is newer than `version`.
