@@ -133,6 +133,12 @@ refuses "learner resume without a checkpoint names the file" "learner.json" "$vr
 echo '{"rollout": {"temprature": 0.5}}' >"$work/worker-typo.json"
 refuses "worker --config names an unknown key and where it is" 'rollout: unknown key "temprature"' "$vr" worker \
     --tasks "$work/tasks.jsonl" --config "$work/worker-typo.json"
+check "worker --print-config prints the file with the options over it, and starts nothing" bash -c "
+    '$vr' worker --tasks /nonexistent --config '$work/worker-typo.json' --print-config 2>/dev/null && exit 1
+    echo '{\"rollout\": {\"traceTemperature\": 0.5}, \"seed\": 3}' >'$work/worker.json'
+    '$vr' worker --tasks /nonexistent --config '$work/worker.json' --seed 9 --print-config | python3 -c 'import json,sys
+c = json.load(sys.stdin)
+assert c[\"seed\"] == 9 and abs(c[\"rollout\"][\"traceTemperature\"] - 0.5) < 1e-6, c'"
 echo '{"request": 1}' >"$work/endpoints.json"
 refuses "worker refuses a bad endpoints file" "endpoints.json" "$vr" worker --tasks "$work/tasks.jsonl" \
     --endpoints-file "$work/endpoints.json"

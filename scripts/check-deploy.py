@@ -34,11 +34,13 @@ ROLE_PORTS = {
 }
 # Flags every deployed daemon needs (CURVE included); README examples are exempt.
 REQUIRED = {
-    "learner": ["--request-endpoint", "--publish-endpoint", "--metrics-address", "--curve-secret-key",
+    "learner": ["--config", "--request-endpoint", "--publish-endpoint", "--metrics-address", "--curve-secret-key",
                 "--curve-allowed-workers"],
-    "worker": ["--request-endpoint", "--publish-endpoint", "--metrics-address", "--curve-secret-key",
+    "worker": ["--config", "--request-endpoint", "--publish-endpoint", "--metrics-address", "--curve-secret-key",
                "--curve-learner-key"],
 }
+# The daemons' configuration files (`vr learner --config`, `vr worker --config`), under deploy/.
+CONFIG_DIR = "config"
 ALL_PORTS = {5555, 5556, 9090, 9091}
 # Flags whose value is a file or directory: in containers it must lie on a mounted volume.
 PATH_FLAGS = {"--tasks", "--run", "--reasoning", "--posterior", "--curve-secret-key", "--curve-allowed-workers",
@@ -83,6 +85,20 @@ class Cli:
         except OSError as error:
             raise SystemExit(f"check-deploy: cannot run {self.binary}: {error}")
         return done.stdout + done.stderr
+
+    def config_error(self, subcommand, text):
+        """Why `vr SUBCOMMAND --config` refuses the configuration `text`, or None when it takes it."""
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as handle:
+            handle.write(text)
+            handle.flush()
+            run = ["--run", "unused"] if subcommand == "learner" else []
+            arguments = [self.binary, subcommand, "--tasks", "unused", *run, "--config", handle.name, "--print-config"]
+            done = subprocess.run(arguments, capture_output=True, text=True, timeout=60)
+        if done.returncode == 0:
+            return None
+        lines = (done.stderr or done.stdout).strip().splitlines() or [f"exit status {done.returncode}"]
+        errors = [line for line in lines if line.startswith("Error: ")]
+        return (errors or lines)[0].removeprefix("Error: ").replace(handle.name, "the file")
 
     def options(self, subcommand):
         """{flag: takes a value} of a subcommand."""
@@ -260,6 +276,10 @@ def check_invocation(invocation, cli, report):
                 report.fail(f"{label}: unknown option {word}")
         else:
             report.fail(f"{label}: unexpected argument {word!r}")
+    config = invocation.values.get("--config")
+    if isinstance(config, str) and not is_opaque(config) and os.path.basename(config) != f"{invocation.subcommand}.json":
+        report.fail(f"{label}: --config {config}: expected the {invocation.subcommand}'s file, "
+                    f"{invocation.subcommand}.json")
     role_ports = ROLE_PORTS.get(invocation.subcommand)
     if role_ports is None:
         return
@@ -488,6 +508,9 @@ def check_k8s_pod(label, metadata, spec, objects, claims, image, cli, report, da
                 if flag in PATH_FLAGS and isinstance(value, str) and value.startswith("/"):
                     if mount_for(value, mounts) is None:
                         report.fail(f"{where}: {flag} {value} is on no mounted volume")
+            config = invocation.values.get("--config")
+            if isinstance(config, str) and mount_for(config, mounts) is not None:
+                check_k8s_config(config, invocation.subcommand, mounts, volumes, objects, cli, report, where)
             if invocation.subcommand not in ROLE_PORTS:
                 continue
             if not main:
@@ -537,6 +560,26 @@ def check_k8s_pod(label, metadata, spec, objects, claims, image, cli, report, da
                 if grace < MIN_LEARNER_GRACE_SECONDS:
                     report.fail(f"{where}: terminationGracePeriodSeconds {grace} leaves the learner too little "
                                 f"time for its final checkpoint (at least {MIN_LEARNER_GRACE_SECONDS})")
+
+
+def check_k8s_config(path, subcommand, mounts, volumes, objects, cli, report, where):
+    """`--config PATH` names a key of a mounted ConfigMap, and vr takes its text."""
+    mount = mount_for(path, mounts)
+    config_map = (volumes.get(mount.get("name")) or {}).get("configMap")
+    if config_map is None:
+        report.fail(f"{where}: --config {path} is not on a ConfigMap volume")
+        return
+    relative = os.path.relpath(path, mount.get("mountPath"))
+    items = {item.get("path"): item.get("key") for item in config_map.get("items") or []}
+    key = items.get(relative) if items else relative
+    name = config_map.get("name")
+    data = (objects.get(("ConfigMap", name)) or {}).get("data") or {}
+    if key not in data:
+        report.fail(f"{where}: --config {path}: ConfigMap {name} has no key {key or relative}")
+        return
+    error = cli.config_error(subcommand, data[key])
+    if error:
+        report.fail(f"{where}: --config {path} (ConfigMap {name}, key {key}): {error}")
 
 
 def check_k8s_files(files, cli, image, reports, daemons):
@@ -697,6 +740,14 @@ def check_compose(path, document, cli, image, report, deploy_dir):
             mounts.append({"mountPath": target, "name": source, "readOnly": "ro" in mode.split(",")})
         for invocation in argv_invocations(argv, cli, where, report):
             check_invocation(invocation, cli, report)
+            config = invocation.values.get("--config")
+            if isinstance(config, str):
+                sources = [m["name"] for m in mounts if m["mountPath"] == config and m["name"].startswith(".")]
+                if not sources:
+                    report.fail(f"{where}: --config {config} is no file mounted from deploy/")
+                for source in sources:
+                    check_config_file(os.path.join(os.path.dirname(path), source), invocation.subcommand, cli,
+                                      report, f"{where}: --config {config}")
             for flag, value in invocation.values.items():
                 if flag in PATH_FLAGS and isinstance(value, str) and value.startswith("/"):
                     if mount_for(value, mounts) is None:
@@ -831,6 +882,11 @@ def check_unit(path, cli, report):
         found += argv_invocations(argv, cli, "ExecStart", report)
     for invocation in found:
         check_invocation(invocation, cli, report)
+        config = invocation.values.get("--config")
+        if isinstance(config, str):
+            name = os.path.basename(config)
+            example = os.path.join(os.path.dirname(os.path.dirname(path)), CONFIG_DIR, name)
+            check_config_file(example, invocation.subcommand, cli, report, f"--config {config} (from {CONFIG_DIR}/)")
         if invocation.subcommand == "learner":
             stop = duration_seconds(service.get("TimeoutStopSec", "90s"))
             if stop is None or stop < MIN_LEARNER_GRACE_SECONDS:
@@ -842,6 +898,19 @@ def check_unit(path, cli, report):
         report.fail("the service runs as root (no User=)")
     report.note(", ".join(f"vr {i.subcommand}" for i in found) or "no vr invocation")
     return found
+
+
+# ------------------------------------------------------------------------------------- configuration files
+
+def check_config_file(path, subcommand, cli, report, label):
+    """A daemon's configuration file exists and `vr SUBCOMMAND --config` takes it."""
+    if not os.path.exists(path):
+        report.fail(f"{label}: no file {os.path.normpath(path)}")
+        return
+    with open(path, encoding="utf-8") as handle:
+        error = cli.config_error(subcommand, handle.read())
+    if error:
+        report.fail(f"{label}: {error}")
 
 
 # ------------------------------------------------------------------------------------------------- driver
@@ -902,6 +971,14 @@ def check_tree(deploy_dir, cli, out):
         elif name.endswith(".env"):
             checked.add(path)
             report.note(f"{len(read_env_file(path, report))} variables")
+        elif name.endswith(".json") and os.path.basename(os.path.dirname(path)) == CONFIG_DIR:
+            checked.add(path)
+            subcommand = name.removesuffix(".json")
+            if subcommand not in ROLE_PORTS:
+                report.fail(f"{name}: a configuration of neither vr learner nor vr worker")
+                continue
+            check_config_file(path, subcommand, cli, report, f"vr {subcommand} --config")
+            report.note(f"vr {subcommand} --config takes it")
         elif name.endswith((".sh", ".sbatch")):
             checked.add(path)
             shell = shell_syntax(path, report)
@@ -990,19 +1067,26 @@ MUTATIONS = [
     ("k8s/worker.yaml", "containerPort: 9091", "containerPort: 9092", "containerPorts [9092]"),
     ("k8s/worker.yaml", "tcp://vr-learner:5555", "tcp://vr-lerner:5555", "host vr-lerner is no Service"),
     ("k8s/worker.yaml", "/etc/vr/keys/worker.key\n", "/etc/vr/key/worker.key\n", "is on no mounted volume"),
-    ("k8s/configmap.yaml", "VR_CHECKPOINT_EVERY:", "VR_CHECKPOINT_INTERVAL:",
-     "$(VR_CHECKPOINT_EVERY) is not defined"),
+    ("k8s/configmap.yaml", '"checkpointEvery": 20', '"checkpointEvry": 20', 'unknown key "checkpointEvry"'),
+    ("k8s/learner.yaml", "- key: learner.json", "- key: learner.jsn", "ConfigMap vr-daemons has no key learner.jsn"),
     ("compose.yaml", "tcp://learner:5556", "tcp://learner:5557", "port 5557, expected 5556"),
     ("compose.yaml", '"9090:9090"', '"9090:9095"', "ports/expose"),
     ("compose.yaml", "volumes:\n  keys:", "volumes:\n  keys: [unclosed", "YAML:"),
     ("systemd/vr-worker@.service", "--curve-learner-key", "--curve-learner-keys",
      "unknown flag --curve-learner-keys"),
-    ("systemd/learner.env", "--checkpoint-every 20", "--checkpoint-evry 20", "unknown flag --checkpoint-evry"),
+    ("systemd/learner.env", "VR_LEARNER_OPTIONS=", 'VR_LEARNER_OPTIONS="--checkpoint-evry 20"',
+     "unknown flag --checkpoint-evry"),
+    ("systemd/vr-worker@.service", "--config /etc/vr/worker.json", "--config /etc/vr/learner.json",
+     "expected the worker's file"),
+    ("config/learner.json", '"modelSteps": 300', '"modelSteps": -3', "modelSteps"),
+    ("config/worker.json", '"answersPerTrace": 4', '"answersPerTrace": "4"', "answersPerTrace"),
+    ("compose.yaml", "./config/learner.json:", "./config/learnr.json:", "no file"),
     ("systemd/vr-learner.service", "TimeoutStopSec=15min", "TimeoutStopSec=30s", "TimeoutStopSec 30s"),
     ("slurm/vr.sbatch", "--publish-endpoint tcp://0.0.0.0:5556", "--publish-endpoint tcp://0.0.0.0:6556",
      "port 6556, expected 5556"),
     ("slurm/vr.sbatch", "    --curve-learner-key", "    --curve-learner-kye", "unknown flag --curve-learner-kye"),
     ("slurm/vr.sbatch", "exit \"$status\"", "exit \"$status\"\nif true; then", "bash -n"),
+    ("slurm/vr.sbatch", '    --config "$config/worker.json" \\\n', "", "--config is missing"),
     ("Dockerfile", "EXPOSE 5555 5556 9090 9091", "EXPOSE 5555 5556 9090", "EXPOSE [5555, 5556, 9090]"),
     ("prepare.sh", "--stage", "--stages", "unknown flag --stages"),
     ("README.md", "--stage reasoning", "--stage-name reasoning", "unknown flag --stage-name"),

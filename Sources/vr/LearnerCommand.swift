@@ -218,8 +218,15 @@ struct LearnerCommand: ParsableCommand {
     @Flag(help: "Log JSON lines (each step's metrics as fields) instead of text.")
     var json = false
 
+    @Flag(
+        help: """
+            Check the effective configuration (the --config file with the options above applied), print it as \
+            one JSON line and exit, without reading the tasks or starting anything.
+            """)
+    var printConfig = false
+
     func validate() throws {
-        guard resume || (reasoning != nil && posterior != nil) else {
+        guard printConfig || resume || (reasoning != nil && posterior != nil) else {
             throw ValidationError("give --reasoning and --posterior checkpoints, or --resume")
         }
         guard !(resume && resumeIfPresent) else {
@@ -278,6 +285,10 @@ struct LearnerCommand: ParsableCommand {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: json ? .json : .text) }
         let logger = Logger(label: "vr.learner")
         let configuration = try learnerConfiguration()
+        if printConfig {
+            print(jsonLine(configuration))  // validate() checked it
+            return
+        }
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         try Data((jsonLine(configuration) + "\n").utf8).write(

@@ -91,6 +91,13 @@ struct WorkerCommand: ParsableCommand {
     @Flag(help: "Log JSON lines (events with their fields) instead of text.")
     var json = false
 
+    @Flag(
+        help: """
+            Check the effective configuration (the --config file with the options above applied), print it as \
+            one JSON line and exit, without reading the tasks or starting anything.
+            """)
+    var printConfig = false
+
     func validate() throws {
         _ = try metricsListenAddress(metricsAddress)
         try workerConfiguration().validate()
@@ -103,6 +110,10 @@ struct WorkerCommand: ParsableCommand {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: json ? .json : .text) }
         let logger = Logger(label: "vr.worker")
         let configuration = try workerConfiguration()
+        if printConfig {
+            print(jsonLine(configuration))  // validate() checked it
+            return
+        }
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         var transportConfiguration = TransportConfiguration()
         (transportConfiguration.requestEndpoint, transportConfiguration.publishEndpoint) = try endpoints()
