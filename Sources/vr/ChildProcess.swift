@@ -3,25 +3,31 @@
 import ArgumentParser
 import Foundation
 
-/// Starts this `vr` binary with `arguments`, its output going to the file `log`.
+/// Starts this `vr` binary with `arguments`, its output going to the file `log`, or to `output` when given.
 ///
 /// Each child gets one compute thread (`VR_THREADS=1`): the parent's learner and the workers share the cores.
 /// - Parameters:
 ///   - arguments: the subcommand and its options.
-///   - log: the file for standard output and error, created or emptied.
+///   - log: the file for standard output and error, created or emptied; unused with `output`.
+///   - output: a pipe for standard output and error instead (whose reader writes the log).
 /// - Returns: the running process.
 /// - Throws: when the log cannot be created or the process cannot start.
-func launchChild(_ arguments: [String], log: String) throws -> Process {
+func launchChild(_ arguments: [String], log: String, output: Pipe? = nil) throws -> Process {
     let process = Process()
     process.executableURL = Bundle.main.executableURL
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["VR_THREADS"] = "1"
     process.environment = environment
-    _ = FileManager.default.createFile(atPath: log, contents: nil)
-    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    process.standardOutput = output
-    process.standardError = output
+    if let output {
+        process.standardOutput = output
+        process.standardError = output
+    } else {
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = file
+        process.standardError = file
+    }
     try process.run()
     return process
 }

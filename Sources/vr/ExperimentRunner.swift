@@ -189,10 +189,9 @@ struct ExperimentRunner {
                 evaluation: try evaluation(of: runDirectory + "/checkpoint", cachedIn: nil, test))
         } else {
             let cluster = LearnerCluster(directory: runDirectory, tasks: trainTasks, workerCount: configuration.workers)
-            try cluster.train(
+            let metrics = try cluster.train(
                 configuration.learnerConfiguration(for: arm, seed: seed), learnerOptions: learnerOptions(arm),
                 workerOptions: workerOptions(arm), workerSeed: seed &* 1_000)
-            let metrics = cluster.metrics()
             let relative = "arms/\(arm.name)/seed-\(seed)/learner"
             run = ArmRun(
                 seed: seed, wallSeconds: 0, modelSteps: metrics.count { $0.phase == "model" },

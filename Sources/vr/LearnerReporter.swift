@@ -33,7 +33,7 @@ struct LearnerReporter: Sendable {
                     + "acc \(decimal(metrics.meanAccuracy, 3)) bound \(bound) ess \(ess) lag \(decimal(metrics.meanLag, 1)) "
                     + "rollouts/s \(decimal(metrics.rolloutsPerSecond, 1)) t \(decimal(metrics.elapsedSeconds, 0))s"
                     + skipped,
-                fields: fields(of: metrics), level: metrics.applied == false ? .warning : .info)
+                fields: metrics.logFields, level: metrics.applied == false ? .warning : .info)
         case .workerJoined(let worker):
             log("worker_joined", text: "worker \(worker) joined", fields: ["worker": worker])
         case .workerLost(let worker, let count):
@@ -87,19 +87,5 @@ struct LearnerReporter: Sendable {
         } else {
             logger.log(level: level, "\(text)")
         }
-    }
-
-    /// A step's metrics as log fields: every key of its metrics line, values as text.
-    private func fields(of metrics: StepMetrics) -> [String: String] {
-        guard let data = try? StepMetrics.encoder.encode(metrics),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return [:] }
-        var fields = object.compactMapValues { value -> String? in
-            guard let nested = value as? [String: Any] else { return "\(value)" }
-            return jsonLine(nested.mapValues { "\($0)" })
-        }
-        // JSONSerialization reads booleans back as numbers.
-        fields["applied"] = metrics.applied.map { "\($0)" }
-        return fields
     }
 }

@@ -107,4 +107,31 @@ struct NonFiniteStepTests {
         #expect(decoded.loss.isNaN && decoded.gradientNorm == .infinity)
         #expect(decoded.applied == false && decoded.skippedSteps == 1 && decoded.rejections == ["too_large": 2])
     }
+
+    @Test("a step's metrics survive the structured log: log fields and back, non-finite and nested values too")
+    func logFieldsRoundTrip() throws {
+        let metrics = StepMetrics(
+            step: 3, phase: "model", parameterVersion: 4, loss: .nan, gradientNorm: 0.1 + 0.2, learningRate: 1e-3,
+            bound: -.infinity, effectiveSampleSize: nil, zeroWeightQuestions: 0, questions: 1, traces: 2,
+            meanAccuracy: 1.0 / 3, meanTraceTokens: 2, meanLag: 0, maxLag: 0, tokens: 9, stepSeconds: 0.1,
+            tokensPerSecond: 90, rolloutsPerSecond: 1, sampledTraceTokens: 3, elapsedSeconds: 5, staleBatches: 0,
+            duplicateBatches: 0, rejectedBatches: 2, lostWorkers: 0, applied: false, skippedSteps: 1,
+            rejections: ["too_large": 2])
+        let fields = metrics.logFields
+        #expect(fields["phase"] == "model" && fields["applied"] == "false" && fields["loss"] == "nan")
+        var logLine = fields
+        logLine["event"] = "step"
+        logLine["message"] = "step"
+        var decoded = try StepMetrics(logFields: logLine)
+        #expect(decoded.loss.isNaN && decoded.bound == -.infinity)
+        var expected = metrics
+        (expected.loss, decoded.loss) = (0, 0)  // NaN equals nothing
+        #expect(decoded == expected)
+        #expect(decoded.gradientNorm == 0.1 + 0.2 && decoded.meanAccuracy == 1.0 / 3)
+        #expect(
+            decoded.rejections == ["too_large": 2] && decoded.applied == false && decoded.effectiveSampleSize == nil)
+        var missing = fields
+        missing["step"] = nil
+        #expect(throws: DecodingError.self) { try StepMetrics(logFields: missing) }
+    }
 }
