@@ -73,6 +73,7 @@ class Cli:
     def __init__(self, binary):
         self.binary = binary
         self._options = {}
+        self._config_errors = {}
         text = self._help([])
         section = text.split("SUBCOMMANDS:", 1)[1] if "SUBCOMMANDS:" in text else ""
         self.subcommands = set(re.findall(r"^  ([a-z][a-z0-9-]*)(?:\s|$)", section, re.M))
@@ -87,7 +88,14 @@ class Cli:
         return done.stdout + done.stderr
 
     def config_error(self, subcommand, text):
-        """Why `vr SUBCOMMAND --config` refuses the configuration `text`, or None when it takes it."""
+        """Why `vr SUBCOMMAND --config` refuses the configuration `text`, or None when it takes it (asked of the
+        binary once per text: several deployments mount the same file)."""
+        key = (subcommand, text)
+        if key not in self._config_errors:
+            self._config_errors[key] = self._ask_config(subcommand, text)
+        return self._config_errors[key]
+
+    def _ask_config(self, subcommand, text):
         with tempfile.NamedTemporaryFile("w", suffix=".json") as handle:
             handle.write(text)
             handle.flush()
