@@ -66,10 +66,13 @@ let package = Package(
         .target(
             name: "VRBench", dependencies: ["VRCore", "VRModel", "VRTensor", "VRTransport", "VRZMQ", "CZeroMQ"],
             swiftSettings: strict),
-        .target(name: "VRReport", dependencies: ["VRRecords"], swiftSettings: strict),
+        .target(name: "VRReport", dependencies: ["VRCore", "VRRecords"], swiftSettings: strict),
         .target(
             name: "VRExperiment",
-            dependencies: ["VRCore", "VRLearner", "VRObjectives", "VRTasks", "VRText", "VRTraining", "VRWire"],
+            dependencies: [
+                "VRCore", "VRRecords", "VRLearner", "VRModel", "VRObjectives", "VRTasks", "VRText", "VRTraining",
+                "VRTransport", "VRWire", "VRWorker",
+            ],
             swiftSettings: strict),
         .target(
             name: "VRObservability",
@@ -148,7 +151,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "VRExperimentTests",
-            dependencies: ["VRExperiment", "VRLearner", "VRObjectives", "VRTasks", "VRWire"],
+            dependencies: ["VRExperiment", "VRLearner", "VRObjectives", "VRRecords", "VRTasks", "VRWire", "VRWorker"],
             swiftSettings: strict),
         .testTarget(
             name: "VRObservabilityTests", dependencies: ["VRObservability", "VRLearner", "VRWorker"],
@@ -156,7 +159,7 @@ let package = Package(
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRCore", "VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),
         .testTarget(
-            name: "VRTrainingTests", dependencies: ["VRTraining", "VRModel", "VRObjectives", "VRText"],
+            name: "VRTrainingTests", dependencies: ["VRCore", "VRTraining", "VRModel", "VRObjectives", "VRText"],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -82,6 +82,26 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         return objective
     }
 
+    /// An arm of `method` with the method's natural options, described above.
+    /// - Parameters:
+    ///   - name: its identifier, also its label.
+    ///   - method: how it trains pi.
+    public init(name: String, method: ArmMethod) {
+        self.name = name
+        label = name
+        groups = []
+        self.method = method
+        estimator = .acc
+        selection = .weighted
+        normalization = .perToken
+        proposal = method.naturalProposal
+        posterior = proposal == .hintedPosterior ? .trained : .initial
+        trainsPosterior = method == .variational && proposal == .hintedPosterior
+        answersPerTrace = method.isBaseline ? 1 : nil
+        surrogate = .standard
+        hint = .workedSolution
+    }
+
     /// Decodes an arm; unknown keys are errors.
     ///
     /// Missing keys take the values the type's discussion describes.
@@ -97,13 +117,7 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         normalization =
             try container.decodeIfPresent(TraceNormalization.self, forKey: .normalization) ?? .perToken
         traces = try container.decodeIfPresent(Int.self, forKey: .traces)
-        let naturalProposal: TraceProposal =
-            switch method {
-            case .sft, .variational: .hintedPosterior
-            case .rft: .unhintedPosterior
-            case .grpo: .reasoningModel
-            }
-        proposal = try container.decodeIfPresent(TraceProposal.self, forKey: .proposal) ?? naturalProposal
+        proposal = try container.decodeIfPresent(TraceProposal.self, forKey: .proposal) ?? method.naturalProposal
         posterior =
             try container.decodeIfPresent(PosteriorStart.self, forKey: .posterior)
             ?? (proposal == .hintedPosterior ? .trained : .initial)
@@ -178,4 +192,13 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
 extension ArmMethod {
     /// Whether this is one of the RL-style baselines (RFT, GRPO).
     var isBaseline: Bool { self == .rft || self == .grpo }
+
+    /// Who samples the method's traces unless the arm says otherwise.
+    var naturalProposal: TraceProposal {
+        switch self {
+        case .sft, .variational: .hintedPosterior
+        case .rft: .unhintedPosterior
+        case .grpo: .reasoningModel
+        }
+    }
 }

@@ -13,34 +13,45 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     /// The task generators, each contributing the same number of questions; empty when `taskFiles` is set.
     public var tasks: [TaskGeneratorConfiguration]
     /// Task files to read instead of generating questions, one pair per family; empty when `tasks` is set.
-    public var taskFiles: [TaskFiles]
+    public var taskFiles: [TaskFiles] = []
     /// Training questions per task generator or task file.
-    public var trainQuestionsPerTask: Int
+    public var trainQuestionsPerTask = 3000
     /// Held-out questions per task generator or task file.
-    public var testQuestionsPerTask: Int
+    public var testQuestionsPerTask = 200
     /// A pretrained model (a Hugging Face model directory, a `.gguf` file or a checkpoint) that stages 1 and 2
     /// start from, with its tokenizer and chat format; nil for fresh models of the built-in family.
-    public var baseModel: String?
+    public var baseModel: String? = nil
     /// The model shape of pi and q when they are of the built-in family (unused with `baseModel`).
-    public var model: ModelShape
+    public var model = ModelShape()
     /// Stage 0, optional: a base model with its own way of working; stages 1 and 2 then start from it.
-    public var pretraining: PretrainingStage?
+    public var pretraining: PretrainingStage? = nil
     /// Stage 1: pi0 by SFT on the reference thoughts (also the SFT baseline's start).
-    public var initialSFT: SFTStage
+    public var initialSFT = SFTStage(steps: 300)
     /// Stage 2: q by SFT on the reference thoughts with its hint (the worked solution; the answer for arms hinted so).
-    public var posteriorSFT: SFTStage
+    public var posteriorSFT = SFTStage(steps: 1000)
     /// The budget every arm gets.
-    public var training: TrainingBudget
+    public var training = TrainingBudget()
     /// K, traces per question, for arms that do not set their own (by default the learner's).
-    public var traces: Int
+    public var traces = LearnerConfiguration().tracesPerQuestion
     /// How the final models are scored.
-    public var evaluation: EvaluationSettings
+    public var evaluation = EvaluationSettings()
     /// Rollout worker processes per learner arm.
-    public var workers: Int
+    public var workers = 2
     /// One run per arm and seed; the seed drives sampling and data order.
-    public var seeds: [UInt64]
+    public var seeds: [UInt64] = [1]
     /// The arms, in report order.
     public var arms: [ArmConfiguration]
+
+    /// An experiment with generated questions and the defaults above for everything else.
+    /// - Parameters:
+    ///   - name: its name, for the report.
+    ///   - tasks: the task generators.
+    ///   - arms: the arms, in report order.
+    public init(name: String, tasks: [TaskGeneratorConfiguration], arms: [ArmConfiguration]) {
+        self.name = name
+        self.tasks = tasks
+        self.arms = arms
+    }
 
     /// Decodes a configuration; unknown keys are errors.
     ///
@@ -50,12 +61,12 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
-        tasks = try container.decodeIfPresent([TaskGeneratorConfiguration].self, forKey: .tasks) ?? []
-        taskFiles = try container.decodeIfPresent([TaskFiles].self, forKey: .taskFiles) ?? []
-        trainQuestionsPerTask = try container.decodeIfPresent(Int.self, forKey: .trainQuestionsPerTask) ?? 3000
-        testQuestionsPerTask = try container.decodeIfPresent(Int.self, forKey: .testQuestionsPerTask) ?? 200
+        tasks = try container.decode(.tasks, default: [])
+        taskFiles = try container.decode(.taskFiles, default: taskFiles)
+        trainQuestionsPerTask = try container.decode(.trainQuestionsPerTask, default: trainQuestionsPerTask)
+        testQuestionsPerTask = try container.decode(.testQuestionsPerTask, default: testQuestionsPerTask)
         baseModel = try container.decodeIfPresent(String.self, forKey: .baseModel)
-        model = try container.decodeIfPresent(ModelShape.self, forKey: .model) ?? ModelShape()
+        model = try container.decode(.model, default: model)
         pretraining = try container.decodeIfPresent(PretrainingStage.self, forKey: .pretraining)
         if baseModel != nil, let key = [CodingKeys.model, .pretraining].first(where: container.contains) {
             throw DecodingError.dataCorruptedError(
@@ -63,13 +74,13 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
                 debugDescription:
                     "the base model brings its own architecture and working; remove \"\(key.stringValue)\"")
         }
-        initialSFT = try container.decodeIfPresent(SFTStage.self, forKey: .initialSFT) ?? SFTStage(steps: 300)
-        posteriorSFT = try container.decodeIfPresent(SFTStage.self, forKey: .posteriorSFT) ?? SFTStage(steps: 1000)
-        training = try container.decodeIfPresent(TrainingBudget.self, forKey: .training) ?? TrainingBudget()
-        traces = try container.decodeIfPresent(Int.self, forKey: .traces) ?? LearnerConfiguration().tracesPerQuestion
-        evaluation = try container.decodeIfPresent(EvaluationSettings.self, forKey: .evaluation) ?? EvaluationSettings()
-        workers = try container.decodeIfPresent(Int.self, forKey: .workers) ?? 2
-        seeds = try container.decodeIfPresent([UInt64].self, forKey: .seeds) ?? [1]
+        initialSFT = try container.decode(.initialSFT, default: initialSFT)
+        posteriorSFT = try container.decode(.posteriorSFT, default: posteriorSFT)
+        training = try container.decode(.training, default: training)
+        traces = try container.decode(.traces, default: traces)
+        evaluation = try container.decode(.evaluation, default: evaluation)
+        workers = try container.decode(.workers, default: workers)
+        seeds = try container.decode(.seeds, default: seeds)
         arms = try container.decode([ArmConfiguration].self, forKey: .arms)
     }
 

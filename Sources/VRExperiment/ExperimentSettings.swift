@@ -138,6 +138,8 @@ public struct EvaluationSettings: Codable, Sendable, Equatable {
     public var temperature: Float = 1
     /// The longest response (thought and solution) in tokens.
     public var maxResponseTokens = 96
+    /// Whether to score greedy decoding too (one sample per question at temperature 0).
+    public var greedy = false
 
     /// The defaults above.
     public init() {}
@@ -151,10 +153,11 @@ public struct EvaluationSettings: Codable, Sendable, Equatable {
         temperature = try container.decodeIfPresent(Float.self, forKey: .temperature) ?? defaults.temperature
         maxResponseTokens =
             try container.decodeIfPresent(Int.self, forKey: .maxResponseTokens) ?? defaults.maxResponseTokens
+        greedy = try container.decodeIfPresent(Bool.self, forKey: .greedy) ?? defaults.greedy
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case samples, temperature, maxResponseTokens
+        case samples, temperature, maxResponseTokens, greedy
     }
 }
 

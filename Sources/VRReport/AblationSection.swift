@@ -1,5 +1,7 @@
 // The ablations laid out like the paper's Tables 4-5: one table per comparison group, overall scores and budget.
 
+import VRRecords
+
 /// The ablation tables of groups `k`, `estimator`, `selection` and `hint`.
 enum AblationSection {
     /// A comparison group: its name in the results, its heading and the attribute that tells its arms apart.

@@ -1,6 +1,8 @@
 // Why an arm trained as it did, from its step metrics: how concentrated its weights were, how many questions taught
 // nothing, the bound, and how accurate and how long its traces were, over the model steps.
 
+import VRRecords
+
 /// A model-phase quantity near the start and near the end of an arm's training.
 public struct StartAndEnd: Sendable, Equatable {
     /// The mean over the first tenth of the arm's model steps (at least one step); nil when none has a value.

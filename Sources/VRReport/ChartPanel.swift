@@ -1,6 +1,8 @@
 // Small multiples: the arms split into panels of at most five, by the comparison they belong to, each arm in the
 // same colour in every chart.
 
+import VRRecords
+
 /// A panel of a per-arm chart: some of the arms, drawn together.
 struct ChartPanel {
     /// The panel's part of the file name, such as `main`.

@@ -2,6 +2,8 @@
 // hard questions and more on easy ones than the variational method, whose self-normalised weights give each
 // question the same total.
 
+import VRRecords
+
 extension ClaimChecker {
     /// One claim per RFT or GRPO arm, comparing its weight shares with the variational reference arm's.
     var biasClaims: [ClaimResult] {

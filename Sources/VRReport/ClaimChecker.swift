@@ -1,5 +1,7 @@
 // The paper's claims (a)-(e), each a comparison of mean overall Avg@k between arms found by their attributes.
 
+import VRRecords
+
 /// Tests the paper's claims against a run's statistics.
 struct ClaimChecker {
     /// The run's statistics.

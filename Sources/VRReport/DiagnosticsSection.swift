@@ -1,6 +1,8 @@
 // The report's diagnostics of training, for telling why an arm fell short: weights concentrated on one trace or
 // on none, a proposal collapsing onto short answer-revealing traces, or a budget that ended while curves still moved.
 
+import VRRecords
+
 /// The diagnostics table, how to read it, and the effective sample size and trace length charts.
 enum DiagnosticsSection {
     /// The effective sample size chart's file name.

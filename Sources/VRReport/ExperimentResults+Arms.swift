@@ -1,5 +1,7 @@
 // Finding arms by their attributes: the comparisons they take part in and the method variant they train.
 
+import VRRecords
+
 extension ExperimentResults {
     /// The arms in `group`, in the configuration's order.
     /// - Parameter group: a comparison such as `main` or `k`.

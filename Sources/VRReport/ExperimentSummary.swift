@@ -1,6 +1,8 @@
 // The statistics of a whole run: every arm's scores and budget across seeds and, for arms that record question
 // weights, the weight per difficulty level.
 
+import VRRecords
+
 /// Statistics across seeds of every arm of a run.
 public struct ExperimentSummary: Sendable {
     /// The run they summarise.

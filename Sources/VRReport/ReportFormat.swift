@@ -2,12 +2,13 @@
 // 1 for seconds.
 
 import Foundation
+import VRCore
 
 /// Formats numbers for tables and charts.
 enum ReportFormat {
     /// `value` with `decimals` decimals, without a minus sign on a value that rounds to zero.
     static func fixed(_ value: Double, decimals: Int) -> String {
-        let text = String(format: "%.\(decimals)f", value)
+        let text = decimal(value, decimals)
         let roundsToZero = text.allSatisfy { $0 == "-" || $0 == "0" || $0 == "." }
         return roundsToZero && text.hasPrefix("-") ? String(text.dropFirst()) : text
     }

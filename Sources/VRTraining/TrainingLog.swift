@@ -1,6 +1,7 @@
 // Turns training events into one greppable log line each, e.g. `step 120/300 loss 1.2345 ...`.
 
 import Foundation
+import VRCore
 
 /// A sink that formats `TrainingEvent`s as log lines, tracking what it needs for an ETA.
 ///
@@ -25,28 +26,23 @@ public struct TrainingLog: Sendable {
             self.totalSteps = totalSteps
             let from = firstStep > 0 ? ", resuming after step \(firstStep)" : ""
             return "training \(totalSteps) steps on \(exampleCount) examples\(from); "
-                + "Dr. SFT C = \(Self.fixed(normalizer, 2)) weighted tokens per example [E10]"
+                + "Dr. SFT C = \(decimal(normalizer, 2)) weighted tokens per example [E10]"
         case .step(let index, let loss, let learningRate, let gradientNorm, let tokensPerSecond, let elapsed):
             let done = index + 1 - firstStep
             let remaining = Double(totalSteps - index - 1) * elapsed / Double(max(done, 1))
-            return "step \(index + 1)/\(totalSteps) loss \(Self.fixed(loss, 4)) "
-                + "lr \(String(format: "%.2e", Double(learningRate))) grad \(Self.fixed(gradientNorm, 3)) "
+            return "step \(index + 1)/\(totalSteps) loss \(decimal(loss, 4)) "
+                + "lr \(String(format: "%.2e", Double(learningRate))) grad \(decimal(gradientNorm, 3)) "
                 + "tok/s \(Int(tokensPerSecond.rounded())) eta \(Self.duration(remaining))"
         case .skippedStep(let index, let loss, let gradientNorm):
             return "step \(index + 1)/\(totalSteps) skipped: loss \(loss), grad \(gradientNorm) (parameters unchanged)"
         case .checkpoint(let path, let step):
             return "checkpoint after step \(step) written to \(path)"
         case .finished(let summary):
-            let losses = [summary.initialLoss, summary.finalLoss].map { $0.map { Self.fixed($0, 4) } ?? "n/a" }
+            let losses = [summary.initialLoss, summary.finalLoss].map { $0.map { decimal($0, 4) } ?? "n/a" }
             return "finished \(summary.stepCount) steps (\(summary.skippedStepCount) skipped) in "
                 + "\(Self.duration(summary.elapsedSeconds)); loss \(losses[0]) -> \(losses[1]); "
                 + "checkpoint \(summary.checkpointPath)"
         }
-    }
-
-    /// `value` with `digits` decimals.
-    private static func fixed(_ value: Double, _ digits: Int) -> String {
-        String(format: "%.\(digits)f", value)
     }
 
     /// A duration such as `42s`, `3m07s` or `1h02m`.

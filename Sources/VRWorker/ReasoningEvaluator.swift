@@ -37,18 +37,21 @@ public struct ReasoningEvaluator: Sendable {
     /// The instruction that `PromptStyle.plain` appends to each question.
     public static let plainInstruction = "\nGive the final answer on the last line as 'Answer: N'."
 
+    /// The longest response, in tokens, unless the caller says otherwise: room for the built-in tasks' thoughts.
+    public static let defaultMaxResponseTokens = 72
+
     /// Creates an evaluator.
     /// - Parameters:
     ///   - samplesPerQuestion: k, at least 1.
     ///   - temperature: finite and non-negative.
-    ///   - maxResponseTokens: at least 1.
+    ///   - maxResponseTokens: at least 1; by default `defaultMaxResponseTokens`.
     ///   - renderer: the templates.
     ///   - questionsPerBatch: batching, at least 1.
     ///   - text: the model's tokenizer and reply ends.
     ///   - style: how questions are put to the model; `.plain` needs the renderer's chat template.
     /// - Throws: `WorkerError.invalidConfiguration` for out-of-range values.
     public init(
-        samplesPerQuestion: Int, temperature: Float, maxResponseTokens: Int = 72,
+        samplesPerQuestion: Int, temperature: Float, maxResponseTokens: Int = defaultMaxResponseTokens,
         renderer: TemplateRenderer = TemplateRenderer(), questionsPerBatch: Int = 16, text: ModelText = .bytes,
         style: PromptStyle = .reasoning
     ) throws(WorkerError) {

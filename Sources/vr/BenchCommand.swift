@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import VRBench
+import VRCore
 import VRModel
 import VRTensor
 import VRText

@@ -4,8 +4,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import VRExperiment
 import VRLearner
-import VRModel
 import VRObjectives
 import VRObservability
 import VRTasks
@@ -119,11 +119,16 @@ struct BuildDataCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
-        let (text, renderer) = try modelText(at: tokenizer ?? reasoning, hint: hint)
-        let builder = try DataBuilder(
-            mode: selection.mode, maxTraceTokens: maxTraceTokens, normalization: normalization, renderer: renderer,
-            text: text)
-        let configuration = collectionConfiguration()
+        let (text, renderer) = try ModelText.withTemplates(forModelAt: tokenizer ?? reasoning, hint: hint)
+        let collection = TraceCollection(
+            dataset: dataset, reasoning: reasoning, posterior: posterior,
+            configuration: TraceCollection.collectionConfiguration(
+                traces: traces, questionsPerAssignment: questionsPerAssignment, workerTimeout: .seconds(workerTimeout),
+                seed: seed),
+            builder: try DataBuilder(
+                mode: selection.mode, maxTraceTokens: maxTraceTokens, normalization: normalization, renderer: renderer,
+                text: text),
+            renderer: renderer, text: text, progress: printProgress)
         var transportConfiguration = TransportConfiguration()
         transportConfiguration.requestEndpoint = requestEndpoint
         transportConfiguration.publishEndpoint = publishEndpoint
@@ -138,40 +143,26 @@ struct BuildDataCommand: ParsableCommand {
         let transport = try ZMQLearnerTransport(configuration: transportConfiguration, security: security)
         defer { _ = try? blockingAsync { await transport.close() } }
         printProgress("listening: requests \(transport.requestEndpoint), broadcast \(transport.publishEndpoint)")
-        let localWorkers = LocalWorkers(logs: (0..<workers).map { "\(output).worker-\($0 + 1).log" })
+        let localWorkers = LocalWorkers(
+            logs: (0..<workers).map { "\(output).worker-\($0 + 1).log" }, launcher: DaemonLauncher.running)
         defer { localWorkers.terminate() }
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: .text) }
         let reporter = LearnerReporter(
             logger: Logger(label: "vr.build-data"), json: false, telemetry: LearnerTelemetry())
-        let examples: [BuiltExample]
-        let questionCount: Int
+        let (examples, questionCount): ([BuiltExample], Int)
         do {
             (examples, questionCount) = try blockingAsync(
                 stopSignals: [SIGINT, SIGTERM], stopWhen: { localWorkers.allExited }
             ) { [self] in
-                let models = ModelPair(reasoning: try loadModel(reasoning), posterior: try loadModel(posterior))
-                // The optimizers are never stepped; the trainer holds the models the workers are served.
-                let trainer = try LearnerTrainer(
-                    models: models, configuration: configuration, dataset: dataset, renderer: renderer, text: text)
-                let service = try LearnerService(
-                    configuration: configuration, trainer: trainer,
-                    progress: LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0),
-                    dataset: dataset, renderer: renderer, text: text, transport: transport, runDirectory: nil,
-                    onEvent: reporter.report)
-                // Workers are started, and told where to connect, once the models are loaded: they are answered
-                // from their first request.
-                try writeEndpointsFile(endpointsFile, of: transport)
-                try localWorkers.launch { workerArguments(index: $0, transport: transport) + keyArguments }
-                if workers > 0 { printProgress("\(workers) workers started; their logs are \(output).worker-*.log") }
-                let rollouts = try await service.collectRollouts()
-                var examples: [BuiltExample] = []
-                for (index, (item, rollout)) in zip(dataset.items, rollouts).enumerated() {
-                    examples += try builder.examples(for: item, rollout: rollout, reasoning: models.reasoning)
-                    if (index + 1) % 100 == 0 {
-                        printProgress("scored \(index + 1)/\(rollouts.count) questions with pi0")
+                try await collection.run(transport: transport, onEvent: reporter.report) {
+                    // Workers are started, and told where to connect, once the models are loaded: they are answered
+                    // from their first request.
+                    try writeEndpointsFile(endpointsFile, of: transport)
+                    try localWorkers.launch { workerArguments(index: $0, transport: transport) + keyArguments }
+                    if workers > 0 {
+                        printProgress("\(workers) workers started; their logs are \(output).worker-*.log")
                     }
                 }
-                return (examples, rollouts.count)
             }
         } catch {
             if localWorkers.allExited { throw localWorkers.failure() }
@@ -187,17 +178,6 @@ struct BuildDataCommand: ParsableCommand {
             "wrote \(examples.count) examples for \(questionCount) questions to \(output) (selection "
                 + "\(selection.rawValue)): \(questionsWithTraces.count) questions with sampled traces, "
                 + "\(questionCount - questionsWithTraces.count) with the reference thought (no usable trace)")
-    }
-
-    /// The learner's settings for collection: K traces per question in the model phase, q never trained.
-    private func collectionConfiguration() -> LearnerConfiguration {
-        var configuration = LearnerConfiguration()
-        configuration.tracesPerQuestion = traces
-        configuration.trainsPosterior = false
-        configuration.policy.questionsPerAssignment = questionsPerAssignment
-        configuration.policy.workerTimeout = .seconds(workerTimeout)
-        configuration.seed = seed
-        return configuration
     }
 
     private func workerArguments(index: Int, transport: ZMQLearnerTransport) -> [String] {

@@ -2,14 +2,7 @@
 
 import ArgumentParser
 import Foundation
-import VRCore
-import VRLearner
-import VRModel
-import VRTasks
-import VRText
-import VRTraining
-import VRTransport
-import VRWorker
+import VRExperiment
 
 /// Runs the embedded default end to end and ends with held-out accuracy before and after.
 struct DemoCommand: ParsableCommand {
@@ -20,23 +13,24 @@ struct DemoCommand: ParsableCommand {
             1. generates addition tasks (1-3 digits; disjoint train and test splits); 2. trains the reasoning \
             model pi (stage 1) and the posterior q (stage 2) by SFT, unless --reasoning and --posterior are given; \
             3. starts `vr learner` and N `vr worker` processes on loopback TCP; 4. evaluates pi on the test \
-            split before and after. Everything is written to the run directory.
+            split before and after. It is an experiment (`vr experiment`) with a built-in configuration and one \
+            arm: the run directory holds its experiment.json and results.json, and `vr report --run` reads it.
             """)
 
     @Option(name: .customLong("run"), help: "The run directory (replaced).")
     var runDirectory = "runs/demo"
 
     @Option(help: "Rollout worker processes.")
-    var workers = 2
+    var workers = DemoSize().workers
 
     @Option(help: "Model-phase steps of the variational training.")
-    var modelSteps = 300
+    var modelSteps = DemoSize().modelSteps
 
     @Option(help: "SFT steps of the reasoning model pi (stage 1).")
-    var reasoningSteps = 300
+    var reasoningSteps = DemoSize().reasoningSteps
 
     @Option(help: "SFT steps of the posterior q (stage 2); q learns the hinted task to convergence.")
-    var posteriorSteps = 1000
+    var posteriorSteps = DemoSize().posteriorSteps
 
     @Option(help: "Start from this reasoning-model checkpoint instead of stage 1.")
     var reasoning: String?
@@ -45,10 +39,10 @@ struct DemoCommand: ParsableCommand {
     var posterior: String?
 
     @Option(help: "Training questions.")
-    var trainQuestions = 3000
+    var trainQuestions = DemoSize().trainQuestions
 
     @Option(help: "Held-out questions.")
-    var testQuestions = 200
+    var testQuestions = DemoSize().testQuestions
 
     func validate() throws {
         guard (1...16).contains(workers) else { throw ValidationError("--workers must be in 1...16, got \(workers)") }
@@ -62,76 +56,23 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clock = ContinuousClock()
-        let start = clock.now
+        var size = DemoSize()
+        (size.workers, size.modelSteps, size.reasoningSteps, size.posteriorSteps) =
+            (workers, modelSteps, reasoningSteps, posteriorSteps)
+        (size.trainQuestions, size.testQuestions) = (trainQuestions, testQuestions)
         try? FileManager.default.removeItem(atPath: runDirectory)
-        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        printProgress("== 1. tasks: addition with 1-3 digits")
-        let (train, test) = try writeTasks()
-        let (pi, q) = try initialModels(train)
-        printProgress("== 4. held-out accuracy of pi before variational training")
-        let before = try evaluate(pi, on: test)
-        printProgress("== 5. variational training: learner and \(workers) workers on loopback")
-        var learner = LearnerConfiguration()
-        learner.modelSteps = modelSteps
-        try LearnerCluster(directory: runDirectory, tasks: runDirectory + "/tasks-train.jsonl", workerCount: workers)
-            .train(learner, learnerOptions: ["--reasoning", pi, "--posterior", q])
-        printProgress("== 6. held-out accuracy of pi after variational training")
-        let after = try evaluate(runDirectory + "/learner/checkpoint/reasoning", on: test)
-        printProgress("")
-        printProgress(DemoTable(before: before, after: after, testCount: test.items.count).text)
-        printProgress("finished in \(Int((clock.now - start).inSeconds))s; everything is in \(runDirectory)")
-    }
-
-    private func writeTasks() throws -> (train: TaskDataset, test: TaskDataset) {
-        let configuration = TaskGeneratorConfiguration(family: .addition, seed: 1, difficulties: 1...3)
-        let train = try TaskDataset.generated([configuration], countPerConfiguration: trainQuestions, split: .train)
-        let test = try TaskDataset.generated([configuration], countPerConfiguration: testQuestions, split: .test)
-        try train.write(to: runDirectory + "/tasks-train.jsonl")
-        try test.write(to: runDirectory + "/tasks-test.jsonl")
-        printProgress("\(train.items.count) training and \(test.items.count) held-out questions")
-        return (train, test)
-    }
-
-    /// The checkpoints of pi and q: given, or trained by SFT on the reference thoughts (stages 1 and 2).
-    private func initialModels(_ train: TaskDataset) throws -> (String, String) {
-        if let reasoning, let posterior { return (reasoning, posterior) }
-        var configuration = SFTConfiguration()
-        configuration.model = TransformerConfiguration(
-            layerCount: 4, width: 128, headCount: 4, contextLength: 192, vocabularySize: ByteTokenizer.vocabularySize)
-        configuration.logEvery = 100
-        let stages = [
-            ("2. stage 1: SFT of the reasoning model pi on reference thoughts", "pi", false, reasoningSteps),
-            (
-                "3. stage 2: SFT of the posterior q on thoughts with the worked solution as a hint", "q", true,
-                posteriorSteps
-            ),
-        ]
-        for (title, name, isPosterior, steps) in stages {
-            printProgress("== \(title) (\(steps) steps)")
-            configuration.steps = steps
-            let trainer = try SFTTrainer(
-                configuration: configuration,
-                dataset: supervisedData(train, posterior: isPosterior, renderer: TemplateRenderer()),
-                outputDirectory: runDirectory + "/" + name)
-            var log = TrainingLog()
-            try trainer.run { event in
-                if case .step(let index, _, _, _, _, _) = event, (index + 1) % 100 != 0 { return }
-                printProgress(log.line(for: event))
-            }
+        if let reasoning, let posterior {
+            // Stages 1 and 2 are skipped for checkpoints that are already in place.
+            try FileManager.default.createDirectory(
+                atPath: runDirectory + "/initial", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: reasoning, toPath: runDirectory + "/initial/pi")
+            try FileManager.default.copyItem(atPath: posterior, toPath: runDirectory + "/initial/q")
         }
-        return (runDirectory + "/pi", runDirectory + "/q")
-    }
-
-    private func evaluate(_ checkpoint: String, on test: TaskDataset) throws -> DemoScores {
-        let model = try loadModel(checkpoint)
-        let greedy = try ReasoningEvaluator(samplesPerQuestion: 1, temperature: 0).evaluate(
-            model, on: test.items, seed: 1)
-        let sampled = try ReasoningEvaluator(samplesPerQuestion: 4, temperature: 1).evaluate(
-            model, on: test.items, seed: 1)
-        printProgress(
-            "greedy \(decimal(greedy.overall.averageAtK, 3)), Avg@4 \(decimal(sampled.overall.averageAtK, 3)), "
-                + "pass@4 \(decimal(sampled.overall.passAtK, 3))")
-        return DemoScores(greedy: greedy, sampled: sampled)
+        let results = try ExperimentRunner(
+            configuration: .demo(size), directory: runDirectory, command: "vr demo", launcher: .running,
+            progress: printProgress
+        ).run()
+        printProgress("")
+        printProgress(DemoTable(results)?.text ?? "the results lack the demo's scores")
     }
 }

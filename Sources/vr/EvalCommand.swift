@@ -2,6 +2,8 @@
 
 import ArgumentParser
 import Foundation
+import VRCore
+import VRModel
 import VRRecords
 import VRTasks
 import VRText
@@ -41,7 +43,7 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let model = try loadModel(checkpoint)
+        let model = try Transformer(checkpointAt: checkpoint)
         let text = try ModelText.load(forModelAt: checkpoint)
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         let evaluator = try ReasoningEvaluator(

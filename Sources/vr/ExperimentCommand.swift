@@ -29,22 +29,11 @@ struct ExperimentCommand: ParsableCommand {
     var arms: String?
 
     func run() throws {
-        let configuration = try ExperimentConfiguration.read(from: config)
-        let armNames = Set((arms ?? "").split(separator: ",").map(String.init))
-        if let unknown = armNames.subtracting(configuration.arms.map(\.name)).sorted().first {
-            throw ValidationError("--arms names \"\(unknown)\", which \(config) does not define")
-        }
-        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        let copy = runDirectory + "/experiment.json"
-        let given = try Data(contentsOf: URL(fileURLWithPath: config))
-        if let existing = FileManager.default.contents(atPath: copy), existing != given {
-            throw ValidationError(
-                "\(runDirectory) holds a different experiment (\(copy) differs from \(config)); use another --run")
-        }
-        try given.write(to: URL(fileURLWithPath: copy), options: .atomic)
         try ExperimentRunner(
-            configuration: configuration, directory: runDirectory,
-            command: (["vr"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        ).run(armNames: armNames)
+            configuration: try ExperimentConfiguration.read(from: config),
+            configurationText: try Data(contentsOf: URL(fileURLWithPath: config)), directory: runDirectory,
+            command: (["vr"] + CommandLine.arguments.dropFirst()).joined(separator: " "), launcher: .running,
+            progress: printProgress
+        ).run(armNames: Set((arms ?? "").split(separator: ",").map(String.init)))
     }
 }

@@ -305,9 +305,15 @@ struct LearnerCommand: ParsableCommand {
         let reporter = LearnerReporter(logger: logger, json: json, telemetry: telemetry)
         let (summary, refusedConnections) = try blockingAsync { [self] in
             try await runDaemon(statusServer: statusServer, health: telemetry.health, logger: logger) {
-                let (text, renderer) = try modelText(at: tokenizer ?? reasoning, hint: hint)
-                let (trainer, progress) = try makeTrainer(
-                    configuration, dataset: dataset, logger: logger, renderer: renderer, text: text)
+                let (text, renderer) = try ModelText.withTemplates(forModelAt: tokenizer ?? reasoning, hint: hint)
+                let (trainer, progress, resumed) = try LearnerTrainer.start(
+                    in: runDirectory, resumption: resume ? .required : resumeIfPresent ? .ifPresent : .never,
+                    reasoning: reasoning, posterior: posterior, configuration: configuration, dataset: dataset,
+                    renderer: renderer, text: text)
+                if resumed {
+                    logger.info(
+                        "resuming at version \(progress.parameterVersion) after \(progress.modelSteps) model steps")
+                }
                 // Bound once the models are loaded, with room on the publisher for the snapshot's size.
                 let transport = try ZMQLearnerTransport(
                     configuration: transportConfiguration(snapshotBytes: snapshotByteCount(trainer, configuration)),
@@ -365,67 +371,6 @@ struct LearnerCommand: ParsableCommand {
             + "\(refusedConnections); messages refused \(refusedMessages)"
             + (byReason.isEmpty ? "" : " (\(byReason.joined(separator: ", ")))")
     }
-
-    /// The models and optimizers: restored from RUN/checkpoint, or the SFT checkpoints with fresh optimizers.
-    private func makeTrainer(
-        _ configuration: LearnerConfiguration, dataset: TaskDataset, logger: Logger, renderer: TemplateRenderer,
-        text: ModelText
-    ) throws
-        -> (LearnerTrainer, LearnerProgress)
-    {
-        let optimizers = (configuration.reasoningOptimizer.adamW, configuration.posteriorOptimizer.adamW)
-        let checkpointExists = LearnerCheckpoint.exists(in: runDirectory)
-        if resume || (resumeIfPresent && checkpointExists) {
-            let checkpoint = try LearnerCheckpoint.read(from: runDirectory, optimizer: optimizers)
-            let progress = checkpoint.progress
-            logger.info("resuming at version \(progress.parameterVersion) after \(progress.modelSteps) model steps")
-            let trainer = try LearnerTrainer(
-                models: checkpoint.models, optimizers: checkpoint.optimizers,
-                stepCounts: (checkpoint.progress.modelSteps, checkpoint.progress.posteriorSteps),
-                configuration: configuration, dataset: dataset, renderer: renderer, text: text)
-            return (trainer, checkpoint.progress)
-        }
-        guard !checkpointExists else {
-            throw ValidationError("\(runDirectory) already holds a learner checkpoint; pass --resume or another --run")
-        }
-        guard let reasoning, let posterior else { throw ValidationError("--reasoning and --posterior are required") }
-        let models = ModelPair(reasoning: try loadModel(reasoning), posterior: try loadModel(posterior))
-        let trainer = try LearnerTrainer(
-            models: models,
-            optimizers: (
-                try continuedOptimizer(optimizers.0, model: models.reasoning, checkpoint: reasoning),
-                try continuedOptimizer(optimizers.1, model: models.posterior, checkpoint: posterior)
-            ),
-            stepCounts: (0, 0), configuration: configuration, dataset: dataset, renderer: renderer, text: text)
-        return (trainer, LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0))
-    }
-}
-
-/// Loads a transformer from a checkpoint directory.
-/// - Parameter directory: the checkpoint.
-/// - Returns: the model.
-/// - Throws: `ModelError` naming the file at fault.
-func loadModel(_ directory: String) throws -> Transformer {
-    let checkpoint = try Checkpoint.read(from: directory)
-    return try Transformer(configuration: checkpoint.configuration, parameters: checkpoint.parameters)
-}
-
-/// The optimizer a model continues with: its SFT run's AdamW moments when the checkpoint has them (a fresh Adam
-/// would take full-size steps on an already trained model), else a fresh state.
-/// - Parameters:
-///   - configuration: the AdamW settings.
-///   - model: the model loaded from `checkpoint`.
-///   - checkpoint: the checkpoint directory.
-/// - Returns: the optimizer.
-/// - Throws: `ModelError.invalidCheckpoint` for an optimizer file that does not fit the model.
-func continuedOptimizer(_ configuration: AdamWConfiguration, model: Transformer, checkpoint: String) throws -> AdamW {
-    guard FileManager.default.fileExists(atPath: checkpoint + "/" + Checkpoint.optimizerFileName) else {
-        return AdamW(configuration: configuration, layout: model.layout)
-    }
-    let state = try Checkpoint.readOptimizerState(from: checkpoint, parameterCount: model.layout.parameterCount)
-    return AdamW(
-        configuration: configuration, layout: model.layout, stepCount: state.stepCount,
-        firstMoment: state.firstMoment, secondMoment: state.secondMoment)
 }
 
 extension ModelObjective.Method: ExpressibleByArgument {}

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import VRModel
 import VRText
 import VRTraining
 
@@ -57,7 +58,7 @@ struct SFTCommand: ParsableCommand {
         if let batchSize { configuration.batchSize = batchSize }
         if let learningRate { configuration.learningRate = learningRate }
         if let seed { configuration.seed = seed }
-        let initialModel = try initial.map(loadModel)
+        let initialModel = try initial.map { try Transformer(checkpointAt: $0) }
         if let initialModel { configuration.model = initialModel.configuration }
         try configuration.validate()
         print(configuration.jsonString, terminator: "")

@@ -1,6 +1,7 @@
 // `vr sft-data`: the supervised data of stages 1 and 2 (pi on reference thoughts, q on hinted thoughts).
 
 import ArgumentParser
+import VRExperiment
 import VRTasks
 import VRText
 import VRTraining
@@ -16,7 +17,7 @@ struct SFTDataCommand: ParsableCommand {
 
     @Option(
         help: "reasoning (pi: question -> thought and solution) or posterior (q: question and solution -> thought).")
-    var stage: String
+    var stage: SupervisedModel
 
     @Option(help: "The prompt/response JSONL file to write.")
     var output: String
@@ -31,32 +32,13 @@ struct SFTDataCommand: ParsableCommand {
     @Option(help: TemplateConfiguration.Hint.help)
     var hint = TemplateConfiguration.Hint.workedSolution
 
-    func validate() throws {
-        guard ["reasoning", "posterior"].contains(stage) else {
-            throw ValidationError("--stage is reasoning or posterior, got \(stage)")
-        }
-    }
-
     func run() throws {
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
-        let sft = supervisedData(
-            dataset, posterior: stage == "posterior", renderer: try modelText(at: tokenizer, hint: hint).renderer)
+        let renderer = try ModelText.withTemplates(forModelAt: tokenizer, hint: hint).renderer
+        let sft = PromptResponseDataset(dataset, teaching: stage, renderer: renderer)
         try sft.write(to: output)
-        printProgress("wrote \(sft.examples.count) \(stage) examples to \(output)")
+        printProgress("wrote \(sft.examples.count) \(stage.rawValue) examples to \(output)")
     }
 }
 
-/// The stage-1 (pi) or stage-2 (q) examples of a task set.
-/// - Parameters:
-///   - dataset: the tasks.
-///   - posterior: q's examples instead of pi's.
-///   - renderer: the templates, in the model's chat format.
-/// - Returns: prompt/response pairs.
-func supervisedData(_ dataset: TaskDataset, posterior: Bool, renderer: TemplateRenderer) -> PromptResponseDataset {
-    PromptResponseDataset(
-        examples: dataset.items.map { item in
-            let example =
-                posterior ? item.posteriorExample(renderer: renderer) : item.reasoningExample(renderer: renderer)
-            return PromptResponseExample(prompt: example.prompt, response: example.response)
-        })
-}
+extension SupervisedModel: ExpressibleByArgument {}

@@ -67,8 +67,7 @@ struct SampleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let stored = try Checkpoint.read(from: checkpoint)
-        let model = try Transformer(configuration: stored.configuration, parameters: stored.parameters)
+        let model = try Transformer(checkpointAt: checkpoint)
         let modelText = try ModelText.load(forModelAt: checkpoint)
         let tokenizer = modelText.tokenizer
         guard tokenizer.vocabularySize <= model.configuration.vocabularySize else {

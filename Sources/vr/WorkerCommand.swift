@@ -124,7 +124,7 @@ struct WorkerCommand: ParsableCommand {
             identity: identity, configuration: transportConfiguration, security: security)
         logger.info("worker \(identity) configuration \(jsonLine(configuration))")
         let telemetry = WorkerTelemetry()
-        let (text, renderer) = try modelText(at: tokenizer, hint: hint)
+        let (text, renderer) = try ModelText.withTemplates(forModelAt: tokenizer, hint: hint)
         let service = try WorkerService(
             configuration: configuration, dataset: dataset, transport: transport, renderer: renderer, text: text,
             onEvent: WorkerReporter(logger: logger, json: json, telemetry: telemetry).report)

@@ -2,6 +2,7 @@
 
 import Foundation
 import Logging
+import VRCore
 import VRObservability
 import VRWorker
 

@@ -1,7 +1,6 @@
 // How far an experiment is: runs done out of all, and about how long the rest takes at the pace so far.
 
-import VRExperiment
-import VRReport
+import VRRecords
 
 /// Counts an experiment's finished runs and estimates the time left from its learner runs so far.
 struct ExperimentProgress {

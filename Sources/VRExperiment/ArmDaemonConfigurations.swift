@@ -1,6 +1,8 @@
-// The learner configuration of one arm of an experiment: the shared budget and schedule, the arm's own settings.
+// The learner and worker configurations of one arm of an experiment: the shared budget and schedule, the arm's own
+// settings.
 
 import VRLearner
+import VRWorker
 
 extension ExperimentConfiguration {
     /// The configuration `vr learner` runs `arm` with for `seed`: the budget's steps, questions per step and
@@ -28,5 +30,20 @@ extension ExperimentConfiguration {
         learner.trainsPosterior = arm.trainsPosterior
         learner.seed = seed
         return learner
+    }
+
+    /// The configuration `vr worker` runs `arm` with for `seed`: the arm's n (or the budget's), the budget's
+    /// trace length and temperature, and the seed `seed * 1000` (worker i adds i).
+    /// - Parameters:
+    ///   - arm: a learner arm.
+    ///   - seed: the run's seed.
+    /// - Returns: the configuration, from `WorkerConfiguration`'s defaults for everything else.
+    public func workerConfiguration(for arm: ArmConfiguration, seed: UInt64) -> WorkerConfiguration {
+        var worker = WorkerConfiguration()
+        worker.rollout.answersPerTrace = arm.answersPerTrace ?? training.answersPerTrace
+        worker.rollout.maxTraceTokens = training.maxTraceTokens
+        worker.rollout.traceTemperature = training.traceTemperature
+        worker.seed = seed &* 1_000
+        return worker
     }
 }

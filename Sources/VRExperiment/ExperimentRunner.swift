@@ -4,30 +4,55 @@
 //   experiment.json                  the configuration, as given
 //   data/train.jsonl, data/test.jsonl
 //   initial/base, pi, q              stage 0 (a base model, if configured), stage 1 (pi0) and stage 2 (q)
-//                                    checkpoints; initial/evaluation.json
+//                                    checkpoints; initial/evaluation.json (and evaluation-greedy.json)
 //   arms/ARM/seed-S/                 one run: learner/ (metrics, questions, checkpoint) or checkpoint/ (SFT),
 //                                    worker and learner logs, run.json (its ArmRun) once finished
 //   results.json                     every finished run (ExperimentResults), rewritten after each one
 // A run that finished keeps its run.json, so an interrupted experiment continues where it stopped.
 
-import ArgumentParser
 import Foundation
 import VRCore
-import VRExperiment
 import VRModel
 import VRRecords
-import VRReport
 import VRTasks
 import VRText
 import VRTraining
 import VRWorker
 
 /// Runs an experiment's stages in a run directory, skipping what an earlier invocation finished.
-struct ExperimentRunner {
-    let configuration: ExperimentConfiguration
-    let directory: String
+public struct ExperimentRunner: Sendable {
+    /// The experiment.
+    public let configuration: ExperimentConfiguration
+    /// The configuration as given, kept as the run directory's `experiment.json`.
+    public let configurationText: Data
+    /// The run directory.
+    public let directory: String
     /// The command line, for the report.
-    let command: String
+    public let command: String
+    /// What starts the learners and workers of the learner arms.
+    public let launcher: DaemonLauncher
+    /// Receives every progress line.
+    public let progress: @Sendable (String) -> Void
+
+    /// A runner; nothing happens until `run`.
+    /// - Parameters:
+    ///   - configuration: the experiment, validated.
+    ///   - configurationText: the configuration file's content; by default the configuration encoded.
+    ///   - directory: the run directory.
+    ///   - command: the command line, for the report.
+    ///   - launcher: what starts the learners and workers.
+    ///   - progress: receives every progress line.
+    public init(
+        configuration: ExperimentConfiguration, configurationText: Data? = nil, directory: String, command: String,
+        launcher: DaemonLauncher, progress: @escaping @Sendable (String) -> Void
+    ) {
+        self.configuration = configuration
+        self.configurationText = configurationText ?? Self.encoded(configuration)
+        self.directory = directory
+        self.command = command
+        self.launcher = launcher
+        self.progress = progress
+    }
 
     private var trainTasks: String { directory + "/data/train.jsonl" }
     private var testTasks: String { directory + "/data/test.jsonl" }
@@ -38,29 +63,61 @@ struct ExperimentRunner {
         directory + (hint == .workedSolution ? "/initial/q" : "/initial/q-\(hint.rawValue)-hint")
     }
 
+    /// Makes `directory` this experiment's run directory, writing the configuration as `experiment.json`, unless the
+    /// directory holds another experiment's.
+    private func claimDirectory() throws(RunError) {
+        let copy = directory + "/experiment.json"
+        if let existing = FileManager.default.contents(atPath: copy), existing != configurationText {
+            throw .otherExperiment(directory: directory)
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try configurationText.write(to: URL(fileURLWithPath: copy), options: .atomic)
+        } catch {
+            throw .io("cannot write \(copy): \(error.localizedDescription)")
+        }
+    }
+
+    private static func encoded(_ configuration: ExperimentConfiguration) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return ((try? encoder.encode(configuration)) ?? Data()) + Data("\n".utf8)
+    }
+
     /// Runs every stage for the arms named in `armNames` (all when empty).
-    func run(armNames: Set<String>) throws {
+    /// - Parameter armNames: the arms to run; the others contribute only runs an earlier invocation finished.
+    /// - Returns: the results, as written to `results.json`.
+    /// - Throws: `RunError.unknownArm` for a name the configuration lacks, `.otherExperiment` for a run directory
+    ///   that holds another experiment; the errors of the stages.
+    @discardableResult
+    public func run(armNames: Set<String> = []) throws -> ExperimentResults {
+        if let unknown = armNames.subtracting(configuration.arms.map(\.name)).sorted().first {
+            throw RunError.unknownArm(unknown)
+        }
+        try claimDirectory()
         let clock = ContinuousClock()
         let start = clock.now
         let (train, test) = try writeTasks()
         let initialSeconds = try trainInitialModels(train)
+        let initialScores = try evaluation(of: initialReasoning, cachedIn: directory + "/initial", test)
         let initial = ArmRun(
             seed: 0, wallSeconds: initialSeconds, modelSteps: configuration.initialSFT.steps, posteriorSteps: 0,
-            sampledTokens: 0, metricsFile: nil, questionsFile: nil,
-            evaluation: try evaluation(of: initialReasoning, cachedIn: directory + "/initial/evaluation.json", test))
+            sampledTokens: 0, metricsFile: nil, questionsFile: nil, evaluation: initialScores.sampled,
+            greedyEvaluation: initialScores.greedy)
         // Arms left out by `armNames` contribute the runs an earlier invocation finished.
         var arms = configuration.arms.compactMap { arm -> ArmResult? in
             let runs = configuration.seeds.compactMap { finishedRun(arm, seed: $0) }
             return runs.isEmpty ? nil : result(arm, runs: runs)
         }
         let selected = configuration.arms.filter { armNames.isEmpty || armNames.contains($0.name) }
-        var progress = ExperimentProgress(totalRuns: selected.count * configuration.seeds.count)
+        var results = makeResults(initial: initial, arms: arms, test: test)
+        var runProgress = ExperimentProgress(totalRuns: selected.count * configuration.seeds.count)
         for arm in selected {
             var runs: [ArmRun] = []
             for seed in configuration.seeds {
                 let armRun = try run(arm, seed: seed, train: train, test: test)
                 runs.append(armRun)
-                printProgress(progress.record(armRun, arm: arm))
+                progress(runProgress.record(armRun, arm: arm))
                 let updated = result(arm, runs: runs)
                 if let index = arms.firstIndex(where: { $0.name == arm.name }) {
                     arms[index] = updated
@@ -69,12 +126,14 @@ struct ExperimentRunner {
                 }
                 let order = configuration.arms.map(\.name)
                 arms.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
-                try writeResults(initial: initial, arms: arms, test: test)
+                results = makeResults(initial: initial, arms: arms, test: test)
+                try write(results)
             }
         }
-        printProgress(
+        progress(
             "experiment finished in \(Int((clock.now - start).inSeconds))s; results in \(directory)/results.json; "
                 + "write the report with `vr report --run \(directory)`")
+        return results
     }
 
     // MARK: - Stages
@@ -84,7 +143,7 @@ struct ExperimentRunner {
         let (train, test) = try configuration.taskSplits()
         try train.write(to: trainTasks)
         try test.write(to: testTasks)
-        printProgress("== tasks: \(train.items.count) training and \(test.items.count) held-out questions")
+        progress("== tasks: \(train.items.count) training and \(test.items.count) held-out questions")
         return (train, test)
     }
 
@@ -96,11 +155,11 @@ struct ExperimentRunner {
     private func trainInitialModels(_ train: TaskDataset) throws -> Double {
         var sft = SFTConfiguration()
         sft.logEvery = 100
-        let (text, renderer) = try modelText(at: configuration.baseModel)
+        let (text, renderer) = try ModelText.withTemplates(forModelAt: configuration.baseModel)
         if let baseModel = configuration.baseModel {
-            let model = try loadModel(baseModel)
+            let model = try Transformer(checkpointAt: baseModel)
             sft.model = model.configuration
-            printProgress(
+            progress(
                 "== base model \(baseModel): \(model.configuration.family), \(model.parameters.count) parameters")
         } else {
             let shape = configuration.model
@@ -112,7 +171,7 @@ struct ExperimentRunner {
         var stages: [(title: String, output: String, data: () throws -> PromptResponseDataset, stage: SFTStage)] = [
             (
                 "stage 1: pi0 by SFT on the reference thoughts", initialReasoning,
-                { supervisedData(train, posterior: false, renderer: renderer) }, configuration.initialSFT
+                { PromptResponseDataset(train, teaching: .reasoning, renderer: renderer) }, configuration.initialSFT
             )
         ]
         // Stage 2 once per hint an arm prompts a trained q with: the worked solution (the paper's), or the answer.
@@ -125,18 +184,19 @@ struct ExperimentRunner {
             stages.append(
                 (
                     "stage 2: q by SFT with the \(hint == .answer ? "final answer" : "worked solution") as its hint",
-                    initialPosterior(hint: hint), { supervisedData(train, posterior: true, renderer: hinted) },
+                    initialPosterior(hint: hint),
+                    { PromptResponseDataset(train, teaching: .posterior, renderer: hinted) },
                     configuration.posteriorSFT
                 ))
         }
         var base = configuration.baseModel
         if let pretraining = configuration.pretraining {
             let data = { [configuration] () throws -> PromptResponseDataset in
-                supervisedData(
+                PromptResponseDataset(
                     try TaskDataset.generated(
                         pretraining.generators(for: configuration.tasks),
                         countPerConfiguration: pretraining.questionsPerTask, split: .train),
-                    posterior: false, renderer: renderer)
+                    teaching: .reasoning, renderer: renderer)
             }
             let output = directory + "/initial/base"
             base = output
@@ -150,18 +210,18 @@ struct ExperimentRunner {
         for stage in stages {
             let files = [Checkpoint.modelFileName, Checkpoint.configurationFileName].map { stage.output + "/" + $0 }
             guard !files.allSatisfy(FileManager.default.fileExists(atPath:)) else {
-                printProgress("== \(stage.title): using \(stage.output)")
+                progress("== \(stage.title): using \(stage.output)")
                 continue
             }
-            printProgress("== \(stage.title) (\(stage.stage.steps) steps)")
+            progress("== \(stage.title) (\(stage.stage.steps) steps)")
             sft.steps = stage.stage.steps
             sft.batchSize = stage.stage.batchSize
             sft.learningRate = stage.stage.learningRate
             let startsFromBase = base != nil && stage.output != base
             let trainer = try SFTTrainer(
                 configuration: sft, dataset: try stage.data(), outputDirectory: stage.output,
-                initialModel: try base.flatMap { startsFromBase ? try loadModel($0) : nil }, text: text)
-            seconds += try Self.run(trainer).elapsedSeconds
+                initialModel: try base.flatMap { startsFromBase ? try Transformer(checkpointAt: $0) : nil }, text: text)
+            seconds += try run(trainer).elapsedSeconds
         }
         return seconds
     }
@@ -172,37 +232,40 @@ struct ExperimentRunner {
     ) throws -> ArmRun {
         let runDirectory = self.runDirectory(arm, seed: seed)
         if let finished = finishedRun(arm, seed: seed) {
-            printProgress("== \(arm.name), seed \(seed): finished earlier")
+            progress("== \(arm.name), seed \(seed): finished earlier")
             return finished
         }
         try? FileManager.default.removeItem(atPath: runDirectory)
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        printProgress("== \(arm.name), seed \(seed): \(arm.label)")
+        progress("== \(arm.name), seed \(seed): \(arm.label)")
         let clock = ContinuousClock()
         let start = clock.now
         var run: ArmRun
         if arm.method == .sft {
             let summary = try trainSFT(arm, seed: seed, train: train, output: runDirectory + "/checkpoint")
+            let scores = try evaluation(of: runDirectory + "/checkpoint", cachedIn: nil, test)
             run = ArmRun(
                 seed: seed, wallSeconds: 0, modelSteps: summary.stepCount, posteriorSteps: 0, sampledTokens: 0,
-                metricsFile: nil, questionsFile: nil,
-                evaluation: try evaluation(of: runDirectory + "/checkpoint", cachedIn: nil, test))
+                metricsFile: nil, questionsFile: nil, evaluation: scores.sampled, greedyEvaluation: scores.greedy)
         } else {
-            let cluster = LearnerCluster(directory: runDirectory, tasks: trainTasks, workerCount: configuration.workers)
+            let cluster = LearnerCluster(
+                directory: runDirectory, tasks: trainTasks, workerCount: configuration.workers, launcher: launcher,
+                progress: progress)
             let metrics = try cluster.train(
-                configuration.learnerConfiguration(for: arm, seed: seed), learnerOptions: learnerOptions(arm),
-                workerOptions: workerOptions(arm), workerSeed: seed &* 1_000)
+                models(arm), learner: configuration.learnerConfiguration(for: arm, seed: seed),
+                worker: configuration.workerConfiguration(for: arm, seed: seed))
             let relative = "arms/\(arm.name)/seed-\(seed)/learner"
+            let scores = try evaluation(of: cluster.learnerRun + "/checkpoint/reasoning", cachedIn: nil, test)
             run = ArmRun(
                 seed: seed, wallSeconds: 0, modelSteps: metrics.count { $0.phase == "model" },
                 posteriorSteps: metrics.count { $0.phase == "posterior" },
                 sampledTokens: metrics.reduce(0) { $0 + $1.sampledTraceTokens },
                 metricsFile: relative + "/metrics.jsonl", questionsFile: relative + "/questions.jsonl",
-                evaluation: try evaluation(of: cluster.learnerRun + "/checkpoint/reasoning", cachedIn: nil, test))
+                evaluation: scores.sampled, greedyEvaluation: scores.greedy)
         }
         run.wallSeconds = (clock.now - start).inSeconds
         try AtomicFile.write(Array(try JSONEncoder().encode(run)), to: runDirectory + "/run.json")
-        printProgress(
+        progress(
             "\(arm.name), seed \(seed): Avg@\(configuration.evaluation.samples) "
                 + "\(decimal(run.evaluation.overall.averageAtK, 3)), pass@\(configuration.evaluation.samples) "
                 + "\(decimal(run.evaluation.overall.passAtK, 3)) after \(Int(run.wallSeconds))s")
@@ -224,8 +287,8 @@ struct ExperimentRunner {
     private func trainSFT(
         _ arm: ArmConfiguration, seed: UInt64, train: TaskDataset, output: String
     ) throws -> TrainingSummary {
-        let initial = try loadModel(initialReasoning)
-        let (text, renderer) = try modelText(at: initialReasoning)
+        let initial = try Transformer(checkpointAt: initialReasoning)
+        let (text, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning)
         var sft = SFTConfiguration()
         sft.model = initial.configuration
         sft.steps = configuration.training.modelSteps
@@ -240,44 +303,47 @@ struct ExperimentRunner {
         sft.seed = seed
         sft.logEvery = 100
         let trainer = try SFTTrainer(
-            configuration: sft, dataset: supervisedData(train, posterior: false, renderer: renderer),
+            configuration: sft, dataset: PromptResponseDataset(train, teaching: .reasoning, renderer: renderer),
             outputDirectory: output, initialModel: initial, text: text)
-        return try Self.run(trainer)
+        return try run(trainer)
     }
 
-    /// The checkpoints and the hint of `arm`'s learner; its settings are `ExperimentConfiguration.learnerConfiguration`.
-    private func learnerOptions(_ arm: ArmConfiguration) -> [String] {
-        [
-            "--reasoning", initialReasoning, "--posterior",
-            arm.posterior == .trained ? initialPosterior(hint: arm.hint) : initialReasoning, "--hint",
-            arm.hint.rawValue,
-        ]
+    /// The initial checkpoints and the hint of `arm`'s learner and workers.
+    private func models(_ arm: ArmConfiguration) -> LearnerCluster.Models {
+        LearnerCluster.Models(
+            reasoning: initialReasoning,
+            posterior: arm.posterior == .trained ? initialPosterior(hint: arm.hint) : initialReasoning,
+            tokenizer: initialReasoning, hint: arm.hint)
     }
 
-    private func workerOptions(_ arm: ArmConfiguration) -> [String] {
-        let training = configuration.training
-        return [
-            "--answers-per-trace", "\(arm.answersPerTrace ?? training.answersPerTrace)", "--max-trace-tokens",
-            "\(training.maxTraceTokens)", "--temperature", "\(training.traceTemperature)", "--tokenizer",
-            initialReasoning, "--hint", arm.hint.rawValue,
-        ]
-    }
-
-    /// Avg@k and pass@k of a checkpoint on the test split, read from `cache` when an earlier invocation wrote it.
+    /// Avg@k and pass@k of a checkpoint on the test split, and its greedy scores when the settings ask for them;
+    /// read from the directory `cache` when an earlier invocation wrote them there.
     private func evaluation(
         of checkpoint: String, cachedIn cache: String?, _ test: TaskDataset
+    ) throws -> (sampled: EvaluationReport, greedy: EvaluationReport?) {
+        let settings = configuration.evaluation
+        let sampled = try evaluation(
+            of: checkpoint, samples: settings.samples, temperature: settings.temperature,
+            cachedIn: cache.map { $0 + "/evaluation.json" }, test)
+        guard settings.greedy else { return (sampled, nil) }
+        let greedy = try evaluation(
+            of: checkpoint, samples: 1, temperature: 0, cachedIn: cache.map { $0 + "/evaluation-greedy.json" }, test)
+        return (sampled, greedy)
+    }
+
+    private func evaluation(
+        of checkpoint: String, samples: Int, temperature: Float, cachedIn cache: String?, _ test: TaskDataset
     ) throws -> EvaluationReport {
         if let cache, let data = FileManager.default.contents(atPath: cache),
             let report = try? JSONDecoder().decode(EvaluationReport.self, from: data)
         {
             return report
         }
-        let settings = configuration.evaluation
-        let (text, renderer) = try modelText(at: checkpoint)
+        let (text, renderer) = try ModelText.withTemplates(forModelAt: checkpoint)
         let evaluator = try ReasoningEvaluator(
-            samplesPerQuestion: settings.samples, temperature: settings.temperature,
-            maxResponseTokens: settings.maxResponseTokens, renderer: renderer, text: text)
-        let report = try evaluator.evaluate(try loadModel(checkpoint), on: test.items, seed: 1)
+            samplesPerQuestion: samples, temperature: temperature,
+            maxResponseTokens: configuration.evaluation.maxResponseTokens, renderer: renderer, text: text)
+        let report = try evaluator.evaluate(try Transformer(checkpointAt: checkpoint), on: test.items, seed: 1)
         if let cache { try AtomicFile.write(Array(try JSONEncoder().encode(report)), to: cache) }
         return report
     }
@@ -297,26 +363,29 @@ struct ExperimentRunner {
             learningRate: arm.learningRate ?? configuration.training.learningRate, runs: runs)
     }
 
-    private func writeResults(initial: ArmRun, arms: [ArmResult], test: TaskDataset) throws {
+    private func makeResults(initial: ArmRun, arms: [ArmResult], test: TaskDataset) -> ExperimentResults {
         let families = Set(test.items.map { $0.family?.rawValue ?? "other" }).sorted()
-        let results = ExperimentResults(
+        return ExperimentResults(
             name: configuration.name, command: command, configurationFile: "experiment.json",
             machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores, "
                 + ProcessInfo.processInfo.operatingSystemVersionString,
             families: families, difficulties: Set(test.items.map(\.difficulty)).sorted(),
             samplesPerQuestion: configuration.evaluation.samples, temperature: configuration.evaluation.temperature,
             initial: initial, arms: arms, schedule: configuration.training.scheduleDescription())
+    }
+
+    private func write(_ results: ExperimentResults) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(Array(try encoder.encode(results)), to: directory + "/results.json")
     }
 
-    /// Runs an SFT trainer, printing every 100th step.
-    private static func run(_ trainer: SFTTrainer) throws -> TrainingSummary {
+    /// Runs an SFT trainer, reporting every 100th step.
+    private func run(_ trainer: SFTTrainer) throws -> TrainingSummary {
         var log = TrainingLog()
         return try trainer.run { event in
             if case .step(let index, _, _, _, _, _) = event, (index + 1) % 100 != 0 { return }
-            printProgress(log.line(for: event))
+            progress(log.line(for: event))
         }
     }
 }

@@ -1,8 +1,6 @@
 // What `vr experiment` writes to RUN/results.json and `vr report` reads: every arm's runs with their scores,
 // budgets, wall times and the files that hold their training curves.
 
-import VRRecords
-
 /// The outcome of one experiment: the initial model's scores and every arm's runs, one per seed.
 public struct ExperimentResults: Codable, Sendable, Equatable {
     /// The experiment's name, from its configuration.
@@ -113,11 +111,15 @@ public struct ArmRun: Codable, Sendable, Equatable {
     public var questionsFile: String?
     /// Held-out scores of its final pi.
     public var evaluation: EvaluationReport
+    /// Held-out scores of its final pi under greedy decoding (one sample at temperature 0), when the experiment
+    /// asks for them.
+    public var greedyEvaluation: EvaluationReport?
 
     /// Creates a run's results.
     public init(
         seed: UInt64, wallSeconds: Double, modelSteps: Int, posteriorSteps: Int, sampledTokens: Int,
-        metricsFile: String?, questionsFile: String?, evaluation: EvaluationReport
+        metricsFile: String?, questionsFile: String?, evaluation: EvaluationReport,
+        greedyEvaluation: EvaluationReport? = nil
     ) {
         self.seed = seed
         self.wallSeconds = wallSeconds
@@ -127,5 +129,6 @@ public struct ArmRun: Codable, Sendable, Equatable {
         self.metricsFile = metricsFile
         self.questionsFile = questionsFile
         self.evaluation = evaluation
+        self.greedyEvaluation = greedyEvaluation
     }
 }
