@@ -2,6 +2,7 @@
 # Every import of every Swift file under Sources/<Target>/ is one that the "Module | May import" table of
 # docs/architecture.md allows for <Target>, and every directory under Sources/ has a row in that table.
 # A row may name a target that does not exist yet; a name written A/B/C in a cell allows each of A, B and C.
+# Every source file the page names in backticks (Target/File.swift) must exist.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec python3 - <<'PYTHON'
@@ -98,9 +99,17 @@ for target in sorted(path for path in Path("Sources").iterdir() if path.is_dir()
             if module not in table[name]:
                 print(f"{file}:{number}: imports {module}, which {DOC} does not allow for {name}")
                 status = 1
+# Every source file the page names (`Target/File.swift`, as in the path of one trace) exists.
+named = set(re.findall(r"`([A-Za-z]\w*/[\w/+.-]+\.swift)`", Path(DOC).read_text()))
+for missing in sorted(name for name in named if not (Path("Sources") / name).is_file()):
+    print(f"{DOC}: names Sources/{missing}, which does not exist")
+    status = 1
 targets = sum(1 for path in Path("Sources").iterdir() if path.is_dir())
 files = sum(1 for _ in Path("Sources").rglob("*.swift"))
 if status == 0:
-    print(f"architecture: the imports of {files} Swift files in {targets} targets agree with {DOC}")
+    print(
+        f"architecture: the imports of {files} Swift files in {targets} targets agree with {DOC}, "
+        f"and the {len(named)} source files it names exist"
+    )
 sys.exit(status)
 PYTHON

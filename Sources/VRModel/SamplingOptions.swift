@@ -68,4 +68,9 @@ public struct SampledSequence: Sendable, Equatable {
     public let logProbs: [Float]
     /// Why generation ended.
     public let finishReason: FinishReason
+
+    /// Whether it ended with one of its stop sequences, rather than being cut off by a length limit.
+    public var isFinished: Bool {
+        if case .stopSequence = finishReason { true } else { false }
+    }
 }

@@ -92,7 +92,7 @@ public struct RolloutSampler: Sendable {
                         + "context is \(contextLength)")
             }
         }
-        var traces = [[SampledTrace]](repeating: [], count: requests.count)
+        var traces = [[SampledSequence]](repeating: [], count: requests.count)
         for proposal in TraceProposal.allCases {
             let indices = requests.indices.filter { requests[$0].proposal == proposal }
             let sampled = try sampleTraces(
@@ -114,20 +114,12 @@ public struct RolloutSampler: Sendable {
                 traces: zip(traces[index], answers[index]).map { trace, answers in
                     TraceRecord(
                         promptTokenIDs: prompt(of: prompts[index], proposal: requests[index].proposal),
-                        traceTokenIDs: trace.tokens, behaviourLogProbs: trace.logProbs, isTruncated: trace.isTruncated,
+                        traceTokenIDs: trace.tokens, behaviourLogProbs: trace.logProbs, isTruncated: !trace.isFinished,
                         sampledAnswers: SampledAnswers(
                             correctCount: answers.count(where: \.isCorrect), answerCount: options.answersPerTrace,
                             answers: answers))
                 })
         }
-    }
-
-    /// One trace: its tokens with the stop marker that ended it, and how many of them precede the marker.
-    private struct SampledTrace {
-        var tokens: [Int32]
-        var logProbs: [Float]
-        var contentCount: Int
-        var isTruncated: Bool
     }
 
     /// Refuses models whose vocabulary the tokenizer does not fit: a pretrained model needs its own tokenizer, not
@@ -180,26 +172,25 @@ public struct RolloutSampler: Sendable {
         proposal.isHinted ? prompts.posteriorPrompt : prompts.reasoningPrompt
     }
 
+    /// The marker that ends a trace of `proposal`: a hinted thought ends with q's closing marker, an unhinted one
+    /// like pi's.
+    private func traceStop(_ proposal: TraceProposal) -> [Int32] {
+        text.encode((proposal.isHinted ? renderer.posteriorStop : .endOfThought).text)
+    }
+
+    /// The traces, each with the stop marker that ended it unless it was cut off.
     private func sampleTraces(
         _ prompts: [[Int32]], proposal: TraceProposal, models: ModelPair, seed: UInt64
     )
-        throws(WorkerError) -> [SampledTrace]
+        throws(WorkerError) -> [SampledSequence]
     {
         guard !prompts.isEmpty else { return [] }
         let model = proposal.samplesPosterior ? models.posterior : models.reasoning
-        // A hinted thought ends with q's closing marker, an unhinted one like pi's.
-        let stop = text.encode((proposal.isHinted ? renderer.posteriorStop : .endOfThought).text)
-        let sequences: [SampledSequence]
         do {
-            sequences = try model.sample(prompts: prompts, options: options.traceSampling(stop: stop, seed: seed))
+            return try model.sample(
+                prompts: prompts, options: options.traceSampling(stop: traceStop(proposal), seed: seed))
         } catch {
             throw .model(error)
-        }
-        return sequences.map { sequence in
-            let isFinished = if case .stopSequence = sequence.finishReason { true } else { false }
-            return SampledTrace(
-                tokens: sequence.tokens, logProbs: sequence.logProbs,
-                contentCount: sequence.tokens.count - (isFinished ? stop.count : 0), isTruncated: !isFinished)
         }
     }
 
@@ -207,7 +198,8 @@ public struct RolloutSampler: Sendable {
     /// each finished trace by the request's answer model; none after a truncated trace, or a trace that leaves
     /// no room for an answer (both score 0).
     private func sampleAnswers(
-        traces: [[SampledTrace]], prompts: [TaskPrompts], requests: [RolloutRequest], models: ModelPair, seed: UInt64
+        traces: [[SampledSequence]], prompts: [TaskPrompts], requests: [RolloutRequest], models: ModelPair,
+        seed: UInt64
     ) throws(WorkerError) -> [[[SampledAnswer]]] {
         var answers = traces.map { Array(repeating: [SampledAnswer](), count: $0.count) }
         let stop = text.encode(SpecialToken.endOfSolution.text)
@@ -217,9 +209,9 @@ public struct RolloutSampler: Sendable {
             var answerPrompts: [[Int32]] = []
             var owners: [(question: Int, trace: Int)] = []
             for (question, questionTraces) in traces.enumerated() where requests[question].answerModel == answerModel {
-                for (index, trace) in questionTraces.enumerated() where !trace.isTruncated {
-                    let answerPrompt = prompts[question].answerPrompt(
-                        thought: Array(trace.tokens[..<trace.contentCount]))
+                let stopCount = traceStop(requests[question].proposal).count
+                for (index, trace) in questionTraces.enumerated() where trace.isFinished {
+                    let answerPrompt = prompts[question].answerPrompt(thought: Array(trace.tokens.dropLast(stopCount)))
                     guard answerPrompt.count <= room else { continue }
                     answerPrompts += Array(repeating: answerPrompt, count: options.answersPerTrace)
                     owners += Array(repeating: (question, index), count: options.answersPerTrace)
@@ -235,10 +227,9 @@ public struct RolloutSampler: Sendable {
                 throw .model(error)
             }
             for (owner, sequence) in zip(owners, sequences) {
-                let isFinished = if case .stopSequence = sequence.finishReason { true } else { false }
                 let solution = text.plainText(of: sequence.tokens)
                 let isCorrect =
-                    isFinished
+                    sequence.isFinished
                     && requests[owner.question].item.isCorrect(ReasoningOutput.finalAnswer(inSolution: solution))
                 answers[owner.question][owner.trace].append(
                     SampledAnswer(tokenIDs: sequence.tokens, behaviourLogProbs: sequence.logProbs, isCorrect: isCorrect)
