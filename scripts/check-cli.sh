@@ -96,6 +96,11 @@ check "experiment runs every arm of the tiny configuration and report writes tab
     && '$vr' report --run '$work/experiment' --output '$work/report' \
     && grep -q '^## Claims' '$work/report/README.md' && grep -q '| RFT |' '$work/report/README.md' \
     && test -s '$work/report/weight-by-difficulty.svg' && test -s '$work/report/training-loss-main.svg'"
+check "demo runs as an experiment of the same runner: its table, results.json and a report" \
+    bash -c "'$vr' demo --run '$work/demo' --workers 1 --model-steps 2 --reasoning-steps 5 --posterior-steps 5 \
+    --train-questions 40 --test-questions 8 >'$work/demo.out' && grep -q '^all  *8  ' '$work/demo.out' \
+    && test -s '$work/demo/results.json' && test -s '$work/demo/arms/variational/seed-1/worker-1.json' \
+    && '$vr' report --run '$work/demo' --output '$work/demo-report' && grep -q 'demo' '$work/demo-report/README.md'"
 learner_run=$(dirname "$(find "$work/experiment" -name metrics.jsonl -path '*variational*' | sort | head -1)")
 check "report plots a learner run's curves" bash -c "'$vr' report --run '$learner_run' --output '$work/learner-report' \
     && grep -q '^# Learner run' '$work/learner-report/README.md' && test -s '$work/learner-report/loss.svg' \

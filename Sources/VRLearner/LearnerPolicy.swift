@@ -66,7 +66,7 @@ public struct LearnerPolicy: Sendable, Equatable, Codable {
         try read(.maxAssignmentsPerWorker, &maxAssignmentsPerWorker)
         try read(.questionsPerAssignment, &questionsPerAssignment)
         try read(.publishEvery, &publishEvery)
-        var milliseconds = Int(workerTimeout.components.seconds) * 1000
+        var milliseconds = Int(workerTimeout.wholeMilliseconds)
         try read(.workerTimeoutMilliseconds, &milliseconds)
         workerTimeout = .milliseconds(milliseconds)
         assignmentDeadline = try container.decodeIfPresent(Int.self, forKey: .assignmentDeadlineMilliseconds).map {

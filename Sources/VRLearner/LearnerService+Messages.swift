@@ -73,7 +73,7 @@ extension LearnerService {
         for case .welcome(_, let version) in machine.workerJoined(worker, at: now) {
             peers[worker] = peer
             let interval = configuration.heartbeatIntervalMilliseconds
-            let timeout = configuration.policy.workerTimeout.components.seconds * 1000
+            let timeout = configuration.policy.workerTimeout.wholeMilliseconds
             await send(
                 .welcome(
                     Welcome(

@@ -41,7 +41,7 @@ public struct Welcome: Sendable, Equatable {
 
 extension Welcome {
     init(wire: Vr_V1_Welcome, validator: WireValidator) throws(WireError) {
-        let maxMilliseconds = Int(Self.maxHeartbeatInterval.components.seconds) * 1000
+        let maxMilliseconds = Int(Self.maxHeartbeatInterval.wholeMilliseconds)
         let milliseconds = try validator.count(
             wire.heartbeatIntervalMs, "Welcome.heartbeat_interval_ms", in: 1...maxMilliseconds)
         self.init(

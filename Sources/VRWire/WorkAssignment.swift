@@ -50,7 +50,7 @@ extension WorkAssignment {
             }
             questions.append(assignment)
         }
-        let maxMilliseconds = Int(Self.maxRetryAfter.components.seconds) * 1000
+        let maxMilliseconds = Int(Self.maxRetryAfter.wholeMilliseconds)
         let retryMilliseconds = try validator.count(
             wire.retryAfterMs, "WorkAssignment.retry_after_ms", in: 0...maxMilliseconds)
         self.init(
