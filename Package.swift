@@ -34,7 +34,7 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "CKernels"),
         .target(name: "VRCore", swiftSettings: strict),
-        .target(name: "VRRecords", swiftSettings: strict),
+        .target(name: "VRRecords", dependencies: ["VRCore"], swiftSettings: strict),
         .target(name: "VRTensor", dependencies: ["VRCore", "CBLAS", "CKernels"], swiftSettings: kernelSettings),
         .target(name: "VRText", dependencies: ["VRCore", "VRGGUF"], swiftSettings: strict),
         .target(name: "VRGGUF", swiftSettings: strict),
@@ -147,14 +147,14 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "VRReportTests", dependencies: ["VRRecords", "VRReport", "VRLearner", "VRWorker"],
+            name: "VRReportTests", dependencies: ["VRCore", "VRRecords", "VRReport", "VRLearner", "VRWorker"],
             swiftSettings: strict),
         .testTarget(
             name: "VRExperimentTests",
             dependencies: ["VRExperiment", "VRLearner", "VRObjectives", "VRRecords", "VRTasks", "VRWire", "VRWorker"],
             swiftSettings: strict),
         .testTarget(
-            name: "VRObservabilityTests", dependencies: ["VRObservability", "VRLearner", "VRWorker"],
+            name: "VRObservabilityTests", dependencies: ["VRObservability", "VRLearner", "VRRecords", "VRWorker"],
             swiftSettings: strict),
         .testTarget(name: "VRObjectivesTests", dependencies: ["VRCore", "VRObjectives"], swiftSettings: strict),
         .testTarget(name: "VRTasksTests", dependencies: ["VRTasks", "VRText"], swiftSettings: strict),

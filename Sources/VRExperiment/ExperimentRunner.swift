@@ -257,8 +257,8 @@ public struct ExperimentRunner: Sendable {
             let relative = "arms/\(arm.name)/seed-\(seed)/learner"
             let scores = try evaluation(of: cluster.learnerRun + "/checkpoint/reasoning", cachedIn: nil, test)
             run = ArmRun(
-                seed: seed, wallSeconds: 0, modelSteps: metrics.count { $0.phase == "model" },
-                posteriorSteps: metrics.count { $0.phase == "posterior" },
+                seed: seed, wallSeconds: 0, modelSteps: metrics.count { $0.phase == .model },
+                posteriorSteps: metrics.count { $0.phase == .posterior },
                 sampledTokens: metrics.reduce(0) { $0 + $1.sampledTraceTokens },
                 metricsFile: relative + "/metrics.jsonl", questionsFile: relative + "/questions.jsonl",
                 evaluation: scores.sampled, greedyEvaluation: scores.greedy)

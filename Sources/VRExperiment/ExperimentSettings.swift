@@ -116,10 +116,12 @@ public struct TrainingBudget: Codable, Sendable, Equatable {
     }
 
     /// The optimizer and schedule every arm shares, in words, for the report.
-    /// - Returns: a description such as "AdamW from a fresh state, linear warmup over 5 steps, ...".
+    /// - Returns: a description such as "AdamW (betas 0.9, 0.95) continuing the moments of ..., linear warmup over 5
+    ///   steps, ...".
     public func scheduleDescription() -> String {
         let optimizer = Self.learner.reasoningOptimizer
-        return "AdamW from a fresh state (betas \(optimizer.beta1), \(optimizer.beta2)), linear warmup over "
+        return "AdamW (betas \(optimizer.beta1), \(optimizer.beta2)) continuing the moments of the SFT that made the "
+            + "initial models (the SFT arm from a fresh state), linear warmup over "
             + "\(warmupSteps) steps, cosine decay to \(optimizer.decayFloor) of the peak at step \(modelSteps), "
             + "weight decay \(weightDecay), gradient norm clipped to \(gradientClipNorm)"
     }

@@ -8,7 +8,6 @@ import VRLearner
 import VRModel
 import VRRecords
 import VRText
-import VRWire
 import VRWorker
 
 /// Starts `vr learner` and `workerCount` `vr worker` processes and waits for the learner.
@@ -122,11 +121,14 @@ public struct LearnerCluster: Sendable {
             else { continue }
             lastReport = Date()
             reportedSteps = metrics.step
-            let modelStep = steps.count { $0.phase == RolloutPhase.model.rawValue }
+            let modelPhase = steps.filter { $0.phase == .model }
+            let modelStep = modelPhase.count
             let remaining = Double(modelSteps - modelStep) * metrics.elapsedSeconds / Double(max(modelStep, 1))
+            // q's traces; the posterior phase's steps report pi's.
+            let accuracy = modelPhase.last.map { decimal($0.meanAccuracy, 2) } ?? "n/a"
             progress(
-                "model step \(modelStep)/\(modelSteps), version \(metrics.parameterVersion), trace accuracy "
-                    + "\(decimal(metrics.meanAccuracy, 2)), \(decimal(metrics.rolloutsPerSecond, 0)) rollouts/s, "
+                "model step \(modelStep)/\(modelSteps), version \(metrics.parameterVersion), accuracy of q's traces "
+                    + "\(accuracy), \(decimal(metrics.rolloutsPerSecond, 0)) rollouts/s, "
                     + "\(Int(metrics.elapsedSeconds))s elapsed, about \(Int(remaining))s to go")
         }
         output.waitUntilClosed()

@@ -4,6 +4,7 @@
 // the prompt this learner renders for its question and, when finished, end with that prompt's marker; GML scores
 // this learner's own reference answer, which the wire does not carry.
 
+import VRCore
 import VRModel
 import VRObjectives
 import VRTasks

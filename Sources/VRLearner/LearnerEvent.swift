@@ -1,5 +1,6 @@
 // What the learner state machine is told and what it asks the service to do.
 
+import VRCore
 import VRWire
 
 /// A piece of work: questions to sample traces for, in one phase of [E9], at one parameter version.

@@ -1,6 +1,7 @@
 // The learner's collection mode: every question handed out once in the model phase, the accepted rollouts kept
 // instead of trained on (the worker pool of `vr build-data`).
 
+import VRCore
 import VRTransport
 import VRWire
 

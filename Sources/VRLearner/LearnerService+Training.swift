@@ -41,7 +41,7 @@ extension LearnerService {
             // pi's traces, with q's closing marker in place of pi's.
             let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)
             _ = try await step(
-                phase: RolloutPhase.posterior.rawValue, questionCount: questions.count, accuracies: accuracies,
+                phase: .posterior, questionCount: questions.count, accuracies: accuracies,
                 traceLengths: lengths,
                 lags: lags
             ) {
@@ -53,7 +53,7 @@ extension LearnerService {
             let accuracies = questions.flatMap(\.traces).map(\.accuracy)
             let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)
             let outcome = try await step(
-                phase: RolloutPhase.model.rawValue, questionCount: questions.count, accuracies: accuracies,
+                phase: .model, questionCount: questions.count, accuracies: accuracies,
                 traceLengths: lengths,
                 lags: lags
             ) { () throws(LearnerStepError) -> StepOutcome in try trainer.modelStep(questions) }
@@ -64,7 +64,7 @@ extension LearnerService {
     /// Runs one step, advances the version, writes metrics, publishes and checkpoints when due.
     /// - Returns: what the step computed, or nil when it failed on its inputs.
     private func step(
-        phase: String, questionCount: Int, accuracies: [Double], traceLengths: [Int], lags: [UInt64],
+        phase: RolloutPhase, questionCount: Int, accuracies: [Double], traceLengths: [Int], lags: [UInt64],
         _ train: () throws(LearnerStepError) -> StepOutcome
     ) async throws(LearnerServiceError) -> StepOutcome? {
         let started = clock.now

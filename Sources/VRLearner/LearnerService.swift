@@ -5,6 +5,7 @@
 // training step runs on a thread of its own meanwhile, so that workers keep hearing from the learner.
 
 import Foundation
+import VRCore
 import VRModel
 import VRRecords
 import VRTasks

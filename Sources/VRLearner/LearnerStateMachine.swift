@@ -1,5 +1,6 @@
 // The learner's decisions as a pure value: events in, actions out; no clock, socket or model inside.
 
+import VRCore
 import VRWire
 
 /// Hands out work by credit, judges batches (fresh, duplicate, stale, foreign, impossible versions), counts

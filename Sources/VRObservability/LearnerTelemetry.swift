@@ -2,6 +2,7 @@
 
 import Prometheus
 import Synchronization
+import VRCore
 import VRLearner
 import VRRecords
 
@@ -135,12 +136,12 @@ public final class LearnerTelemetry: Sendable {
     private func record(_ metrics: StepMetrics) {
         registry.makeCounter(
             descriptor: .vr("learner", "steps", unit: "total", help: "Optimizer steps taken, by phase."),
-            labels: [("phase", metrics.phase)]
+            labels: [("phase", metrics.phase.rawValue)]
         ).increment()
         if metrics.applied == false { skippedSteps.increment() }
         parameterVersion.set(Int64(metrics.parameterVersion))
         health.update { $0.parameterVersion = metrics.parameterVersion }
-        if metrics.phase == "model" {
+        if metrics.phase == .model {
             if metrics.loss.isFinite { loss.set(metrics.loss) }
             if let ess = metrics.effectiveSampleSize { effectiveSampleSize.set(ess) }
             if let value = metrics.bound { bound.set(value) }

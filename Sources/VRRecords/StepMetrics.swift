@@ -1,6 +1,7 @@
 // One line of the learner's metrics file: what an optimizer step did and how the run is going.
 
 import Foundation
+import VRCore
 
 /// The metrics of one optimizer step, written as a JSON line (`metrics.jsonl` in the run directory).
 ///
@@ -9,8 +10,8 @@ import Foundation
 public struct StepMetrics: Codable, Sendable, Equatable {
     /// Steps finished so far, both phases (1 for the first).
     public var step: Int
-    /// `model` or `posterior`.
-    public var phase: String
+    /// The phase the step trained: `model` (pi) or `posterior` (q).
+    public var phase: RolloutPhase
     /// The parameter version after the step.
     public var parameterVersion: UInt64
     /// The weighted loss ([E10]).
@@ -77,7 +78,8 @@ public struct StepMetrics: Codable, Sendable, Equatable {
 
     /// Creates a step's metrics; each parameter is the property of the same name (optional ones default to nil).
     public init(
-        step: Int, phase: String, parameterVersion: UInt64, loss: Double, gradientNorm: Double, learningRate: Float,
+        step: Int, phase: RolloutPhase, parameterVersion: UInt64, loss: Double, gradientNorm: Double,
+        learningRate: Float,
         bound: Double? = nil, effectiveSampleSize: Double? = nil, zeroWeightQuestions: Int, questions: Int, traces: Int,
         meanAccuracy: Double, meanTraceTokens: Double? = nil, meanLag: Double, maxLag: UInt64, tokens: Int,
         stepSeconds: Double, tokensPerSecond: Double, rolloutsPerSecond: Double, sampledTraceTokens: Int,

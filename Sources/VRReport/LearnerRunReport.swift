@@ -1,6 +1,7 @@
 // `vr report` on a learner's run directory: its training curves and counters, from RUN/metrics.jsonl.
 
 import Foundation
+import VRCore
 import VRRecords
 
 /// The report of one `vr learner --run` directory: `README.md` with the run's counters and SVG charts of its
@@ -24,7 +25,7 @@ public struct LearnerRunReport: Sendable {
         let counters: [(String, String)] = [
             (
                 "steps (model / posterior)",
-                "\(metrics.count { $0.phase == "model" }) / \(metrics.count { $0.phase == "posterior" })"
+                "\(metrics.count { $0.phase == .model }) / \(metrics.count { $0.phase == .posterior })"
             ),
             ("parameter version", "\(last.parameterVersion)"),
             ("elapsed", String(format: "%.0f s", last.elapsedSeconds)),
@@ -46,7 +47,7 @@ public struct LearnerRunReport: Sendable {
             ("lag.svg", "Mean lag of the step's batches (versions)", { $0.meanLag }),
         ]
         for (fileName, title, value) in curves {
-            let series = ["model", "posterior"].compactMap { phase -> LineSeries? in
+            let series = [RolloutPhase.model, .posterior].compactMap { phase -> LineSeries? in
                 let points = metrics.filter { $0.phase == phase }.compactMap { line in
                     value(line).map { ChartPoint(x: Double(line.step), y: $0) }
                 }

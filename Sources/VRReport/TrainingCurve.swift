@@ -1,5 +1,6 @@
 // Training curves across seeds: a model-phase quantity against the model step, with its spread.
 
+import VRCore
 import VRRecords
 
 /// A quantity of the model phase, by model step, as mean and spread across seeds.
@@ -13,7 +14,7 @@ public enum TrainingCurve {
     ///   - value: the quantity of a step, or nil when the step does not record it.
     /// - Returns: one point per model step with a value (x the step, y the mean, spread the standard deviation).
     public static func modelPhase(_ seedMetrics: [[StepMetrics]], value: (StepMetrics) -> Double?) -> [ChartPoint] {
-        let seedValues = seedMetrics.map { metrics in metrics.filter { $0.phase == "model" }.map(value) }
+        let seedValues = seedMetrics.map { metrics in metrics.filter { $0.phase == .model }.map(value) }
         return (0..<modelStepCount(seedMetrics)).compactMap { index in
             SeedSummary(seedValues.compactMap { $0.indices.contains(index) ? $0[index] : nil }).map {
                 ChartPoint(x: Double(index + 1), y: $0.mean, spread: $0.standardDeviation)
@@ -25,6 +26,6 @@ public enum TrainingCurve {
     /// - Parameter seedMetrics: each seed's metrics lines.
     /// - Returns: the largest count of `model` lines.
     public static func modelStepCount(_ seedMetrics: [[StepMetrics]]) -> Int {
-        seedMetrics.map { metrics in metrics.count { $0.phase == "model" } }.max() ?? 0
+        seedMetrics.map { metrics in metrics.count { $0.phase == .model } }.max() ?? 0
     }
 }

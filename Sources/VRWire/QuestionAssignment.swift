@@ -1,5 +1,7 @@
 // One question of a work assignment (rollout.proto `QuestionAssignment`).
 
+import VRCore
+
 /// A question to sample traces for, with its phase and the number of traces wanted.
 public struct QuestionAssignment: Sendable, Equatable {
     /// The question's id in the shared task dataset (for example `"addition/train/12"`).

@@ -1,5 +1,7 @@
 // All traces of one assigned question inside a rollout batch (rollout.proto `QuestionRollout`).
 
+import VRCore
+
 /// The M or K traces a worker sampled for one question, which the learner normalises together.
 public struct QuestionRollout: Sendable, Equatable {
     /// The id from ``QuestionAssignment/questionID``.

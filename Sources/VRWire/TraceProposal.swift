@@ -1,5 +1,7 @@
 // Which model samples a question's traces, and from which prompt (rollout.proto `Proposal`).
 
+import VRCore
+
 /// The proposal distribution of a question's traces: a model and whether its prompt carries the hint.
 public enum TraceProposal: String, Sendable, Hashable, CaseIterable, Codable {
     /// The variational posterior q with the reference hint in its prompt: the method's model phase.

@@ -1,5 +1,7 @@
 // Checks shared by the conversions from wire messages to domain types: ids, text, counts, tokens, log-probs.
 
+import VRCore
+
 /// The checks every conversion from an untrusted wire message applies, with the receiver's limits.
 struct WireValidator: Sendable {
     /// The receiver's bounds.

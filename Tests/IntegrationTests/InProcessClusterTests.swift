@@ -112,7 +112,7 @@ struct InProcessClusterTests {
         #expect(summary.parameterVersion == UInt64(1 + summary.modelSteps + summary.posteriorSteps))
         let recorded = steps.withLock { $0 }
         #expect(recorded.map(\.parameterVersion) == Array(2...summary.parameterVersion))
-        #expect(Set(recorded.map(\.phase)) == ["model", "posterior"])
+        #expect(Set(recorded.map(\.phase)) == [.model, .posterior])
         for (name, workerSummary) in zip(["w1", "w2"], workerSummaries) {
             let events = log.of(name)
             #expect(

@@ -1,4 +1,5 @@
 import Testing
+import VRCore
 import VRLearner
 import VRTasks
 import VRText

@@ -96,7 +96,7 @@ struct NonFiniteStepTests {
     @Test("a skipped step's metrics line keeps its NaN loss and reads back")
     func metricsLineRoundTrips() throws {
         let metrics = StepMetrics(
-            step: 3, phase: "model", parameterVersion: 4, loss: .nan, gradientNorm: .infinity, learningRate: 1e-3,
+            step: 3, phase: .model, parameterVersion: 4, loss: .nan, gradientNorm: .infinity, learningRate: 1e-3,
             bound: nil, effectiveSampleSize: nil, zeroWeightQuestions: 0, questions: 1, traces: 2, meanAccuracy: 0.5,
             meanTraceTokens: 2, meanLag: 0, maxLag: 0, tokens: 9, stepSeconds: 0.1, tokensPerSecond: 90,
             rolloutsPerSecond: 1, sampledTraceTokens: 3, elapsedSeconds: 5, staleBatches: 0, duplicateBatches: 0,
@@ -111,7 +111,7 @@ struct NonFiniteStepTests {
     @Test("a step's metrics survive the structured log: log fields and back, non-finite and nested values too")
     func logFieldsRoundTrip() throws {
         let metrics = StepMetrics(
-            step: 3, phase: "model", parameterVersion: 4, loss: .nan, gradientNorm: 0.1 + 0.2, learningRate: 1e-3,
+            step: 3, phase: .model, parameterVersion: 4, loss: .nan, gradientNorm: 0.1 + 0.2, learningRate: 1e-3,
             bound: -.infinity, effectiveSampleSize: nil, zeroWeightQuestions: 0, questions: 1, traces: 2,
             meanAccuracy: 1.0 / 3, meanTraceTokens: 2, meanLag: 0, maxLag: 0, tokens: 9, stepSeconds: 0.1,
             tokensPerSecond: 90, rolloutsPerSecond: 1, sampledTraceTokens: 3, elapsedSeconds: 5, staleBatches: 0,

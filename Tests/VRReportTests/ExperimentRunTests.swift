@@ -33,7 +33,7 @@ final class ExperimentRunTests {
         #expect(run.questionsByFile.count == 7)
         #expect(
             run.metrics(of: ReportFixture.variationalAcc.runs[0])?.map(\.phase) == [
-                "posterior", "model", "posterior", "model",
+                .posterior, .model, .posterior, .model,
             ])
         #expect(run.questions(of: ReportFixture.sft.runs[0]) == nil)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import VRCore
 import VRRecords
 import VRReport
 import VRWorker
@@ -86,7 +87,7 @@ enum ReportFixture {
     /// A metrics line; a nil ESS or bound is written as null, and a nil trace length leaves the key out (as in files
     /// written before it was recorded).
     static func metricsLine(
-        step: Int, phase: String, loss: Double, accuracy: Double, ess: Double? = 1.8, zeroWeight: Int = 0,
+        step: Int, phase: RolloutPhase, loss: Double, accuracy: Double, ess: Double? = 1.8, zeroWeight: Int = 0,
         bound: Double? = -2.5, traceTokens: Double? = nil
     ) -> String {
         let json = { (value: Double?) in value.map { "\($0)" } ?? "null" }
@@ -115,22 +116,22 @@ enum ReportFixture {
     /// (1, 3), (0, 1), (2); bound (-3, -1.5), (-2, -1), (null); trace length (120, 60), (100, 80), (110).
     static let variationalMetrics = [
         [
-            metricsLine(step: 1, phase: "posterior", loss: 9, accuracy: 0.1, traceTokens: 500),
+            metricsLine(step: 1, phase: .posterior, loss: 9, accuracy: 0.1, traceTokens: 500),
             metricsLine(
-                step: 2, phase: "model", loss: 2, accuracy: 0.4, ess: 2.2, zeroWeight: 1, bound: -3, traceTokens: 120),
-            metricsLine(step: 3, phase: "posterior", loss: 9, accuracy: 0.1, traceTokens: 500),
+                step: 2, phase: .model, loss: 2, accuracy: 0.4, ess: 2.2, zeroWeight: 1, bound: -3, traceTokens: 120),
+            metricsLine(step: 3, phase: .posterior, loss: 9, accuracy: 0.1, traceTokens: 500),
             metricsLine(
-                step: 4, phase: "model", loss: 1, accuracy: 0.6, ess: 1.4, zeroWeight: 3, bound: -1.5, traceTokens: 60),
+                step: 4, phase: .model, loss: 1, accuracy: 0.6, ess: 1.4, zeroWeight: 3, bound: -1.5, traceTokens: 60),
         ],
         [
             metricsLine(
-                step: 1, phase: "model", loss: 3, accuracy: 0.2, ess: 3, zeroWeight: 0, bound: -2, traceTokens: 100),
+                step: 1, phase: .model, loss: 3, accuracy: 0.2, ess: 3, zeroWeight: 0, bound: -2, traceTokens: 100),
             metricsLine(
-                step: 2, phase: "model", loss: 2, accuracy: 0.5, ess: nil, zeroWeight: 1, bound: -1, traceTokens: 80),
+                step: 2, phase: .model, loss: 2, accuracy: 0.5, ess: nil, zeroWeight: 1, bound: -1, traceTokens: 80),
         ],
         [
             metricsLine(
-                step: 1, phase: "model", loss: 2.5, accuracy: 0.3, ess: 2.5, zeroWeight: 2, bound: nil,
+                step: 1, phase: .model, loss: 2.5, accuracy: 0.3, ess: 2.5, zeroWeight: 2, bound: nil,
                 traceTokens: 110)
         ],
     ]
@@ -143,7 +144,7 @@ enum ReportFixture {
             let i = Double(step)
             let s = Double(seed - 1)
             return metricsLine(
-                step: step, phase: "model", loss: 2 - i / 20, accuracy: 0.3 + 0.02 * i + 0.1 * s,
+                step: step, phase: .model, loss: 2 - i / 20, accuracy: 0.3 + 0.02 * i + 0.1 * s,
                 ess: 1 + i / 5 + 0.4 * s,
                 zeroWeight: (step <= 10 ? 2 : 1) - (seed - 1), bound: nil)
         }

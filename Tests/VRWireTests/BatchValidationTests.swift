@@ -1,6 +1,7 @@
 // Untrusted rollout batches: every inconsistency and out-of-range value is rejected with the right code.
 
 import Testing
+import VRCore
 import VRWire
 
 @Suite("Rollout batch validation")

@@ -3,22 +3,32 @@
 import Foundation
 import Logging
 import VRCore
-import VRObservability
 import VRWorker
 
 /// Logs worker events, as `name key=value ...` text or as JSON lines with an `event` field, and keeps the
 /// Prometheus metrics current.
-struct WorkerReporter: Sendable {
+public struct WorkerReporter: Sendable {
     /// Where records go.
-    let logger: Logger
+    public let logger: Logger
     /// JSON lines instead of text.
-    let json: Bool
+    public let json: Bool
     /// The metrics and health the status server exposes.
-    let telemetry: WorkerTelemetry
+    public let telemetry: WorkerTelemetry
+
+    /// A reporter.
+    /// - Parameters:
+    ///   - logger: where records go.
+    ///   - json: JSON lines instead of text.
+    ///   - telemetry: the metrics and health to keep current.
+    public init(logger: Logger, json: Bool, telemetry: WorkerTelemetry) {
+        self.logger = logger
+        self.json = json
+        self.telemetry = telemetry
+    }
 
     /// Logs one event and updates the metrics.
     /// - Parameter event: what happened.
-    func report(_ event: WorkerEvent) {
+    public func report(_ event: WorkerEvent) {
         telemetry.record(event)
         let (name, fields): (String, [String: String]) =
             switch event {

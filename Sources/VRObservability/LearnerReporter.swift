@@ -4,23 +4,33 @@ import Foundation
 import Logging
 import VRCore
 import VRLearner
-import VRObservability
 import VRRecords
 
 /// Logs learner events (a record per step and per notable moment) and keeps the Prometheus metrics current.
 ///
 /// Text logs read as sentences ("step 4 model v5 loss ..."); JSON logs carry the same facts as fields.
-struct LearnerReporter: Sendable {
+public struct LearnerReporter: Sendable {
     /// Where records go.
-    let logger: Logger
+    public let logger: Logger
     /// JSON lines (fields) instead of sentences.
-    let json: Bool
+    public let json: Bool
     /// The metrics and health the status server exposes.
-    let telemetry: LearnerTelemetry
+    public let telemetry: LearnerTelemetry
+
+    /// A reporter.
+    /// - Parameters:
+    ///   - logger: where records go.
+    ///   - json: JSON lines instead of text.
+    ///   - telemetry: the metrics and health to keep current.
+    public init(logger: Logger, json: Bool, telemetry: LearnerTelemetry) {
+        self.logger = logger
+        self.json = json
+        self.telemetry = telemetry
+    }
 
     /// Logs one event and updates the metrics.
     /// - Parameter event: what happened.
-    func report(_ event: LearnerServiceEvent) {
+    public func report(_ event: LearnerServiceEvent) {
         telemetry.record(event)
         switch event {
         case .step(let metrics):
