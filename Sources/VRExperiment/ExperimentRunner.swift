@@ -1,12 +1,14 @@
-// `vr experiment`'s stages: tasks, the initial models, every arm once per seed, and the results file.
+// An experiment's stages (`vr experiment`, and `vr demo`'s built-in one): tasks, the initial models, every arm
+// once per seed, and the results file.
 //
 // Layout of the run directory:
-//   experiment.json                  the configuration, as given
+//   experiment.json                  the configuration, as given (or encoded, for a built-in one)
 //   data/train.jsonl, data/test.jsonl
 //   initial/base, pi, q              stage 0 (a base model, if configured), stage 1 (pi0) and stage 2 (q)
 //                                    checkpoints; initial/evaluation.json (and evaluation-greedy.json)
 //   arms/ARM/seed-S/                 one run: learner/ (metrics, questions, checkpoint) or checkpoint/ (SFT),
-//                                    worker and learner logs, run.json (its ArmRun) once finished
+//                                    the daemons' configurations (learner.json, worker-I.json) and logs,
+//                                    run.json (its ArmRun) once finished
 //   results.json                     every finished run (ExperimentResults), rewritten after each one
 // A run that finished keeps its run.json, so an interrupted experiment continues where it stopped.
 
