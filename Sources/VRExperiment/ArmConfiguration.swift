@@ -95,9 +95,9 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         selection = .weighted
         normalization = .perToken
         proposal = method.naturalProposal
-        posterior = proposal == .hintedPosterior ? .trained : .initial
-        trainsPosterior = method == .variational && proposal == .hintedPosterior
-        answersPerTrace = method.isBaseline ? 1 : nil
+        posterior = proposal.naturalPosterior
+        trainsPosterior = method.naturallyTrainsPosterior(proposal)
+        answersPerTrace = method.naturalAnswersPerTrace
         surrogate = .standard
         hint = .workedSolution
     }
@@ -120,12 +120,12 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         proposal = try container.decodeIfPresent(TraceProposal.self, forKey: .proposal) ?? method.naturalProposal
         posterior =
             try container.decodeIfPresent(PosteriorStart.self, forKey: .posterior)
-            ?? (proposal == .hintedPosterior ? .trained : .initial)
+            ?? proposal.naturalPosterior
         trainsPosterior =
             try container.decodeIfPresent(Bool.self, forKey: .trainsPosterior)
-            ?? (method == .variational && proposal == .hintedPosterior)
+            ?? method.naturallyTrainsPosterior(proposal)
         answersPerTrace =
-            try container.decodeIfPresent(Int.self, forKey: .answersPerTrace) ?? (method.isBaseline ? 1 : nil)
+            try container.decodeIfPresent(Int.self, forKey: .answersPerTrace) ?? method.naturalAnswersPerTrace
         learningRate = try container.decodeIfPresent(Float.self, forKey: .learningRate)
         surrogate = ClippedSurrogate(
             clipRange: try container.decodeIfPresent(Double.self, forKey: .clipRange)
@@ -201,4 +201,17 @@ extension ArmMethod {
         case .grpo: .reasoningModel
         }
     }
+
+    /// n unless the arm says otherwise: one answer per trace for the baselines, the experiment's for the others.
+    var naturalAnswersPerTrace: Int? { isBaseline ? 1 : nil }
+
+    /// Whether an arm trains q unless it says otherwise: the variational method with q's hinted traces.
+    func naturallyTrainsPosterior(_ proposal: TraceProposal) -> Bool {
+        self == .variational && proposal == .hintedPosterior
+    }
+}
+
+extension TraceProposal {
+    /// The posterior an arm serves as q unless it says otherwise: the hinted q for its traces, else pi0.
+    var naturalPosterior: PosteriorStart { self == .hintedPosterior ? .trained : .initial }
 }

@@ -81,9 +81,7 @@ public struct ExperimentRunner: Sendable {
     }
 
     private static func encoded(_ configuration: ExperimentConfiguration) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return ((try? encoder.encode(configuration)) ?? Data()) + Data("\n".utf8)
+        (try? prettyJSON(configuration)) ?? Data()
     }
 
     /// Runs every stage for the arms named in `armNames` (all when empty).
@@ -377,9 +375,7 @@ public struct ExperimentRunner: Sendable {
     }
 
     private func write(_ results: ExperimentResults) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(Array(try encoder.encode(results)), to: directory + "/results.json")
+        try AtomicFile.write(Array(try prettyJSON(results)), to: directory + "/results.json")
     }
 
     /// Runs an SFT trainer, reporting every 100th step.

@@ -139,8 +139,6 @@ public struct LearnerCluster: Sendable {
 
     /// Writes a daemon's configuration as the JSON its `--config` option reads.
     private func write(_ configuration: some Encodable, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(Array(try encoder.encode(configuration)) + Array("\n".utf8), to: path)
+        try AtomicFile.write(Array(try prettyJSON(configuration)), to: path)
     }
 }

@@ -44,22 +44,23 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Held-out questions.")
     var testQuestions = DemoSize().testQuestions
 
+    /// The demo's sizes from the options.
+    private var size: DemoSize {
+        var size = DemoSize()
+        (size.workers, size.modelSteps, size.reasoningSteps, size.posteriorSteps) =
+            (workers, modelSteps, reasoningSteps, posteriorSteps)
+        (size.trainQuestions, size.testQuestions) = (trainQuestions, testQuestions)
+        return size
+    }
+
     func validate() throws {
-        guard (1...16).contains(workers) else { throw ValidationError("--workers must be in 1...16, got \(workers)") }
-        guard modelSteps >= 1, reasoningSteps >= 1, posteriorSteps >= 1, trainQuestions >= 1, testQuestions >= 1
-        else {
-            throw ValidationError("step and question counts must be at least 1")
-        }
+        do { try ExperimentConfiguration.demo(size).validate() } catch { throw ValidationError(error.description) }
         guard (reasoning == nil) == (posterior == nil) else {
             throw ValidationError("give both --reasoning and --posterior, or neither")
         }
     }
 
     func run() throws {
-        var size = DemoSize()
-        (size.workers, size.modelSteps, size.reasoningSteps, size.posteriorSteps) =
-            (workers, modelSteps, reasoningSteps, posteriorSteps)
-        (size.trainQuestions, size.testQuestions) = (trainQuestions, testQuestions)
         try? FileManager.default.removeItem(atPath: runDirectory)
         if let reasoning, let posterior {
             // Stages 1 and 2 are skipped for checkpoints that are already in place.
