@@ -51,9 +51,10 @@ subnet=10.77.0
 learner_ip=$subnet.1
 request=tcp://$learner_ip:5555
 publish=tcp://$learner_ip:5556
-model_steps=30     # about 4 * 30 = 120 batches of one question (model and posterior phases, 2 questions a step)
-worker2_batches=60 # fewer than the run needs: the learner cannot finish without worker1
-cut_seconds=6      # longer than --worker-timeout 2, and than the transport's heartbeat timeout (5 s)
+model_steps=40      # about 4 * 40 = 160 batches of one question (model and posterior phases, 2 questions a step)
+worker2_batches=100 # fewer than the run needs, so the learner cannot finish without worker1, and enough that
+#                    worker2 still trains it for a while once worker1 is lost, however fast the machine is
+cut_seconds=6       # longer than --worker-timeout 2, and than the transport's heartbeat timeout (5 s)
 
 work=$(mktemp -d)
 namespaces=() # created so far, removed on exit
