@@ -54,7 +54,17 @@ has_packages
 report "the Python environment has numpy, pyzmq and protobuf 4.21.12" $? "$work/pip.log"
 ((failed == 0)) || finish
 
-# 2. Tasks, and one tiny model trained on both stages' SFT data, which serves as pi and as q.
+# 2. The fingerprint recipe, on the test vector docs/protocol.md gives.
+printf '%s\n' '{"id": "a1", "question": "2+3=?", "answer": 5, "verifier": "numeric"}' \
+    '{"question": "7+8=?", "solution": "7+8=15\nAnswer: 15", "worked_solution": "7+8=15", "verifier": "numeric"}' \
+    >"$work/vector.jsonl"
+vector=$(cd "$root/Tests/PythonWorker" &&
+    PYTHONDONTWRITEBYTECODE=1 "$python" -c 'import sys, tasks; print(tasks.fingerprint(tasks.read_tasks(sys.argv[1])))' \
+        "$work/vector.jsonl" 2>&1)
+[[ $vector == 070ef90073a413f1 ]]
+report "the Python fingerprint of the documented test vector is 070ef90073a413f1 ($vector)" $?
+
+# 3. Tasks, and one tiny model trained on both stages' SFT data, which serves as pi and as q.
 {
     "$vr" tasks --families addition --count 32 --maximum-difficulty 1 --seed 11 --output "$work/tasks.jsonl" &&
         "$vr" sft-data --tasks "$work/tasks.jsonl" --stage reasoning --output "$work/pi.jsonl" &&
@@ -68,7 +78,7 @@ report "the Python environment has numpy, pyzmq and protobuf 4.21.12" $? "$work/
 report "vr writes tasks and trains a model that closes its thoughts" $? "$work/setup.log"
 ((failed == 0)) || finish
 
-# 3. The learner on free loopback ports: two posterior and two model steps, then it stops.
+# 4. The learner on free loopback ports: two posterior and two model steps, then it stops.
 "$vr" learner --tasks "$work/tasks.jsonl" --run "$work/run" --reasoning "$work/model" --posterior "$work/model" \
     --request-endpoint 'tcp://127.0.0.1:*' --publish-endpoint 'tcp://127.0.0.1:*' \
     --endpoints-file "$work/endpoints.json" --model-steps 2 --questions-per-step 4 --questions-per-assignment 2 \
@@ -79,7 +89,7 @@ wait_for 60 test -s "$work/endpoints.json"
 report "the learner serves" $? "$work/learner.log"
 ((failed == 0)) || finish
 
-# 4. Two Python workers until the learner has finished its steps: one answers each assignment with one batch, the
+# 5. Two Python workers until the learner has finished its steps: one answers each assignment with one batch, the
 #    other streams it, one batch per question, last question first.
 for mode in whole stream; do
     PYTHONDONTWRITEBYTECODE=1 "$python" "$root/Tests/PythonWorker/worker.py" --tasks "$work/tasks.jsonl" \
@@ -99,7 +109,7 @@ for worker in "${workers[@]}"; do
     report "a Python worker exits 0" $? "$work"/worker-*.log
 done
 
-# 5. Both phases trained on the worker's batches, and nothing it sent was refused.
+# 6. Both phases trained on the worker's batches, and nothing it sent was refused.
 "$python" - "$work/run/metrics.jsonl" >"$work/metrics.log" 2>&1 <<'PY'
 import json, sys
 steps = [json.loads(line) for line in open(sys.argv[1])]

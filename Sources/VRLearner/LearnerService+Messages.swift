@@ -13,7 +13,7 @@ extension LearnerService {
         do {
             envelope = try codec.decode(received.frames.map(\.bytes))
         } catch {
-            await refuse(peer, ErrorReply(error))
+            await refuse(peer, ErrorReply(error), answering: error.messageName)
             return
         }
         guard envelope.senderID == worker else {
@@ -21,7 +21,8 @@ extension LearnerService {
                 peer,
                 ErrorReply(
                     code: .invalidValue,
-                    reason: "sender id \"\(envelope.senderID)\" is not the connection's \"\(worker)\""))
+                    reason: "sender id \"\(envelope.senderID)\" is not the connection's \"\(worker)\""),
+                answering: envelope.message.name)
             return
         }
         machine.heard(from: worker, at: now)
@@ -31,10 +32,10 @@ extension LearnerService {
         case .heartbeat:
             // A heartbeat proves the process lives, not that the learner knows it: one it has declared lost must
             // hear so, or it would never say hello again.
-            if !machine.knows(worker) { await refuseUnknown(peer) }
+            if !machine.knows(worker) { await refuseUnknown(peer, answering: envelope.message.name) }
         case .goodbye:
             guard machine.knows(worker) else {
-                await refuseUnknown(peer)
+                await refuseUnknown(peer, answering: envelope.message.name)
                 return
             }
             for case .workerLost(_, let count) in machine.workerLeft(worker) {
@@ -54,7 +55,8 @@ extension LearnerService {
             await refuse(
                 peer,
                 ErrorReply(
-                    code: .unexpectedMessage, reason: "\(envelope.message.name) is sent by the learner, not to it"))
+                    code: .unexpectedMessage, reason: "\(envelope.message.name) is sent by the learner, not to it"),
+                answering: envelope.message.name)
         }
     }
 
@@ -66,7 +68,7 @@ extension LearnerService {
                     code: .datasetMismatch,
                     reason:
                         "dataset fingerprint \(hello.datasetFingerprint) differs from the learner's \(datasetFingerprint)"
-                ))
+                ), answering: "Hello")
             return
         }
         let worker = peer.description
@@ -89,7 +91,7 @@ extension LearnerService {
     private func assignWork(to peer: PeerID, credits: Int) async {
         let worker = peer.description
         guard machine.knows(worker) else {
-            await refuseUnknown(peer)
+            await refuseUnknown(peer, answering: "WorkRequest")
             return
         }
         refillQueue()
@@ -138,7 +140,9 @@ extension LearnerService {
                     modelProposal: configuration.modelObjective.proposal, prompts: prompts,
                     contextLength: trainer.models.reasoning.configuration.contextLength)
             } catch {
-                await refuse(peer, ErrorReply(code: .inconsistentBatch, reason: "\(error)", batchSequence: sequence))
+                await refuse(
+                    peer, ErrorReply(code: .inconsistentBatch, reason: "\(error)", batchSequence: sequence),
+                    answering: "RolloutBatch")
                 return
             }
         }
@@ -160,13 +164,15 @@ extension LearnerService {
                 }
                 await acknowledge(sequence, .accepted, to: peer)
             case .dropDuplicate:
-                onEvent(.dropped(worker: worker, sequence: sequence, reason: "duplicate"))
-                await acknowledge(sequence, .duplicate, to: peer)
+                await drop(batch, .duplicate, detail: "batch_sequence \(sequence) was received before", to: peer)
             case .dropStale(_, let lag):
-                onEvent(.dropped(worker: worker, sequence: sequence, reason: "stale by \(lag) versions"))
-                await acknowledge(sequence, .stale, to: peer)
+                let detail =
+                    "sampling_parameter_version \(batch.samplingParameterVersion) is \(lag) versions behind the "
+                    + "learner's \(machine.parameterVersion); at most \(machine.policy.maxBatchLag) are accepted, and its "
+                    + "questions are handed out again"
+                await drop(batch, .stale, detail: detail, to: peer)
             case .reject(_, let refusal):
-                await refuse(peer, Self.reply(to: refusal, of: batch))
+                await refuse(peer, Self.reply(to: refusal, of: batch), answering: "RolloutBatch")
             default:
                 break
             }
@@ -201,20 +207,43 @@ extension LearnerService {
             assignmentID: assignmentID)
     }
 
-    private func acknowledge(_ sequence: UInt64, _ status: BatchAck.Status, to peer: PeerID) async {
+    private func acknowledge(
+        _ sequence: UInt64, _ status: BatchAck.Status, detail: String = "", to peer: PeerID
+    )
+        async
+    {
         await send(
-            .batchAck(BatchAck(batchSequence: sequence, status: status, parameterVersion: machine.parameterVersion)),
+            .batchAck(
+                BatchAck(
+                    batchSequence: sequence, status: status, parameterVersion: machine.parameterVersion,
+                    detail: detail)),
             to: peer)
     }
 
-    /// Tells a sender the learner has not welcomed, or has declared lost, to say hello (again).
-    func refuseUnknown(_ peer: PeerID) async {
-        await refuse(peer, ErrorReply(code: .unknownWorker, reason: "unknown worker \(peer); say hello first"))
+    /// Acknowledges a batch that will not train, saying why.
+    private func drop(_ batch: RolloutBatch, _ status: BatchAck.Status, detail: String, to peer: PeerID) async {
+        onEvent(.dropped(worker: peer.description, sequence: batch.batchSequence, status: status, detail: detail))
+        await acknowledge(batch.batchSequence, status, detail: detail, to: peer)
     }
 
-    private func refuse(_ peer: PeerID, _ reply: ErrorReply) async {
+    /// Tells a sender the learner has not welcomed, or has declared lost, to say hello (again).
+    /// - Parameters:
+    ///   - peer: the sender.
+    ///   - message: the name of the message refused.
+    func refuseUnknown(_ peer: PeerID, answering message: String) async {
+        await refuse(
+            peer, ErrorReply(code: .unknownWorker, reason: "unknown worker \(peer); say hello first"),
+            answering: message)
+    }
+
+    /// Answers a message with an error reply, reported with the reply's code and the message's name (nil: the
+    /// frames or the envelope did not parse).
+    private func refuse(_ peer: PeerID, _ reply: ErrorReply, answering message: String?) async {
         rejections[reply.code.label, default: 0] += 1
-        onEvent(.refused(worker: peer.description, code: reply.code.label, reason: reply.reason))
+        onEvent(
+            .refused(
+                worker: peer.description, code: reply.code.label, message: message ?? "unparsed",
+                reason: reply.reason))
         await send(.errorReply(reply), to: peer)
     }
 }

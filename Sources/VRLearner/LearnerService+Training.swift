@@ -147,7 +147,7 @@ extension LearnerService {
     /// During a step the request is answered from the cache, or once the step has finished.
     func sendSnapshot(to peer: PeerID) async {
         guard machine.knows(peer.description) else {
-            await refuseUnknown(peer)
+            await refuseUnknown(peer, answering: "SnapshotRequest")
             return
         }
         if isTraining && snapshotCache?.version != machine.parameterVersion {

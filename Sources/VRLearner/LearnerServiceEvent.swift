@@ -1,6 +1,7 @@
 // What the learner service reports while it runs, for logs, tests and benchmarks.
 
 import VRRecords
+import VRWire
 
 /// A notable moment of a learner run.
 public enum LearnerServiceEvent: Sendable, Equatable {
@@ -16,12 +17,13 @@ public enum LearnerServiceEvent: Sendable, Equatable {
     case published(parameterVersion: UInt64, byteCount: Int, seconds: Double)
     /// A full snapshot was sent to one worker on request.
     case snapshotSent(worker: String, parameterVersion: UInt64)
-    /// A message was refused with an error reply; `code` is the reply's code label (`ErrorReply.Code.label`).
-    case refused(worker: String, code: String, reason: String)
+    /// A message was refused with an error reply; `code` is the reply's code label (`ErrorReply.Code.label`),
+    /// `message` the refused message's name (`WireMessage.name`), or "unparsed" when its envelope did not parse.
+    case refused(worker: String, code: String, message: String, reason: String)
     /// A worker reported an error of its own (never answered).
     case workerReported(worker: String, reason: String)
-    /// A batch was dropped (duplicate or stale).
-    case dropped(worker: String, sequence: UInt64, reason: String)
+    /// A batch was dropped as a duplicate or stale; `detail` is the acknowledgement's, naming the field.
+    case dropped(worker: String, sequence: UInt64, status: BatchAck.Status, detail: String)
     /// A step failed on its inputs; its questions are lost, the run goes on.
     case stepFailed(reason: String)
     /// In collection mode, the rollouts of this many questions are in.

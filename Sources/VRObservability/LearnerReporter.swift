@@ -65,18 +65,18 @@ public struct LearnerReporter: Sendable {
                 fields: ["version": "\(version)", "bytes": "\(byteCount)", "seconds": decimal(seconds, 6)])
         case .snapshotSent:
             return
-        case .refused(let worker, let code, let reason):
+        case .refused(let worker, let code, let message, let reason):
             log(
-                "refused", text: "refused \(worker) (\(code)): \(reason)",
-                fields: ["worker": worker, "code": code, "reason": reason], level: .warning)
+                "refused", text: "refused \(message) from \(worker) (\(code)): \(reason)",
+                fields: ["worker": worker, "code": code, "message": message, "reason": reason], level: .warning)
         case .workerReported(let worker, let reason):
             log(
                 "worker_reported", text: "worker \(worker) reported: \(reason)",
                 fields: ["worker": worker, "reason": reason], level: .warning)
-        case .dropped(let worker, let sequence, let reason):
+        case .dropped(let worker, let sequence, let status, let detail):
             log(
-                "dropped", text: "dropped batch \(sequence) of \(worker): \(reason)",
-                fields: ["worker": worker, "sequence": "\(sequence)", "reason": reason])
+                "dropped", text: "dropped batch \(sequence) of \(worker) as \(status): \(detail)",
+                fields: ["worker": worker, "sequence": "\(sequence)", "status": "\(status)", "detail": detail])
         case .stepFailed(let reason):
             log("step_failed", text: "step failed: \(reason)", fields: ["reason": reason], level: .warning)
         case .collected(let count, let total):

@@ -26,7 +26,6 @@ public final class LearnerTelemetry: Sendable {
     private let trainingTokensPerSecond: Gauge
     private let publishedBytes: Counter
     private let checkpoints: Counter
-    private let droppedBatches: Counter
     private let expiredAssignments: Counter
     private let refusedConnections: Gauge
     /// The workers currently known, for the `vr_learner_workers` gauge.
@@ -66,9 +65,6 @@ public final class LearnerTelemetry: Sendable {
             descriptor: .vr("learner", "published_bytes", unit: "total", help: "Parameter bytes broadcast."))
         checkpoints = registry.makeCounter(
             descriptor: .vr("learner", "checkpoints", unit: "total", help: "Checkpoints written."))
-        droppedBatches = registry.makeCounter(
-            descriptor: .vr(
-                "learner", "dropped_batches", unit: "total", help: "Batches dropped as duplicates or stale."))
         expiredAssignments = registry.makeCounter(
             descriptor: .vr(
                 "learner", "expired_assignments", unit: "total",
@@ -102,14 +98,20 @@ public final class LearnerTelemetry: Sendable {
             publishedBytes.increment(by: Int64(byteCount))
         case .checkpointWritten:
             checkpoints.increment()
-        case .refused(_, let code, _):
+        case .refused(_, let code, let message, _):
             registry.makeCounter(
                 descriptor: .vr(
                     "learner", "rejected_messages", unit: "total",
-                    help: "Messages refused with an error reply, by reason."), labels: [("reason", code)]
+                    help: "Messages refused with an error reply, by reason and by the message refused."),
+                labels: [("reason", code), ("message", message)]
             ).increment()
-        case .dropped:
-            droppedBatches.increment()
+        case .dropped(_, _, let status, _):
+            registry.makeCounter(
+                descriptor: .vr(
+                    "learner", "dropped_batches", unit: "total", help: "Batches dropped, by status: duplicate or stale."
+                ),
+                labels: [("status", "\(status)")]
+            ).increment()
         case .assignmentExpired:
             expiredAssignments.increment()
         case .snapshotSent, .workerReported, .stepFailed, .collected:

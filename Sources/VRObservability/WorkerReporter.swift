@@ -46,8 +46,15 @@ public struct WorkerReporter: Sendable {
                         "traces": "\(traces)", "seconds": decimal(seconds, 3),
                     ]
                 )
-            case .batchAcknowledged(let sequence, let status): ("ack", ["sequence": "\(sequence)", "status": status])
+            case .batchAcknowledged(let sequence, let status, let detail):
+                (
+                    "ack",
+                    ["sequence": "\(sequence)", "status": status].merging(detail.isEmpty ? [:] : ["detail": detail]) {
+                        $1
+                    }
+                )
             case .refused(let reason): ("refused", ["reason": reason])
+            case .dropped(let assignment): ("dropped", ["assignment": "\(assignment)"])
             case .rejoining(let reason): ("rejoining", ["reason": reason])
             }
         var metadata = fields.mapValues { Logger.MetadataValue.string($0) }

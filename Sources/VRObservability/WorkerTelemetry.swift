@@ -16,6 +16,7 @@ public final class WorkerTelemetry: Sendable {
     private let batchSeconds: ValueHistogram
     private let rejoins: Counter
     private let refusals: Counter
+    private let droppedAssignments: Counter
 
     /// Creates the metrics.
     public init() {
@@ -33,6 +34,10 @@ public final class WorkerTelemetry: Sendable {
                 "worker", "rejoins", unit: "total", help: "Times the worker lost the learner and said hello again."))
         refusals = registry.makeCounter(
             descriptor: .vr("worker", "refusals", unit: "total", help: "Messages the learner refused."))
+        droppedAssignments = registry.makeCounter(
+            descriptor: .vr(
+                "worker", "dropped_assignments", unit: "total",
+                help: "Assignments dropped unsent because they passed their deadline while being sampled."))
     }
 
     /// Marks the worker as running (connected or still looking for the learner: `/health` says which).
@@ -53,15 +58,17 @@ public final class WorkerTelemetry: Sendable {
             batches.increment()
             traces.increment(by: Int64(traceCount))
             batchSeconds.record(seconds)
-        case .batchAcknowledged(_, let status):
+        case .batchAcknowledged(_, let status, _):
             registry.makeCounter(
                 descriptor: .vr(
                     "worker", "acknowledged_batches", unit: "total",
-                    help: "Batches the learner acknowledged, by status (accepted, duplicate, stale)."),
+                    help: "Batches the learner answered, by status (accepted, duplicate, stale, expired)."),
                 labels: [("status", status)]
             ).increment()
         case .refused:
             refusals.increment()
+        case .dropped:
+            droppedAssignments.increment()
         case .rejoining:
             rejoins.increment()
             health.update { $0.connected = false }

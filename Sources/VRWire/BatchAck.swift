@@ -18,16 +18,20 @@ public struct BatchAck: Sendable, Equatable {
     public var status: Status
     /// The learner's parameter version when it received the batch.
     public var parameterVersion: UInt64
+    /// Why a batch was not trained, naming the field; empty when accepted (and from learners before revision 3).
+    public var detail: String
 
     /// Creates an acknowledgement.
     /// - Parameters:
     ///   - batchSequence: the acknowledged batch's sequence number.
     ///   - status: what happened to the batch.
     ///   - parameterVersion: the learner's parameter version when it received the batch.
-    public init(batchSequence: UInt64, status: Status, parameterVersion: UInt64) {
+    ///   - detail: why a batch was not trained, naming the field; empty when accepted.
+    public init(batchSequence: UInt64, status: Status, parameterVersion: UInt64, detail: String = "") {
         self.batchSequence = batchSequence
         self.status = status
         self.parameterVersion = parameterVersion
+        self.detail = detail
     }
 }
 
@@ -45,7 +49,7 @@ extension BatchAck {
         }
         self.init(
             batchSequence: try validator.nonZero(wire.batchSequence, "BatchAck.batch_sequence"), status: status,
-            parameterVersion: wire.parameterVersion)
+            parameterVersion: wire.parameterVersion, detail: try validator.text(wire.detail, "BatchAck.detail"))
     }
 
     var wire: Vr_V1_BatchAck {
@@ -58,6 +62,7 @@ extension BatchAck {
             case .stale: .stale
             }
         wire.parameterVersion = parameterVersion
+        wire.detail = detail
         return wire
     }
 }

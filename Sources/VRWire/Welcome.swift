@@ -17,6 +17,8 @@ public struct Welcome: Sendable, Equatable {
     public var heartbeatLiveness: Int
     /// Largest lag (learner version minus sampling version) at which a batch is still accepted.
     public var maxLag: Int
+    /// The revision of vr.v1 the learner speaks; 0 from learners before revision 3, which did not say.
+    public var protocolRevision: UInt32
 
     /// Creates a welcome.
     /// - Parameters:
@@ -25,15 +27,17 @@ public struct Welcome: Sendable, Equatable {
     ///   - heartbeatInterval: interval between heartbeats, 1 ms to one hour.
     ///   - heartbeatLiveness: missed intervals before a peer is considered dead, at least 1.
     ///   - maxLag: largest lag at which a batch is still accepted.
+    ///   - protocolRevision: the revision of vr.v1 the learner speaks; this code's by default.
     public init(
         learnerInstanceID: String, parameterVersion: UInt64, heartbeatInterval: Duration, heartbeatLiveness: Int,
-        maxLag: Int
+        maxLag: Int, protocolRevision: UInt32 = WireCodec.protocolRevision
     ) {
         self.learnerInstanceID = learnerInstanceID
         self.parameterVersion = parameterVersion
         self.heartbeatInterval = heartbeatInterval
         self.heartbeatLiveness = heartbeatLiveness
         self.maxLag = maxLag
+        self.protocolRevision = protocolRevision
     }
 }
 
@@ -49,7 +53,7 @@ extension Welcome {
             parameterVersion: wire.parameterVersion,
             heartbeatInterval: .milliseconds(milliseconds),
             heartbeatLiveness: try validator.count(wire.heartbeatLiveness, "Welcome.heartbeat_liveness", in: 1...1000),
-            maxLag: Int(clamping: wire.maxLag))
+            maxLag: Int(clamping: wire.maxLag), protocolRevision: wire.protocolRevision)
     }
 
     var wire: Vr_V1_Welcome {
@@ -59,6 +63,7 @@ extension Welcome {
         wire.heartbeatIntervalMs = UInt32(clamping: heartbeatInterval.wholeMilliseconds)
         wire.heartbeatLiveness = UInt32(clamping: heartbeatLiveness)
         wire.maxLag = UInt32(clamping: maxLag)
+        wire.protocolRevision = protocolRevision
         return wire
     }
 }

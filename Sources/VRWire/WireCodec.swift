@@ -11,6 +11,9 @@ import SwiftProtobuf
 public struct WireCodec: Sendable {
     /// The major protocol version this code speaks (`package vr.v1`).
     public static let protocolVersion: UInt32 = 1
+    /// The revision of ``protocolVersion`` this code speaks (docs/protocol.md, "Revisions of vr.v1"); the
+    /// learner states it in ``Welcome/protocolRevision``.
+    public static let protocolRevision: UInt32 = 3
 
     /// Bounds applied to decoded messages (and to the frames ``encode(_:senderID:)`` produces).
     public let limits: WireLimits
@@ -77,8 +80,15 @@ public struct WireCodec: Sendable {
                 envelope.unknownFields.data.isEmpty ? "" : " (it has fields this peer does not know: newer peer?)"
             throw WireError(.missingField, "Envelope has no body\(hint)")
         }
-        let payload = try payloadFrame(of: frames, for: body)
-        let message = try WireMessage(body: body, payload: payload, validator: validator)
+        let message: WireMessage
+        do {
+            message = try WireMessage(
+                body: body, payload: try payloadFrame(of: frames, for: body), validator: validator)
+        } catch {
+            var named = error
+            named.messageName = WireMessage.name(of: body)
+            throw named
+        }
         if case .rolloutBatch(let batch) = message, batch.workerID != senderID {
             throw WireError(
                 .inconsistentBatch, "RolloutBatch.worker_id \"\(batch.workerID)\" differs from sender \"\(senderID)\"")

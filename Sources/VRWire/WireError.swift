@@ -31,6 +31,9 @@ public struct WireError: Error, Sendable, CustomStringConvertible {
     public let reason: String
     /// `#fileID:#line` of the check that failed.
     public let location: String
+    /// The name of the message whose body failed its checks (``WireMessage/name``), or nil when the frames or the
+    /// envelope did not get that far.
+    public internal(set) var messageName: String?
 
     /// Creates an error.
     /// - Parameters:

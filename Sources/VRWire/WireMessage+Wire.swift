@@ -22,6 +22,24 @@ extension WireMessage {
         }
     }
 
+    /// The ``name`` of the message an envelope body carries.
+    static func name(of body: Vr_V1_Envelope.OneOf_Body) -> String {
+        switch body {
+        case .hello: "Hello"
+        case .welcome: "Welcome"
+        case .heartbeat: "Heartbeat"
+        case .goodbye: "Goodbye"
+        case .errorReply: "ErrorReply"
+        case .workRequest: "WorkRequest"
+        case .workAssignment: "WorkAssignment"
+        case .rolloutBatch: "RolloutBatch"
+        case .batchAck: "BatchAck"
+        case .parameterAnnouncement: "ParameterAnnouncement"
+        case .snapshotRequest: "SnapshotRequest"
+        case .snapshotChunk: "SnapshotChunk"
+        }
+    }
+
     /// The envelope body, and the raw payload frame that follows it for a snapshot chunk.
     var body: (body: Vr_V1_Envelope.OneOf_Body, payload: [UInt8]?) {
         switch self {

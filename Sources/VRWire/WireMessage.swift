@@ -27,21 +27,6 @@ public enum WireMessage: Sendable, Equatable {
     /// L -> W: one chunk of a snapshot; its payload travels as a second frame.
     case snapshotChunk(SnapshotChunk)
 
-    /// The message's name in `Protos/` (for example `"RolloutBatch"`), for logs and metrics.
-    public var name: String {
-        switch self {
-        case .hello: "Hello"
-        case .welcome: "Welcome"
-        case .heartbeat: "Heartbeat"
-        case .goodbye: "Goodbye"
-        case .errorReply: "ErrorReply"
-        case .workRequest: "WorkRequest"
-        case .workAssignment: "WorkAssignment"
-        case .rolloutBatch: "RolloutBatch"
-        case .batchAck: "BatchAck"
-        case .parameterAnnouncement: "ParameterAnnouncement"
-        case .snapshotRequest: "SnapshotRequest"
-        case .snapshotChunk: "SnapshotChunk"
-        }
-    }
+    /// The message's name in `Protos/` (for example `"RolloutBatch"`), for logs, metrics and error reasons.
+    public var name: String { Self.name(of: body.body) }
 }

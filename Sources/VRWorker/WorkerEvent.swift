@@ -12,10 +12,13 @@ public enum WorkerEvent: Sendable, Equatable {
     case assigned(assignmentID: UInt64, questionCount: Int)
     /// A batch was sent.
     case batchSent(sequence: UInt64, assignmentID: UInt64, questionCount: Int, traceCount: Int, seconds: Double)
-    /// The learner answered a batch.
-    case batchAcknowledged(sequence: UInt64, status: String)
+    /// The learner answered a batch: `status` is the acknowledgement's (accepted, duplicate, stale) or "expired"
+    /// (refused as past its assignment's deadline); `detail` says why a batch did not train, else it is empty.
+    case batchAcknowledged(sequence: UInt64, status: String, detail: String)
     /// The learner refused a message.
     case refused(reason: String)
+    /// The assignment passed its deadline before its batch went out, and its rollouts were dropped.
+    case dropped(assignmentID: UInt64)
     /// The learner stopped answering; the worker says hello again.
     case rejoining(reason: String)
 }

@@ -76,6 +76,8 @@ public struct WorkerStateMachine: Sendable {
     private var pendingBroadcast: ReceivedParameters?
     /// Why the worker must say hello again once the sampling under way ends (the learner refused it meanwhile).
     private var rejoinAfterSampling: String?
+    /// The assignment being sampled passed its deadline: its rollouts are dropped, not sent.
+    private var expiredWhileSampling = false
 
     /// Creates the state machine of one worker.
     /// - Parameters:
@@ -114,10 +116,13 @@ public struct WorkerStateMachine: Sendable {
         case .fetchingSnapshot(let then): return receivedSnapshotPart(message, then: then, at: now)
         case .requestingWork: return receivedWhileRequesting(message, at: now)
         case .waitingToRetry: return refusal(in: message, at: now)
-        case .sampling:
+        case .sampling(let assignment, _):
             guard case .errorReply(let error) = message else { return [] }
             // Answered once the sampling under way ends: the models stay untouched until then.
             if error.code == .unknownWorker { rejoinAfterSampling = "the learner does not know this worker" }
+            if error.code == .assignmentExpired && error.assignmentID == assignment.assignmentID {
+                expiredWhileSampling = true
+            }
             return [.report(.refused(reason: error.reason))]
         case .awaitingAck(let sequence): return receivedWhileAwaitingAck(message, sequence: sequence, at: now)
         }
@@ -138,6 +143,10 @@ public struct WorkerStateMachine: Sendable {
     public mutating func rolloutsSampled(_ rollouts: [QuestionRollout], at now: Duration) -> [WorkerAction] {
         guard case .sampling(let assignment, let startedAt) = phase else { return [] }
         if let reason = rejoinAfterSampling { return rejoin(reason, at: now) }
+        if expiredWhileSampling {
+            // Another worker has the questions now; a late batch would only be refused.
+            return [.report(.dropped(assignmentID: assignment.assignmentID))] + requestWork(at: now)
+        }
         sequence += 1
         let batch = RolloutBatch(
             workerID: workerID, batchSequence: sequence, assignmentID: assignment.assignmentID,
@@ -280,6 +289,12 @@ public struct WorkerStateMachine: Sendable {
             let applied = apply(parameters, viaSnapshot: true)
             guard let assignment else { return applied + requestWork(at: now) }
             return applied + startSampling(assignment, at: now)
+        case .errorReply(let error) where error.code == .assignmentExpired:
+            // Not about the snapshot: the assignment waiting for it (if it is the one) went to another worker.
+            let refused = WorkerAction.report(.refused(reason: error.reason))
+            guard let assignment, error.assignmentID == assignment.assignmentID else { return [refused] }
+            phase = .fetchingSnapshot(then: nil)
+            return [refused, .report(.dropped(assignmentID: assignment.assignmentID))]
         case .errorReply(let error):
             return rejoin("the learner refused the snapshot request: \(error.reason)", at: now)
         default:
@@ -326,6 +341,7 @@ public struct WorkerStateMachine: Sendable {
     private mutating func startSampling(_ assignment: WorkAssignment, at now: Duration) -> [WorkerAction] {
         phase = .sampling(assignment, startedAt: now)
         rejoinAfterSampling = nil
+        expiredWhileSampling = false
         return [
             .report(.assigned(assignmentID: assignment.assignmentID, questionCount: assignment.questions.count)),
             .sample(assignment),
@@ -335,18 +351,17 @@ public struct WorkerStateMachine: Sendable {
     private mutating func receivedWhileAwaitingAck(
         _ message: WireMessage, sequence: UInt64, at now: Duration
     ) -> [WorkerAction] {
-        let status: String
+        let acknowledged: WorkerAction
         switch message {
         case .batchAck(let ack) where ack.batchSequence == sequence:
-            status = "\(ack.status)"
+            acknowledged = .report(.batchAcknowledged(sequence: sequence, status: "\(ack.status)", detail: ack.detail))
         // An assignment that passed its deadline went to another worker: its batch is refused, and the session
         // goes on.
         case .errorReply(let error) where error.code == .assignmentExpired && error.batchSequence == sequence:
-            status = "expired"
+            acknowledged = .report(.batchAcknowledged(sequence: sequence, status: "expired", detail: error.reason))
         default:
             return refusal(in: message, sequence: sequence, at: now)
         }
-        let acknowledged = WorkerAction.report(.batchAcknowledged(sequence: sequence, status: status))
         if configuration.maxBatches > 0 && summary.batchCount >= configuration.maxBatches {
             phase = .finished
             return [acknowledged]

@@ -47,6 +47,13 @@ final class LearnerSockets: SocketLoopHandler, @unchecked Sendable {
             }
             router = try ZMQSocket(context: context, type: .router)
             try router.applyTransportOptions(configuration, messageBytes: configuration.requestMessageBytes)
+            // Untrusted peers may send every message at the frame limit: libzmq then holds at most the receive
+            // budget per connection, whatever the typical size (docs/protocol.md, "Frames over the limit").
+            try router.setOption(
+                ZMQ_RCVHWM,
+                HighWaterMark.messages(
+                    budgetBytes: configuration.receiveHighWaterMarkBytes, messageBytes: configuration.maximumFrameBytes)
+            )
             // Sends to a departed worker fail with EHOSTUNREACH instead of vanishing; a full one gives EAGAIN.
             try router.setOption(ZMQ_ROUTER_MANDATORY, 1)
             // A reconnecting worker takes its identity over even before the old connection is known dead.

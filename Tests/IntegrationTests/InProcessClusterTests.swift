@@ -119,7 +119,7 @@ struct InProcessClusterTests {
                 events.contains(.applied(parameterVersion: 1, viaSnapshot: true)), "\(name) got no initial snapshot")
             #expect(workerSummary.batchCount >= 1, "\(name) sent no batch")
             #expect(
-                events.contains { if case .batchAcknowledged(_, "accepted") = $0 { true } else { false } },
+                events.contains { if case .batchAcknowledged(_, "accepted", _) = $0 { true } else { false } },
                 "\(name) had no batch accepted")
         }
     }

@@ -170,7 +170,8 @@ class Worker:
         as soon as it is sampled, last question first (the learner takes an assignment's questions in any order
         and over any number of batches)."""
         models = self.session.models
-        if self.streams:
+        # A learner before revision 3 takes an assignment in one batch only (docs/protocol.md, "Revisions").
+        if self.streams and welcome.protocol_revision >= 3:
             for question in reversed(assignment.questions):
                 started = time.monotonic()
                 sampled = [self.sampler.question(question, models, self.link.tick)]

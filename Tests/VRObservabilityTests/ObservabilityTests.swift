@@ -56,15 +56,23 @@ struct ObservabilityTests {
         telemetry.record(.workerJoined(worker: "w1"))
         telemetry.record(.workerJoined(worker: "w2"))
         telemetry.record(.workerLost(worker: "w1", requeuedQuestionCount: 2))
-        for _ in 0..<3 { telemetry.record(.refused(worker: "rogue", code: "malformed_frame", reason: "garbage")) }
-        telemetry.record(.refused(worker: "rogue", code: "too_large", reason: "big"))
+        for _ in 0..<3 {
+            telemetry.record(.refused(worker: "rogue", code: "malformed_frame", message: "unparsed", reason: "garbage"))
+        }
+        telemetry.record(.refused(worker: "rogue", code: "too_large", message: "RolloutBatch", reason: "big"))
+        telemetry.record(.dropped(worker: "w2", sequence: 7, status: .stale, detail: "sampling_parameter_version 1"))
         telemetry.recordRefusedConnections(5)
         let text = telemetry.registry.emitToString()
         #expect(text.contains("vr_learner_parameter_version 4"), "\(text)")
         #expect(text.contains("vr_learner_workers 1"), "\(text)")
         #expect(text.contains("vr_learner_workers_lost_total 1"), "\(text)")
-        #expect(text.contains(#"vr_learner_rejected_messages_total{reason="malformed_frame"} 3"#), "\(text)")
-        #expect(text.contains(#"vr_learner_rejected_messages_total{reason="too_large"} 1"#), "\(text)")
+        #expect(
+            text.contains(#"vr_learner_rejected_messages_total{reason="malformed_frame",message="unparsed"} 3"#),
+            "\(text)")
+        #expect(
+            text.contains(#"vr_learner_rejected_messages_total{reason="too_large",message="RolloutBatch"} 1"#),
+            "\(text)")
+        #expect(text.contains(#"vr_learner_dropped_batches_total{status="stale"} 1"#), "\(text)")
         #expect(text.contains("vr_learner_refused_connections 5"), "\(text)")
         let report = telemetry.health.report
         #expect(report.status == .ok && report.parameterVersion == 4 && report.workers == 1)
@@ -77,7 +85,8 @@ struct ObservabilityTests {
         telemetry.record(.welcomed(learnerInstanceID: "l", parameterVersion: 3))
         telemetry.record(.applied(parameterVersion: 3, viaSnapshot: true))
         telemetry.record(.batchSent(sequence: 1, assignmentID: 1, questionCount: 1, traceCount: 4, seconds: 0.3))
-        telemetry.record(.batchAcknowledged(sequence: 1, status: "accepted"))
+        telemetry.record(.batchAcknowledged(sequence: 1, status: "accepted", detail: ""))
+        telemetry.record(.dropped(assignmentID: 2))
         telemetry.record(.rejoining(reason: "silence"))
         let text = telemetry.registry.emitToString()
         #expect(text.contains("vr_worker_parameter_version 3"), "\(text)")
@@ -85,6 +94,7 @@ struct ObservabilityTests {
         #expect(text.contains(#"vr_worker_acknowledged_batches_total{status="accepted"} 1"#), "\(text)")
         #expect(text.contains(#"vr_worker_batch_seconds_bucket{le="0.5"} 1"#), "\(text)")
         #expect(text.contains("vr_worker_rejoins_total 1"), "\(text)")
+        #expect(text.contains("vr_worker_dropped_assignments_total 1"), "\(text)")
         let report = telemetry.health.report
         #expect(report.status == .ok && report.connected == false && report.parameterVersion == 3)
     }

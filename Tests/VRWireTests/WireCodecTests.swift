@@ -56,6 +56,21 @@ struct WireCodecTests {
         #expect(try decodeError(chunk + [[]]).code == .malformedFrame)
     }
 
+    @Test("an error names the message whose body failed, and none when the envelope did not get that far")
+    func messageNames() throws {
+        let heartbeat = try codec.encode(.heartbeat(Heartbeat(parameterVersion: 1)), senderID: "w")
+        #expect(try decodeError(heartbeat + [[1, 2, 3, 4]]).messageName == "Heartbeat")
+        var batch = Samples.batch()
+        batch.questions[0].traces[0].traceTokenIDs[0] = Int32(Samples.vocabularySize)
+        let batchFrames = try codec.encode(.rolloutBatch(batch), senderID: Samples.workerID)
+        #expect(try decodeError(batchFrames).messageName == "RolloutBatch")
+        #expect(try decodeError([[0x07, 1, 2]]).messageName == nil)
+        var otherVersion = heartbeat[0]
+        otherVersion[1] = 2
+        #expect(try decodeError([otherVersion]).messageName == nil)
+        #expect(WireMessage.heartbeat(Heartbeat(parameterVersion: 1)).name == "Heartbeat")
+    }
+
     @Test("snapshot chunk frames: size mismatch and corrupted payload")
     func chunkFrames() throws {
         let chunk = try codec.encode(Samples.allMessages.last!, senderID: "w")

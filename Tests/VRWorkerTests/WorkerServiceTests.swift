@@ -128,7 +128,7 @@ struct WorkerServiceTests {
             events == [
                 .welcomed(learnerInstanceID: "learner-1", parameterVersion: 1),
                 .applied(parameterVersion: 1, viaSnapshot: true), .assigned(assignmentID: 5, questionCount: 1),
-                events[3], .batchAcknowledged(sequence: 1, status: "accepted"),
+                events[3], .batchAcknowledged(sequence: 1, status: "accepted", detail: ""),
             ])
         guard case .batchSent(1, 5, 1, 2, _) = events[3] else {
             Issue.record("expected the batch sent, got \(events[3])")

@@ -131,7 +131,7 @@ struct WorkerStateMachineTests {
         let ack = BatchAck(batchSequence: 1, status: .accepted, parameterVersion: 4)
         #expect(
             machine.received(.batchAck(ack), at: .seconds(3)) == [
-                .report(.batchAcknowledged(sequence: 1, status: "accepted")), Self.workRequest(version: 3),
+                .report(.batchAcknowledged(sequence: 1, status: "accepted", detail: "")), Self.workRequest(version: 3),
             ])
         #expect(machine.summary.batchCount == 1 && machine.summary.traceCount == 4)
         #expect(machine.summary.parameterVersion == 3)
@@ -170,6 +170,48 @@ struct WorkerStateMachineTests {
             ])
     }
 
+    @Test("an assignment that expires while it is sampled is dropped unsent; the worker asks for more work")
+    func expiryWhileSampling() {
+        var machine = Self.working()
+        _ = machine.received(.workAssignment(Self.assignment(id: 1, version: 3)), at: .seconds(2))
+        let other = ErrorReply(code: .assignmentExpired, reason: "another", assignmentID: 9)
+        let expired = ErrorReply(code: .assignmentExpired, reason: "late", assignmentID: 1)
+        #expect(machine.received(.errorReply(other), at: .seconds(3)) == [.report(.refused(reason: "another"))])
+        #expect(machine.received(.errorReply(expired), at: .seconds(3)) == [.report(.refused(reason: "late"))])
+        #expect(
+            machine.rolloutsSampled([Self.rollout("q1")], at: .seconds(4)) == [
+                .report(.dropped(assignmentID: 1)), Self.workRequest(version: 3),
+            ])
+        #expect(machine.summary.batchCount == 0)
+        // The next assignment is sent as usual, numbered 1: nothing went out for the dropped one.
+        _ = machine.received(.workAssignment(Self.assignment(id: 2, version: 3)), at: .seconds(5))
+        let sent = machine.rolloutsSampled([Self.rollout("q1")], at: .seconds(6))
+        guard case .send(.rolloutBatch(let batch)) = sent.first else {
+            Issue.record("no batch sent: \(sent)")
+            return
+        }
+        #expect(batch.assignmentID == 2 && batch.batchSequence == 1)
+    }
+
+    @Test("an assignment that expires while its snapshot is fetched is dropped; the snapshot still loads")
+    func expiryWhileFetchingSnapshot() {
+        var machine = Self.working()
+        let assignment = Self.assignment(id: 4, version: 6)
+        _ = machine.received(.workAssignment(assignment), at: .seconds(2))
+        let expired = ErrorReply(code: .assignmentExpired, reason: "late", assignmentID: 4)
+        #expect(
+            machine.received(.errorReply(expired), at: .seconds(2)) == [
+                .report(.refused(reason: "late")), .report(.dropped(assignmentID: 4)),
+            ])
+        var actions: [WorkerAction] = []
+        for part in Self.snapshot(version: 6) { actions = machine.received(part, at: .seconds(3)) }
+        #expect(
+            actions == [
+                .load(Self.parameters(version: 6)), .report(.applied(parameterVersion: 6, viaSnapshot: true)),
+                Self.workRequest(version: 6),
+            ])
+    }
+
     @Test("an expired assignment's batch is refused and the worker goes on; a refused batch means hello again")
     func refusedBatches() {
         var machine = Self.working()
@@ -178,7 +220,8 @@ struct WorkerStateMachineTests {
         let expired = ErrorReply(code: .assignmentExpired, reason: "late", batchSequence: 1, assignmentID: 1)
         #expect(
             machine.received(.errorReply(expired), at: .seconds(3)) == [
-                .report(.batchAcknowledged(sequence: 1, status: "expired")), Self.workRequest(version: 3),
+                .report(.batchAcknowledged(sequence: 1, status: "expired", detail: "late")),
+                Self.workRequest(version: 3),
             ])
         _ = machine.received(.workAssignment(Self.assignment(id: 2, version: 3)), at: .seconds(3))
         _ = machine.rolloutsSampled([Self.rollout("q1")], at: .seconds(3))
@@ -257,7 +300,7 @@ struct WorkerStateMachineTests {
         let ack = BatchAck(batchSequence: 1, status: .accepted, parameterVersion: 3)
         #expect(
             machine.received(.batchAck(ack), at: .seconds(3)) == [
-                .report(.batchAcknowledged(sequence: 1, status: "accepted"))
+                .report(.batchAcknowledged(sequence: 1, status: "accepted", detail: ""))
             ])
         #expect(machine.isFinished)
         #expect(machine.stop().isEmpty)

@@ -186,6 +186,10 @@ public nonisolated struct Vr_V1_Welcome: Sendable {
   /// Largest lag (learner version - sampling version) at which a batch is still accepted.
   public var maxLag: UInt32 = 0
 
+  /// The revision of vr.v1 the learner speaks (docs/protocol.md, "Revisions of vr.v1"); 0 from learners before
+  /// revision 3, which did not say.
+  public var protocolRevision: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -292,7 +296,7 @@ nonisolated extension Vr_V1_Hello: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension Vr_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Welcome"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_instance_id\0\u{3}parameter_version\0\u{3}heartbeat_interval_ms\0\u{3}heartbeat_liveness\0\u{3}max_lag\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}learner_instance_id\0\u{3}parameter_version\0\u{3}heartbeat_interval_ms\0\u{3}heartbeat_liveness\0\u{3}max_lag\0\u{3}protocol_revision\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -305,6 +309,7 @@ nonisolated extension Vr_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._Messa
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.heartbeatIntervalMs) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.heartbeatLiveness) }()
       case 5: try { try decoder.decodeSingularUInt32Field(value: &self.maxLag) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.protocolRevision) }()
       default: break
       }
     }
@@ -326,6 +331,9 @@ nonisolated extension Vr_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if self.maxLag != 0 {
       try visitor.visitSingularUInt32Field(value: self.maxLag, fieldNumber: 5)
     }
+    if self.protocolRevision != 0 {
+      try visitor.visitSingularUInt32Field(value: self.protocolRevision, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -335,6 +343,7 @@ nonisolated extension Vr_V1_Welcome: SwiftProtobuf.Message, SwiftProtobuf._Messa
     if lhs.heartbeatIntervalMs != rhs.heartbeatIntervalMs {return false}
     if lhs.heartbeatLiveness != rhs.heartbeatLiveness {return false}
     if lhs.maxLag != rhs.maxLag {return false}
+    if lhs.protocolRevision != rhs.protocolRevision {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -439,6 +439,10 @@ public nonisolated struct Vr_V1_BatchAck: Sendable {
   /// Learner's parameter version when it received the batch.
   public var parameterVersion: UInt64 = 0
 
+  /// Why a batch was not trained, naming the field (STALE: sampling_parameter_version against the bound;
+  /// DUPLICATE: batch_sequence); empty when ACCEPTED. At most 4096 bytes. Added in revision 3.
+  public var detail: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -825,7 +829,7 @@ nonisolated extension Vr_V1_RolloutBatch: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension Vr_V1_BatchAck: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BatchAck"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}batch_sequence\0\u{1}status\0\u{3}parameter_version\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}batch_sequence\0\u{1}status\0\u{3}parameter_version\0\u{1}detail\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -836,6 +840,7 @@ nonisolated extension Vr_V1_BatchAck: SwiftProtobuf.Message, SwiftProtobuf._Mess
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.batchSequence) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.status) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.parameterVersion) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.detail) }()
       default: break
       }
     }
@@ -851,6 +856,9 @@ nonisolated extension Vr_V1_BatchAck: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if self.parameterVersion != 0 {
       try visitor.visitSingularUInt64Field(value: self.parameterVersion, fieldNumber: 3)
     }
+    if !self.detail.isEmpty {
+      try visitor.visitSingularStringField(value: self.detail, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -858,6 +866,7 @@ nonisolated extension Vr_V1_BatchAck: SwiftProtobuf.Message, SwiftProtobuf._Mess
     if lhs.batchSequence != rhs.batchSequence {return false}
     if lhs.status != rhs.status {return false}
     if lhs.parameterVersion != rhs.parameterVersion {return false}
+    if lhs.detail != rhs.detail {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -298,7 +298,7 @@ const ProtobufCMessageDescriptor vr__v1__hello__descriptor =
   (ProtobufCMessageInit) vr__v1__hello__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vr__v1__welcome__field_descriptors[5] =
+static const ProtobufCFieldDescriptor vr__v1__welcome__field_descriptors[6] =
 {
   {
     "learner_instance_id",
@@ -360,6 +360,18 @@ static const ProtobufCFieldDescriptor vr__v1__welcome__field_descriptors[5] =
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "protocol_revision",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Vr__V1__Welcome, protocol_revision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vr__v1__welcome__field_indices_by_name[] = {
   2,   /* field[2] = heartbeat_interval_ms */
@@ -367,11 +379,12 @@ static const unsigned vr__v1__welcome__field_indices_by_name[] = {
   0,   /* field[0] = learner_instance_id */
   4,   /* field[4] = max_lag */
   1,   /* field[1] = parameter_version */
+  5,   /* field[5] = protocol_revision */
 };
 static const ProtobufCIntRange vr__v1__welcome__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor vr__v1__welcome__descriptor =
 {
@@ -381,7 +394,7 @@ const ProtobufCMessageDescriptor vr__v1__welcome__descriptor =
   "Vr__V1__Welcome",
   "vr.v1",
   sizeof(Vr__V1__Welcome),
-  5,
+  6,
   vr__v1__welcome__field_descriptors,
   vr__v1__welcome__field_indices_by_name,
   1,  vr__v1__welcome__number_ranges,

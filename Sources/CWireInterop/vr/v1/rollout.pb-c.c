@@ -1017,7 +1017,7 @@ const ProtobufCMessageDescriptor vr__v1__rollout_batch__descriptor =
   (ProtobufCMessageInit) vr__v1__rollout_batch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor vr__v1__batch_ack__field_descriptors[3] =
+static const ProtobufCFieldDescriptor vr__v1__batch_ack__field_descriptors[4] =
 {
   {
     "batch_sequence",
@@ -1055,16 +1055,29 @@ static const ProtobufCFieldDescriptor vr__v1__batch_ack__field_descriptors[3] =
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "detail",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Vr__V1__BatchAck, detail),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned vr__v1__batch_ack__field_indices_by_name[] = {
   0,   /* field[0] = batch_sequence */
+  3,   /* field[3] = detail */
   2,   /* field[2] = parameter_version */
   1,   /* field[1] = status */
 };
 static const ProtobufCIntRange vr__v1__batch_ack__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor vr__v1__batch_ack__descriptor =
 {
@@ -1074,7 +1087,7 @@ const ProtobufCMessageDescriptor vr__v1__batch_ack__descriptor =
   "Vr__V1__BatchAck",
   "vr.v1",
   sizeof(Vr__V1__BatchAck),
-  3,
+  4,
   vr__v1__batch_ack__field_descriptors,
   vr__v1__batch_ack__field_indices_by_name,
   1,  vr__v1__batch_ack__number_ranges,

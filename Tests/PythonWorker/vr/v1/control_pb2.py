@@ -14,23 +14,23 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13vr/v1/control.proto\x12\x05vr.v1\"k\n\x05Hello\x12\x18\n\x10software_version\x18\x01 \x01(\t\x12\x19\n\x11parameter_version\x18\x03 \x01(\x04\x12\x1b\n\x13\x64\x61taset_fingerprint\x18\x04 \x01(\tJ\x04\x08\x02\x10\x03R\nslot_count\"\x8d\x01\n\x07Welcome\x12\x1b\n\x13learner_instance_id\x18\x01 \x01(\t\x12\x19\n\x11parameter_version\x18\x02 \x01(\x04\x12\x1d\n\x15heartbeat_interval_ms\x18\x03 \x01(\r\x12\x1a\n\x12heartbeat_liveness\x18\x04 \x01(\r\x12\x0f\n\x07max_lag\x18\x05 \x01(\r\"H\n\tHeartbeat\x12\x19\n\x11parameter_version\x18\x01 \x01(\x04J\x04\x08\x02\x10\x03R\x1aoutstanding_question_count\"\x19\n\x07Goodbye\x12\x0e\n\x06reason\x18\x01 \x01(\t\"k\n\nErrorReply\x12\x1e\n\x04\x63ode\x18\x01 \x01(\x0e\x32\x10.vr.v1.ErrorCode\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x16\n\x0e\x62\x61tch_sequence\x18\x03 \x01(\x04\x12\x15\n\rassignment_id\x18\x04 \x01(\x04*\xd2\x03\n\tErrorCode\x12\x1a\n\x16\x45RROR_CODE_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45RROR_CODE_MALFORMED_FRAME\x10\x01\x12\"\n\x1e\x45RROR_CODE_UNSUPPORTED_VERSION\x10\x02\x12\x1c\n\x18\x45RROR_CODE_MISSING_FIELD\x10\x03\x12\x1c\n\x18\x45RROR_CODE_INVALID_VALUE\x10\x04\x12!\n\x1d\x45RROR_CODE_INCONSISTENT_BATCH\x10\x05\x12\x18\n\x14\x45RROR_CODE_TOO_LARGE\x10\x06\x12\x1b\n\x17\x45RROR_CODE_BAD_CHECKSUM\x10\x07\x12$\n ERROR_CODE_CHUNK_OUT_OF_SEQUENCE\x10\x08\x12\x1d\n\x19\x45RROR_CODE_UNKNOWN_WORKER\x10\t\x12!\n\x1d\x45RROR_CODE_UNEXPECTED_MESSAGE\x10\n\x12\x1f\n\x1b\x45RROR_CODE_DATASET_MISMATCH\x10\x0b\x12#\n\x1f\x45RROR_CODE_VERSION_OUT_OF_RANGE\x10\x0c\x12!\n\x1d\x45RROR_CODE_ASSIGNMENT_EXPIRED\x10\rb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13vr/v1/control.proto\x12\x05vr.v1\"k\n\x05Hello\x12\x18\n\x10software_version\x18\x01 \x01(\t\x12\x19\n\x11parameter_version\x18\x03 \x01(\x04\x12\x1b\n\x13\x64\x61taset_fingerprint\x18\x04 \x01(\tJ\x04\x08\x02\x10\x03R\nslot_count\"\xa8\x01\n\x07Welcome\x12\x1b\n\x13learner_instance_id\x18\x01 \x01(\t\x12\x19\n\x11parameter_version\x18\x02 \x01(\x04\x12\x1d\n\x15heartbeat_interval_ms\x18\x03 \x01(\r\x12\x1a\n\x12heartbeat_liveness\x18\x04 \x01(\r\x12\x0f\n\x07max_lag\x18\x05 \x01(\r\x12\x19\n\x11protocol_revision\x18\x06 \x01(\r\"H\n\tHeartbeat\x12\x19\n\x11parameter_version\x18\x01 \x01(\x04J\x04\x08\x02\x10\x03R\x1aoutstanding_question_count\"\x19\n\x07Goodbye\x12\x0e\n\x06reason\x18\x01 \x01(\t\"k\n\nErrorReply\x12\x1e\n\x04\x63ode\x18\x01 \x01(\x0e\x32\x10.vr.v1.ErrorCode\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x16\n\x0e\x62\x61tch_sequence\x18\x03 \x01(\x04\x12\x15\n\rassignment_id\x18\x04 \x01(\x04*\xd2\x03\n\tErrorCode\x12\x1a\n\x16\x45RROR_CODE_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x45RROR_CODE_MALFORMED_FRAME\x10\x01\x12\"\n\x1e\x45RROR_CODE_UNSUPPORTED_VERSION\x10\x02\x12\x1c\n\x18\x45RROR_CODE_MISSING_FIELD\x10\x03\x12\x1c\n\x18\x45RROR_CODE_INVALID_VALUE\x10\x04\x12!\n\x1d\x45RROR_CODE_INCONSISTENT_BATCH\x10\x05\x12\x18\n\x14\x45RROR_CODE_TOO_LARGE\x10\x06\x12\x1b\n\x17\x45RROR_CODE_BAD_CHECKSUM\x10\x07\x12$\n ERROR_CODE_CHUNK_OUT_OF_SEQUENCE\x10\x08\x12\x1d\n\x19\x45RROR_CODE_UNKNOWN_WORKER\x10\t\x12!\n\x1d\x45RROR_CODE_UNEXPECTED_MESSAGE\x10\n\x12\x1f\n\x1b\x45RROR_CODE_DATASET_MISMATCH\x10\x0b\x12#\n\x1f\x45RROR_CODE_VERSION_OUT_OF_RANGE\x10\x0c\x12!\n\x1d\x45RROR_CODE_ASSIGNMENT_EXPIRED\x10\rb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vr.v1.control_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _ERRORCODE._serialized_start=494
-  _ERRORCODE._serialized_end=960
+  _ERRORCODE._serialized_start=521
+  _ERRORCODE._serialized_end=987
   _HELLO._serialized_start=30
   _HELLO._serialized_end=137
   _WELCOME._serialized_start=140
-  _WELCOME._serialized_end=281
-  _HEARTBEAT._serialized_start=283
-  _HEARTBEAT._serialized_end=355
-  _GOODBYE._serialized_start=357
-  _GOODBYE._serialized_end=382
-  _ERRORREPLY._serialized_start=384
-  _ERRORREPLY._serialized_end=491
+  _WELCOME._serialized_end=308
+  _HEARTBEAT._serialized_start=310
+  _HEARTBEAT._serialized_end=382
+  _GOODBYE._serialized_start=384
+  _GOODBYE._serialized_end=409
+  _ERRORREPLY._serialized_start=411
+  _ERRORREPLY._serialized_end=518
 # @@protoc_insertion_point(module_scope)

@@ -141,10 +141,15 @@ struct  Vr__V1__Welcome
    * Largest lag (learner version - sampling version) at which a batch is still accepted.
    */
   uint32_t max_lag;
+  /*
+   * The revision of vr.v1 the learner speaks (docs/protocol.md, "Revisions of vr.v1"); 0 from learners before
+   * revision 3, which did not say.
+   */
+  uint32_t protocol_revision;
 };
 #define VR__V1__WELCOME__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vr__v1__welcome__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0 }
 
 
 /*

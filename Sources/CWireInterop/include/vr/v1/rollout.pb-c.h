@@ -363,10 +363,15 @@ struct  Vr__V1__BatchAck
    * Learner's parameter version when it received the batch.
    */
   uint64_t parameter_version;
+  /*
+   * Why a batch was not trained, naming the field (STALE: sampling_parameter_version against the bound;
+   * DUPLICATE: batch_sequence); empty when ACCEPTED. At most 4096 bytes. Added in revision 3.
+   */
+  char *detail;
 };
 #define VR__V1__BATCH_ACK__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&vr__v1__batch_ack__descriptor) \
-    , 0, VR__V1__BATCH_STATUS__BATCH_STATUS_UNSPECIFIED, 0 }
+    , 0, VR__V1__BATCH_STATUS__BATCH_STATUS_UNSPECIFIED, 0, (char *)protobuf_c_empty_string }
 
 
 /* Vr__V1__WorkRequest methods */
