@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score reference and perturbed answers with reasoning-gym's own score_answer, for the VRTasks verifier test.
 
-For the first --items test questions of every manifest in --data-dir, regenerate the reasoning-gym
+For the first --items test questions of each named export (default: every manifest in --data-dir), regenerate the reasoning-gym
 entry (family, config, seed and source_index from the manifest; its question and answer must equal
 the exported line), build labelled candidate answers (the reference, reformattings such as `+5`,
 `1,234`, `5.`, `x = 5`, and wrong values such as the reference plus one), and write one line per
@@ -9,7 +9,10 @@ candidate: family, verifier, tolerance, answer, label, candidate and reasoning-g
 VRTasksTests (ReasoningGymAgreementTests) checks that the VRTasks verifier accepts exactly the
 candidates reasoning-gym scores 1.0, apart from the disagreements it lists with their reasons.
 
-    ~/venvs/rg/bin/python scripts/reasoning-gym/agreement.py --data-dir data/reasoning-gym
+    ~/venvs/rg/bin/python scripts/reasoning-gym/agreement.py --data-dir data/reasoning-gym [NAME ...]
+
+export-all.sh names the eight small exports, one per family; the larger rg-* exports share their
+families, verifiers and answer formats and are left out, so the fixture stays as it is.
 """
 
 import argparse
@@ -130,13 +133,15 @@ def rows_for(manifest: dict, data_dir: Path, items: int) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help="the exports (manifest names) to cover; default: all in --data-dir")
     parser.add_argument("--data-dir", default="data/reasoning-gym")
     parser.add_argument("--items", type=int, default=8, help="test questions per manifest (default 8)")
     parser.add_argument("--output", default="score-agreement.jsonl", help="file name inside --data-dir")
     args = parser.parse_args()
     data_dir = Path(args.data_dir)
     rows = []
-    for path in sorted(data_dir.glob("*.manifest.json")):
+    paths = [data_dir / f"{name}.manifest.json" for name in sorted(args.names)] or sorted(data_dir.glob("*.manifest.json"))
+    for path in paths:
         rows += rows_for(json.loads(path.read_text(encoding="utf-8")), data_dir, args.items)
     with open(data_dir / args.output, "w", encoding="utf-8") as file:
         for row in rows:

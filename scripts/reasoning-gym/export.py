@@ -15,8 +15,14 @@ in a file or in both files. (Different seeds alone do not give disjoint splits: 
 seeds item i with seed + i, so seeds S and S + 1 share all but one item, and small
 configurations repeat questions anyway.)
 
-Each line: id, question, answer (reasoning-gym's answer string, unchanged), thought (only when the
-family has a worked solution), difficulty, verifier, tolerance (approximate only), source
+Thoughts: by default (--thoughts given) a line has a thought only when reasoning-gym gives a worked
+solution (gsm_symbolic). With --thoughts worked, basic_arithmetic, chain_sum, products and
+leg_counting carry a short worked solution derived from the item's metadata (families.py); every
+one is re-computed line by line with exact arithmetic and must reach the answer, else the export
+stops with the item's index.
+
+Each line: id, question, answer (reasoning-gym's answer string, unchanged), thought (when there is
+one), difficulty, verifier, tolerance (approximate only), source
 ("reasoning-gym/<family>") and source_index (the reasoning-gym index, to regenerate the entry).
 The manifest NAME.manifest.json records the family, its full configuration, the seed, the
 reasoning-gym version, the counts of skipped items and the command line.
@@ -32,7 +38,7 @@ import unicodedata
 from pathlib import Path
 
 import reasoning_gym
-from families import FAMILIES
+from families import FAMILIES, check_worked
 
 FORMAT_VERSION = 1
 
@@ -61,6 +67,31 @@ def excluded_questions(paths: list[str]) -> set[str]:
     return keys
 
 
+class RefusedItem(Exception):
+    """A worked thought that does not reproduce reasoning-gym's answer (or cannot be made)."""
+
+
+def thought_for(args, family, entry, index) -> str:
+    """The given thought, or with --thoughts worked the family's worked one, checked against the answer."""
+    if args.thoughts != "worked" or family.worked is None:
+        return family.thought(entry)
+    try:
+        thought = family.worked(entry)
+        check_worked(thought, entry["answer"])
+    except (ValueError, KeyError, ZeroDivisionError) as error:
+        raise RefusedItem(
+            f"{args.family} item {index} ({entry['metadata'].get('expression', entry['question'])!r},"
+            f" answer {entry['answer']!r}): no worked thought reproduces the answer: {error}"
+        ) from error
+    return thought
+
+
+def thought_rule(args, family) -> str:
+    if args.thoughts == "worked" and family.worked_rule is not None:
+        return family.worked_rule
+    return family.thought_rule
+
+
 def record(args, family, entry, index, split, position, tolerance) -> dict:
     line = {
         "id": f"{args.name}/{split}/{position}",
@@ -71,7 +102,7 @@ def record(args, family, entry, index, split, position, tolerance) -> dict:
         "source": f"reasoning-gym/{args.family}",
         "source_index": index,
     }
-    thought = family.thought(entry)
+    thought = thought_for(args, family, entry, index)
     if thought:
         line["thought"] = thought
     if tolerance is not None:
@@ -134,7 +165,7 @@ def export(args) -> dict:
         "verifier": family.verifier,
         "tolerance": tolerance,
         "difficulty": args.difficulty_key or family.difficulty_key or "0 (unknown)",
-        "thought": family.thought_rule,
+        "thought": thought_rule(args, family),
         "command": shlex.join(["python3", "scripts/reasoning-gym/export.py"] + sys.argv[1:]),
     }
     with open(output / f"{args.name}.manifest.json", "w", encoding="utf-8") as file:
@@ -156,12 +187,23 @@ def main() -> None:
     parser.add_argument("--output-dir", default="data/reasoning-gym", help="where to write (default data/reasoning-gym)")
     parser.add_argument("--exclude", action="append", default=[], help="a task JSONL whose questions to leave out")
     parser.add_argument("--difficulty-key", help="the integer metadata field used as difficulty")
+    parser.add_argument(
+        "--thoughts", choices=["given", "worked"], default="given",
+        help="given (default): only reasoning-gym's own worked solution (gsm_symbolic); worked: also the"
+        " checked worked solutions of basic_arithmetic, chain_sum, products and leg_counting",
+    )
     parser.add_argument("--max-draws", type=int, help="items to try before giving up (default 20 x wanted + 1000)")
     args = parser.parse_args()
     args.name = args.name or args.family
     if args.train < 0 or args.test < 0:
         parser.error("--train and --test must be non-negative")
-    manifest = export(args)
+    family = FAMILIES[args.family]
+    if args.thoughts == "worked" and not family.has_worked_solution:
+        parser.error(f"{args.family} has no worked solution; leave out --thoughts worked")
+    try:
+        manifest = export(args)
+    except RefusedItem as error:
+        sys.exit(f"error: {error}")
     print(f"{args.name}: {manifest['counts']} after {manifest['draws']} draws, skipped {manifest['skipped']}")
 
 
