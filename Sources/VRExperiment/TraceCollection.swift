@@ -1,5 +1,5 @@
-// `vr build-data`'s pipeline: pi0 and q served to rollout workers, K traces per question collected, each scored with
-// pi0 and turned into SFT examples.
+// `vr build-data`'s pipeline: pi0 and q served to rollout workers, K traces per question collected and each scored
+// with pi0 (a trace pool, from which `DataBuilder` makes SFT examples).
 
 import VRCore
 import VRLearner
@@ -7,20 +7,21 @@ import VRModel
 import VRTasks
 import VRText
 import VRTransport
+import VRWire
 import VRWorker
 
-/// Hands every question to rollout workers for K traces from a fixed q, scores them with a fixed pi0, and builds
-/// the SFT examples from them (the released code's offline mode).
+/// Hands every question to rollout workers for K traces from a fixed proposal (q with its hint, or a model without
+/// it), and scores them with a fixed pi0 (the released code's offline mode).
 public struct TraceCollection: Sendable {
     /// The questions; the workers read the same file.
     public let dataset: TaskDataset
     /// pi0's checkpoint, which scores the traces.
     public let reasoning: String
-    /// q's checkpoint, which proposes them.
+    /// The checkpoint served as q, which proposes them (with or without the hint, as `configuration` says).
     public let posterior: String
     /// The learner's settings for collection (`collectionConfiguration`).
     public let configuration: LearnerConfiguration
-    /// What turns a question's traces into examples.
+    /// What scores a question's traces.
     public let builder: DataBuilder
     /// The templates of pi0's and q's prompts.
     public let renderer: TemplateRenderer
@@ -48,15 +49,18 @@ public struct TraceCollection: Sendable {
     /// The learner's settings for collection: K traces per question in the model phase, q never trained.
     /// - Parameters:
     ///   - traces: K.
+    ///   - proposal: who samples the traces: the hinted q, or the model served as q without the hint.
     ///   - questionsPerAssignment: questions per assignment.
     ///   - workerTimeout: silence after which a worker's questions are handed out again.
     ///   - seed: the learner's seed.
     /// - Returns: the configuration, from `LearnerConfiguration`'s defaults for everything else.
     public static func collectionConfiguration(
-        traces: Int, questionsPerAssignment: Int, workerTimeout: Duration, seed: UInt64
+        traces: Int, proposal: TraceProposal = .hintedPosterior, questionsPerAssignment: Int, workerTimeout: Duration,
+        seed: UInt64
     ) -> LearnerConfiguration {
         var configuration = LearnerConfiguration()
         configuration.tracesPerQuestion = traces
+        configuration.modelObjective.proposal = proposal
         configuration.trainsPosterior = false
         configuration.policy.questionsPerAssignment = questionsPerAssignment
         configuration.policy.workerTimeout = workerTimeout
@@ -64,17 +68,17 @@ public struct TraceCollection: Sendable {
         return configuration
     }
 
-    /// Serves the models over `transport` until every question has its traces, then scores and builds.
+    /// Serves the models over `transport` until every question has its traces, then scores them.
     /// - Parameters:
     ///   - transport: the bound learner transport.
     ///   - onEvent: receives the learner service's events.
     ///   - whenServing: called once the models are loaded and the service is ready, to start or tell the workers.
-    /// - Returns: the examples, and the number of questions.
-    /// - Throws: the errors of loading, serving and building.
+    /// - Returns: every question's traces, scored, in the dataset's order.
+    /// - Throws: the errors of loading, serving and scoring.
     public func run(
         transport: any LearnerTransport, onEvent: @escaping (LearnerServiceEvent) -> Void,
         whenServing: () throws -> Void
-    ) async throws -> (examples: [BuiltExample], questionCount: Int) {
+    ) async throws -> [PooledQuestion] {
         let models = ModelPair(
             reasoning: try Transformer(checkpointAt: reasoning), posterior: try Transformer(checkpointAt: posterior))
         // The optimizers are never stepped; the trainer holds the models the workers are served.
@@ -87,11 +91,11 @@ public struct TraceCollection: Sendable {
             onEvent: onEvent)
         try whenServing()
         let rollouts = try await service.collectRollouts()
-        var examples: [BuiltExample] = []
+        var pool: [PooledQuestion] = []
         for (index, (item, rollout)) in zip(dataset.items, rollouts).enumerated() {
-            examples += try builder.examples(for: item, rollout: rollout, reasoning: models.reasoning)
+            pool.append(try builder.pooled(item, rollout: rollout, reasoning: models.reasoning))
             if (index + 1) % 100 == 0 { progress("scored \(index + 1)/\(rollouts.count) questions with pi0") }
         }
-        return (examples, rollouts.count)
+        return pool
     }
 }

@@ -1,10 +1,10 @@
-// The released code's offline pipeline, after sampling: q's K traces per question, scored with a fixed pi_theta0,
-// turned into SFT examples (the paper's released code; docs/math.md, "Trace selection").
+// The released code's offline pipeline, after sampling: q's K traces per question, scored once with a fixed
+// pi_theta0 into a pooled question, then turned into SFT examples (the paper's released code; docs/math.md, "Trace
+// selection").
 //
-// Per question: log q from the sampler (untempered) and log pi0 by teacher forcing at temperature 1;
-// log rho_k = log acc_k + mean_t(log pi0 - log q) [E5, E6]. The best-trace mode keeps the argmax trace as an
-// unweighted example [thought; solution]; the weighted mode keeps every usable trace with weight rhoTilde_k [E4].
-// A question without a usable trace keeps its reference example.
+// Per trace: log q from the sampler (untempered), log pi0 of the closed thought and of the reference answer after
+// it by teacher forcing at temperature 1; the weights come from `OfflineSelection`. A question without a usable
+// trace keeps its reference example.
 
 import VRModel
 import VRObjectives
@@ -20,29 +20,50 @@ public struct BuiltExample: Sendable, Equatable {
     public var prompt: String
     /// The SFT response: the thought, then the reference solution.
     public var response: String
-    /// The example's training weight: rhoTilde_k in the weighted mode, else 1.
+    /// The example's training weight: rhoTilde_k in the weighted mode, acc_k / K for RFT, else 1.
     public var weight: Double
     /// The chosen trace's log weight log rho_k in the best-trace mode, else nil.
     public var logWeight: Double?
-    /// Whether this is the question's reference example (no trace was usable).
+    /// Whether this is the question's reference example.
     public var isReference: Bool
 }
 
-/// Turns q's scored traces into an SFT set with a fixed reasoning model pi0.
+/// Scores sampled traces with a fixed reasoning model pi0 and turns them into an SFT set.
 public struct DataBuilder: Sendable {
-    /// All usable traces weighted, or the single best.
-    public let mode: TraceSelection.Mode
+    /// How examples are chosen and weighted.
+    public let selection: OfflineSelection
     /// Traces of more sampled tokens than this, closing marker included, are never chosen (the released code's
     /// length cap); traces the length limit cut off never are either.
     public let maxTraceTokens: Int
-    /// How the trace ratio enters the weights ([E5]).
-    public let normalization: TraceNormalization
     /// The templates.
     public let renderer: TemplateRenderer
     /// The models' tokenizer.
     public let text: ModelText
 
     /// Creates a builder.
+    /// - Parameters:
+    ///   - selection: how examples are chosen and weighted.
+    ///   - maxTraceTokens: the length cap, at least 1.
+    ///   - renderer: the templates.
+    ///   - text: the models' tokenizer.
+    /// - Throws: `WorkerError.invalidConfiguration` for a cap below 1 or a K below 1.
+    public init(
+        selection: OfflineSelection, maxTraceTokens: Int, renderer: TemplateRenderer = TemplateRenderer(),
+        text: ModelText = .bytes
+    ) throws(WorkerError) {
+        guard maxTraceTokens >= 1 else {
+            throw .invalidConfiguration("maxTraceTokens must be at least 1, got \(maxTraceTokens)")
+        }
+        if let traces = selection.traces, traces < 1 {
+            throw .invalidConfiguration("the traces per question must be at least 1, got \(traces)")
+        }
+        self.selection = selection
+        self.maxTraceTokens = maxTraceTokens
+        self.renderer = renderer
+        self.text = text
+    }
+
+    /// A builder with the released code's Acc selection.
     /// - Parameters:
     ///   - mode: all usable traces weighted (the paper's 1K setting) or the best one (its 17K setting).
     ///   - maxTraceTokens: the length cap, at least 1.
@@ -54,102 +75,137 @@ public struct DataBuilder: Sendable {
         mode: TraceSelection.Mode, maxTraceTokens: Int, normalization: TraceNormalization = .perToken,
         renderer: TemplateRenderer = TemplateRenderer(), text: ModelText = .bytes
     ) throws(WorkerError) {
-        guard maxTraceTokens >= 1 else {
-            throw .invalidConfiguration("maxTraceTokens must be at least 1, got \(maxTraceTokens)")
-        }
-        self.mode = mode
-        self.maxTraceTokens = maxTraceTokens
-        self.normalization = normalization
-        self.renderer = renderer
-        self.text = text
+        try self.init(
+            selection: .accuracy(mode, normalization: normalization), maxTraceTokens: maxTraceTokens,
+            renderer: renderer, text: text)
     }
 
-    /// Builds the examples of one question from its traces.
+    /// Builds the examples of one question from its traces: `pooled` then `examples(for:pooled:)`.
     /// - Parameters:
     ///   - item: the question with its reference solution.
-    ///   - rollout: q's traces for it (model phase), with Acc evidence from pi0.
+    ///   - rollout: the traces for it (model phase), with Acc evidence from pi0.
     ///   - reasoning: pi0, for log pi0 by teacher forcing.
-    /// - Returns: the best trace's example, every usable trace's example with its weight, or the reference.
-    /// - Throws: `WorkerError.model` if pi0 refuses the sequences, `.invalidConfiguration` for a rollout of another
-    ///   question or evidence the objectives refuse.
+    /// - Returns: the examples.
+    /// - Throws: as `pooled` and `examples(for:pooled:)`.
     public func examples(
         for item: TaskItem, rollout: QuestionRollout, reasoning: Transformer
     ) throws(WorkerError) -> [BuiltExample] {
+        try examples(for: item, pooled: try pooled(item, rollout: rollout, reasoning: reasoning))
+    }
+
+    /// Scores one question's traces with pi0: the closed thought, and the reference answer after it.
+    /// - Parameters:
+    ///   - item: the question with its reference solution.
+    ///   - rollout: the traces for it (model phase), with Acc evidence from pi0.
+    ///   - reasoning: pi0.
+    /// - Returns: every trace in sampling order; those cut off, over the cap or too long for pi0 unusable.
+    /// - Throws: `WorkerError.model` if pi0 refuses the sequences, `.invalidConfiguration` for a rollout of another
+    ///   question.
+    public func pooled(
+        _ item: TaskItem, rollout: QuestionRollout, reasoning: Transformer
+    ) throws(WorkerError) -> PooledQuestion {
         guard rollout.questionID == item.id else {
             throw .invalidConfiguration("the rollout of \"\(rollout.questionID)\" was given for \"\(item.id)\"")
         }
         let prompts = TaskPrompts(item: item, renderer: renderer, text: text)
-        // Traces the length limit cut off, or that do not fit behind pi's reasoning prompt, are left out.
-        let traces: [FinishedTrace] = rollout.traces.compactMap { trace in
+        // Each usable trace is scored as [prompt; thought; end of thought; begin of solution; reference answer].
+        var sequences: [[Int32]] = []
+        let finished: [(thought: [Int32], logQ: [Float])?] = rollout.traces.map { trace in
             guard !trace.isTruncated, trace.traceTokenIDs.count <= maxTraceTokens else { return nil }
             let closing = [prompts.posteriorClosing, prompts.thoughtClosing].first {
                 trace.traceTokenIDs.count >= $0.count && trace.traceTokenIDs.suffix($0.count) == $0
             }
             guard let closing else { return nil }
-            let finished = FinishedTrace(
-                thought: Array(trace.traceTokenIDs.dropLast(closing.count)),
-                logQ: alignMarker(
-                    logQ: trace.behaviourLogProbs, markerCount: closing.count,
-                    piMarkerCount: prompts.thoughtClosing.count),
-                answers: trace.sampledAnswers)
-            let length = prompts.reasoningPrompt.count + finished.thought.count + prompts.thoughtClosing.count
-            return length <= reasoning.configuration.contextLength ? finished : nil
+            let thought = Array(trace.traceTokenIDs.dropLast(closing.count))
+            let sequence = prompts.answerPrompt(thought: thought) + prompts.answer
+            guard sequence.count <= reasoning.configuration.contextLength else { return nil }
+            sequences.append(sequence)
+            let logQ = alignMarker(
+                logQ: trace.behaviourLogProbs, markerCount: closing.count, piMarkerCount: prompts.thoughtClosing.count)
+            return (thought, logQ)
         }
-        let selection = try select(traces, prompts: prompts, reasoning: reasoning, question: item.id)
+        let scores: [[Float]]
+        do { scores = try reasoning.score(sequences) } catch { throw .model(error) }
+        var scored = scores.makeIterator()
+        let start = prompts.reasoningPrompt.count
+        let traces = zip(rollout.traces, finished).map { trace, finished in
+            let answers = trace.sampledAnswers
+            let sampledTokens = trace.traceTokenIDs.count + answers.tokenCount
+            guard let finished, let logProbs = scored.next() else {
+                return PooledTrace.unusable(
+                    sampledAnswers: answers.answerCount, correctAnswers: answers.correctCount,
+                    sampledTokens: sampledTokens)
+            }
+            let answerStart = prompts.answerPrompt(thought: finished.thought).count
+            return PooledTrace(
+                isUsable: true, thought: text.tokenizer.decodeLossy(finished.thought),
+                logQ: finished.logQ.map(Double.init),
+                logPi: ScoredTokens.logProbs(logProbs, ofTokensAt: start, count: finished.logQ.count),
+                logPiReference: ScoredTokens.logProbs(logProbs, ofTokensAt: answerStart, count: prompts.answer.count),
+                sampledAnswers: answers.answerCount, correctAnswers: answers.correctCount, sampledTokens: sampledTokens)
+        }
+        return PooledQuestion(questionID: item.id, traces: traces)
+    }
+
+    /// Builds the examples of one question from its pooled traces, with this builder's selection.
+    /// - Parameters:
+    ///   - item: the question with its reference solution.
+    ///   - pooled: its traces, scored with pi0.
+    /// - Returns: the chosen traces' examples with their weights, the reference example, or both (17K mix).
+    /// - Throws: `WorkerError.invalidConfiguration` for a pool of another question or evidence the objectives
+    ///   refuse (naming the question).
+    public func examples(for item: TaskItem, pooled: PooledQuestion) throws(WorkerError) -> [BuiltExample] {
+        guard pooled.questionID == item.id else {
+            throw .invalidConfiguration("the traces of \"\(pooled.questionID)\" were given for \"\(item.id)\"")
+        }
+        let considered = pooled.prefix(selection.traces).traces
         let example = item.reasoningExample(renderer: renderer)
-        func traceExample(_ index: Int, weight: Double, logWeight: Double?) -> BuiltExample {
-            let thought = text.tokenizer.decodeLossy(traces[index].thought)
-            return BuiltExample(
+        let reference = BuiltExample(
+            questionID: item.id, prompt: example.prompt, response: example.response, weight: 1, logWeight: nil,
+            isReference: true)
+        func traceExample(_ trace: PooledTrace, weight: Double, logWeight: Double?) -> BuiltExample {
+            BuiltExample(
                 questionID: item.id, prompt: example.prompt,
-                response: renderer.reasoningTarget(thought: thought, solution: item.referenceSolution),
+                response: renderer.reasoningTarget(thought: trace.thought, solution: item.referenceSolution),
                 weight: weight, logWeight: logWeight, isReference: false)
         }
-        switch selection {
-        case .best(let index, let logWeight):
-            return [traceExample(index, weight: 1, logWeight: logWeight)]
-        case .weighted(let normalized):
-            return normalized.weights.indices.filter { normalized.weights[$0] > 0 }.map {
-                traceExample($0, weight: normalized.weights[$0], logWeight: nil)
+        let chosen: [BuiltExample]
+        switch selection.weighting {
+        case .rejectionSampling:
+            chosen = considered.filter { $0.isUsable && $0.correctAnswers > 0 && $0.sampledAnswers > 0 }.map {
+                traceExample(
+                    $0, weight: Double($0.correctAnswers) / Double($0.sampledAnswers) / Double(considered.count),
+                    logWeight: nil)
             }
-        case .reference:
-            return [
-                BuiltExample(
-                    questionID: item.id, prompt: example.prompt, response: example.response, weight: 1, logWeight: nil,
-                    isReference: true)
-            ]
+        case .variational(let estimator, let mode, let normalization):
+            let usable = considered.filter(\.isUsable)
+            let evidence = usable.map { trace in
+                TraceEvidence(
+                    logPiTrace: trace.logPi, logQTrace: trace.logQ,
+                    answer: estimator == .accuracy
+                        ? .sampled(correct: trace.correctAnswers, total: trace.sampledAnswers)
+                        : .referenceLogProbs(trace.logPiReference))
+            }
+            let choice: TraceSelection.Choice
+            do {
+                choice =
+                    usable.isEmpty
+                    ? .reference
+                    : try selectTraces(evidence, estimator: estimator, mode: mode, normalization: normalization).choice
+            } catch {
+                throw .invalidConfiguration("question \(item.id): \(error)")
+            }
+            switch choice {
+            case .best(let index, let logWeight):
+                chosen = [traceExample(usable[index], weight: 1, logWeight: logWeight)]
+            case .weighted(let normalized):
+                chosen = normalized.weights.indices.filter { normalized.weights[$0] > 0 }.map {
+                    traceExample(usable[$0], weight: normalized.weights[$0], logWeight: nil)
+                }
+            case .reference:
+                return [reference]
+            }
         }
-    }
-
-    /// A finished trace: its thought without the closing marker, q's log-probs laid over pi's closed thought.
-    private struct FinishedTrace {
-        var thought: [Int32]
-        var logQ: [Float]
-        var answers: SampledAnswers
-    }
-
-    /// Scores the traces, closed with pi's end-of-thought marker ([E5]), with pi0 and applies the released code's
-    /// selection rules.
-    private func select(
-        _ traces: [FinishedTrace], prompts: TaskPrompts, reasoning: Transformer, question: String
-    ) throws(WorkerError) -> TraceSelection.Choice {
-        guard !traces.isEmpty else { return .reference }
-        let scored: [[Float]]
-        do {
-            scored = try reasoning.score(traces.map { prompts.reasoningPrompt + $0.thought + prompts.thoughtClosing })
-        } catch {
-            throw .model(error)
-        }
-        let start = prompts.reasoningPrompt.count
-        let evidence = zip(traces, scored).map { trace, logProbs in
-            TraceEvidence(
-                logPiTrace: ScoredTokens.logProbs(logProbs, ofTokensAt: start, count: trace.logQ.count),
-                logQTrace: trace.logQ.map(Double.init),
-                answer: .sampled(correct: trace.answers.correctCount, total: trace.answers.answerCount))
-        }
-        do {
-            return try selectTraces(evidence, estimator: .accuracy, mode: mode, normalization: normalization).choice
-        } catch {
-            throw .invalidConfiguration("question \(question): \(error)")
-        }
+        return selection.includesReferences ? [reference] + chosen : chosen
     }
 }

@@ -12,17 +12,16 @@ import VRTasks
 import VRText
 import VRTraining
 import VRTransport
+import VRWire
 import VRWorker
 import VRZMQ
 
-/// Hands every question to rollout workers for K traces from a fixed q scored with a fixed pi0, then builds the
-/// SFT set from them.
+/// Hands every question to rollout workers for K traces from a fixed proposal scored with a fixed pi0, then builds
+/// the SFT set from them.
 struct BuildDataCommand: ParsableCommand {
     /// Which traces become examples.
     enum Selection: String, ExpressibleByArgument, CaseIterable {
-        case best, weighted
-
-        var mode: TraceSelection.Mode { self == .best ? .bestTrace : .allWeighted }
+        case best, weighted, rft
     }
 
     static let configuration = CommandConfiguration(
@@ -31,12 +30,16 @@ struct BuildDataCommand: ParsableCommand {
         discussion: """
             Serves pi0 and q to rollout workers (`vr worker`, started here with --workers N, or connecting to \
             --request-endpoint and --publish-endpoint from other machines), which sample K traces per question \
-            from q with its hint (--hint) and estimate Acc from n answers sampled from pi0 after each trace. \
-            Every batch is checked against its question and this process's own prompts; log pi0 comes from \
-            teacher forcing here. Each trace gets log rho = log acc + mean(log pi0 - log q) (docs/math.md [E5], \
-            [E6]). --selection best keeps the largest as an unweighted example (the paper's 17K setting); \
-            --selection weighted keeps every usable trace with weight rhoTilde [E4] (its 1K setting). Questions \
-            without a usable trace keep their reference thought. Train on the result with \
+            from q with its hint (--hint; --proposal unhinted-posterior samples the --posterior model without it, \
+            e.g. pi0 itself) and estimate Acc from n answers sampled from pi0 after each trace. Every batch is \
+            checked against its question and this process's own prompts; log pi0 of each trace and of the \
+            reference answer after it come from teacher forcing here. Each trace gets log rho = log acc (or the \
+            reference answer's mean log-prob, --estimator gml) + mean(log pi0 - log q) (docs/math.md [E5], [E6]). \
+            --selection best keeps the largest as an unweighted example (the paper's 17K setting, with \
+            --mix-references); --selection weighted keeps every usable trace with weight rhoTilde [E4] (its 1K \
+            setting); --selection rft keeps every trace with a correct answer, weighted acc / K [E11]. Questions \
+            without a usable trace keep their reference thought (not for rft). --pool writes the scored traces, \
+            from which `vr experiment` builds every offline arm's data. Train on the result with \
             `vr sft --data OUT --initial PI0`.
             """)
 
@@ -62,8 +65,20 @@ struct BuildDataCommand: ParsableCommand {
     @Option(help: "The prompt/response JSONL file to write.")
     var output: String
 
-    @Option(help: "Which traces become examples: best or weighted.")
+    @Option(help: "Also write the scored traces to this JSONL file (one question per line).")
+    var pool: String?
+
+    @Option(help: "Who samples the traces: the hinted posterior, or the --posterior model without the hint.")
+    var proposal = TraceProposal.hintedPosterior
+
+    @Option(help: "Which traces become examples: best, weighted or rft.")
     var selection = Selection.best
+
+    @Option(help: "The estimator of pi(Y_x | x, z) in the weights [E6] (best and weighted).")
+    var estimator = ModelObjective.AnswerEstimator.acc
+
+    @Flag(help: "Add every question's reference example to the set (the paper's 17K setting mixes them in).")
+    var mixReferences = false
 
     @Option(
         help: "The trace ratio in the weights [E5]: perToken (its per-token geometric mean, as the paper) or exact.")
@@ -117,18 +132,30 @@ struct BuildDataCommand: ParsableCommand {
         }
     }
 
+    /// The selection the flags describe.
+    var offlineSelection: OfflineSelection {
+        let weighting: OfflineSelection.Weighting =
+            switch selection {
+            case .best:
+                .variational(estimator: estimator.estimator, mode: .bestTrace, normalization: normalization)
+            case .weighted:
+                .variational(estimator: estimator.estimator, mode: .allWeighted, normalization: normalization)
+            case .rft: .rejectionSampling
+            }
+        return OfflineSelection(weighting: weighting, includesReferences: mixReferences)
+    }
+
     func run() throws {
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
         let (text, renderer) = try ModelText.withTemplates(forModelAt: tokenizer ?? reasoning, hint: hint)
+        let builder = try DataBuilder(
+            selection: offlineSelection, maxTraceTokens: maxTraceTokens, renderer: renderer, text: text)
         let collection = TraceCollection(
             dataset: dataset, reasoning: reasoning, posterior: posterior,
             configuration: TraceCollection.collectionConfiguration(
-                traces: traces, questionsPerAssignment: questionsPerAssignment, workerTimeout: .seconds(workerTimeout),
-                seed: seed),
-            builder: try DataBuilder(
-                mode: selection.mode, maxTraceTokens: maxTraceTokens, normalization: normalization, renderer: renderer,
-                text: text),
-            renderer: renderer, text: text, progress: printProgress)
+                traces: traces, proposal: proposal, questionsPerAssignment: questionsPerAssignment,
+                workerTimeout: .seconds(workerTimeout), seed: seed),
+            builder: builder, renderer: renderer, text: text, progress: printProgress)
         var transportConfiguration = TransportConfiguration()
         transportConfiguration.requestEndpoint = requestEndpoint
         transportConfiguration.publishEndpoint = publishEndpoint
@@ -149,9 +176,9 @@ struct BuildDataCommand: ParsableCommand {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: .text) }
         let reporter = LearnerReporter(
             logger: Logger(label: "vr.build-data"), json: false, telemetry: LearnerTelemetry())
-        let (examples, questionCount): ([BuiltExample], Int)
+        let pooled: [PooledQuestion]
         do {
-            (examples, questionCount) = try blockingAsync(
+            pooled = try blockingAsync(
                 stopSignals: [SIGINT, SIGTERM], stopWhen: { localWorkers.allExited }
             ) { [self] in
                 try await collection.run(transport: transport, onEvent: reporter.report) {
@@ -168,6 +195,12 @@ struct BuildDataCommand: ParsableCommand {
             if localWorkers.allExited { throw localWorkers.failure() }
             throw error
         }
+        if let pool {
+            try TracePool.write(pooled, to: pool)
+            printProgress("wrote the scored traces of \(pooled.count) questions to \(pool)")
+        }
+        let examples = try zip(dataset.items, pooled).flatMap { try builder.examples(for: $0, pooled: $1) }
+        let questionCount = pooled.count
         try PromptResponseDataset(
             examples: examples.map {
                 PromptResponseExample(prompt: $0.prompt, response: $0.response, weight: $0.weight)

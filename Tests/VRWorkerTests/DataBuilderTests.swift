@@ -86,7 +86,10 @@ struct DataBuilderTests {
                     isTruncated: false,
                     sampledAnswers: SampledAnswers(correctCount: 1, answerCount: 2))
             })
-        let scores = try models.reasoning.score(traceTokens.map { prompts.reasoningPrompt + $0 })
+        // Scored as the builder scores them, with the reference answer after each trace (for GML): the same
+        // batch, so the same float32 sums.
+        let scores = try models.reasoning.score(
+            traceTokens.map { prompts.reasoningPrompt + $0 + prompts.answerOpening + prompts.answer })
         let start = prompts.reasoningPrompt.count - 1
         let logRho = zip(zip(traceTokens, logQ), scores).map { trace, logProbs in
             let (tokens, logQ) = trace
@@ -108,6 +111,102 @@ struct DataBuilderTests {
         let perToken = try DataBuilder(mode: .allWeighted, maxTraceTokens: 4, renderer: renderer)
             .examples(for: items[0], rollout: rollout, reasoning: models.reasoning).map(\.weight)
         #expect(zip(weights, perToken).contains { abs($0 - $1) > 1e-3 }, "exact \(weights), per token \(perToken)")
+    }
+
+    @Test("[E6] GML: the weights are a softmax of the reference answer's mean log pi0 plus the per-token log ratio")
+    func geometricMeanLikelihood() throws {
+        let (items, models, _) = try fixture()
+        let prompts = TaskPrompts(item: items[0], renderer: renderer)
+        let marker = ByteTokenizer().id(of: .endOfThought)
+        let thoughts: [[Int32]] = [[], [104], [104, 105]]
+        let logQ: [[Float]] = [[-1], [-2, -0.5], [-1, -3, -0.25]]
+        let rollout = QuestionRollout(
+            questionID: items[0].id, phase: .model,
+            traces: zip(thoughts, logQ).map { thought, logQ in
+                TraceRecord(
+                    promptTokenIDs: prompts.posteriorPrompt, traceTokenIDs: thought + [marker], behaviourLogProbs: logQ,
+                    isTruncated: false, sampledAnswers: SampledAnswers(correctCount: 0, answerCount: 2))
+            })
+        // Independently: score [prompt; thought; end of thought; begin of solution; reference answer] with pi0.
+        let logRho = try zip(thoughts, logQ).map { thought, logQ in
+            let scores = try models.reasoning.score([prompts.answerPrompt(thought: thought) + prompts.answer])[0]
+            let traceStart = prompts.reasoningPrompt.count - 1
+            let ratio = (0..<logQ.count).reduce(0.0) { $0 + Double(scores[traceStart + $1]) - Double(logQ[$1]) }
+            let answerStart = prompts.answerPrompt(thought: thought).count - 1
+            let answer = (0..<prompts.answer.count).reduce(0.0) { $0 + Double(scores[answerStart + $1]) }
+            return answer / Double(prompts.answer.count) + ratio / Double(logQ.count)
+        }
+        let largest = logRho.max()!
+        let expected = logRho.map { exp($0 - largest) / logRho.reduce(0.0) { $0 + exp($1 - largest) } }
+        let builder = try DataBuilder(
+            selection: OfflineSelection(
+                weighting: .variational(
+                    estimator: .geometricMeanLikelihood, mode: .allWeighted, normalization: .perToken)),
+            maxTraceTokens: 4, renderer: renderer)
+        // GML needs no verifier: every trace counts although no sampled answer was correct.
+        let weights = try builder.examples(for: items[0], rollout: rollout, reasoning: models.reasoning).map(\.weight)
+        #expect(weights.count == 3)
+        for (weight, expectedWeight) in zip(weights, expected) { #expect(abs(weight - expectedWeight) < 1e-5) }
+        #expect(expected.contains { abs($0 - 1.0 / 3) > 1e-3 }, "the weights must differ for the check to bite")
+    }
+
+    @Test("a pooled question builds any K's data: the first K traces, as if only they were sampled")
+    func firstTraces() throws {
+        let (items, models, rollouts) = try fixture()
+        let pooling = try DataBuilder(mode: .allWeighted, maxTraceTokens: 4, renderer: renderer)
+        var pooled = try pooling.pooled(items[0], rollout: rollouts[0], reasoning: models.reasoning)
+        #expect(pooled.traces.count == 3 && pooled.traces.allSatisfy(\.isUsable))
+        // The first trace failed its answers: with K = 1 the question keeps its reference; with K = 2 the second
+        // trace takes all the weight.
+        pooled.traces[0].correctAnswers = 0
+        var selection = OfflineSelection.accuracy(.allWeighted)
+        selection.traces = 1
+        let one = try DataBuilder(selection: selection, maxTraceTokens: 4, renderer: renderer)
+            .examples(for: items[0], pooled: pooled)
+        #expect(one.count == 1 && one[0].isReference)
+        selection.traces = 2
+        let two = try DataBuilder(selection: selection, maxTraceTokens: 4, renderer: renderer)
+            .examples(for: items[0], pooled: pooled)
+        #expect(two.count == 1 && !two[0].isReference && abs(two[0].weight - 1) < 1e-12)
+    }
+
+    @Test("[E11] RFT: traces with a correct answer, weighted acc / K; the 17K mix adds every reference once")
+    func rejectionSamplingAndReferences() throws {
+        let (items, models, rollouts) = try fixture()
+        let pooling = try DataBuilder(mode: .allWeighted, maxTraceTokens: 4, renderer: renderer)
+        var first = try pooling.pooled(items[0], rollout: rollouts[0], reasoning: models.reasoning)
+        first.traces[1].correctAnswers = 1
+        first.traces[2] = .unusable(sampledAnswers: 0, correctAnswers: 0, sampledTokens: 4)
+        let second = try pooling.pooled(items[1], rollout: rollouts[1], reasoning: models.reasoning)
+        let rft = try DataBuilder(
+            selection: OfflineSelection(weighting: .rejectionSampling), maxTraceTokens: 4, renderer: renderer)
+        // Trace 1: 2 of 2 correct, trace 2: 1 of 2, trace 3 unusable; K = 3.
+        #expect(try rft.examples(for: items[0], pooled: first).map(\.weight) == [2.0 / 2 / 3, 1.0 / 2 / 3])
+        #expect(try rft.examples(for: items[1], pooled: second).isEmpty)
+        var best = OfflineSelection.accuracy(.bestTrace)
+        best.includesReferences = true
+        let mixed = try DataBuilder(selection: best, maxTraceTokens: 4, renderer: renderer)
+        let withTrace = try mixed.examples(for: items[0], pooled: first)
+        #expect(withTrace.map(\.isReference) == [true, false] && withTrace.allSatisfy { $0.weight == 1 })
+        #expect(try mixed.examples(for: items[1], pooled: second).map(\.isReference) == [true])
+    }
+
+    @Test("a trace pool survives writing and reading; a pool of other questions or trace counts is refused")
+    func poolFiles() throws {
+        let (items, models, rollouts) = try fixture()
+        let builder = try DataBuilder(mode: .allWeighted, maxTraceTokens: 4, renderer: renderer)
+        let pool = try zip(items, rollouts).map { try builder.pooled($0, rollout: $1, reasoning: models.reasoning) }
+        let path = NSTemporaryDirectory() + "vr-pool-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TracePool.write(pool, to: path)
+        #expect(try TracePool.read(from: path, questionIDs: ["q0", "q1"], traceCount: 3) == pool)
+        #expect(throws: WorkerError.self) { try TracePool.read(from: path, questionIDs: ["q1", "q0"], traceCount: 3) }
+        #expect(throws: WorkerError.self) { try TracePool.read(from: path, questionIDs: ["q0", "q1"], traceCount: 4) }
+        #expect(throws: WorkerError.self) { try TracePool.read(from: path, questionIDs: ["q0"], traceCount: 3) }
+        var broken = pool
+        broken[0].traces[0].logPi.removeLast()
+        try TracePool.write(broken, to: path)
+        #expect(throws: WorkerError.self) { try TracePool.read(from: path, questionIDs: ["q0", "q1"], traceCount: 3) }
     }
 
     @Test("a rollout of another question is refused")
