@@ -364,7 +364,7 @@ public struct ExperimentRunner: Sendable {
     }
 
     private func makeResults(initial: ArmRun, arms: [ArmResult], test: TaskDataset) -> ExperimentResults {
-        let families = Set(test.items.map { $0.family?.rawValue ?? "other" }).sorted()
+        let families = Set(test.items.map(\.familyName)).sorted()
         return ExperimentResults(
             name: configuration.name, command: command, configurationFile: "experiment.json",
             machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores, "

@@ -126,7 +126,7 @@ public final class LearnerService {
         self.prompts = prompts
         self.questionIDs = dataset.items.map(\.id)
         self.questionLabels = Dictionary(
-            dataset.items.map { ($0.id, (family: $0.family?.rawValue ?? "other", difficulty: $0.difficulty)) },
+            dataset.items.map { ($0.id, (family: $0.familyName, difficulty: $0.difficulty)) },
             uniquingKeysWith: { first, _ in first })
         self.datasetFingerprint = dataset.fingerprint
         self.order = QuestionOrder(ids: questionIDs, seed: configuration.seed)

@@ -31,8 +31,10 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     public var overall: Scores
     /// Per difficulty level, keyed by the level.
     public var byDifficulty: [Int: Scores]
-    /// Per task family, keyed by its name (`TaskFamily.rawValue`; `other` for items without a family).
+    /// Per task family, keyed by its name (`TaskItem.familyName`).
     public var byFamily: [String: Scores]
+    /// Per family and, within it, per difficulty level; nil in reports written before it was kept.
+    public var byFamilyAndDifficulty: [String: [Int: Scores]]?
 
     /// Creates a report.
     /// - Parameters:
@@ -41,14 +43,16 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     ///   - overall: all questions.
     ///   - byDifficulty: per difficulty level.
     ///   - byFamily: per task family.
+    ///   - byFamilyAndDifficulty: per family and difficulty level.
     public init(
         samplesPerQuestion: Int, temperature: Float, overall: Scores, byDifficulty: [Int: Scores],
-        byFamily: [String: Scores]
+        byFamily: [String: Scores], byFamilyAndDifficulty: [String: [Int: Scores]]? = nil
     ) {
         self.samplesPerQuestion = samplesPerQuestion
         self.temperature = temperature
         self.overall = overall
         self.byDifficulty = byDifficulty
         self.byFamily = byFamily
+        self.byFamilyAndDifficulty = byFamilyAndDifficulty
     }
 }

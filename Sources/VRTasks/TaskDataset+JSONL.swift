@@ -34,7 +34,8 @@ extension TaskDataset {
     /// - `worked_solution` (string, optional): the posterior's hint, concise working that states the final
     ///   answer; without it the hint is the solution;
     /// - `difficulty` (integer >= 0, optional, default 0 = unknown), `id` (string, optional, default
-    ///   `line-N`), `family` (optional, a `TaskFamily` name);
+    ///   `line-N`), `family` (optional, a `TaskFamily` name), `source` (string, optional: where the item comes
+    ///   from, `SOURCE/FAMILY`, whose last part names the family in reports);
     /// - `verifier` (`exact`, `numeric`, `fraction`, `approximate` or `expression`): read only when
     ///   `verifier` is nil, and then required (an unknown name is an error naming the line); a chosen
     ///   verifier overrides it;

@@ -26,6 +26,9 @@ public struct TaskItem: Codable, Sendable, Equatable, Hashable {
     public var difficulty: Int
     /// How answers to this item are checked.
     public var verifier: Verifier
+    /// Where an imported item comes from, `SOURCE/FAMILY` (for example `reasoning-gym/leg_counting`); nil for
+    /// generated items and files that do not say.
+    public var source: String?
 
     /// Creates an item.
     /// - Parameters:
@@ -38,9 +41,10 @@ public struct TaskItem: Codable, Sendable, Equatable, Hashable {
     ///   - difficulty: the difficulty, 0 when unknown.
     ///   - verifier: the answer check.
     ///   - workedSolution: a worked solution, or nil.
+    ///   - source: where an imported item comes from, or nil.
     public init(
         id: String, family: TaskFamily?, question: String, referenceThought: String, referenceSolution: String,
-        finalAnswer: String, difficulty: Int, verifier: Verifier, workedSolution: String? = nil
+        finalAnswer: String, difficulty: Int, verifier: Verifier, workedSolution: String? = nil, source: String? = nil
     ) {
         self.id = id
         self.family = family
@@ -51,6 +55,13 @@ public struct TaskItem: Codable, Sendable, Equatable, Hashable {
         self.difficulty = difficulty
         self.verifier = verifier
         self.workedSolution = workedSolution
+        self.source = source
+    }
+
+    /// The family reports group the item under: the generator family, else the last part of `source`, else
+    /// `other`.
+    public var familyName: String {
+        family?.rawValue ?? source?.split(separator: "/").last.map(String.init) ?? "other"
     }
 
     /// Whether `answer` is a correct final answer to this question.

@@ -24,6 +24,7 @@ struct TaskLineReader {
         let answer = answerText()
         let solution = string("solution", required: false)
         let workedSolution = string("worked_solution", required: false)
+        let source = string("source", required: false)
         let difficulty = integer("difficulty", required: false, minimum: 0) ?? 0
         let id = string("id", required: false) ?? "line-\(line)"
         let family = familyValue()
@@ -65,7 +66,7 @@ struct TaskLineReader {
         return TaskItem(
             id: id, family: family, question: question, referenceThought: thought,
             referenceSolution: solution ?? TaskItem.solution(stating: finalAnswer), finalAnswer: finalAnswer,
-            difficulty: Int(difficulty), verifier: verifier, workedSolution: workedSolution)
+            difficulty: Int(difficulty), verifier: verifier, workedSolution: workedSolution, source: source)
     }
 
     // MARK: - Fields

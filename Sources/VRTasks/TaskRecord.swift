@@ -7,7 +7,7 @@
 /// `target`, and for approximate items `tolerance`.
 struct TaskRecord: Encodable {
     private enum CodingKeys: String, CodingKey {
-        case id, family, question, thought, solution, answer, difficulty, verifier, numbers, target, tolerance
+        case id, family, question, thought, solution, answer, difficulty, verifier, numbers, target, tolerance, source
         case workedSolution = "worked_solution"
     }
 
@@ -23,6 +23,7 @@ struct TaskRecord: Encodable {
     let numbers: [Int]?
     let target: Int?
     let tolerance: String?
+    let source: String?
 
     init(_ item: TaskItem) {
         id = item.id
@@ -31,6 +32,7 @@ struct TaskRecord: Encodable {
         thought = item.referenceThought
         solution = item.referenceSolution
         workedSolution = item.workedSolution
+        source = item.source
         answer = item.finalAnswer
         difficulty = item.difficulty
         verifier = item.verifier.kind

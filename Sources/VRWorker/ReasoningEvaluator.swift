@@ -113,12 +113,17 @@ public struct ReasoningEvaluator: Sendable {
         let byDifficulty = Dictionary(grouping: items.indices, by: { items[$0].difficulty }).mapValues {
             scores(correctCounts: $0.map { correctCounts[$0] })
         }
-        let byFamily = Dictionary(grouping: items.indices, by: { items[$0].family?.rawValue ?? "other" }).mapValues {
-            scores(correctCounts: $0.map { correctCounts[$0] })
+        let families = Dictionary(grouping: items.indices, by: { items[$0].familyName })
+        let byFamily = families.mapValues { scores(correctCounts: $0.map { correctCounts[$0] }) }
+        let byFamilyAndDifficulty = families.mapValues { indices in
+            Dictionary(grouping: indices, by: { items[$0].difficulty }).mapValues {
+                scores(correctCounts: $0.map { correctCounts[$0] })
+            }
         }
         return EvaluationReport(
             samplesPerQuestion: samplesPerQuestion, temperature: temperature,
-            overall: scores(correctCounts: correctCounts), byDifficulty: byDifficulty, byFamily: byFamily)
+            overall: scores(correctCounts: correctCounts), byDifficulty: byDifficulty, byFamily: byFamily,
+            byFamilyAndDifficulty: byFamilyAndDifficulty)
     }
 
     /// The prompt for `question` in this evaluator's style.

@@ -62,7 +62,8 @@ struct EvalCommand: ParsableCommand {
     }
 }
 
-/// An evaluation report as an aligned text table, one row per difficulty and one for all.
+/// An evaluation report as an aligned text table: one row per difficulty, per family and difficulty and per family
+/// when there are several families, and one for all.
 struct EvaluationTable {
     /// The table.
     let text: String
@@ -71,12 +72,22 @@ struct EvaluationTable {
     /// - Parameter report: the scores.
     init(_ report: EvaluationReport) {
         let k = report.samplesPerQuestion
-        var lines = ["difficulty  questions  Avg@\(k)   pass@\(k)"]
-        let rows =
-            report.byDifficulty.sorted { $0.key < $1.key }.map { ("\($0.key)", $0.value) } + [("all", report.overall)]
+        var rows = report.byDifficulty.sorted { $0.key < $1.key }.map { ("\($0.key)", $0.value) }
+        if report.byFamily.count > 1 {
+            for (family, scores) in report.byFamily.sorted(by: { $0.key < $1.key }) {
+                let levels = report.byFamilyAndDifficulty?[family] ?? [:]
+                rows += levels.sorted { $0.key < $1.key }.map { ("\(family) \($0.key)", $0.value) }
+                rows.append((family, scores))
+            }
+        }
+        rows.append(("all", report.overall))
+        let width = max(12, (rows.map(\.0.count).max() ?? 0) + 2)
+        var lines = [
+            "difficulty".padding(toLength: width, withPad: " ", startingAt: 0) + "questions  Avg@\(k)   pass@\(k)"
+        ]
         for (name, scores) in rows {
             lines.append(
-                name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                name.padding(toLength: width, withPad: " ", startingAt: 0)
                     + "\(scores.questionCount)".padding(toLength: 11, withPad: " ", startingAt: 0)
                     + decimal(scores.averageAtK, 3).padding(toLength: 8, withPad: " ", startingAt: 0)
                     + decimal(scores.passAtK, 3))
