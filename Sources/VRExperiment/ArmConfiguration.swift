@@ -18,6 +18,16 @@ public enum ArmMethod: String, Codable, Sendable, CaseIterable {
     case grpo
 }
 
+/// Where an arm's training data comes from.
+public enum ArmMode: String, Codable, Sendable, CaseIterable {
+    /// Sampled as it trains, through the learner and workers (Algorithm 1 run continuously: T > 1).
+    case online
+    /// One round, as the paper's released pipeline runs it: traces sampled once from the fixed initial models into
+    /// a trace pool shared by every offline arm of a seed, weighted, then SFT from pi0 on them with the budget's
+    /// steps.
+    case offline
+}
+
 /// Which posterior an arm's learner serves as q.
 public enum PosteriorStart: String, Codable, Sendable, CaseIterable {
     /// The hinted q of stage 2.
@@ -29,8 +39,9 @@ public enum PosteriorStart: String, Codable, Sendable, CaseIterable {
 /// One arm: its name, the comparisons it belongs to, and its method with options.
 ///
 /// Options an arm leaves out take the method's natural values: the variational method samples from the hinted
-/// q (trained along, [E9]) with Acc and all traces weighted; RFT samples a fixed pi0 without the hint with one
-/// answer per trace; GRPO samples the current pi with one answer per trace. Neither baseline trains q.
+/// q (trained along, [E9], when online) with Acc and all traces weighted; RFT samples a fixed pi0 without the hint
+/// with one answer per trace (online; offline it uses the pool's); GRPO samples the current pi with one answer per
+/// trace. Neither baseline trains q. An offline arm with the best trace mixes the references in (the 17K setting).
 public struct ArmConfiguration: Codable, Sendable, Equatable {
     /// A short identifier, also its directory name: letters, digits, `-` and `_`.
     public var name: String
@@ -40,6 +51,12 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
     public var groups: [String]
     /// How it trains pi.
     public var method: ArmMethod
+    /// Online through the learner, or offline from the shared trace pool (the SFT arm ignores it).
+    public var mode: ArmMode
+    /// The experiment's seeds this arm runs with; nil for all of them.
+    public var seeds: [UInt64]?
+    /// Offline: whether every question's reference example joins the arm's data (the 17K setting's mix).
+    public var mixesReferences: Bool
     /// The variational estimator.
     public var estimator: ModelObjective.AnswerEstimator
     /// The variational selection.
@@ -86,17 +103,20 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
     /// - Parameters:
     ///   - name: its identifier, also its label.
     ///   - method: how it trains pi.
-    public init(name: String, method: ArmMethod) {
+    ///   - mode: online through the learner, or offline from the trace pool.
+    public init(name: String, method: ArmMethod, mode: ArmMode = .online) {
         self.name = name
         label = name
         groups = []
         self.method = method
+        self.mode = mode
+        mixesReferences = false
         estimator = .acc
         selection = .weighted
         normalization = .perToken
         proposal = method.naturalProposal
         posterior = proposal.naturalPosterior
-        trainsPosterior = method.naturallyTrainsPosterior(proposal)
+        trainsPosterior = mode == .online && method.naturallyTrainsPosterior(proposal)
         answersPerTrace = method.naturalAnswersPerTrace
         surrogate = .standard
         hint = .workedSolution
@@ -112,8 +132,13 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         label = try container.decodeIfPresent(String.self, forKey: .label) ?? name
         groups = try container.decodeIfPresent([String].self, forKey: .groups) ?? []
         method = try container.decode(ArmMethod.self, forKey: .method)
+        mode = try container.decodeIfPresent(ArmMode.self, forKey: .mode) ?? .online
+        seeds = try container.decodeIfPresent([UInt64].self, forKey: .seeds)
         estimator = try container.decodeIfPresent(ModelObjective.AnswerEstimator.self, forKey: .estimator) ?? .acc
         selection = try container.decodeIfPresent(ModelObjective.Selection.self, forKey: .selection) ?? .weighted
+        mixesReferences =
+            try container.decodeIfPresent(Bool.self, forKey: .mixesReferences)
+            ?? (mode == .offline && selection == .best)
         normalization =
             try container.decodeIfPresent(TraceNormalization.self, forKey: .normalization) ?? .perToken
         traces = try container.decodeIfPresent(Int.self, forKey: .traces)
@@ -123,7 +148,7 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
             ?? proposal.naturalPosterior
         trainsPosterior =
             try container.decodeIfPresent(Bool.self, forKey: .trainsPosterior)
-            ?? method.naturallyTrainsPosterior(proposal)
+            ?? (mode == .online && method.naturallyTrainsPosterior(proposal))
         answersPerTrace =
             try container.decodeIfPresent(Int.self, forKey: .answersPerTrace) ?? method.naturalAnswersPerTrace
         learningRate = try container.decodeIfPresent(Float.self, forKey: .learningRate)
@@ -144,6 +169,9 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         try container.encode(label, forKey: .label)
         try container.encode(groups, forKey: .groups)
         try container.encode(method, forKey: .method)
+        try container.encode(mode, forKey: .mode)
+        try container.encodeIfPresent(seeds, forKey: .seeds)
+        try container.encode(mixesReferences, forKey: .mixesReferences)
         try container.encode(estimator, forKey: .estimator)
         try container.encode(selection, forKey: .selection)
         try container.encode(normalization, forKey: .normalization)
@@ -159,8 +187,8 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, label, groups, method, estimator, selection, normalization, traces, proposal, posterior
-        case trainsPosterior, answersPerTrace, learningRate, clipRange, klCoefficient, hint
+        case name, label, groups, method, mode, seeds, mixesReferences, estimator, selection, normalization, traces
+        case proposal, posterior, trainsPosterior, answersPerTrace, learningRate, clipRange, klCoefficient, hint
     }
 
     /// Checks the arm on its own.
@@ -186,6 +214,25 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         if posterior == .initial && trainsPosterior {
             throw .invalid("arm \(name): a posterior started from pi0 cannot be trained as q")
         }
+        if let seeds, seeds.isEmpty || Set(seeds).count != seeds.count {
+            throw .invalid("arm \(name): seeds must be distinct, at least one")
+        }
+        guard mode == .offline else {
+            if mixesReferences { throw .invalid("arm \(name): mixesReferences is for offline arms") }
+            return
+        }
+        switch method {
+        case .sft, .grpo:
+            throw .invalid("arm \(name): offline arms are variational or rft (\(method.rawValue) has no offline mode)")
+        case .rft where proposal != .unhintedPosterior:
+            throw .invalid("arm \(name): offline RFT uses pi0's own traces (proposal unhinted-posterior)")
+        case .variational where proposal == .reasoningModel:
+            throw .invalid(
+                "arm \(name): an offline arm's traces come from q (hinted-posterior) or pi0 (unhinted-posterior)")
+        default:
+            break
+        }
+        if trainsPosterior { throw .invalid("arm \(name): offline arms keep q fixed (trainsPosterior false)") }
     }
 }
 

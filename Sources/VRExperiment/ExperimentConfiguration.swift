@@ -33,6 +33,8 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     public var training = TrainingBudget()
     /// K, traces per question, for arms that do not set their own (by default the learner's).
     public var traces = LearnerConfiguration().tracesPerQuestion
+    /// How the offline arms' trace pools are sampled.
+    public var offline = OfflineSettings()
     /// How the final models are scored.
     public var evaluation = EvaluationSettings()
     /// Rollout worker processes per learner arm.
@@ -78,6 +80,7 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
         posteriorSFT = try container.decode(.posteriorSFT, default: posteriorSFT)
         training = try container.decode(.training, default: training)
         traces = try container.decode(.traces, default: traces)
+        offline = try container.decode(.offline, default: offline)
         evaluation = try container.decode(.evaluation, default: evaluation)
         workers = try container.decode(.workers, default: workers)
         seeds = try container.decode(.seeds, default: seeds)
@@ -87,7 +90,7 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case name, tasks, taskFiles, trainQuestionsPerTask, testQuestionsPerTask, baseModel, model, pretraining
         case initialSFT, posteriorSFT, training
-        case traces, evaluation, workers, seeds, arms
+        case traces, offline, evaluation, workers, seeds, arms
     }
 
     /// Reads and checks a configuration file.
@@ -167,6 +170,15 @@ public struct ExperimentConfiguration: Codable, Sendable, Equatable {
         for arm in arms {
             try arm.validate()
             guard names.insert(arm.name).inserted else { throw .invalid("arm name \"\(arm.name)\" appears twice") }
+            if let extra = arm.seeds?.first(where: { !seeds.contains($0) }) {
+                throw .invalid("arm \(arm.name): seed \(extra) is not one of the experiment's seeds")
+            }
+        }
+        if let questions = offline.questions, questions < 1 {
+            throw .invalid("offline.questions is \(questions); at least 1")
+        }
+        guard offline.traceTemperature > 0, offline.traceTemperature.isFinite else {
+            throw .invalid("offline.traceTemperature must be finite and positive")
         }
     }
 }

@@ -3,12 +3,13 @@
 //
 // Layout of the run directory:
 //   experiment.json                  the configuration, as given (or encoded, for a built-in one)
-//   data/train.jsonl, data/test.jsonl
+//   data/train.jsonl, data/test.jsonl, data/offline.jsonl (the questions of the trace pools)
 //   initial/base, pi, q              stage 0 (a base model, if configured), stage 1 (pi0) and stage 2 (q)
 //                                    checkpoints; initial/evaluation.json (and evaluation-greedy.json)
-//   arms/ARM/seed-S/                 one run: learner/ (metrics, questions, checkpoint) or checkpoint/ (SFT),
-//                                    the daemons' configurations (learner.json, worker-I.json) and logs,
-//                                    run.json (its ArmRun) once finished
+//   pools/SOURCE-seed-S.jsonl        the offline arms' trace pools (q's, pi0's), with build-data's log
+//   arms/ARM/seed-S/                 one run: learner/ (metrics, questions, checkpoint) or checkpoint/ (SFT, and
+//                                    data.jsonl for an offline arm), the daemons' configurations (learner.json,
+//                                    worker-I.json) and logs, run.json (its ArmRun) once finished
 //   results.json                     every finished run (ExperimentResults), rewritten after each one
 // A run that finished keeps its run.json, so an interrupted experiment continues where it stopped.
 
@@ -58,6 +59,7 @@ public struct ExperimentRunner: Sendable {
 
     private var trainTasks: String { directory + "/data/train.jsonl" }
     private var testTasks: String { directory + "/data/test.jsonl" }
+    private var offlineTasks: String { directory + "/data/offline.jsonl" }
     private var initialReasoning: String { directory + "/initial/pi" }
 
     /// q after stage 2, SFT'd with the posterior's prompt carrying `hint`.
@@ -106,16 +108,16 @@ public struct ExperimentRunner: Sendable {
             greedyEvaluation: initialScores.greedy)
         // Arms left out by `armNames` contribute the runs an earlier invocation finished.
         var arms = configuration.arms.compactMap { arm -> ArmResult? in
-            let runs = configuration.seeds.compactMap { finishedRun(arm, seed: $0) }
+            let runs = configuration.seeds(of: arm).compactMap { finishedRun(arm, seed: $0) }
             return runs.isEmpty ? nil : result(arm, runs: runs)
         }
         let selected = configuration.arms.filter { armNames.isEmpty || armNames.contains($0.name) }
         var results = makeResults(initial: initial, arms: arms, test: test)
-        var runProgress = ExperimentProgress(totalRuns: selected.count * configuration.seeds.count)
+        var runProgress = ExperimentProgress(totalRuns: selected.reduce(0) { $0 + configuration.seeds(of: $1).count })
         for arm in selected {
             var runs: [ArmRun] = []
-            for seed in configuration.seeds {
-                let armRun = try run(arm, seed: seed, train: train, test: test)
+            for seed in configuration.seeds(of: arm) {
+                let armRun = try run(arm, seed: seed, train: train, test: test, before: runs.last)
                 runs.append(armRun)
                 progress(runProgress.record(armRun, arm: arm))
                 let updated = result(arm, runs: runs)
@@ -144,7 +146,21 @@ public struct ExperimentRunner: Sendable {
         try train.write(to: trainTasks)
         try test.write(to: testTasks)
         progress("== tasks: \(train.items.count) training and \(test.items.count) held-out questions")
+        if !configuration.offlineArms.isEmpty {
+            let offline = offlineSplit(train)
+            try offline.write(to: offlineTasks)
+            progress("== offline arms: trace pools over the first \(offline.items.count) training questions")
+        }
         return (train, test)
+    }
+
+    /// The training questions the trace pools cover: the first `offline.questions`, by default as many as an online
+    /// arm takes.
+    private func offlineSplit(_ train: TaskDataset) -> TaskDataset {
+        let count =
+            configuration.offline.questions ?? configuration.training.modelSteps
+            * configuration.training.questionsPerStep
+        return TaskDataset(items: Array(train.items.prefix(count)))
     }
 
     /// Trains the initial models by SFT and returns the seconds that took.
@@ -227,8 +243,16 @@ public struct ExperimentRunner: Sendable {
     }
 
     /// One arm with one seed: trains, evaluates and records its run, or reads the record of an earlier invocation.
+    /// - Parameters:
+    ///   - arm: the arm.
+    ///   - seed: the seed.
+    ///   - train: the training split.
+    ///   - test: the held-out split.
+    ///   - before: the arm's run with the previous seed, whose cost this one's is expected to repeat.
+    /// - Returns: the run's record, also written to its `run.json`.
+    /// - Throws: the errors of sampling, training and evaluating.
     private func run(
-        _ arm: ArmConfiguration, seed: UInt64, train: TaskDataset, test: TaskDataset
+        _ arm: ArmConfiguration, seed: UInt64, train: TaskDataset, test: TaskDataset, before: ArmRun?
     ) throws -> ArmRun {
         let runDirectory = self.runDirectory(arm, seed: seed)
         if let finished = finishedRun(arm, seed: seed) {
@@ -237,16 +261,36 @@ public struct ExperimentRunner: Sendable {
         }
         try? FileManager.default.removeItem(atPath: runDirectory)
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        progress("== \(arm.name), seed \(seed): \(arm.label)")
+        progress("== \(arm.name), seed \(seed): \(arm.label); \(expectedCost(arm, before: before))")
         let clock = ContinuousClock()
         let start = clock.now
         var run: ArmRun
-        if arm.method == .sft {
-            let summary = try trainSFT(arm, seed: seed, train: train, output: runDirectory + "/checkpoint")
-            let scores = try evaluation(of: runDirectory + "/checkpoint", cachedIn: nil, test)
-            run = ArmRun(
-                seed: seed, wallSeconds: 0, modelSteps: summary.stepCount, posteriorSteps: 0, sampledTokens: 0,
-                metricsFile: nil, questionsFile: nil, evaluation: scores.sampled, greedyEvaluation: scores.greedy)
+        if arm.method == .sft || arm.mode == .offline {
+            let data: PromptResponseDataset
+            var sampledTokens = 0
+            if arm.method == .sft {
+                let (_, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning)
+                data = PromptResponseDataset(train, teaching: .reasoning, renderer: renderer)
+            } else {
+                (data, sampledTokens) = try offlineData(arm, seed: seed)
+                try data.write(to: runDirectory + "/data.jsonl")
+            }
+            if data.examples.isEmpty {
+                // RFT whose reference model solved nothing: no update, so the arm's model is pi0.
+                progress("\(arm.name), seed \(seed): no example to train on; the arm's model is pi0")
+                let scores = try evaluation(of: initialReasoning, cachedIn: directory + "/initial", test)
+                run = ArmRun(
+                    seed: seed, wallSeconds: 0, modelSteps: 0, posteriorSteps: 0, sampledTokens: sampledTokens,
+                    metricsFile: nil, questionsFile: nil, evaluation: scores.sampled, greedyEvaluation: scores.greedy,
+                    trainedTokens: 0)
+            } else {
+                let summary = try trainSFT(arm, seed: seed, data: data, output: runDirectory + "/checkpoint")
+                let scores = try evaluation(of: runDirectory + "/checkpoint", cachedIn: nil, test)
+                run = ArmRun(
+                    seed: seed, wallSeconds: 0, modelSteps: summary.stepCount, posteriorSteps: 0,
+                    sampledTokens: sampledTokens, metricsFile: nil, questionsFile: nil, evaluation: scores.sampled,
+                    greedyEvaluation: scores.greedy, trainedTokens: summary.tokenCount)
+            }
         } else {
             let cluster = LearnerCluster(
                 directory: runDirectory, tasks: trainTasks, workerCount: configuration.workers, launcher: launcher,
@@ -261,15 +305,70 @@ public struct ExperimentRunner: Sendable {
                 posteriorSteps: metrics.count { $0.phase == .posterior },
                 sampledTokens: metrics.reduce(0) { $0 + $1.sampledTraceTokens },
                 metricsFile: relative + "/metrics.jsonl", questionsFile: relative + "/questions.jsonl",
-                evaluation: scores.sampled, greedyEvaluation: scores.greedy)
+                evaluation: scores.sampled, greedyEvaluation: scores.greedy,
+                trainedTokens: metrics.reduce(0) { $0 + $1.tokens })
         }
         run.wallSeconds = (clock.now - start).inSeconds
         try AtomicFile.write(Array(try JSONEncoder().encode(run)), to: runDirectory + "/run.json")
         progress(
             "\(arm.name), seed \(seed): Avg@\(configuration.evaluation.samples) "
                 + "\(decimal(run.evaluation.overall.averageAtK, 3)), pass@\(configuration.evaluation.samples) "
-                + "\(decimal(run.evaluation.overall.passAtK, 3)) after \(Int(run.wallSeconds))s")
+                + "\(decimal(run.evaluation.overall.passAtK, 3)) after \(Int(run.wallSeconds))s; sampled "
+                + "\(run.sampledTokens) tokens, trained \(run.trainedTokens ?? 0)")
         return run
+    }
+
+    /// What a run of `arm` will cost: the previous seed's measured cost, else its budget.
+    private func expectedCost(_ arm: ArmConfiguration, before: ArmRun?) -> String {
+        if let before {
+            return "expect about \(Int(before.wallSeconds))s, \(before.sampledTokens) sampled and "
+                + "\(before.trainedTokens ?? 0) trained tokens, as with seed \(before.seed)"
+        }
+        let training = configuration.training
+        let steps = "\(training.modelSteps) steps of \(training.questionsPerStep)"
+        switch (arm.method, arm.mode) {
+        case (.sft, _):
+            return "budget: \(steps) reference examples, nothing sampled"
+        case (_, .offline):
+            return "budget: \(steps) examples drawn from the \(arm.poolSource.name) trace pool's first "
+                + "\(arm.traces ?? configuration.traces) traces per question (sampled once per seed for every "
+                + "offline arm)"
+        case (_, .online):
+            return "budget: \(steps) questions with \(arm.traces ?? configuration.traces) traces each, sampled "
+                + "by \(configuration.workers) workers as it trains"
+        }
+    }
+
+    /// An offline arm's SFT data, built from its trace pool (sampled first if no earlier arm did), and the tokens
+    /// sampled for the pooled traces it drew on.
+    private func offlineData(_ arm: ArmConfiguration, seed: UInt64) throws -> (PromptResponseDataset, Int) {
+        let source = arm.poolSource
+        let traces = configuration.poolTraces(source) ?? configuration.traces
+        let stage = TracePoolStage(
+            directory: directory, configuration: configuration, launcher: launcher, progress: progress)
+        _ = try stage.sample(
+            source, traces: traces, seed: seed, tasks: offlineTasks, reasoning: initialReasoning,
+            posterior: source.proposal == .hintedPosterior ? initialPosterior(hint: source.hint) : initialReasoning)
+        let questions = try TaskDataset.read(from: offlineTasks, verifier: nil)
+        let pool = try TracePool.read(
+            from: stage.path(source, seed: seed), questionIDs: questions.items.map(\.id), traceCount: traces)
+        let (text, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning, hint: source.hint)
+        let k = arm.traces ?? configuration.traces
+        let builder = try DataBuilder(
+            selection: arm.offlineSelection(traces: k), maxTraceTokens: configuration.training.maxTraceTokens,
+            renderer: renderer, text: text)
+        let examples = try zip(questions.items, pool).flatMap { try builder.examples(for: $0, pooled: $1) }
+        let sampledTokens = pool.reduce(0) { $0 + $1.prefix(k).traces.reduce(0) { $0 + $1.sampledTokens } }
+        let withTraces = Set(examples.filter { !$0.isReference }.map(\.questionID)).count
+        progress(
+            "\(arm.name), seed \(seed): \(examples.count) examples, \(withTraces) of \(pool.count) questions with "
+                + "sampled traces")
+        return (
+            PromptResponseDataset(
+                examples: examples.map {
+                    PromptResponseExample(prompt: $0.prompt, response: $0.response, weight: $0.weight)
+                }), sampledTokens
+        )
     }
 
     private func runDirectory(_ arm: ArmConfiguration, seed: UInt64) -> String {
@@ -283,12 +382,13 @@ public struct ExperimentRunner: Sendable {
         }
     }
 
-    /// The SFT baseline: pi0 trained further on the reference thoughts with the arms' step budget.
+    /// SFT from pi0 with the arms' step budget: the SFT baseline on the reference thoughts, an offline arm on its
+    /// data.
     private func trainSFT(
-        _ arm: ArmConfiguration, seed: UInt64, train: TaskDataset, output: String
+        _ arm: ArmConfiguration, seed: UInt64, data: PromptResponseDataset, output: String
     ) throws -> TrainingSummary {
         let initial = try Transformer(checkpointAt: initialReasoning)
-        let (text, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning)
+        let (text, _) = try ModelText.withTemplates(forModelAt: initialReasoning)
         var sft = SFTConfiguration()
         sft.model = initial.configuration
         sft.steps = configuration.training.modelSteps
@@ -303,8 +403,7 @@ public struct ExperimentRunner: Sendable {
         sft.seed = seed
         sft.logEvery = 100
         let trainer = try SFTTrainer(
-            configuration: sft, dataset: PromptResponseDataset(train, teaching: .reasoning, renderer: renderer),
-            outputDirectory: output, initialModel: initial, text: text)
+            configuration: sft, dataset: data, outputDirectory: output, initialModel: initial, text: text)
         return try run(trainer)
     }
 
@@ -355,6 +454,7 @@ public struct ExperimentRunner: Sendable {
         let samples = arm.method != .sft
         return ArmResult(
             name: arm.name, label: arm.label, groups: arm.groups, method: arm.method.rawValue,
+            mode: samples ? arm.mode.rawValue : nil,
             estimator: arm.method == .variational ? objective.estimator.rawValue : nil,
             selection: arm.method == .variational ? objective.selection.rawValue : nil,
             traces: samples ? arm.traces ?? configuration.traces : nil,

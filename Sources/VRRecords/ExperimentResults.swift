@@ -57,6 +57,9 @@ public struct ArmResult: Codable, Sendable, Equatable {
     public var groups: [String]
     /// `sft`, `variational`, `rft` or `grpo`.
     public var method: String
+    /// `online` (through the learner) or `offline` (from a trace pool, then SFT), if the arm samples traces; nil
+    /// in older results, whose arms were all online.
+    public var mode: String?
     /// The variational estimator (`acc`, `gml`), if any.
     public var estimator: String?
     /// The variational selection (`weighted`, `best`), if any.
@@ -75,14 +78,15 @@ public struct ArmResult: Codable, Sendable, Equatable {
 
     /// Creates an arm's results.
     public init(
-        name: String, label: String, groups: [String], method: String, estimator: String? = nil,
-        selection: String? = nil, traces: Int? = nil, proposal: String? = nil, hint: String? = nil,
-        learningRate: Float? = nil, runs: [ArmRun]
+        name: String, label: String, groups: [String], method: String, mode: String? = nil,
+        estimator: String? = nil, selection: String? = nil, traces: Int? = nil, proposal: String? = nil,
+        hint: String? = nil, learningRate: Float? = nil, runs: [ArmRun]
     ) {
         self.name = name
         self.label = label
         self.groups = groups
         self.method = method
+        self.mode = mode
         self.estimator = estimator
         self.selection = selection
         self.traces = traces
@@ -103,8 +107,12 @@ public struct ArmRun: Codable, Sendable, Equatable {
     public var modelSteps: Int
     /// Optimizer steps on q (posterior phase), 0 when q stays fixed.
     public var posteriorSteps: Int
-    /// Tokens sampled by the workers: traces of both phases and the answers that score them.
+    /// Tokens sampled by the workers: traces of both phases and the answers that score them (for an offline arm,
+    /// those of the pooled traces it drew on).
     public var sampledTokens: Int
+    /// Tokens trained on: the sequences of its optimizer steps on pi and q; nil in records written before it was
+    /// kept.
+    public var trainedTokens: Int?
     /// Its `StepMetrics` JSON lines, relative to the run directory, if it has them.
     public var metricsFile: String?
     /// Its `QuestionWeightRecord` JSON lines, relative to the run directory, if it has them.
@@ -119,13 +127,14 @@ public struct ArmRun: Codable, Sendable, Equatable {
     public init(
         seed: UInt64, wallSeconds: Double, modelSteps: Int, posteriorSteps: Int, sampledTokens: Int,
         metricsFile: String?, questionsFile: String?, evaluation: EvaluationReport,
-        greedyEvaluation: EvaluationReport? = nil
+        greedyEvaluation: EvaluationReport? = nil, trainedTokens: Int? = nil
     ) {
         self.seed = seed
         self.wallSeconds = wallSeconds
         self.modelSteps = modelSteps
         self.posteriorSteps = posteriorSteps
         self.sampledTokens = sampledTokens
+        self.trainedTokens = trainedTokens
         self.metricsFile = metricsFile
         self.questionsFile = questionsFile
         self.evaluation = evaluation

@@ -5,6 +5,7 @@ import VRLearner
 import VRObjectives
 import VRTasks
 import VRWire
+import VRWorker
 
 /// Experiment configurations: defaults per method, strict decoding, and errors that name the field.
 @Suite("experiment configuration")
@@ -43,6 +44,32 @@ struct ExperimentConfigurationTests {
         #expect(arms.map(\.objective.method) == [.variational, .rft, .grpo, .variational])
         #expect(arms[0].label == "v" && arms[0].estimator == .acc && arms[0].selection == .weighted)
         #expect(arms.allSatisfy { $0.normalization == .perToken })
+    }
+
+    @Test("offline arms: q fixed, the 17K mix with the best trace, each pool as large as its largest K, own seeds")
+    func offlineArms() throws {
+        let experiment = try decode(
+            configuration(
+                arms: """
+                    {"name": "w", "method": "variational", "mode": "offline"},
+                    {"name": "b", "method": "variational", "mode": "offline", "selection": "best"},
+                    {"name": "k8", "method": "variational", "mode": "offline", "traces": 8, "seeds": [2]},
+                    {"name": "p", "method": "variational", "mode": "offline", "proposal": "unhinted-posterior"},
+                    {"name": "r", "method": "rft", "mode": "offline", "traces": 2}, {"name": "o", "method": "variational"}
+                    """, extra: #""seeds": [1, 2], "traces": 4,"#))
+        try experiment.validate()
+        let arms = experiment.arms
+        #expect(arms.map(\.trainsPosterior) == [false, false, false, false, false, true])
+        #expect(arms.map(\.mixesReferences) == [false, true, false, false, false, false])
+        #expect(experiment.offlineArms.map(\.name) == ["w", "b", "k8", "p", "r"])
+        #expect(experiment.poolTraces(arms[0].poolSource) == 8)
+        #expect(experiment.poolTraces(arms[3].poolSource) == 4)
+        #expect(arms[3].poolSource == arms[4].poolSource && arms[4].poolSource.name == "pi0")
+        #expect(experiment.seeds(of: arms[2]) == [2] && experiment.seeds(of: arms[0]) == [1, 2])
+        #expect(arms[1].offlineSelection(traces: 4).includesReferences)
+        #expect(arms[4].offlineSelection(traces: 2) == OfflineSelection(weighting: .rejectionSampling, traces: 2))
+        // Encoding keeps every field, so the run directory's experiment.json reads back the same.
+        #expect(try decode(String(decoding: JSONEncoder().encode(experiment), as: UTF8.self)) == experiment)
     }
 
     @Test("[E5] an arm can take the exact trace ratio")
@@ -264,6 +291,30 @@ struct ExperimentConfigurationTests {
             (
                 #"{"name": "t", "taskFiles": [{"train": "a", "test": "b"}], "pretraining": {}, "arms": [{"name": "a", "method": "sft"}]}"#,
                 "it needs tasks, not taskFiles"
+            ),
+            (
+                #"{"name": "t", "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "grpo", "mode": "offline"}]}"#,
+                "grpo has no offline mode"
+            ),
+            (
+                #"{"name": "t", "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "rft", "mode": "offline", "proposal": "hinted-posterior"}]}"#,
+                "offline RFT uses pi0's own traces"
+            ),
+            (
+                #"{"name": "t", "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "variational", "mode": "offline", "trainsPosterior": true}]}"#,
+                "offline arms keep q fixed"
+            ),
+            (
+                #"{"name": "t", "tasks": [{"family": "addition"}], "arms": [{"name": "a", "method": "variational", "mixesReferences": true}]}"#,
+                "mixesReferences is for offline arms"
+            ),
+            (
+                #"{"name": "t", "tasks": [{"family": "addition"}], "seeds": [1, 2], "arms": [{"name": "a", "method": "sft", "seeds": [3]}]}"#,
+                "seed 3 is not one of the experiment's seeds"
+            ),
+            (
+                #"{"name": "t", "tasks": [{"family": "addition"}], "offline": {"questions": 0}, "arms": [{"name": "a", "method": "sft"}]}"#,
+                "offline.questions is 0"
             ),
             ("not json", "unreadable"),
         ])
