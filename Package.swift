@@ -70,8 +70,8 @@ let package = Package(
         .target(
             name: "VRExperiment",
             dependencies: [
-                "VRCore", "VRRecords", "VRLearner", "VRModel", "VRObjectives", "VRTasks", "VRText", "VRTraining",
-                "VRTransport", "VRWire", "VRWorker",
+                "VRCore", "VRRecords", "VRLearner", "VRModel", "VRObjectives", "VRTasks", "VRTensor", "VRText",
+                "VRTraining", "VRTransport", "VRWire", "VRWorker",
             ],
             swiftSettings: strict),
         .target(

@@ -55,6 +55,9 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
     public var mode: ArmMode
     /// The experiment's seeds this arm runs with; nil for all of them.
     public var seeds: [UInt64]?
+    /// Its optimizer steps on pi; nil for the budget's `training.modelSteps` (an online arm may take fewer, to
+    /// sample as many tokens as the offline arms).
+    public var modelSteps: Int?
     /// Offline: whether every question's reference example joins the arm's data (the 17K setting's mix).
     public var mixesReferences: Bool
     /// The variational estimator.
@@ -134,6 +137,7 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         method = try container.decode(ArmMethod.self, forKey: .method)
         mode = try container.decodeIfPresent(ArmMode.self, forKey: .mode) ?? .online
         seeds = try container.decodeIfPresent([UInt64].self, forKey: .seeds)
+        modelSteps = try container.decodeIfPresent(Int.self, forKey: .modelSteps)
         estimator = try container.decodeIfPresent(ModelObjective.AnswerEstimator.self, forKey: .estimator) ?? .acc
         selection = try container.decodeIfPresent(ModelObjective.Selection.self, forKey: .selection) ?? .weighted
         mixesReferences =
@@ -171,6 +175,7 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         try container.encode(method, forKey: .method)
         try container.encode(mode, forKey: .mode)
         try container.encodeIfPresent(seeds, forKey: .seeds)
+        try container.encodeIfPresent(modelSteps, forKey: .modelSteps)
         try container.encode(mixesReferences, forKey: .mixesReferences)
         try container.encode(estimator, forKey: .estimator)
         try container.encode(selection, forKey: .selection)
@@ -187,7 +192,8 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, label, groups, method, mode, seeds, mixesReferences, estimator, selection, normalization, traces
+        case name, label, groups, method, mode, seeds, modelSteps, mixesReferences, estimator, selection, normalization
+        case traces
         case proposal, posterior, trainsPosterior, answersPerTrace, learningRate, clipRange, klCoefficient, hint
     }
 
@@ -214,6 +220,7 @@ public struct ArmConfiguration: Codable, Sendable, Equatable {
         if posterior == .initial && trainsPosterior {
             throw .invalid("arm \(name): a posterior started from pi0 cannot be trained as q")
         }
+        if let modelSteps, modelSteps < 1 { throw .invalid("arm \(name): modelSteps \(modelSteps); at least 1") }
         if let seeds, seeds.isEmpty || Set(seeds).count != seeds.count {
             throw .invalid("arm \(name): seeds must be distinct, at least one")
         }

@@ -5,7 +5,7 @@ import VRLearner
 import VRWorker
 
 extension ExperimentConfiguration {
-    /// The configuration `vr learner` runs `arm` with for `seed`: the budget's steps, questions per step and
+    /// The configuration `vr learner` runs `arm` with for `seed`: the arm's steps (or the budget's), questions per step and
     /// schedule (warmup, cosine decay to a tenth, weight decay, clipping) for pi and q alike, the arm's K, peak
     /// rate, objective and normalisation, and whether q is trained.
     /// - Parameters:
@@ -14,7 +14,7 @@ extension ExperimentConfiguration {
     /// - Returns: the configuration, from `LearnerConfiguration`'s defaults for everything else.
     public func learnerConfiguration(for arm: ArmConfiguration, seed: UInt64) -> LearnerConfiguration {
         var learner = LearnerConfiguration()
-        learner.modelSteps = training.modelSteps
+        learner.modelSteps = arm.modelSteps ?? training.modelSteps
         learner.questionsPerStep = training.questionsPerStep
         learner.tracesPerQuestion = arm.traces ?? traces
         learner.priorTracesPerQuestion = arm.traces ?? traces

@@ -5,7 +5,8 @@
 //   experiment.json                  the configuration, as given (or encoded, for a built-in one)
 //   data/train.jsonl, data/test.jsonl, data/offline.jsonl (the questions of the trace pools)
 //   initial/base, pi, q              stage 0 (a base model, if configured), stage 1 (pi0) and stage 2 (q)
-//                                    checkpoints; initial/evaluation.json (and evaluation-greedy.json)
+//                                    checkpoints; initial/evaluation.json (and evaluation-greedy.json);
+//                                    initial/base-model/evaluation.json, a pretrained base model's own scores
 //   pools/SOURCE-seed-S.jsonl        the offline arms' trace pools (q's, pi0's), with build-data's log
 //   arms/ARM/seed-S/                 one run: learner/ (metrics, questions, checkpoint) or checkpoint/ (SFT, and
 //                                    data.jsonl for an offline arm), the daemons' configurations (learner.json,
@@ -18,6 +19,7 @@ import VRCore
 import VRModel
 import VRRecords
 import VRTasks
+import VRTensor
 import VRText
 import VRTraining
 import VRWorker
@@ -60,6 +62,9 @@ public struct ExperimentRunner: Sendable {
     private var trainTasks: String { directory + "/data/train.jsonl" }
     private var testTasks: String { directory + "/data/test.jsonl" }
     private var offlineTasks: String { directory + "/data/offline.jsonl" }
+    private var poolStage: TracePoolStage {
+        TracePoolStage(directory: directory, configuration: configuration, launcher: launcher, progress: progress)
+    }
     private var initialReasoning: String { directory + "/initial/pi" }
 
     /// q after stage 2, SFT'd with the posterior's prompt carrying `hint`.
@@ -102,6 +107,15 @@ public struct ExperimentRunner: Sendable {
         let (train, test) = try writeTasks()
         let initialSeconds = try trainInitialModels(train)
         let initialScores = try evaluation(of: initialReasoning, cachedIn: directory + "/initial", test)
+        let base = try configuration.baseModel.map { model in
+            let cache = directory + "/initial/base-model"
+            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+            progress("== the base model's own scores (its chat format, asked to end with 'Answer: N')")
+            let scores = try evaluation(of: model, style: .plain, cachedIn: cache, test)
+            return ArmRun(
+                seed: 0, wallSeconds: 0, modelSteps: 0, posteriorSteps: 0, sampledTokens: 0, metricsFile: nil,
+                questionsFile: nil, evaluation: scores.sampled, greedyEvaluation: scores.greedy)
+        }
         let initial = ArmRun(
             seed: 0, wallSeconds: initialSeconds, modelSteps: configuration.initialSFT.steps, posteriorSteps: 0,
             sampledTokens: 0, metricsFile: nil, questionsFile: nil, evaluation: initialScores.sampled,
@@ -112,7 +126,7 @@ public struct ExperimentRunner: Sendable {
             return runs.isEmpty ? nil : result(arm, runs: runs)
         }
         let selected = configuration.arms.filter { armNames.isEmpty || armNames.contains($0.name) }
-        var results = makeResults(initial: initial, arms: arms, test: test)
+        var results = makeResults(base: base, initial: initial, arms: arms, test: test)
         var runProgress = ExperimentProgress(totalRuns: selected.reduce(0) { $0 + configuration.seeds(of: $1).count })
         for arm in selected {
             var runs: [ArmRun] = []
@@ -128,7 +142,7 @@ public struct ExperimentRunner: Sendable {
                 }
                 let order = configuration.arms.map(\.name)
                 arms.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
-                results = makeResults(initial: initial, arms: arms, test: test)
+                results = makeResults(base: base, initial: initial, arms: arms, test: test)
                 try write(results)
             }
         }
@@ -325,7 +339,7 @@ public struct ExperimentRunner: Sendable {
                 + "\(before.trainedTokens ?? 0) trained tokens, as with seed \(before.seed)"
         }
         let training = configuration.training
-        let steps = "\(training.modelSteps) steps of \(training.questionsPerStep)"
+        let steps = "\(arm.modelSteps ?? training.modelSteps) steps of \(training.questionsPerStep)"
         switch (arm.method, arm.mode) {
         case (.sft, _):
             return "budget: \(steps) reference examples, nothing sampled"
@@ -344,14 +358,10 @@ public struct ExperimentRunner: Sendable {
     private func offlineData(_ arm: ArmConfiguration, seed: UInt64) throws -> (PromptResponseDataset, Int) {
         let source = arm.poolSource
         let traces = configuration.poolTraces(source) ?? configuration.traces
-        let stage = TracePoolStage(
-            directory: directory, configuration: configuration, launcher: launcher, progress: progress)
-        _ = try stage.sample(
+        let pool = try poolStage.sample(
             source, traces: traces, seed: seed, tasks: offlineTasks, reasoning: initialReasoning,
             posterior: source.proposal == .hintedPosterior ? initialPosterior(hint: source.hint) : initialReasoning)
         let questions = try TaskDataset.read(from: offlineTasks, verifier: nil)
-        let pool = try TracePool.read(
-            from: stage.path(source, seed: seed), questionIDs: questions.items.map(\.id), traceCount: traces)
         let (text, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning, hint: source.hint)
         let k = arm.traces ?? configuration.traces
         let builder = try DataBuilder(
@@ -391,7 +401,7 @@ public struct ExperimentRunner: Sendable {
         let (text, _) = try ModelText.withTemplates(forModelAt: initialReasoning)
         var sft = SFTConfiguration()
         sft.model = initial.configuration
-        sft.steps = configuration.training.modelSteps
+        sft.steps = arm.modelSteps ?? configuration.training.modelSteps
         sft.batchSize = configuration.training.questionsPerStep
         sft.learningRate = arm.learningRate ?? configuration.training.learningRate
         // The same schedule and optimizer settings as the learner's arms (warmup, cosine decay to a tenth, weight
@@ -418,20 +428,23 @@ public struct ExperimentRunner: Sendable {
     /// Avg@k and pass@k of a checkpoint on the test split, and its greedy scores when the settings ask for them;
     /// read from the directory `cache` when an earlier invocation wrote them there.
     private func evaluation(
-        of checkpoint: String, cachedIn cache: String?, _ test: TaskDataset
+        of checkpoint: String, style: ReasoningEvaluator.PromptStyle = .reasoning, cachedIn cache: String?,
+        _ test: TaskDataset
     ) throws -> (sampled: EvaluationReport, greedy: EvaluationReport?) {
         let settings = configuration.evaluation
         let sampled = try evaluation(
-            of: checkpoint, samples: settings.samples, temperature: settings.temperature,
+            of: checkpoint, style: style, samples: settings.samples, temperature: settings.temperature,
             cachedIn: cache.map { $0 + "/evaluation.json" }, test)
         guard settings.greedy else { return (sampled, nil) }
         let greedy = try evaluation(
-            of: checkpoint, samples: 1, temperature: 0, cachedIn: cache.map { $0 + "/evaluation-greedy.json" }, test)
+            of: checkpoint, style: style, samples: 1, temperature: 0,
+            cachedIn: cache.map { $0 + "/evaluation-greedy.json" }, test)
         return (sampled, greedy)
     }
 
     private func evaluation(
-        of checkpoint: String, samples: Int, temperature: Float, cachedIn cache: String?, _ test: TaskDataset
+        of checkpoint: String, style: ReasoningEvaluator.PromptStyle, samples: Int, temperature: Float,
+        cachedIn cache: String?, _ test: TaskDataset
     ) throws -> EvaluationReport {
         if let cache, let data = FileManager.default.contents(atPath: cache),
             let report = try? JSONDecoder().decode(EvaluationReport.self, from: data)
@@ -441,7 +454,8 @@ public struct ExperimentRunner: Sendable {
         let (text, renderer) = try ModelText.withTemplates(forModelAt: checkpoint)
         let evaluator = try ReasoningEvaluator(
             samplesPerQuestion: samples, temperature: temperature,
-            maxResponseTokens: configuration.evaluation.maxResponseTokens, renderer: renderer, text: text)
+            maxResponseTokens: configuration.evaluation.maxResponseTokens, renderer: renderer, text: text,
+            style: style)
         let report = try evaluator.evaluate(try Transformer(checkpointAt: checkpoint), on: test.items, seed: 1)
         if let cache { try AtomicFile.write(Array(try JSONEncoder().encode(report)), to: cache) }
         return report
@@ -463,15 +477,17 @@ public struct ExperimentRunner: Sendable {
             learningRate: arm.learningRate ?? configuration.training.learningRate, runs: runs)
     }
 
-    private func makeResults(initial: ArmRun, arms: [ArmResult], test: TaskDataset) -> ExperimentResults {
+    private func makeResults(base: ArmRun?, initial: ArmRun, arms: [ArmResult], test: TaskDataset) -> ExperimentResults
+    {
         let families = Set(test.items.map(\.familyName)).sorted()
         return ExperimentResults(
             name: configuration.name, command: command, configurationFile: "experiment.json",
-            machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores, "
+            machine: "\(Processor.modelName), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
                 + ProcessInfo.processInfo.operatingSystemVersionString,
             families: families, difficulties: Set(test.items.map(\.difficulty)).sorted(),
             samplesPerQuestion: configuration.evaluation.samples, temperature: configuration.evaluation.temperature,
-            initial: initial, arms: arms, schedule: configuration.training.scheduleDescription())
+            base: base, initial: initial, pools: configuration.offlineArms.isEmpty ? nil : poolStage.records(),
+            arms: arms, schedule: configuration.training.scheduleDescription())
     }
 
     private func write(_ results: ExperimentResults) throws {

@@ -1,9 +1,14 @@
 // Sampling an experiment's trace pools: `vr build-data` as a child process, once per pool and seed, skipped when the
-// run directory holds the pool already (it is written atomically, so a pool file is complete).
+// run directory holds the pool already (it is written atomically, so a pool file is complete), with a record of
+// what it cost beside it.
 
 import Foundation
 import VRCore
+import VRModel
+import VRRecords
+import VRTasks
 import VRWire
+import VRWorker
 
 /// Samples the trace pools of the offline arms into the run directory's `pools/`.
 struct TracePoolStage: Sendable {
@@ -21,6 +26,19 @@ struct TracePoolStage: Sendable {
         directory + "/pools/\(source.name)-seed-\(seed).jsonl"
     }
 
+    /// The records of the pools sampled so far, by source and seed.
+    func records() -> [PoolRun] {
+        let folder = directory + "/pools"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(".run.json")
+        }
+        return names.sorted().compactMap { name in
+            FileManager.default.contents(atPath: folder + "/" + name).flatMap {
+                try? JSONDecoder().decode(PoolRun.self, from: $0)
+            }
+        }
+    }
+
     /// Samples the pool unless it exists.
     /// - Parameters:
     ///   - source: who samples it.
@@ -29,20 +47,22 @@ struct TracePoolStage: Sendable {
     ///   - tasks: the questions (the offline split).
     ///   - reasoning: pi0, which scores the traces and samples the answers.
     ///   - posterior: the model served as q: the hinted q, or pi0 for its own pool.
-    /// - Returns: the seconds sampling took, 0 when the pool existed.
-    /// - Throws: `RunError` when `vr build-data` cannot start or fails.
+    /// - Returns: the pool's questions, read back and checked.
+    /// - Throws: `RunError` when `vr build-data` cannot start or fails, `WorkerError` for a pool that does not
+    ///   match the questions.
     func sample(
         _ source: PoolSource, traces: Int, seed: UInt64, tasks: String, reasoning: String, posterior: String
-    ) throws(RunError) -> Double {
+    ) throws -> [PooledQuestion] {
         let pool = path(source, seed: seed)
-        guard !FileManager.default.fileExists(atPath: pool) else {
+        let questionIDs = try TaskDataset.read(from: tasks, verifier: nil).items.map(\.id)
+        if FileManager.default.fileExists(atPath: pool) {
             progress("== trace pool \(source.name), seed \(seed): using \(pool)")
-            return 0
+            return try TracePool.read(from: pool, questionIDs: questionIDs, traceCount: traces)
         }
         do {
             try FileManager.default.createDirectory(atPath: directory + "/pools", withIntermediateDirectories: true)
         } catch {
-            throw .io("cannot create \(directory)/pools: \(error.localizedDescription)")
+            throw RunError.io("cannot create \(directory)/pools: \(error.localizedDescription)")
         }
         let stem = pool.dropLast(".jsonl".count)
         let log = stem + ".log"
@@ -70,8 +90,17 @@ struct TracePoolStage: Sendable {
             }
         }
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: pool) else {
-            throw .child("vr build-data exited with status \(process.terminationStatus)", log: String(log))
+            throw RunError.child("vr build-data exited with status \(process.terminationStatus)", log: String(log))
         }
-        return (clock.now - start).inSeconds
+        let questions = try TracePool.read(from: pool, questionIDs: questionIDs, traceCount: traces)
+        let record = PoolRun(
+            source: source.name, seed: seed, questions: questions.count, traces: traces,
+            sampledTokens: questions.reduce(0) { $0 + $1.traces.reduce(0) { $0 + $1.sampledTokens } },
+            wallSeconds: (clock.now - start).inSeconds)
+        try AtomicFile.write(Array(try JSONEncoder().encode(record)), to: stem + ".run.json")
+        progress(
+            "trace pool \(source.name), seed \(seed): \(record.sampledTokens) tokens sampled in "
+                + "\(Int(record.wallSeconds))s")
+        return questions
     }
 }

@@ -19,8 +19,13 @@ public struct ExperimentResults: Codable, Sendable, Equatable {
     public var samplesPerQuestion: Int
     /// The temperature of the evaluation samples.
     public var temperature: Float
+    /// The pretrained base model's own scores, asked in its chat format to end with `Answer: N` (the plain
+    /// style); nil without a base model.
+    public var base: ArmRun?
     /// The initial reasoning model pi0 (SFT on the reference thoughts), before any arm trains it.
     public var initial: ArmRun
+    /// The trace pools the offline arms drew on, one per source and seed; nil without offline arms.
+    public var pools: [PoolRun]?
     /// The arms, in the configuration's order.
     public var arms: [ArmResult]
     /// The optimizer and learning-rate schedule every arm starts from, in words; nil in older results.
@@ -29,8 +34,8 @@ public struct ExperimentResults: Codable, Sendable, Equatable {
     /// Creates results.
     public init(
         name: String, command: String, configurationFile: String, machine: String, families: [String],
-        difficulties: [Int], samplesPerQuestion: Int, temperature: Float, initial: ArmRun, arms: [ArmResult],
-        schedule: String? = nil
+        difficulties: [Int], samplesPerQuestion: Int, temperature: Float, base: ArmRun? = nil, initial: ArmRun,
+        pools: [PoolRun]? = nil, arms: [ArmResult], schedule: String? = nil
     ) {
         self.name = name
         self.command = command
@@ -40,7 +45,9 @@ public struct ExperimentResults: Codable, Sendable, Equatable {
         self.difficulties = difficulties
         self.samplesPerQuestion = samplesPerQuestion
         self.temperature = temperature
+        self.base = base
         self.initial = initial
+        self.pools = pools
         self.arms = arms
         self.schedule = schedule
     }
@@ -139,5 +146,31 @@ public struct ArmRun: Codable, Sendable, Equatable {
         self.questionsFile = questionsFile
         self.evaluation = evaluation
         self.greedyEvaluation = greedyEvaluation
+    }
+}
+
+/// One trace pool of the offline arms: who sampled it, for which seed, and what it cost.
+public struct PoolRun: Codable, Sendable, Equatable {
+    /// Its source: `q`, `q-answer-hint` or `pi0`.
+    public var source: String
+    /// The seed it was sampled with.
+    public var seed: UInt64
+    /// Questions in it.
+    public var questions: Int
+    /// Traces per question.
+    public var traces: Int
+    /// Tokens sampled: the traces and the answers sampled after them.
+    public var sampledTokens: Int
+    /// Wall time of sampling and scoring, in seconds.
+    public var wallSeconds: Double
+
+    /// Creates a pool's record.
+    public init(source: String, seed: UInt64, questions: Int, traces: Int, sampledTokens: Int, wallSeconds: Double) {
+        self.source = source
+        self.seed = seed
+        self.questions = questions
+        self.traces = traces
+        self.sampledTokens = sampledTokens
+        self.wallSeconds = wallSeconds
     }
 }
