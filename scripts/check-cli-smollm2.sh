@@ -60,15 +60,18 @@ check "SmolLM2: a learner and two workers take variational steps" bash -c "'$vr'
     && test -s '$work/smollm2-run/checkpoint/reasoning/tokenizer.json'"
 
 # The experiment on the real model (experiments/smollm2-tiny.json, paths from the repository root): pi0 and q by SFT
-# from SmolLM2 in its chat format, then an SFT, a variational, an RFT and a GRPO arm through learners and workers, each
-# evaluated on held-out problems; the report reads the results.
+# from SmolLM2 in its chat format, then an SFT arm, a variational, an RFT and a GRPO arm through learners and workers
+# and an offline variational arm from q's trace pool, each evaluated on held-out problems beside the base model's own
+# scores; the report reads the results.
 check "SmolLM2: experiment trains every arm from the pretrained base model and report reads it" bash -c "cd '$root' \
     && '$vr' experiment --config experiments/smollm2-tiny.json --run '$work/smollm2-experiment' \
     >'$work/smollm2-experiment.log' 2>&1 \
     && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); \
-    assert [a[\"name\"] for a in r[\"arms\"]] == [\"sft\", \"variational\", \"rft\", \"grpo\"], r[\"arms\"]; \
+    assert [a[\"name\"] for a in r[\"arms\"]] == [\"sft\", \"variational\", \"offline\", \"rft\", \"grpo\"], r[\"arms\"]; \
     assert all(a[\"runs\"][0][\"modelSteps\"] == 2 for a in r[\"arms\"]), r[\"arms\"]; \
-    assert r[\"initial\"][\"evaluation\"][\"overall\"][\"questionCount\"] == 4, r[\"initial\"]' \
+    assert r[\"initial\"][\"evaluation\"][\"overall\"][\"questionCount\"] == 4, r[\"initial\"]; \
+    assert r[\"base\"][\"evaluation\"][\"overall\"][\"questionCount\"] == 4, r[\"base\"]; \
+    assert [p[\"source\"] for p in r[\"pools\"]] == [\"q\"] and r[\"pools\"][0][\"questions\"] == 4, r[\"pools\"]' \
     '$work/smollm2-experiment/results.json' \
     && grep -q '<|im_start|>' '$work/smollm2-experiment/arms/variational/seed-1/learner/checkpoint/reasoning/tokenizer_config.json' \
     && '$vr' report --run '$work/smollm2-experiment' --output '$work/smollm2-report' >/dev/null \

@@ -17,6 +17,7 @@
 import Foundation
 import VRCore
 import VRModel
+import VRObjectives
 import VRRecords
 import VRTasks
 import VRTensor
@@ -282,12 +283,17 @@ public struct ExperimentRunner: Sendable {
         if arm.method == .sft || arm.mode == .offline {
             let data: PromptResponseDataset
             var sampledTokens = 0
+            var questionsFile: String?
             if arm.method == .sft {
                 let (_, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning)
                 data = PromptResponseDataset(train, teaching: .reasoning, renderer: renderer)
             } else {
-                (data, sampledTokens) = try offlineData(arm, seed: seed)
+                let built = try offlineData(arm, seed: seed)
+                (data, sampledTokens) = (built.data, built.sampledTokens)
                 try data.write(to: runDirectory + "/data.jsonl")
+                let relative = "arms/\(arm.name)/seed-\(seed)/questions.jsonl"
+                try AtomicFile.writeJSONLines(built.records, to: directory + "/" + relative)
+                questionsFile = relative
             }
             if data.examples.isEmpty {
                 // RFT whose reference model solved nothing: no update, so the arm's model is pi0.
@@ -295,15 +301,15 @@ public struct ExperimentRunner: Sendable {
                 let scores = try evaluation(of: initialReasoning, cachedIn: directory + "/initial", test)
                 run = ArmRun(
                     seed: seed, wallSeconds: 0, modelSteps: 0, posteriorSteps: 0, sampledTokens: sampledTokens,
-                    metricsFile: nil, questionsFile: nil, evaluation: scores.sampled, greedyEvaluation: scores.greedy,
-                    trainedTokens: 0)
+                    metricsFile: nil, questionsFile: questionsFile, evaluation: scores.sampled,
+                    greedyEvaluation: scores.greedy, trainedTokens: 0)
             } else {
                 let summary = try trainSFT(arm, seed: seed, data: data, output: runDirectory + "/checkpoint")
                 let scores = try evaluation(of: runDirectory + "/checkpoint", cachedIn: nil, test)
                 run = ArmRun(
                     seed: seed, wallSeconds: 0, modelSteps: summary.stepCount, posteriorSteps: 0,
-                    sampledTokens: sampledTokens, metricsFile: nil, questionsFile: nil, evaluation: scores.sampled,
-                    greedyEvaluation: scores.greedy, trainedTokens: summary.tokenCount)
+                    sampledTokens: sampledTokens, metricsFile: nil, questionsFile: questionsFile,
+                    evaluation: scores.sampled, greedyEvaluation: scores.greedy, trainedTokens: summary.tokenCount)
             }
         } else {
             let cluster = LearnerCluster(
@@ -353,9 +359,11 @@ public struct ExperimentRunner: Sendable {
         }
     }
 
-    /// An offline arm's SFT data, built from its trace pool (sampled first if no earlier arm did), and the tokens
-    /// sampled for the pooled traces it drew on.
-    private func offlineData(_ arm: ArmConfiguration, seed: UInt64) throws -> (PromptResponseDataset, Int) {
+    /// An offline arm's SFT data, built from its trace pool (sampled first if no earlier arm did), the tokens
+    /// sampled for the pooled traces it drew on, and each question's weight record (for the bias analysis).
+    private func offlineData(
+        _ arm: ArmConfiguration, seed: UInt64
+    ) throws -> (data: PromptResponseDataset, sampledTokens: Int, records: [QuestionWeightRecord]) {
         let source = arm.poolSource
         let traces = configuration.poolTraces(source) ?? configuration.traces
         let pool = try poolStage.sample(
@@ -367,18 +375,43 @@ public struct ExperimentRunner: Sendable {
         let builder = try DataBuilder(
             selection: arm.offlineSelection(traces: k), maxTraceTokens: configuration.training.maxTraceTokens,
             renderer: renderer, text: text)
-        let examples = try zip(questions.items, pool).flatMap { try builder.examples(for: $0, pooled: $1) }
-        let sampledTokens = pool.reduce(0) { $0 + $1.prefix(k).traces.reduce(0) { $0 + $1.sampledTokens } }
+        var examples: [BuiltExample] = []
+        var records: [QuestionWeightRecord] = []
+        var sampledTokens = 0
+        for (item, pooled) in zip(questions.items, pool) {
+            let built = try builder.examples(for: item, pooled: pooled)
+            examples += built
+            let considered = pooled.prefix(k).traces
+            sampledTokens += considered.reduce(0) { $0 + $1.sampledTokens }
+            records.append(try Self.record(item, considered: considered, examples: built))
+        }
         let withTraces = Set(examples.filter { !$0.isReference }.map(\.questionID)).count
         progress(
             "\(arm.name), seed \(seed): \(examples.count) examples, \(withTraces) of \(pool.count) questions with "
                 + "sampled traces")
-        return (
-            PromptResponseDataset(
-                examples: examples.map {
-                    PromptResponseExample(prompt: $0.prompt, response: $0.response, weight: $0.weight)
-                }), sampledTokens
-        )
+        let data = PromptResponseDataset(
+            examples: examples.map {
+                PromptResponseExample(prompt: $0.prompt, response: $0.response, weight: $0.weight)
+            })
+        return (data, sampledTokens, records)
+    }
+
+    /// A question's weight record in an offline arm: its traces' weights as examples, their accuracy, and the
+    /// effective weight toward the posterior (traces with a correct answer count as correct, as in the learner).
+    private static func record(
+        _ item: TaskItem, considered: [PooledTrace], examples: [BuiltExample]
+    ) throws -> QuestionWeightRecord {
+        var weights = [Double](repeating: 0, count: considered.count)
+        for example in examples { if let trace = example.trace { weights[trace] += example.weight } }
+        let usable = considered.filter { $0.isUsable && $0.sampledAnswers > 0 }
+        let accuracy =
+            usable.isEmpty
+            ? 0 : usable.reduce(0) { $0 + Double($1.correctAnswers) / Double($1.sampledAnswers) } / Double(usable.count)
+        return QuestionWeightRecord(
+            step: 0, questionID: item.id, family: item.familyName, difficulty: item.difficulty,
+            traces: considered.count, traceAccuracy: accuracy, totalWeight: weights.reduce(0, +),
+            effectiveWeight: try effectiveWeight(
+                sampleWeights: weights, correct: considered.map { $0.correctAnswers > 0 }))
     }
 
     private func runDirectory(_ arm: ArmConfiguration, seed: UInt64) -> String {

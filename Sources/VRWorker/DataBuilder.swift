@@ -26,6 +26,8 @@ public struct BuiltExample: Sendable, Equatable {
     public var logWeight: Double?
     /// Whether this is the question's reference example.
     public var isReference: Bool
+    /// The index of its trace among the question's pooled traces; nil for the reference example.
+    public var trace: Int? = nil
 }
 
 /// Scores sampled traces with a fixed reasoning model pi0 and turns them into an SFT set.
@@ -163,22 +165,27 @@ public struct DataBuilder: Sendable {
         let reference = BuiltExample(
             questionID: item.id, prompt: example.prompt, response: example.response, weight: 1, logWeight: nil,
             isReference: true)
-        func traceExample(_ trace: PooledTrace, weight: Double, logWeight: Double?) -> BuiltExample {
+        func traceExample(_ index: Int, weight: Double, logWeight: Double?) -> BuiltExample {
             BuiltExample(
                 questionID: item.id, prompt: example.prompt,
-                response: renderer.reasoningTarget(thought: trace.thought, solution: item.referenceSolution),
-                weight: weight, logWeight: logWeight, isReference: false)
+                response: renderer.reasoningTarget(
+                    thought: considered[index].thought, solution: item.referenceSolution),
+                weight: weight, logWeight: logWeight, isReference: false, trace: index)
         }
         let chosen: [BuiltExample]
         switch selection.weighting {
         case .rejectionSampling:
-            chosen = considered.filter { $0.isUsable && $0.correctAnswers > 0 && $0.sampledAnswers > 0 }.map {
-                traceExample(
-                    $0, weight: Double($0.correctAnswers) / Double($0.sampledAnswers) / Double(considered.count),
+            chosen = considered.indices.filter {
+                considered[$0].isUsable && considered[$0].correctAnswers > 0 && considered[$0].sampledAnswers > 0
+            }.map {
+                let trace = considered[$0]
+                return traceExample(
+                    $0, weight: Double(trace.correctAnswers) / Double(trace.sampledAnswers) / Double(considered.count),
                     logWeight: nil)
             }
         case .variational(let estimator, let mode, let normalization):
-            let usable = considered.filter(\.isUsable)
+            let usableIndices = considered.indices.filter { considered[$0].isUsable }
+            let usable = usableIndices.map { considered[$0] }
             let evidence = usable.map { trace in
                 TraceEvidence(
                     logPiTrace: trace.logPi, logQTrace: trace.logQ,
@@ -197,10 +204,10 @@ public struct DataBuilder: Sendable {
             }
             switch choice {
             case .best(let index, let logWeight):
-                chosen = [traceExample(usable[index], weight: 1, logWeight: logWeight)]
+                chosen = [traceExample(usableIndices[index], weight: 1, logWeight: logWeight)]
             case .weighted(let normalized):
                 chosen = normalized.weights.indices.filter { normalized.weights[$0] > 0 }.map {
-                    traceExample(usable[$0], weight: normalized.weights[$0], logWeight: nil)
+                    traceExample(usableIndices[$0], weight: normalized.weights[$0], logWeight: nil)
                 }
             case .reference:
                 return [reference]

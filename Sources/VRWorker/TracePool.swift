@@ -95,14 +95,7 @@ public enum TracePool {
     ///   - path: the file.
     /// - Throws: encoding and I/O errors.
     public static func write(_ questions: [PooledQuestion], to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        var bytes: [UInt8] = []
-        for question in questions {
-            bytes += try encoder.encode(question)
-            bytes.append(UInt8(ascii: "\n"))
-        }
-        try AtomicFile.write(bytes, to: path)
+        try AtomicFile.writeJSONLines(questions, to: path)
     }
 
     /// Reads a pool and checks it against the questions it must cover.
