@@ -60,6 +60,8 @@ public struct ExperimentRunner: Sendable {
         self.progress = progress
     }
 
+    /// SFT stages and arms write a checkpoint this often (steps), so an interruption costs at most as many.
+    static let checkpointEvery = 25
     private var trainTasks: String { directory + "/data/train.jsonl" }
     private var testTasks: String { directory + "/data/test.jsonl" }
     private var offlineTasks: String { directory + "/data/offline.jsonl" }
@@ -186,6 +188,7 @@ public struct ExperimentRunner: Sendable {
     private func trainInitialModels(_ train: TaskDataset) throws -> Double {
         var sft = SFTConfiguration()
         sft.logEvery = 100
+        sft.checkpointEvery = Self.checkpointEvery
         let (text, renderer) = try ModelText.withTemplates(forModelAt: configuration.baseModel)
         if let baseModel = configuration.baseModel {
             let model = try Transformer(checkpointAt: baseModel)
@@ -239,19 +242,20 @@ public struct ExperimentRunner: Sendable {
                 at: 0)
         }
         for stage in stages {
-            let files = [Checkpoint.modelFileName, Checkpoint.configurationFileName].map { stage.output + "/" + $0 }
-            guard !files.allSatisfy(FileManager.default.fileExists(atPath:)) else {
-                progress("== \(stage.title): using \(stage.output)")
-                continue
-            }
-            progress("== \(stage.title) (\(stage.stage.steps) steps)")
             sft.steps = stage.stage.steps
             sft.batchSize = stage.stage.batchSize
             sft.learningRate = stage.stage.learningRate
             let startsFromBase = base != nil && stage.output != base
+            // An interrupted stage continues from its last checkpoint; a finished one is only read back.
             let trainer = try SFTTrainer(
-                configuration: sft, dataset: try stage.data(), outputDirectory: stage.output,
+                configuration: sft, dataset: try stage.data(), outputDirectory: stage.output, resume: true,
                 initialModel: try base.flatMap { startsFromBase ? try Transformer(checkpointAt: $0) : nil }, text: text)
+            guard trainer.completedSteps < sft.steps else {
+                progress("== \(stage.title): using \(stage.output)")
+                continue
+            }
+            let resumed = trainer.completedSteps > 0 ? ", from step \(trainer.completedSteps)" : ""
+            progress("== \(stage.title) (\(stage.stage.steps) steps\(resumed))")
             seconds += try run(trainer).elapsedSeconds
         }
         return seconds
@@ -274,7 +278,8 @@ public struct ExperimentRunner: Sendable {
             progress("== \(arm.name), seed \(seed): finished earlier")
             return finished
         }
-        try? FileManager.default.removeItem(atPath: runDirectory)
+        // A learner arm starts over; an SFT or offline arm continues from its last checkpoint.
+        if arm.method != .sft && arm.mode == .online { try? FileManager.default.removeItem(atPath: runDirectory) }
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         progress("== \(arm.name), seed \(seed): \(arm.label); \(expectedCost(arm, before: before))")
         let clock = ContinuousClock()
@@ -307,9 +312,9 @@ public struct ExperimentRunner: Sendable {
                 let summary = try trainSFT(arm, seed: seed, data: data, output: runDirectory + "/checkpoint")
                 let scores = try evaluation(of: runDirectory + "/checkpoint", cachedIn: nil, test)
                 run = ArmRun(
-                    seed: seed, wallSeconds: 0, modelSteps: summary.stepCount, posteriorSteps: 0,
+                    seed: seed, wallSeconds: 0, modelSteps: summary.completedSteps, posteriorSteps: 0,
                     sampledTokens: sampledTokens, metricsFile: nil, questionsFile: questionsFile,
-                    evaluation: scores.sampled, greedyEvaluation: scores.greedy, trainedTokens: summary.tokenCount)
+                    evaluation: scores.sampled, greedyEvaluation: scores.greedy, trainedTokens: summary.trainedTokens)
             }
         } else {
             let cluster = LearnerCluster(
@@ -426,10 +431,12 @@ public struct ExperimentRunner: Sendable {
     }
 
     /// SFT from pi0 with the arms' step budget: the SFT baseline on the reference thoughts, an offline arm on its
-    /// data.
+    /// data; an interrupted run continues from its last checkpoint.
+    /// - Returns: the steps completed in all, and the tokens trained on (those of this invocation's steps: a
+    ///   resumed run does not know the earlier ones').
     private func trainSFT(
         _ arm: ArmConfiguration, seed: UInt64, data: PromptResponseDataset, output: String
-    ) throws -> TrainingSummary {
+    ) throws -> (completedSteps: Int, trainedTokens: Int) {
         let initial = try Transformer(checkpointAt: initialReasoning)
         let (text, _) = try ModelText.withTemplates(forModelAt: initialReasoning)
         var sft = SFTConfiguration()
@@ -445,9 +452,12 @@ public struct ExperimentRunner: Sendable {
         sft.gradientClipNorm = configuration.training.gradientClipNorm
         sft.seed = seed
         sft.logEvery = 100
+        sft.checkpointEvery = Self.checkpointEvery
         let trainer = try SFTTrainer(
-            configuration: sft, dataset: data, outputDirectory: output, initialModel: initial, text: text)
-        return try run(trainer)
+            configuration: sft, dataset: data, outputDirectory: output, resume: true, initialModel: initial, text: text)
+        if trainer.completedSteps > 0 { progress("continuing from step \(trainer.completedSteps)") }
+        let summary = try run(trainer)
+        return (trainer.completedSteps, summary.tokenCount)
     }
 
     /// The initial checkpoints and the hint of `arm`'s learner and workers.

@@ -120,8 +120,9 @@ public struct TrainingBudget: Codable, Sendable, Equatable {
     ///   steps, ...".
     public func scheduleDescription() -> String {
         let optimizer = Self.learner.reasoningOptimizer
-        return "AdamW (betas \(optimizer.beta1), \(optimizer.beta2)) continuing the moments of the SFT that made the "
-            + "initial models (the SFT arm from a fresh state), linear warmup over "
+        return
+            "AdamW (betas \(optimizer.beta1), \(optimizer.beta2)), the online arms continuing the moments of the SFT "
+            + "that made the initial models, the SFT and offline arms (SFT from pi0) from a fresh state, linear warmup over "
             + "\(warmupSteps) steps, cosine decay to \(optimizer.decayFloor) of the peak at step \(modelSteps), "
             + "weight decay \(weightDecay), gradient norm clipped to \(gradientClipNorm)"
     }

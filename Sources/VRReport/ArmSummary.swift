@@ -38,6 +38,8 @@ public struct ArmSummary: Sendable, Equatable {
     public var posteriorSteps: SeedSummary
     /// Tokens the workers sampled.
     public var sampledTokens: SeedSummary
+    /// Tokens trained on; nil when the runs predate the record.
+    public var trainedTokens: SeedSummary?
 
     /// Summarises `runs`, or returns nil when there are none.
     /// - Parameters:
@@ -56,6 +58,8 @@ public struct ArmSummary: Sendable, Equatable {
         self.modelSteps = modelSteps
         self.posteriorSteps = posteriorSteps
         self.sampledTokens = sampledTokens
+        let trained = runs.compactMap(\.trainedTokens)
+        trainedTokens = trained.count == runs.count ? SeedSummary(trained.map(Double.init)) : nil
         let familyNames = Set(evaluations.flatMap(\.byFamily.keys))
         let levels = Set(evaluations.flatMap(\.byDifficulty.keys))
         byFamily = Dictionary(

@@ -7,6 +7,8 @@ import VRRecords
 public struct ExperimentSummary: Sendable {
     /// The run they summarise.
     public let run: ExperimentRun
+    /// The pretrained base model's own scores, when the experiment started from one.
+    public let base: ArmSummary?
     /// The initial model pi0's scores (one run, so the spread is 0).
     public let initial: ArmSummary?
     /// Each arm's summary, keyed by the arm's name.
@@ -19,6 +21,7 @@ public struct ExperimentSummary: Sendable {
     public init(run: ExperimentRun) {
         let results = run.results
         self.run = run
+        base = results.base.flatMap { ArmSummary(runs: [$0], families: results.families) }
         initial = ArmSummary(runs: [results.initial], families: results.families)
         var arms: [String: ArmSummary] = [:]
         var difficultyWeights: [String: DifficultyWeights] = [:]

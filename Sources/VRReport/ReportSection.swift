@@ -27,6 +27,8 @@ struct ReportSection {
 extension ExperimentSummary {
     /// The name of the initial model's row in tables.
     static let initialLabel = "pi0 (initial)"
+    /// The row label of the pretrained base model.
+    static let baseLabel = "Base model (its chat format)"
 
     /// The `k` of Avg@k and pass@k, for column titles.
     var k: Int { results.samplesPerQuestion }

@@ -6,14 +6,18 @@ enum ScoreTablesSection {
     /// The section for `summary`.
     static func make(_ summary: ExperimentSummary) -> ReportSection {
         let results = summary.results
+        let baseRows = summary.base.map { [(ExperimentSummary.baseLabel, $0)] } ?? []
         let rows =
-            [(ExperimentSummary.initialLabel, summary.initial)]
+            baseRows + [(ExperimentSummary.initialLabel, summary.initial)]
             + results.arms(inGroup: "main").map { ($0.label, summary.summary(of: $0)) }
         var section = ReportSection()
         section.lines += ["## Avg@k by task family (Table 1)", ""]
         section.paragraph(
-            "Avg@\(summary.k) of the initial model pi0 and the arms of group \"main\"; Average is the mean over "
-                + "task families within each seed, then over seeds.")
+            "Avg@\(summary.k) of "
+                + (baseRows.isEmpty
+                    ? "" : "the pretrained base model (asked in its own chat format to end with 'Answer: N'), ")
+                + "the initial model pi0 and the arms of group \"main\"; Average is the mean over task families within "
+                + "each seed, then over seeds.")
         section.table(familyTable(rows: rows, families: results.families, score: \.averageAtK))
         section.lines += ["## pass@k by task family", ""]
         section.paragraph("pass@\(summary.k) of the same models.")

@@ -5,7 +5,10 @@ enum SetupSection {
     /// The section for `summary`.
     static func make(_ summary: ExperimentSummary) -> ReportSection {
         let results = summary.results
-        let totalWallSeconds = results.arms.flatMap(\.runs).reduce(results.initial.wallSeconds) { $0 + $1.wallSeconds }
+        let poolSeconds = (results.pools ?? []).reduce(0) { $0 + $1.wallSeconds }
+        let totalWallSeconds = results.arms.flatMap(\.runs).reduce(results.initial.wallSeconds + poolSeconds) {
+            $0 + $1.wallSeconds
+        }
         var section = ReportSection()
         section.lines += ["# Results: \(results.name)", "", "## Setup", ""]
         section.paragraph(
@@ -20,25 +23,43 @@ enum SetupSection {
                 "- Scores are mean ± sample standard deviation over seeds (n - 1; 0 for one seed).",
             ].joined(separator: "\n")
                 + (results.schedule.map {
-                    "\n- Every arm, SFT included, trains pi with: \($0); the peak learning rate is in the budget table."
+                    "\n- Every arm trains pi with: \($0); the peak learning rate is in the budget table."
                 } ?? ""))
         section.lines += ["## Budget", ""]
-        section.paragraph("Means over each arm's seeds.")
+        section.paragraph(
+            "Means over each arm's seeds. An offline arm's sampled tokens are those of the pooled traces it drew on; "
+                + "the pools' own cost is in the next table, and its wall time is not in the arm's.")
         var table = MarkdownTable(
             header: [
-                "Arm", "Method", "Seeds", "Peak learning rate", "Wall time per seed (s)", "Model steps",
-                "Posterior steps", "Sampled tokens",
-            ], textColumnCount: 2)
+                "Arm", "Method", "Mode", "Seeds", "Peak learning rate", "Wall time per seed (s)", "Model steps",
+                "Posterior steps", "Sampled tokens", "Trained tokens",
+            ], textColumnCount: 3)
         for arm in results.arms {
             guard let armSummary = summary.summary(of: arm) else { continue }
             table.rows.append([
-                arm.label, arm.method, "\(arm.runs.count)", arm.learningRate.map { "\($0)" } ?? "-",
+                arm.label, arm.method, arm.mode ?? "-", "\(arm.runs.count)", arm.learningRate.map { "\($0)" } ?? "-",
                 ReportFormat.seconds(armSummary.wallSeconds.mean),
                 ReportFormat.count(armSummary.modelSteps.mean), ReportFormat.count(armSummary.posteriorSteps.mean),
                 ReportFormat.count(armSummary.sampledTokens.mean),
+                armSummary.trainedTokens.map { ReportFormat.count($0.mean) } ?? "-",
             ])
         }
         section.table(table)
+        if let pools = results.pools, !pools.isEmpty {
+            section.lines += ["### Trace pools", ""]
+            section.paragraph(
+                "The offline arms' traces, sampled once per source and seed by `vr build-data` and scored with pi0.")
+            var poolTable = MarkdownTable(
+                header: ["Source", "Seed", "Questions", "Traces per question", "Sampled tokens", "Wall time (s)"],
+                textColumnCount: 1)
+            for pool in pools {
+                poolTable.rows.append([
+                    pool.source, "\(pool.seed)", "\(pool.questions)", "\(pool.traces)", "\(pool.sampledTokens)",
+                    ReportFormat.seconds(pool.wallSeconds),
+                ])
+            }
+            section.table(poolTable)
+        }
         return section
     }
 }

@@ -100,9 +100,9 @@ struct ExperimentConfigurationTests {
         #expect(decoded.training.warmupSteps == 3 && decoded.training.weightDecay == 0.01)
         #expect(
             decoded.training.scheduleDescription()
-                == "AdamW (betas 0.9, 0.95) continuing the moments of the SFT that made the initial models (the SFT arm "
-                + "from a fresh state), linear warmup over 3 steps, cosine decay to 0.1 of the "
-                + "peak at step 300, weight decay 0.01, gradient norm clipped to 0.5")
+                == "AdamW (betas 0.9, 0.95), the online arms continuing the moments of the SFT that made the initial "
+                + "models, the SFT and offline arms (SFT from pi0) from a fresh state, linear warmup over 3 steps, "
+                + "cosine decay to 0.1 of the peak at step 300, weight decay 0.01, gradient norm clipped to 0.5")
         // Encoding writes the keys decoding reads.
         let again = try JSONDecoder().decode(ArmConfiguration.self, from: JSONEncoder().encode(decoded.arms[0]))
         #expect(again == decoded.arms[0])
