@@ -1,9 +1,6 @@
 // A question's sampled traces scored once with pi0: the input of every offline data set (K, estimator, selection),
 // so that the offline arms of an experiment share one round of sampling.
 
-import Foundation
-import VRModel
-
 /// One sampled trace with everything the offline weights need ([E4]-[E6], [E11]).
 public struct PooledTrace: Codable, Sendable, Equatable {
     /// Whether the trace can be chosen.
@@ -87,52 +84,13 @@ public struct PooledQuestion: Codable, Sendable, Equatable {
     }
 }
 
-/// A pool file: one `PooledQuestion` per line, JSON.
-public enum TracePool {
-    /// Writes a pool atomically.
-    /// - Parameters:
-    ///   - questions: the pooled questions.
-    ///   - path: the file.
-    /// - Throws: encoding and I/O errors.
-    public static func write(_ questions: [PooledQuestion], to path: String) throws {
-        try AtomicFile.writeJSONLines(questions, to: path)
-    }
-
-    /// Reads a pool and checks it against the questions it must cover.
-    /// - Parameters:
-    ///   - path: the file.
-    ///   - questionIDs: the ids of the task file's questions, in order.
-    ///   - traceCount: the traces every question must have.
-    /// - Returns: the pooled questions, in the task file's order.
-    /// - Throws: `WorkerError.invalidConfiguration` naming the line and the field for anything malformed.
-    public static func read(from path: String, questionIDs: [String], traceCount: Int) throws -> [PooledQuestion] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw WorkerError.invalidConfiguration("cannot read the trace pool \(path)")
-        }
-        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
-        guard lines.count == questionIDs.count else {
-            throw WorkerError.invalidConfiguration(
-                "trace pool \(path) has \(lines.count) questions; the task file has \(questionIDs.count)")
-        }
-        return try zip(lines, questionIDs).enumerated().map { index, pair in
-            let (line, questionID) = pair
-            let question: PooledQuestion
-            do {
-                question = try JSONDecoder().decode(PooledQuestion.self, from: Data(line))
-            } catch {
-                throw WorkerError.invalidConfiguration("trace pool \(path) line \(index + 1): \(error)")
-            }
-            if let problem = question.problem(questionID: questionID, traceCount: traceCount) {
-                throw WorkerError.invalidConfiguration("trace pool \(path) line \(index + 1): \(problem)")
-            }
-            return question
-        }
-    }
-}
-
 extension PooledQuestion {
-    /// What makes this question unfit for `questionID` with `traceCount` traces, or nil.
-    func problem(questionID expected: String, traceCount: Int) -> String? {
+    /// What makes this question unfit for `expected` with `traceCount` traces, or nil.
+    /// - Parameters:
+    ///   - expected: the id the question must have.
+    ///   - traceCount: the traces it must have.
+    /// - Returns: the problem, naming the trace, or nil.
+    public func problem(questionID expected: String, traceCount: Int) -> String? {
         guard questionID == expected else { return "question \"\(questionID)\" where \"\(expected)\" was expected" }
         guard traces.count == traceCount else { return "\(traces.count) traces, expected \(traceCount)" }
         for (index, trace) in traces.enumerated() {

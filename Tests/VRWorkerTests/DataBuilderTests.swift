@@ -191,24 +191,6 @@ struct DataBuilderTests {
         #expect(try mixed.examples(for: items[1], pooled: second).map(\.isReference) == [true])
     }
 
-    @Test("a trace pool survives writing and reading; a pool of other questions or trace counts is refused")
-    func poolFiles() throws {
-        let (items, models, rollouts) = try fixture()
-        let builder = try DataBuilder(mode: .allWeighted, maxTraceTokens: 4, renderer: renderer)
-        let pool = try zip(items, rollouts).map { try builder.pooled($0, rollout: $1, reasoning: models.reasoning) }
-        let path = NSTemporaryDirectory() + "vr-pool-\(UUID().uuidString).jsonl"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try TracePool.write(pool, to: path)
-        #expect(try TracePool.read(from: path, questionIDs: ["q0", "q1"], traceCount: 3) == pool)
-        #expect(throws: WorkerError.self) { try TracePool.read(from: path, questionIDs: ["q1", "q0"], traceCount: 3) }
-        #expect(throws: WorkerError.self) { try TracePool.read(from: path, questionIDs: ["q0", "q1"], traceCount: 4) }
-        #expect(throws: WorkerError.self) { try TracePool.read(from: path, questionIDs: ["q0"], traceCount: 3) }
-        var broken = pool
-        broken[0].traces[0].logPi.removeLast()
-        try TracePool.write(broken, to: path)
-        #expect(throws: WorkerError.self) { try TracePool.read(from: path, questionIDs: ["q0", "q1"], traceCount: 3) }
-    }
-
     @Test("a rollout of another question is refused")
     func mismatchedRollout() throws {
         let (items, models, rollouts) = try fixture()
