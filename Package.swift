@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(
+            name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "CKernels"),
         .target(name: "VRCore", swiftSettings: strict),
         .target(name: "VRRecords", dependencies: ["VRCore"], swiftSettings: strict),
@@ -45,6 +47,7 @@ let package = Package(
         .target(name: "CWireInterop", linkerSettings: [.linkedLibrary("protobuf-c")]),
         .target(name: "VRTransport", dependencies: ["VRCore"], swiftSettings: strict),
         .target(name: "VRZMQ", dependencies: ["VRCore", "CZeroMQ", "VRTransport"], swiftSettings: strict),
+        .target(name: "VRMPI", dependencies: ["CMPI", "VRTransport"], swiftSettings: strict),
         .target(
             name: "VRTraining", dependencies: ["VRCore", "VRModel", "VRTensor", "VRText", "VRObjectives"],
             swiftSettings: strict),
@@ -95,7 +98,7 @@ let package = Package(
             dependencies: [
                 "VRRecords",
                 "VRCore", "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
-                "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport", "VRExperiment", "VRObservability",
+                "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport", "VRExperiment", "VRObservability", "VRMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

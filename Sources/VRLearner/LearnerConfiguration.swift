@@ -104,6 +104,9 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
     public var checkpointEvery = 0
     /// Seed of the question order.
     public var seed: UInt64 = 0
+    /// With several ranks, they compare their parameters' fingerprints every this many steps (both phases) and stop
+    /// the run when they differ; 0 compares only at start.
+    public var rankCheckEvery = 10
     /// Heartbeat period towards workers, and the one they are told to use.
     public var heartbeatIntervalMilliseconds = 1_000
     /// How broadcasts and snapshots carry the parameters: float32 exactly, or bfloat16 in half the bytes (workers
@@ -116,7 +119,7 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case policy, tracesPerQuestion, priorTracesPerQuestion, questionsPerStep, modelSteps, trainsPosterior
         case reasoningOptimizer, posteriorOptimizer, normalization, modelObjective, checkpointEvery, seed
-        case heartbeatIntervalMilliseconds, broadcastEncoding
+        case rankCheckEvery, heartbeatIntervalMilliseconds, broadcastEncoding
     }
 
     /// Reads a configuration (`vr learner --config`): missing keys take the defaults above, unknown keys are errors.
@@ -138,6 +141,7 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
         modelObjective = try container.decode(.modelObjective, default: modelObjective)
         checkpointEvery = try container.decode(.checkpointEvery, default: checkpointEvery)
         seed = try container.decode(.seed, default: seed)
+        rankCheckEvery = try container.decode(.rankCheckEvery, default: rankCheckEvery)
         heartbeatIntervalMilliseconds = try container.decode(
             .heartbeatIntervalMilliseconds, default: heartbeatIntervalMilliseconds)
         broadcastEncoding = try container.decode(.broadcastEncoding, default: broadcastEncoding)
@@ -154,6 +158,7 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
             guard value >= 1 else { throw .invalidPolicy("\(name) must be at least 1, got \(value)") }
         }
         guard checkpointEvery >= 0 else { throw .invalidPolicy("checkpointEvery must be non-negative") }
+        guard rankCheckEvery >= 0 else { throw .invalidPolicy("rankCheckEvery must be non-negative") }
         guard (1...600_000).contains(heartbeatIntervalMilliseconds) else {
             throw .invalidPolicy("heartbeatIntervalMilliseconds \(heartbeatIntervalMilliseconds) not in 1...600000")
         }

@@ -71,6 +71,8 @@ extension LearnerService {
         let outcome: StepOutcome
         switch try await serving(while: train) {
         case .success(let value): outcome = value
+        case .failure(.collective(let error)):
+            throw .collective("\(error)")
         case .failure(let error):
             skippedSteps += 1
             onEvent(.stepFailed(reason: "\(phase) step: \(error)"))

@@ -23,6 +23,8 @@ public enum LearnerServiceError: Error, Equatable, Sendable, CustomStringConvert
     case invalidInput(String)
     /// A stop signal came before the work was done.
     case stopped(String)
+    /// The learner's ranks cannot go on together (a run split over several processes).
+    case collective(String)
 
     /// A message that says what is wrong.
     public var description: String {
@@ -31,6 +33,7 @@ public enum LearnerServiceError: Error, Equatable, Sendable, CustomStringConvert
         case .io(let message): message
         case .invalidInput(let message): message
         case .stopped(let message): message
+        case .collective(let message): message
         }
     }
 }

@@ -3,6 +3,7 @@
 import VRModel
 import VRTasks
 import VRText
+import VRTransport
 
 /// Whether a learner continues the checkpoint in its run directory.
 public enum LearnerResumption: Sendable, Equatable {
@@ -29,12 +30,14 @@ extension LearnerTrainer {
     ///   - dataset: the training questions.
     ///   - renderer: the templates.
     ///   - text: the models' tokenizer.
+    ///   - collective: the ranks the steps are split over; every rank starts its trainer alike, from the same files.
     /// - Returns: the trainer, the progress to continue from, and whether a checkpoint was continued.
     /// - Throws: `LearnerServiceError.invalidInput` when there is no checkpoint to continue, when one exists but is
     ///   not to be continued, or when a new run lacks an initial checkpoint; `ModelError` for unreadable checkpoints.
     public static func start(
         in runDirectory: String, resumption: LearnerResumption, reasoning: String?, posterior: String?,
-        configuration: LearnerConfiguration, dataset: TaskDataset, renderer: TemplateRenderer, text: ModelText
+        configuration: LearnerConfiguration, dataset: TaskDataset, renderer: TemplateRenderer, text: ModelText,
+        collective: any Collective = SoloCollective()
     ) throws -> (trainer: LearnerTrainer, progress: LearnerProgress, resumed: Bool) {
         let optimizers = (configuration.reasoningOptimizer.adamW, configuration.posteriorOptimizer.adamW)
         let checkpointExists = LearnerCheckpoint.exists(in: runDirectory)
@@ -43,7 +46,8 @@ extension LearnerTrainer {
             let trainer = try LearnerTrainer(
                 models: checkpoint.models, optimizers: checkpoint.optimizers,
                 stepCounts: (checkpoint.progress.modelSteps, checkpoint.progress.posteriorSteps),
-                configuration: configuration, dataset: dataset, renderer: renderer, text: text)
+                configuration: configuration, dataset: dataset, renderer: renderer, text: text,
+                collective: collective)
             return (trainer, checkpoint.progress, true)
         }
         guard !checkpointExists else {
@@ -61,7 +65,8 @@ extension LearnerTrainer {
                 try AdamW(continuing: reasoning, configuration: optimizers.0, model: models.reasoning),
                 try AdamW(continuing: posterior, configuration: optimizers.1, model: models.posterior)
             ),
-            stepCounts: (0, 0), configuration: configuration, dataset: dataset, renderer: renderer, text: text)
+            stepCounts: (0, 0), configuration: configuration, dataset: dataset, renderer: renderer, text: text,
+            collective: collective)
         return (
             trainer, LearnerProgress(parameterVersion: 1, modelSteps: 0, posteriorSteps: 0, questionCursor: 0), false
         )

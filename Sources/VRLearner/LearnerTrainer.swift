@@ -4,6 +4,7 @@ import VRModel
 import VRObjectives
 import VRTasks
 import VRText
+import VRTransport
 
 /// What a step computed, before the service adds lag and throughput.
 public struct StepOutcome: Sendable, Equatable {
@@ -23,6 +24,8 @@ public struct StepOutcome: Sendable, Equatable {
     public var tokenCount: Int
     /// Whether the update was applied (a non-finite loss or norm skips it).
     public var applied: Bool
+    /// Seconds spent exchanging the shares' outcomes and summing the gradients over the ranks (0 on one rank).
+    public var collectiveSeconds: Double = 0
 }
 
 /// pi and q with their optimizers: takes model-phase steps on pi and posterior-phase steps on q.
@@ -39,7 +42,9 @@ public final class LearnerTrainer {
     public let posteriorNormalizer: Double
     /// The models' tokenizer and chat format, written beside their checkpoints.
     public let text: ModelText
-    private let configuration: LearnerConfiguration
+    /// The ranks each step is split over: this process alone unless `vr learner` runs under MPI.
+    public let collective: any Collective
+    let configuration: LearnerConfiguration
     /// Model-phase steps taken.
     public private(set) var modelSteps: Int
     /// Posterior-phase steps taken.
@@ -54,13 +59,15 @@ public final class LearnerTrainer {
     ///   - dataset: the training questions, for the Dr. SFT constants.
     ///   - renderer: the templates.
     ///   - text: the models' tokenizer.
+    ///   - collective: the ranks the steps are split over; every rank builds its trainer alike.
     /// - Throws: `LearnerStepError.objectives` for an empty dataset.
     public init(
         models: ModelPair, optimizers: (reasoning: AdamW, posterior: AdamW), stepCounts: (model: Int, posterior: Int),
         configuration: LearnerConfiguration, dataset: TaskDataset, renderer: TemplateRenderer = TemplateRenderer(),
-        text: ModelText = .bytes
+        text: ModelText = .bytes, collective: any Collective = SoloCollective()
     ) throws(LearnerStepError) {
         self.models = models
+        self.collective = collective
         self.reasoningOptimizer = optimizers.reasoning
         self.posteriorOptimizer = optimizers.posterior
         self.configuration = configuration
@@ -88,10 +95,12 @@ public final class LearnerTrainer {
     ///   - dataset: the training questions, for the Dr. SFT constants.
     ///   - renderer: the templates.
     ///   - text: the models' tokenizer.
+    ///   - collective: the ranks the steps are split over.
     /// - Throws: `LearnerStepError.objectives` for an empty dataset.
     public convenience init(
         models: ModelPair, configuration: LearnerConfiguration, dataset: TaskDataset,
-        renderer: TemplateRenderer = TemplateRenderer(), text: ModelText = .bytes
+        renderer: TemplateRenderer = TemplateRenderer(), text: ModelText = .bytes,
+        collective: any Collective = SoloCollective()
     ) throws(LearnerStepError) {
         try self.init(
             models: models,
@@ -103,54 +112,91 @@ public final class LearnerTrainer {
                     configuration: configuration.posteriorOptimizer.adamW,
                     layout: models.posterior.layout)
             ),
-            stepCounts: (0, 0), configuration: configuration, dataset: dataset, renderer: renderer, text: text)
+            stepCounts: (0, 0), configuration: configuration, dataset: dataset, renderer: renderer, text: text,
+            collective: collective)
     }
 
     /// Model phase ([E4]-[E6], [E10]): weights from pi's own forward pass, weighted backward, update of pi.
+    ///
+    /// On rank 0 of several, the questions are first sent to the other ranks, and each rank trains on its share.
     /// - Parameter questions: the questions with their traces from q.
     /// - Returns: the step's outcome.
     /// - Throws: `LearnerStepError` for traces the model or the objectives refuse; nothing is updated then.
+    ///   `LearnerStepError.collective` when the ranks cannot go on together.
     public func modelStep(_ questions: [QuestionForTraining]) throws(LearnerStepError) -> StepOutcome {
-        let pi = models.reasoning
-        pi.zeroGradients()
-        // The baselines never train q: its parameters are the fixed reference model (pi0) GRPO's KL penalty uses.
-        let result = try ModelPhaseStep.run(
-            model: pi, reference: models.posterior, questions: questions,
-            normalizer: DrSFTNormalizer.stepNormalizer(constant: reasoningNormalizer, batchSize: questions.count),
-            normalization: configuration.normalization, objective: configuration.modelObjective)
-        let tokens = result.tokenCount
-        let settings = configuration.reasoningOptimizer
-        let rate = settings.schedule(totalSteps: configuration.modelSteps).rate(at: modelSteps)
-        let update = reasoningOptimizer.update(
-            pi, loss: result.loss, learningRate: rate, maxGradientNorm: settings.gradientClipNorm)
-        modelSteps += 1
-        return StepOutcome(
-            loss: result.loss, gradientNorm: update.gradientNorm, learningRate: rate, weights: result.weights,
-            bounds: result.bounds,
-            effectiveSampleSizes: result.effectiveSampleSizes, tokenCount: tokens, applied: update.applied)
+        try order(.model(questions))
+        return try takeModelStep(questions)
     }
 
     /// Posterior phase ([E8], [E10]): weighted SFT of q on the prior's traces, update of q.
     /// - Parameter questions: the questions with their traces from pi.
     /// - Returns: the step's outcome.
-    /// - Throws: `LearnerStepError` for traces the model or the objectives refuse; nothing is updated then.
+    /// - Throws: as `modelStep(_:)`.
     public func posteriorStep(_ questions: [QuestionForPosterior]) throws(LearnerStepError) -> StepOutcome {
+        try order(.posterior(questions))
+        return try takePosteriorStep(questions)
+    }
+
+    /// This rank's part of a model-phase step.
+    func takeModelStep(_ questions: [QuestionForTraining]) throws(LearnerStepError) -> StepOutcome {
+        let pi = models.reasoning
+        pi.zeroGradients()
+        let share = share(
+            tokenCounts: questions.map { question in
+                question.traces.reduce(0) {
+                    $0 + question.promptTokens.count + $1.traceTokens.count + $1.answerOpening.count
+                        + $1.referenceAnswer.count
+                }
+            })
+        let local = Result { () throws(LearnerStepError) -> ShareOutcome in
+            guard !share.isEmpty else { return ShareOutcome(indices: []) }
+            // The baselines never train q: its parameters are the fixed reference model (pi0) GRPO's KL penalty uses.
+            let result = try ModelPhaseStep.run(
+                model: pi, reference: models.posterior, questions: share.map { questions[$0] },
+                normalizer: DrSFTNormalizer.stepNormalizer(constant: reasoningNormalizer, batchSize: questions.count),
+                normalization: configuration.normalization, objective: configuration.modelObjective)
+            return ShareOutcome(
+                indices: share, weights: result.weights, bounds: result.bounds,
+                effectiveSampleSizes: result.effectiveSampleSizes, loss: result.loss, tokenCount: result.tokenCount)
+        }
+        let (result, seconds) = try combine(local, questionCount: questions.count, gradients: pi.gradients.buffer)
+        let settings = configuration.reasoningOptimizer
+        let rate = settings.schedule(totalSteps: configuration.modelSteps).rate(at: modelSteps)
+        let update = reasoningOptimizer.update(
+            pi, loss: result.loss, learningRate: rate, maxGradientNorm: settings.gradientClipNorm)
+        modelSteps += 1
+        try compareRanksIfDue()
+        return StepOutcome(
+            loss: result.loss, gradientNorm: update.gradientNorm, learningRate: rate, weights: result.weights,
+            bounds: result.bounds, effectiveSampleSizes: result.effectiveSampleSizes, tokenCount: result.tokenCount,
+            applied: update.applied, collectiveSeconds: seconds)
+    }
+
+    /// This rank's part of a posterior-phase step.
+    func takePosteriorStep(_ questions: [QuestionForPosterior]) throws(LearnerStepError) -> StepOutcome {
         let q = models.posterior
         q.zeroGradients()
-        let result = try PosteriorPhaseStep.run(
-            posterior: q, questions: questions,
-            normalizer: DrSFTNormalizer.stepNormalizer(constant: posteriorNormalizer, batchSize: questions.count))
-        let tokens = questions.reduce(0) { total, question in
-            total + question.traces.reduce(0) { $0 + question.posteriorPromptTokens.count + $1.traceTokens.count }
+        let tokenCounts = questions.map { question in
+            question.traces.reduce(0) { $0 + question.posteriorPromptTokens.count + $1.traceTokens.count }
         }
+        let share = share(tokenCounts: tokenCounts)
+        let local = Result { () throws(LearnerStepError) -> ShareOutcome in
+            guard !share.isEmpty else { return ShareOutcome(indices: []) }
+            let result = try PosteriorPhaseStep.run(
+                posterior: q, questions: share.map { questions[$0] },
+                normalizer: DrSFTNormalizer.stepNormalizer(constant: posteriorNormalizer, batchSize: questions.count))
+            return ShareOutcome(indices: share, weights: result.weights, loss: result.loss)
+        }
+        let (result, seconds) = try combine(local, questionCount: questions.count, gradients: q.gradients.buffer)
         let settings = configuration.posteriorOptimizer
         let rate = settings.schedule(totalSteps: configuration.modelSteps).rate(at: posteriorSteps)
         let update = posteriorOptimizer.update(
             q, loss: result.loss, learningRate: rate, maxGradientNorm: settings.gradientClipNorm)
         posteriorSteps += 1
+        try compareRanksIfDue()
         return StepOutcome(
             loss: result.loss, gradientNorm: update.gradientNorm, learningRate: rate, weights: result.weights,
-            bounds: [],
-            effectiveSampleSizes: [], tokenCount: tokens, applied: update.applied)
+            bounds: [], effectiveSampleSizes: [], tokenCount: tokenCounts.reduce(0, +), applied: update.applied,
+            collectiveSeconds: seconds)
     }
 }

@@ -10,6 +10,7 @@
 
 import VRModel
 import VRObjectives
+import VRTransport
 import VRWire
 
 /// What a model-phase pass computed, per question and in total.
@@ -171,6 +172,10 @@ public enum LearnerStepError: Error, Equatable, Sendable, CustomStringConvertibl
     case objectives(ObjectiveError)
     /// A trace's arrays do not fit together.
     case malformedTrace(String)
+    /// Another rank's share of the step failed, for the reason given; every rank skips the step.
+    case onRank(Int, String)
+    /// The ranks cannot go on together: they cannot communicate, or their models differ.
+    case collective(CollectiveError)
 
     /// A message that says what is wrong.
     public var description: String {
@@ -178,6 +183,8 @@ public enum LearnerStepError: Error, Equatable, Sendable, CustomStringConvertibl
         case .model(let error): "\(error)"
         case .objectives(let error): "\(error)"
         case .malformedTrace(let message): "malformed trace: \(message)"
+        case .onRank(let rank, let message): "on rank \(rank): \(message)"
+        case .collective(let error): "\(error)"
         }
     }
 }

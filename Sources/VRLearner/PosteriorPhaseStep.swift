@@ -7,7 +7,7 @@ import VRModel
 import VRObjectives
 
 /// One trace sampled from the prior pi (no hint), with its sampled-answer accuracy.
-public struct PriorTrace: Sendable, Equatable {
+public struct PriorTrace: Sendable, Equatable, Codable {
     /// The trace's tokens (T).
     public var traceTokens: [Int32]
     /// Sampled answers verified correct.
@@ -28,7 +28,7 @@ public struct PriorTrace: Sendable, Equatable {
 }
 
 /// One question for the posterior: q's prompt (question and hint) and the prior's M traces.
-public struct QuestionForPosterior: Sendable, Equatable {
+public struct QuestionForPosterior: Sendable, Equatable, Codable {
     /// The posterior template's prompt with the reference solution as the hint (P tokens, at least 1).
     public var posteriorPromptTokens: [Int32]
     /// The M traces sampled from pi.

@@ -5,7 +5,7 @@
 import VRWire
 
 /// One sampled trace as the learner trains on it.
-public struct TraceForTraining: Sendable, Equatable {
+public struct TraceForTraining: Sendable, Equatable, Codable {
     /// The thinking trace z as pi reads it, ending with pi's end-of-thought marker (T tokens).
     public var traceTokens: [Int32]
     /// Per trace token, the log-probability under the proposal that sampled it (logQ, T values).
@@ -54,7 +54,7 @@ public struct TraceForTraining: Sendable, Equatable {
 }
 
 /// One question's prompt and its K traces.
-public struct QuestionForTraining: Sendable, Equatable {
+public struct QuestionForTraining: Sendable, Equatable, Codable {
     /// The question's id in the training dataset.
     public var questionID: String
     /// The reasoning prompt's tokens (P, at least 1).

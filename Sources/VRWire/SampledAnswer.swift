@@ -4,7 +4,7 @@
 /// An answer `y ~ pi(y | x, z)` a worker sampled after a trace and checked with the verifier.
 ///
 /// Token ids index the model vocabulary; log-probs are natural logarithms (nats).
-public struct SampledAnswer: Sendable, Equatable {
+public struct SampledAnswer: Sendable, Equatable, Codable {
     /// The answer's tokens after the opened solution, ending with the end-of-solution marker unless the length
     /// limit cut it off.
     public var tokenIDs: [Int32]

@@ -135,6 +135,13 @@ struct LearnerCommand: ParsableCommand {
     @Option(help: "Write a checkpoint every this many steps (default 0: only at the end).")
     var checkpointEvery: Int?
 
+    @Option(
+        help: """
+            Under mpirun or srun: the ranks compare their parameters every this many steps and stop the run when \
+            they differ (default \(LearnerConfiguration().rankCheckEvery); 0: only at start).
+            """)
+    var rankCheckEvery: Int?
+
     @Option(help: "Seed of the question order (default 0).")
     var seed: UInt64?
 
@@ -277,6 +284,7 @@ struct LearnerCommand: ParsableCommand {
         if let assignmentDeadlineMs { configuration.policy.assignmentDeadline = .milliseconds(assignmentDeadlineMs) }
         set(\.checkpointEvery, checkpointEvery)
         set(\.seed, seed)
+        set(\.rankCheckEvery, rankCheckEvery)
         set(\.broadcastEncoding, broadcastPrecision)
         return configuration
     }
@@ -290,6 +298,43 @@ struct LearnerCommand: ParsableCommand {
             return
         }
         let dataset = try TaskDataset.read(from: tasks, verifier: nil)
+        let ranks = try LearnerRanks.start()
+        let (text, renderer) = try ModelText.withTemplates(forModelAt: tokenizer ?? reasoning, hint: hint)
+        let start = TrainerStart(
+            configuration: configuration, dataset: dataset, text: text, renderer: renderer, ranks: ranks)
+        guard ranks.servesWorkers else {
+            return try ranks.follow(start: { try startTrainer(start).trainer }, logger: logger)
+        }
+        do { try serve(start, logger: logger) } catch { try ranks.fail(error, logger: logger) }
+        ranks.finish()
+    }
+
+    /// What every rank needs to load its trainer.
+    private struct TrainerStart: Sendable {
+        let configuration: LearnerConfiguration
+        let dataset: TaskDataset
+        let text: ModelText
+        let renderer: TemplateRenderer
+        let ranks: LearnerRanks
+    }
+
+    /// Loads this rank's trainer: from RUN/checkpoint or the initial checkpoints, as the flags say.
+    private func startTrainer(
+        _ start: TrainerStart
+    ) throws -> (
+        trainer: LearnerTrainer, progress: LearnerProgress, resumed: Bool
+    ) {
+        try LearnerTrainer.start(
+            in: runDirectory, resumption: resume ? .required : resumeIfPresent ? .ifPresent : .never,
+            reasoning: reasoning, posterior: posterior, configuration: start.configuration, dataset: start.dataset,
+            renderer: start.renderer, text: start.text, collective: start.ranks.collective)
+    }
+
+    /// Runs rank 0, or the only process: serves the workers and trains, with the other ranks following its steps.
+    private func serve(_ start: TrainerStart, logger: Logger) throws {
+        let (configuration, dataset, text, renderer, ranks) = (
+            start.configuration, start.dataset, start.text, start.renderer, start.ranks
+        )
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         try Data((jsonLine(configuration) + "\n").utf8).write(
             to: URL(fileURLWithPath: runDirectory + "/learner-config.json"), options: .atomic)
@@ -305,11 +350,11 @@ struct LearnerCommand: ParsableCommand {
         let reporter = LearnerReporter(logger: logger, json: json, telemetry: telemetry)
         let (summary, refusedConnections) = try blockingAsync { [self] in
             try await runDaemon(statusServer: statusServer, health: telemetry.health, logger: logger) {
-                let (text, renderer) = try ModelText.withTemplates(forModelAt: tokenizer ?? reasoning, hint: hint)
-                let (trainer, progress, resumed) = try LearnerTrainer.start(
-                    in: runDirectory, resumption: resume ? .required : resumeIfPresent ? .ifPresent : .never,
-                    reasoning: reasoning, posterior: posterior, configuration: configuration, dataset: dataset,
-                    renderer: renderer, text: text)
+                let (trainer, progress, resumed) = try startTrainer(start)
+                try trainer.joinRanks()
+                if ranks.collective.size > 1 {
+                    logger.info("\(ranks.name): serving; the steps are split over the ranks")
+                }
                 if resumed {
                     logger.info(
                         "resuming at version \(progress.parameterVersion) after \(progress.modelSteps) model steps")
@@ -337,6 +382,7 @@ struct LearnerCommand: ParsableCommand {
                 }
                 await transport.close()
                 refusalLog.cancel()
+                try trainer.releaseRanks()
                 return (summary, transport.refusedConnections)
             }
         }

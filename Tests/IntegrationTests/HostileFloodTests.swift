@@ -163,14 +163,15 @@ struct HostileFloodTests {
         #expect(refusals(in: metrics) == refusedPairs, "\(metrics)")
         #expect(
             Dictionary(refusedPairs.map { ($0.key.reason, $0.value) }, uniquingKeysWith: +) == answeredByCode)
-        // The honest workers lost nothing: every batch they sent was accepted, none dropped or refused.
+        // The honest workers lost nothing: every batch they sent was accepted, none dropped or refused. A worker
+        // waits for each batch's acknowledgement before it asks for more work, so at most its last batch may still
+        // await it as the metrics are read.
         #expect(!metrics.contains("vr_learner_dropped_batches_total"), "\(metrics)")
         for (worker, metrics) in zip(workers, workerMetrics) {
             let sent = try #require(value(of: "vr_worker_batches_total", in: metrics), "\(metrics)")
             #expect(sent > 0, "\(worker.output)")
-            #expect(
-                value(of: #"vr_worker_acknowledged_batches_total{status="accepted"}"#, in: metrics) == sent,
-                "\(metrics)")
+            let accepted = value(of: #"vr_worker_acknowledged_batches_total{status="accepted"}"#, in: metrics) ?? 0
+            #expect((sent - 1...sent).contains(accepted), "\(metrics)")
             #expect(value(of: "vr_worker_refusals_total", in: metrics) == 0, "\(metrics)")
         }
         // A frame at the limit is read in full, one over it is not read at all. The learner queues at most its
