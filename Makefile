@@ -11,7 +11,7 @@
 SWIFT ?= swift
 # Debian packages the build, the tests and the demo need.
 DEBIAN_PACKAGES := pkg-config libopenblas-dev libzmq3-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-venv \
-	librsvg2-bin \
+	librsvg2-bin libopenmpi-dev openmpi-bin \
 	iproute2 gcc-aarch64-linux-gnu qemu-user
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # One release build with testability serves the tests and the command-line checks.

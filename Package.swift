@@ -98,7 +98,8 @@ let package = Package(
             dependencies: [
                 "VRRecords",
                 "VRCore", "VRBench", "VRTraining", "VRModel", "VRText", "VRTensor", "VRZMQ", "VRObjectives", "VRTasks",
-                "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport", "VRExperiment", "VRObservability", "VRMPI",
+                "VRLearner", "VRWorker", "VRWire", "VRTransport", "VRReport", "VRExperiment", "VRObservability",
+                "VRMPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

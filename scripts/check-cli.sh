@@ -147,6 +147,8 @@ assert c[\"seed\"] == 9 and abs(c[\"rollout\"][\"traceTemperature\"] - 0.5) < 1e
 echo '{"request": 1}' >"$work/endpoints.json"
 refuses "worker refuses a bad endpoints file" "endpoints.json" "$vr" worker --tasks "$work/tasks.jsonl" \
     --endpoints-file "$work/endpoints.json"
+refuses "worker names a missing endpoints file" "the endpoints file $work/none.json cannot be read" "$vr" worker \
+    --tasks "$work/tasks.jsonl" --endpoints-file "$work/none.json"
 refuses "demo refuses one starting checkpoint without the other" "both" "$vr" demo --reasoning "$work/ckpt"
 check "keys writes a CURVE key pair" "$vr" keys --directory "$work" --name learner
 check "the secret key file is private" test "$(stat -c %a "$work/learner.key")" = 600

@@ -18,6 +18,24 @@ enum StepOrder: Codable {
     case stop
 }
 
+/// The encoding of what the ranks exchange: JSON, with the infinite bounds of questions without a correct answer
+/// ([E3]) spelled out.
+enum RankCoding {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}
+
 /// What the ranks compare to prove that they hold the same models and settings.
 struct RankState: Codable, Equatable {
     var reasoningFingerprint: UInt64
@@ -46,7 +64,7 @@ extension LearnerTrainer {
             let bytes: [UInt8]
             do { bytes = try collective.broadcast([], from: 0) } catch { throw .collective(error) }
             let order: StepOrder
-            do { order = try JSONDecoder().decode(StepOrder.self, from: Data(bytes)) } catch {
+            do { order = try RankCoding.decoder.decode(StepOrder.self, from: Data(bytes)) } catch {
                 throw .collective(.mismatch("rank \(collective.rank) could not read rank 0's order: \(error)"))
             }
             do {
@@ -74,7 +92,7 @@ extension LearnerTrainer {
         guard collective.size > 1 else { return }
         precondition(collective.rank == 0, "only rank 0 gives orders")
         let bytes: Data
-        do { bytes = try JSONEncoder().encode(order) } catch {
+        do { bytes = try RankCoding.encoder.encode(order) } catch {
             throw .collective(.mismatch("the step's order could not be encoded: \(error)"))
         }
         do { _ = try collective.broadcast(Array(bytes), from: 0) } catch { throw .collective(error) }
@@ -92,6 +110,8 @@ extension LearnerTrainer {
     ///   - questionCount: the step's questions.
     ///   - gradients: this rank's gradients, replaced by the sum over the ranks.
     /// - Returns: the whole step's weights, bounds, sizes and loss, and the seconds spent communicating.
+    /// - Throws: this rank's own error, `LearnerStepError.onRank` for another rank's, or
+    ///   `LearnerStepError.collective` when the exchange fails.
     func combine(
         _ local: Result<ShareOutcome, LearnerStepError>, questionCount: Int,
         gradients: UnsafeMutableBufferPointer<Float>
@@ -103,10 +123,15 @@ extension LearnerTrainer {
         case .success(let outcome): mine = outcome
         case .failure(let error): mine = ShareOutcome(indices: [], failure: "\(error)")
         }
+        // A rank that cannot encode its share still takes part in the exchange, or the others would wait forever.
+        let encoded =
+            (try? RankCoding.encoder.encode(mine))
+            ?? (try? RankCoding.encoder.encode(ShareOutcome(indices: [], failure: "its share could not be encoded")))
+            ?? Data()
         let shares: [ShareOutcome]
         do {
-            let all = try collective.gather(Array(try JSONEncoder().encode(mine)))
-            shares = try all.map { try JSONDecoder().decode(ShareOutcome.self, from: Data($0)) }
+            let all = try collective.gather(Array(encoded))
+            shares = try all.map { try RankCoding.decoder.decode(ShareOutcome.self, from: Data($0)) }
         } catch let error as CollectiveError {
             throw .collective(error)
         } catch {
@@ -137,8 +162,8 @@ extension LearnerTrainer {
             posteriorNormalizer: posteriorNormalizer)
         let states: [RankState]
         do {
-            states = try collective.gather(Array(try JSONEncoder().encode(state))).map {
-                try JSONDecoder().decode(RankState.self, from: Data($0))
+            states = try collective.gather(Array(try RankCoding.encoder.encode(state))).map {
+                try RankCoding.decoder.decode(RankState.self, from: Data($0))
             }
         } catch let error as CollectiveError {
             throw .collective(error)

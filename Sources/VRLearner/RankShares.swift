@@ -2,8 +2,10 @@
 
 import Foundation
 
-/// The questions of one step, split over the ranks by their token counts: the largest question goes to the rank with
-/// the fewest tokens so far, so the ranks' shares of the work are close. Every rank computes the same split.
+/// The questions of one step, split over the ranks by their token counts.
+///
+/// The largest question goes to the rank with the fewest tokens so far, so the ranks' shares of the work are close,
+/// within the largest question's tokens. Every rank computes the same split.
 struct RankShares {
     /// The question indices of each rank's share, in ascending order.
     let indices: [[Int]]
@@ -17,7 +19,7 @@ struct RankShares {
         var loads = [Int](repeating: 0, count: rankCount)
         let largestFirst = tokenCounts.indices.sorted { (tokenCounts[$0], $1) > (tokenCounts[$1], $0) }
         for question in largestFirst {
-            let rank = loads.indices.min { (loads[$0], $0) < (loads[$1], $1) }!
+            let rank = loads.indices.min { (loads[$0], $0) < (loads[$1], $1) } ?? 0
             shares[rank].append(question)
             loads[rank] += tokenCounts[question]
         }
@@ -43,7 +45,9 @@ struct ShareOutcome: Codable, Equatable {
     var failure: String?
 
     /// The outcomes of all ranks, in the step's question order.
-    /// - Parameter shares: one outcome per rank, none failed.
+    /// - Parameters:
+    ///   - shares: one outcome per rank, none failed.
+    ///   - questionCount: the step's questions.
     /// - Returns: weights, bounds and effective sample sizes per question, and the loss summed in rank order.
     static func assembled(_ shares: [ShareOutcome], questionCount: Int) -> ShareOutcome {
         var whole = ShareOutcome(indices: Array(0..<questionCount))

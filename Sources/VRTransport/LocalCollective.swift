@@ -109,7 +109,7 @@ private final class Meeting: Sendable {
         }
         waitUntil(\.complete)
         let all = round.withLock {
-            let all = $0.contributions.map { $0! }
+            let all = $0.contributions.compactMap { $0 }
             $0.departed += 1
             if $0.departed == size { $0 = Round(contributions: Array(repeating: nil, count: size)) }
             return all
@@ -125,7 +125,7 @@ private final class Meeting: Sendable {
         var spins = 0
         while !round.withLock({ condition($0) }) {
             spins += 1
-            if spins > 1000 { usleep(50) }
+            if spins > 1000 { usleep(200) }
         }
     }
 }

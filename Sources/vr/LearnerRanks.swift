@@ -7,10 +7,6 @@ import VRLearner
 import VRMPI
 import VRTransport
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// This learner process's place among the learner's ranks.
 struct LearnerRanks: Sendable {
     /// The group: this process alone, or MPI's world.
@@ -40,7 +36,9 @@ struct LearnerRanks: Sendable {
 
     /// Ends the whole job after an error this rank cannot recover from, with a message naming the rank; a single
     /// process just rethrows.
-    /// - Parameter error: the error.
+    /// - Parameters:
+    ///   - error: the error.
+    ///   - logger: where the message goes.
     /// - Throws: `error`, when there is only this process.
     func fail(_ error: any Error, logger: Logger) throws -> Never {
         guard let mpi, mpi.size > 1 else { throw error }
@@ -48,18 +46,21 @@ struct LearnerRanks: Sendable {
         mpi.abort(code: 1)
     }
 
-    /// Runs a rank other than 0: loads the same trainer, checks it against the other ranks, and takes the steps rank
-    /// 0 orders until it says the run is over. SIGINT and SIGTERM are left to rank 0, which ends the run for all.
+    /// Runs a rank other than 0 until rank 0 says the run is over.
+    ///
+    /// Loads the same trainer, checks it against the other ranks, and takes the steps rank 0 orders. SIGINT and
+    /// SIGTERM are left to rank 0, which ends the run for all; an error ends the whole job.
     /// - Parameters:
     ///   - start: loads this rank's trainer.
     ///   - logger: where skipped steps and the end are reported.
+    /// - Throws: nothing with several ranks (an error ends the job); the error itself in a single process.
     func follow(start: () throws -> LearnerTrainer, logger: Logger) throws {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         do {
             let trainer = try start()
             try trainer.joinRanks()
-            logger.info("\(name): following rank 0's steps")
+            logger.info("\(name) (pid \(getpid())): following rank 0's steps")
             try trainer.follow { logger.warning("\(name): step skipped: \($0)") }
             logger.info("\(name): finished")
         } catch {

@@ -165,7 +165,10 @@ struct WorkerCommand: ParsableCommand {
 
     private func endpoints() throws -> (String, String) {
         guard let endpointsFile else { return (requestEndpoint, publishEndpoint) }
-        let data = try Data(contentsOf: URL(fileURLWithPath: endpointsFile))
+        guard let data = FileManager.default.contents(atPath: endpointsFile) else {
+            throw ValidationError(
+                "the endpoints file \(endpointsFile) cannot be read; start the learner with --endpoints-file first")
+        }
         guard let endpoints = try? JSONDecoder().decode([String: String].self, from: data),
             let request = endpoints["request"], let publish = endpoints["publish"]
         else {

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import VRLearner
+import VRModel
+
+/// `vr learner` under `mpirun` as two ranks beside two workers on loopback: the ranks train together and agree, a
+/// rank that dies ends the job naming it, and a restart with another number of ranks resumes from the checkpoint.
+/// Skipped, saying why, where Open MPI's `mpirun` is missing or cannot start two processes.
+@Suite("MPI learner", .serialized, .enabled(if: MPILauncher.unavailableReason == nil, "\(MPILauncher.skipNote)"))
+struct MPILearnerTests {
+    @Test("two ranks train with two workers; they compare parameters every step and finish together")
+    func twoRanksTrain() async throws {
+        let fixture = try ClusterFixture(name: "mpi", closesThoughtsAtOnce: true)
+        let learner = try MPILauncher.learner(
+            ranks: 2,
+            fixture.learnerArguments(
+                run: "run", modelSteps: 6, extra: ["--rank-check-every", "1", "--checkpoint-every", "2"]),
+            log: fixture.directory + "/learner.log")
+        let workers = [try await fixture.worker("w1"), try await fixture.worker("w2")]
+        #expect(await learner.waitForExit(seconds: 240) == 0, "\(learner.output)")
+        for worker in workers { _ = await worker.waitForExit(seconds: 30) }
+        #expect(!learner.lines(containing: "rank 1 of 2 (pid").isEmpty, "\(learner.output)")
+        #expect(!learner.lines(containing: "rank 1 of 2: finished").isEmpty, "\(learner.output)")
+        #expect(!learner.lines(containing: "rank 0 of 2: serving").isEmpty, "\(learner.output)")
+        let steps = try String(contentsOfFile: fixture.directory + "/run/metrics.jsonl", encoding: .utf8)
+            .split(separator: "\n").filter { $0.contains("\"phase\":\"model\"") }
+        #expect(steps.count == 6, "\(learner.output)")
+        // Every step was split: rank 1 trained its share, which the summed gradient carried.
+        #expect(learner.lines(containing: "step skipped").isEmpty, "\(learner.output)")
+    }
+
+    @Test("a rank killed mid-run ends the job naming it; a one-process restart resumes from the checkpoint")
+    func deadRankAndRestart() async throws {
+        let fixture = try ClusterFixture(name: "mpi-fault", closesThoughtsAtOnce: true)
+        let run = fixture.directory + "/run"
+        let learner = try MPILauncher.learner(
+            ranks: 2,
+            fixture.learnerArguments(run: "run", modelSteps: 1_000, extra: ["--checkpoint-every", "1"]),
+            log: fixture.directory + "/learner-mpi.log")
+        let workers = [
+            try await fixture.worker("w1", extra: ["--learner-gone-seconds", "0"]),
+            try await fixture.worker("w2", extra: ["--learner-gone-seconds", "0"]),
+        ]
+        let endpoints = try JSONDecoder().decode(
+            [String: String].self, from: Data(contentsOf: URL(fileURLWithPath: fixture.endpoints)))
+        #expect(await learner.waitForLine(containing: "checkpoint written", seconds: 120), "\(learner.output)")
+        let follower = try #require(
+            learner.lines(containing: "rank 1 of 2 (pid ").first.flatMap { line in
+                line.split(separator: "(pid ").last?.split(separator: ")").first.flatMap { Int32($0) }
+            }, "\(learner.output)")
+        kill(follower, SIGKILL)
+        // mpirun ends the job and names the rank that died.
+        let status = await learner.waitForExit(seconds: 60)
+        #expect(status != nil && status != 0, "\(learner.output)")
+        #expect(learner.output.contains("rank 1"), "\(learner.output)")
+        let onDisk = try LearnerCheckpoint.read(from: run, optimizer: (AdamWConfiguration(), AdamWConfiguration()))
+        // Checkpoints follow steps of either phase: at least the first step is on disk.
+        #expect(onDisk.progress.parameterVersion >= 2)
+        // Restarted as one process on the same endpoints: it resumes, and the workers come back by themselves.
+        let restarted = try VRProcess(
+            fixture.learnerArguments(
+                run: "run", modelSteps: onDisk.progress.modelSteps + 3,
+                extra: [
+                    "--resume", "--request-endpoint", endpoints["request"] ?? "", "--publish-endpoint",
+                    endpoints["publish"] ?? "",
+                ]), log: fixture.directory + "/learner-restarted.log")
+        #expect(
+            await restarted.waitForLine(
+                containing: "resuming at version \(onDisk.progress.parameterVersion) after "
+                    + "\(onDisk.progress.modelSteps) model steps", seconds: 60), "\(restarted.output)")
+        #expect(await restarted.waitForExit(seconds: 180) == 0, "\(restarted.output)")
+        for worker in workers {
+            worker.process.terminate()
+            _ = await worker.waitForExit(seconds: 30)
+            #expect(worker.lines(containing: #""event":"welcomed""#).count >= 2, "\(worker.output)")
+        }
+    }
+}
+
+/// Starts `vr` under Open MPI's `mpirun` on this machine.
+enum MPILauncher {
+    /// `mpirun` on the PATH, if any.
+    static let mpirun: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
+        return path.split(separator: ":").map { "\($0)/mpirun" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+    }()
+
+    /// Why MPI cannot be used here, or nil when `mpirun -n 2` starts two processes.
+    static let unavailableReason: String? = {
+        guard let mpirun else { return "mpirun is not on the PATH (Debian's openmpi-bin)" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: mpirun)
+        process.arguments = options(ranks: 2) + ["true"]
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return "mpirun cannot be started: \(error)" }
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? nil : "mpirun -n 2 true exited with \(process.terminationStatus)"
+    }()
+
+    static var skipNote: Comment { Comment(rawValue: "skipped: \(unavailableReason ?? "")") }
+
+    /// Open MPI refuses to run as root unless told that it is meant.
+    static var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        return environment
+    }
+
+    /// Two ranks may share the cores of this machine, each with one compute thread.
+    static func options(ranks: Int) -> [String] {
+        ["-n", "\(ranks)", "--oversubscribe", "--bind-to", "none", "-x", "VR_THREADS=1"]
+    }
+
+    /// Starts `vr arguments` as `ranks` ranks.
+    static func learner(ranks: Int, _ arguments: [String], log: String) throws -> VRProcess {
+        try VRProcess(
+            executable: mpirun ?? "mpirun", options(ranks: ranks) + [VRProcess.binary] + arguments,
+            environment: environment, log: log)
+    }
+}
