@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Multi-host check of the distributed service. The learner and two rollout workers each run in their own Linux
-# network namespace, on their own address, joined by veth pairs to a bridge in a fourth namespace (the switch),
-# so every message between them crosses a network link:
+# Multi-host check of the distributed service. The learner, as two MPI ranks, and two rollout workers each run in
+# their own Linux network namespace, on their own address, joined by veth pairs to a bridge in a fifth namespace
+# (the switch), so every message between them crosses a network link:
 #
-#     learner 10.77.0.1 ---+
-#     worker1 10.77.0.2 ---+--- bridge, in the "switch" namespace
-#     worker2 10.77.0.3 ---+
+#     learner  10.77.0.1 ---+   rank 0: serves the workers
+#     worker1  10.77.0.2 ---+
+#     worker2  10.77.0.3 ---+--- bridge, in the "switch" namespace
+#     learner2 10.77.0.4 ---+   rank 1: Open MPI over TCP, started through a "remote shell" that enters its namespace
 #
-#   1. Both workers are welcomed and have batches accepted across the links; the learner takes real steps.
+#   0. The learner's two ranks start in their two namespaces (without Open MPI's mpirun, one learner process runs
+#      alone, and the check says so).
+#   1. Both workers are welcomed and have batches accepted across the links; the learner takes real steps, each
+#      split over its ranks.
 #   2. worker1's link is cut at the switch while it holds an assignment, for longer than the learner's
 #      --worker-timeout: the learner reports worker1 lost and hands its questions out again, and worker2 keeps
 #      the learner training.
 #   3. The link is restored: worker1, which only ever saw silence, rejoins by itself and has batches accepted
 #      again.
-#   4. The learner finishes its model steps and exits 0.
+#   4. The learner finishes its model steps and exits 0; rank 1 followed it to the end, its parameters compared with
+#      rank 0's every 5 steps.
 #
 # worker2 stops after a fixed number of batches (--max-batches), fewer than the run needs, so the run can only
 # finish with worker1's batches after its link is back, however fast or slow the machine is. worker2's exit shows
@@ -45,7 +50,7 @@ vr=$(cd "$(dirname "$vr")" && pwd)/$(basename "$vr")
 
 prefix=vrnet$$ # unique per run, so parallel runs never share a namespace
 switch=$prefix-switch
-hosts=(learner worker1 worker2)
+hosts=(learner worker1 worker2 learner2)
 # Every run has its own bridge, so runs never see each other's addresses.
 subnet=10.77.0
 learner_ip=$subnet.1
@@ -157,7 +162,7 @@ for i in "${!hosts[@]}"; do
     setup ip -n "$ns" address add "$subnet.$((i + 1))/24" dev eth0
     setup ip -n "$ns" link set eth0 up
 done
-pass "namespaces ${hosts[*]} on $subnet.1-3, linked through a bridge in $switch"
+pass "namespaces ${hosts[*]} on $subnet.1-4, linked through a bridge in $switch"
 
 # --- Data: addition tasks and tiny pi and q checkpoints ------------------------------------------------------
 check "tasks and tiny pi and q checkpoints" bash -c "
@@ -172,14 +177,52 @@ learner_log=$work/learner.log
 worker1_log=$work/worker1.log
 worker2_log=$work/worker2.log
 : >"$learner_log" && : >"$worker1_log" && : >"$worker2_log" # there before anything polls them
-VR_THREADS=1 ip netns exec "$prefix-learner" "$vr" learner --tasks "$work/tasks.jsonl" --run "$work/run" \
-    --reasoning "$work/pi" --posterior "$work/q" --request-endpoint "$request" --publish-endpoint "$publish" \
-    --worker-timeout 2 --model-steps "$model_steps" --questions-per-step 2 --traces 2 --prior-traces 2 \
-    --questions-per-assignment 1 >"$learner_log" 2>&1 &
+# The learner as two ranks: mpirun in the learner's namespace starts rank 1 in learner2's through a "remote shell"
+# that enters that namespace, and the ranks talk Open MPI's TCP over the links.
+launcher=()
+if command -v mpirun >/dev/null; then
+    cat >"$work/netns-shell" <<SHELL
+#!/bin/sh
+# Open MPI's remote shell here: netns-shell HOST COMMAND... runs COMMAND in HOST's namespace.
+host=\$1
+shift
+case \$host in
+$learner_ip) exec ip netns exec $prefix-learner sh -c "\$*" ;;
+$subnet.4) exec ip netns exec $prefix-learner2 sh -c "\$*" ;;
+esac
+echo "netns-shell: unknown host \$host" >&2
+exit 1
+SHELL
+    chmod +x "$work/netns-shell"
+    printf '%s slots=1\n%s slots=1\n' "$learner_ip" "$subnet.4" >"$work/hosts"
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    launcher=(mpirun --hostfile "$work/hosts" -n 2 --mca plm_rsh_agent "$work/netns-shell" --mca btl tcp,self
+        --mca btl_tcp_if_include eth0 --mca oob_tcp_if_include eth0 -x VR_THREADS=1)
+fi
+VR_THREADS=1 ip netns exec "$prefix-learner" "${launcher[@]}" "$vr" learner --tasks "$work/tasks.jsonl" \
+    --run "$work/run" --reasoning "$work/pi" --posterior "$work/q" --request-endpoint "$request" \
+    --publish-endpoint "$publish" --worker-timeout 2 --model-steps "$model_steps" --questions-per-step 2 --traces 2 \
+    --prior-traces 2 --questions-per-assignment 1 --rank-check-every 5 >"$learner_log" 2>&1 &
 learner_pid=$!
 daemons+=("$learner_pid")
 if ! wait_for 30 grep -q '^listening: ' "$learner_log"; then
     fail "the learner listens on $learner_ip" "$learner_log"
+    finish
+fi
+# rank_in NAMESPACE: a vr learner process runs in that namespace
+rank_in() {
+    local pid
+    for pid in $(ip netns pids "$1"); do
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "learner --tasks" && return 0
+    done
+    return 1
+}
+if ((${#launcher[@]} == 0)); then
+    echo "netns: one learner process: mpirun (Debian's openmpi-bin) is not installed"
+elif grep -q '^rank 1 of 2 (pid ' "$learner_log" && rank_in "$prefix-learner" && rank_in "$prefix-learner2"; then
+    pass "the learner runs as 2 ranks: rank 0 at $learner_ip, rank 1 at $subnet.4, over Open MPI's TCP"
+else
+    fail "the learner's ranks start in the learner and learner2 namespaces" "$learner_log"
     finish
 fi
 start_worker() { # start_worker NAME SEED ANSWERS EXTRA...
@@ -329,7 +372,9 @@ if wait_for 120 learner_exited; then
     wait "$learner_pid"
     status=$?
     summary=$(grep '^finished: version' "$learner_log")
-    if ((status == 0)) && [[ $summary == *", $model_steps model and "* ]]; then
+    if ((${#launcher[@]} > 0)) && ! grep -q '^rank 1 of 2: finished' "$learner_log"; then
+        fail "rank 1 follows rank 0 to the end of the run" "$learner_log"
+    elif ((status == 0)) && [[ $summary == *", $model_steps model and "* ]]; then
         pass "the learner finishes its $model_steps model steps and exits 0 ($summary)"
     else
         fail "the learner finishes its $model_steps model steps and exits 0 (exit $status)" "$learner_log"
