@@ -109,14 +109,15 @@ extension LearnerTrainer {
     ///   - local: this rank's outcome, or why it failed.
     ///   - questionCount: the step's questions.
     ///   - gradients: this rank's gradients, replaced by the sum over the ranks.
-    /// - Returns: the whole step's weights, bounds, sizes and loss, and the seconds spent communicating.
+    /// - Returns: the whole step's weights, bounds, sizes and loss, and the seconds spent exchanging the shares'
+    ///   outcomes (waiting for the slowest rank) and summing the gradients.
     /// - Throws: this rank's own error, `LearnerStepError.onRank` for another rank's, or
     ///   `LearnerStepError.collective` when the exchange fails.
     func combine(
         _ local: Result<ShareOutcome, LearnerStepError>, questionCount: Int,
         gradients: UnsafeMutableBufferPointer<Float>
-    ) throws(LearnerStepError) -> (outcome: ShareOutcome, seconds: Double) {
-        guard collective.size > 1 else { return (try local.get(), 0) }
+    ) throws(LearnerStepError) -> (outcome: ShareOutcome, seconds: (wait: Double, allreduce: Double)) {
+        guard collective.size > 1 else { return (try local.get(), (0, 0)) }
         let started = ContinuousClock.now
         var mine: ShareOutcome
         switch local {
@@ -141,9 +142,10 @@ extension LearnerTrainer {
         if let (rank, failed) = shares.enumerated().first(where: { $0.element.failure != nil }) {
             throw .onRank(rank, failed.failure ?? "")
         }
+        let exchanged = ContinuousClock.now
         do { try collective.sum(gradients) } catch { throw .collective(error) }
         mine = ShareOutcome.assembled(shares, questionCount: questionCount)
-        return (mine, (ContinuousClock.now - started).inSeconds)
+        return (mine, ((exchanged - started).inSeconds, (ContinuousClock.now - exchanged).inSeconds))
     }
 
     /// Compares the ranks' models and progress every `rankCheckEvery` steps of either phase.

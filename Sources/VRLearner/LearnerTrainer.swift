@@ -24,8 +24,10 @@ public struct StepOutcome: Sendable, Equatable {
     public var tokenCount: Int
     /// Whether the update was applied (a non-finite loss or norm skips it).
     public var applied: Bool
-    /// Seconds spent exchanging the shares' outcomes and summing the gradients over the ranks (0 on one rank).
-    public var collectiveSeconds: Double = 0
+    /// Seconds spent exchanging the shares' outcomes, which includes waiting for the slowest rank (0 on one rank).
+    public var rankWaitSeconds: Double = 0
+    /// Seconds spent summing the gradients over the ranks (0 on one rank).
+    public var allreduceSeconds: Double = 0
 }
 
 /// pi and q with their optimizers: takes model-phase steps on pi and posterior-phase steps on q.
@@ -169,7 +171,7 @@ public final class LearnerTrainer {
         return StepOutcome(
             loss: result.loss, gradientNorm: update.gradientNorm, learningRate: rate, weights: result.weights,
             bounds: result.bounds, effectiveSampleSizes: result.effectiveSampleSizes, tokenCount: result.tokenCount,
-            applied: update.applied, collectiveSeconds: seconds)
+            applied: update.applied, rankWaitSeconds: seconds.wait, allreduceSeconds: seconds.allreduce)
     }
 
     /// This rank's part of a posterior-phase step.
@@ -197,6 +199,6 @@ public final class LearnerTrainer {
         return StepOutcome(
             loss: result.loss, gradientNorm: update.gradientNorm, learningRate: rate, weights: result.weights,
             bounds: [], effectiveSampleSizes: [], tokenCount: tokenCounts.reduce(0, +), applied: update.applied,
-            collectiveSeconds: seconds)
+            rankWaitSeconds: seconds.wait, allreduceSeconds: seconds.allreduce)
     }
 }

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import Logging
 import VRBench
 import VRCore
 import VRModel
@@ -13,7 +14,7 @@ import VRZMQ
 struct BenchCommand: ParsableCommand {
     /// The groups of measurements `--suite` selects.
     enum Suite: String, CaseIterable, ExpressibleByArgument {
-        case compute, broadcast, all
+        case compute, broadcast, learner, all
     }
 
     static let configuration = CommandConfiguration(
@@ -26,7 +27,10 @@ struct BenchCommand: ParsableCommand {
             --suite broadcast publishes a float32 parameter snapshot in chunk frames over loopback TCP to 1, 2 and \
             4 subscribers, through the project's ZeroMQ transport and through raw libzmq calls, and reports MB/s \
             (10^6 bytes of snapshot per second, until the last subscriber has all of it) and the ratio \
-            transport/raw; every received byte is checked. --suite all runs both.
+            transport/raw; every received byte is checked. --suite learner times the learner's posterior- and \
+            model-phase steps on seeded synthetic batches (--model, or the built-in M; 8 questions of 4 traces of \
+            128 tokens per step) and the time its ranks spend summing gradients: run it under `mpirun -n N` to \
+            split the steps over N ranks. --suite all runs compute and broadcast.
             """)
 
     @Option(help: "Which measurements to run: compute, broadcast or all.")
@@ -49,6 +53,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Optimizer steps per timed training run.")
     var steps: Int = 5
+
+    @Option(help: "Learner suite: where rank 0 writes pi's and q's parameters after the last step (raw float32).")
+    var saveParameters: String?
 
     @Option(help: "Comma-separated subscriber counts for the broadcast suite.")
     var subscribers: String = "1,2,4"
@@ -78,6 +85,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if suite == .learner { return try runLearner() }
         if !json {
             print(
                 "\(MachineDescription.current.summary), threads \(ComputePool.shared.threadCount), "
@@ -115,6 +123,29 @@ struct BenchCommand: ParsableCommand {
             }
             fflush(nil)  // nil flushes every stream: progress shows up promptly through pipes too
         }
+    }
+
+    // MARK: - Learner suite
+
+    private func runLearner() throws {
+        let ranks = try LearnerRanks.start()
+        let bench = LearnerBench(modelPath: model, rounds: steps, parametersPath: saveParameters)
+        let result: LearnerBench.Result?
+        do { result = try bench.run(ranks: ranks) } catch { try ranks.fail(error, logger: Logger(label: "vr.bench")) }
+        ranks.finish()
+        guard let result else { return }
+        if json { return try Self.printJSON(result) }
+        let share = result.modelAllreduceSeconds / result.modelStepSeconds
+        print(
+            "\(result.machine); \(result.model), \(result.parameterCount) parameters; \(result.ranks) rank(s) of "
+                + "\(result.threadsPerRank) thread(s): model step \(decimal(result.modelStepSeconds, 3)) s "
+                + "(\(decimal(result.modelTokensPerSecond, 0)) tok/s), allreduce \(decimal(result.modelAllreduceSeconds, 3)) s "
+                + "(\(decimal(100 * share, 1))% of the step), waiting for the slowest rank "
+                + "\(decimal(result.modelRankWaitSeconds, 3)) s; posterior step \(decimal(result.posteriorStepSeconds, 3)) s "
+                + "(allreduce \(decimal(result.posteriorAllreduceSeconds, 3)) s); gradient "
+                + "\(decimal(Double(result.gradientBytes) / 1_048_576, 1)) MiB, "
+                + "\(decimal(Double(result.ringBytesPerRank) / 1_048_576, 1)) MiB sent per rank and allreduce by a ring"
+        )
     }
 
     // MARK: - Broadcast suite

@@ -32,7 +32,7 @@ struct LearnerServingTests {
                         softwareVersion: "test", parameterVersion: 0,
                         datasetFingerprint: dataset.fingerprint)))
             var askedForSnapshot = false
-            while let frames = try await worker.receive(within: .seconds(40)) {
+            while let frames = try await worker.receive(within: .seconds(150)) {
                 let message = try codec.decode(frames.map(\.bytes)).message
                 received.append((message.name, clock.now))
                 let heartbeats = received.count(where: { $0.0 == "Heartbeat" })
@@ -46,9 +46,9 @@ struct LearnerServingTests {
             return received
         }
         // The step lasts until the probe has been welcomed, heard two heartbeats and asked for a snapshot (at most
-        // 30 s, however slowly a loaded machine runs the probe), then a little longer.
+        // 120 s, however slowly a loaded machine runs the probe), then a little longer.
         let outcome = try await learner.serving { () throws(LearnerStepError) -> Int in
-            let deadline = Date().addingTimeInterval(30)
+            let deadline = Date().addingTimeInterval(120)
             while !snapshotRequested.load(ordering: .acquiring) && Date() < deadline {
                 Thread.sleep(forTimeInterval: 0.01)
             }

@@ -77,6 +77,35 @@ struct MPILearnerTests {
     }
 }
 
+extension MPILearnerTests {
+    @Test("[E4] [E8] [E10] through MPI, 2 ranks end 3 posterior and 3 model steps where one process does")
+    func twoRanksEqualOneProcess() async throws {
+        let fixture = try ClusterFixture(name: "mpi-equal")
+        let bench = ["bench", "--suite", "learner", "--model", fixture.reasoning, "--steps", "2", "--save-parameters"]
+        let one = try VRProcess(bench + [fixture.directory + "/one.bin"], log: fixture.directory + "/one.log")
+        #expect(await one.waitForExit(seconds: 300) == 0, "\(one.output)")
+        let two = try MPILauncher.learner(
+            ranks: 2, bench + [fixture.directory + "/two.bin"], log: fixture.directory + "/two.log")
+        #expect(await two.waitForExit(seconds: 300) == 0, "\(two.output)")
+        #expect(!two.lines(containing: "2 rank(s) of 1 thread(s)").isEmpty, "\(two.output)")
+        func parameters(_ name: String) throws -> [Float] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: fixture.directory + "/" + name))
+            return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        }
+        let (whole, split) = (try parameters("one.bin"), try parameters("two.bin"))
+        #expect(whole.count == split.count && !whole.isEmpty)
+        // The split sums each gradient in another order: a few float32 roundings of the parameters' scale, far
+        // below one step's change (the learning rate, 5e-4 at most).
+        let tolerance: Float = 1e-5
+        let difference = zip(whole, split).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(difference <= tolerance, "largest parameter difference \(difference)")
+        // And the steps trained: pi moved from its checkpoint by more than the tolerance.
+        let initial = try Transformer(checkpointAt: fixture.reasoning).parameters.array
+        let moved = zip(initial, whole).map { abs($0 - $1) }.max() ?? 0
+        #expect(moved > 10 * tolerance, "pi moved by at most \(moved)")
+    }
+}
+
 /// Starts `vr` under Open MPI's `mpirun` on this machine.
 enum MPILauncher {
     /// `mpirun` on the PATH, if any.
