@@ -115,8 +115,10 @@ public struct WorkerService: Sendable {
             switch action {
             case .send(let message):
                 do { try await link.send(message) } catch {
-                    // A hello may go out before the transport connects; the state machine says it again.
-                    guard case .hello = message, case .transport = error else { throw error }
+                    // The learner may be away (not yet listening, restarting, its link cut): a message it cannot take
+                    // is lost like one sent into silence, and the state machine's timeouts recover (it says hello
+                    // again; the learner hands the work out again).
+                    guard case .transport = error else { throw error }
                 }
             case .load(let parameters): try models.load(parameters)
             case .forgetBroadcasts: inbox.reset()

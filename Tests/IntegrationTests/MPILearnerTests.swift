@@ -59,7 +59,7 @@ struct MPILearnerTests {
         // Restarted as one process on the same endpoints: it resumes, and the workers come back by themselves.
         let restarted = try VRProcess(
             fixture.learnerArguments(
-                run: "run", modelSteps: onDisk.progress.modelSteps + 3,
+                run: "run", modelSteps: 1_000,
                 extra: [
                     "--resume", "--request-endpoint", endpoints["request"] ?? "", "--publish-endpoint",
                     endpoints["publish"] ?? "",
@@ -68,11 +68,21 @@ struct MPILearnerTests {
             await restarted.waitForLine(
                 containing: "resuming at version \(onDisk.progress.parameterVersion) after "
                     + "\(onDisk.progress.modelSteps) model steps", seconds: 60), "\(restarted.output)")
-        #expect(await restarted.waitForExit(seconds: 180) == 0, "\(restarted.output)")
+        for worker in workers {
+            // Welcomed by the learner of two ranks, then by the restarted one.
+            var welcomed = 0
+            for _ in 0..<900 {
+                welcomed = worker.lines(containing: #""event":"welcomed""#).count
+                if welcomed >= 2 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(welcomed >= 2, "\(worker.output)")
+        }
+        restarted.process.terminate()
+        #expect(await restarted.waitForExit(seconds: 60) == 0, "\(restarted.output)")
         for worker in workers {
             worker.process.terminate()
             _ = await worker.waitForExit(seconds: 30)
-            #expect(worker.lines(containing: #""event":"welcomed""#).count >= 2, "\(worker.output)")
         }
     }
 }
