@@ -9,7 +9,9 @@ command and args, compose commands, ExecStart lines, shell lines with their cont
 blocks) may use only the flags `VR_BINARY SUBCOMMAND --help` lists. The ports must agree everywhere: the
 learner's requests on 5555, its parameter broadcast on 5556, learner metrics on 9090, worker metrics on 9091,
 in the endpoints and metrics addresses the daemons are given, in what containers, services and the image
-declare, and in the health probes (GET /health on the metrics port).
+declare, and in the health probes (GET /health on the metrics port). An MPIJob running the learner as MPI ranks
+must put rank 0 in the launcher pod the Service selects, start as many ranks as it has pods, run sshd in its
+Worker pods and mount there every file the ranks read, from the launcher's volumes (ReadWriteMany claims).
 
 Prints one line per file and `deploy: N passed, M failed`, and exits 1 on any failure. --self-test breaks a
 copy of the files in known ways and checks that each breakage is reported. Needs Python 3.9+, PyYAML and bash.
@@ -46,6 +48,8 @@ ALL_PORTS = {5555, 5556, 9090, 9091}
 PATH_FLAGS = {"--tasks", "--run", "--reasoning", "--posterior", "--curve-secret-key", "--curve-allowed-workers",
               "--curve-learner-key", "--endpoints-file", "--directory", "--output", "--data", "--initial",
               "--config"}
+# Files only rank 0 of a learner run as MPI ranks reads.
+CURVE_FLAGS = {"--curve-secret-key", "--curve-allowed-workers", "--curve-learner-key"}
 WILDCARD_HOSTS = {"0.0.0.0", "*", "::", "[::]"}
 LOCAL_HOSTS = WILDCARD_HOSTS | {"127.0.0.1", "localhost", "::1", "[::1]"}
 MIN_LEARNER_GRACE_SECONDS = 300
@@ -386,16 +390,22 @@ def k8s_objects(documents):
 
 
 def pod_specs(obj):
-    """(pod template metadata, pod spec) of each pod template in a workload."""
+    """(part, pod template metadata, pod spec) of each pod template in a workload; part names the MPIJob role."""
     kind, spec = obj.get("kind"), obj.get("spec") or {}
     if kind == "Pod":
-        return [(obj.get("metadata") or {}, spec)]
+        return [("", obj.get("metadata") or {}, spec)]
     if kind == "CronJob":
         template = ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
-        return [(template.get("metadata") or {}, template.get("spec") or {})]
+        return [("", template.get("metadata") or {}, template.get("spec") or {})]
     if kind in WORKLOAD_KINDS:
         template = spec.get("template") or {}
-        return [(template.get("metadata") or {}, template.get("spec") or {})]
+        return [("", template.get("metadata") or {}, template.get("spec") or {})]
+    if kind == "MPIJob":
+        parts = []
+        for role, replica in (spec.get("mpiReplicaSpecs") or {}).items():
+            template = (replica or {}).get("template") or {}
+            parts.append((f" {role}", template.get("metadata") or {}, template.get("spec") or {}))
+        return parts
     return []
 
 
@@ -570,6 +580,92 @@ def check_k8s_pod(label, metadata, spec, objects, claims, image, cli, report, da
                                 f"time for its final checkpoint (at least {MIN_LEARNER_GRACE_SECONDS})")
 
 
+def mpirun_rank_count(argv):
+    """The -n/-np value of an mpirun or mpiexec command line, or None."""
+    for index, word in enumerate(argv[:-1]):
+        if word in ("-n", "-np", "--np", "-c"):
+            return int(argv[index + 1]) if argv[index + 1].isdigit() else None
+    return None
+
+
+def check_mpi_job(name, spec, objects, image, cli, report):
+    """An MPIJob (Kubeflow MPI Operator v2beta1) running the learner as MPI ranks: rank 0 in the launcher pod, which
+    the Service selects; the Worker pods run sshd for mpirun and mount every file the ranks read, from volumes
+    they share with the launcher."""
+    label = f"MPIJob/{name}"
+    replicas = spec.get("mpiReplicaSpecs") or {}
+    launcher, worker = replicas.get("Launcher") or {}, replicas.get("Worker") or {}
+    launcher_pod = (launcher.get("template") or {}).get("spec") or {}
+    worker_template = worker.get("template") or {}
+    worker_pod = worker_template.get("spec") or {}
+    if not launcher_pod.get("containers") or not worker_pod.get("containers"):
+        report.fail(f"{label}: needs a Launcher and a Worker pod template")
+        return
+    if spec.get("runLauncherAsWorker") is not True:
+        report.fail(f"{label}: runLauncherAsWorker is not true: rank 0, which serves the workers, would run in a "
+                    "Worker pod, which the Service does not select")
+    if launcher.get("replicas", 1) != 1:
+        report.fail(f"{label}: Launcher replicas {launcher.get('replicas')}, expected 1")
+    slots = spec.get("slotsPerWorker", 1)
+    pods = worker.get("replicas", 1) + 1
+    argv = container_argv(launcher_pod["containers"][0], image)
+    if not argv or os.path.basename(argv[0]) not in ("mpirun", "mpiexec"):
+        report.fail(f"{label} Launcher: its first container runs {argv[:1]}, not mpirun")
+        return
+    ranks = mpirun_rank_count(argv)
+    if ranks != pods * slots:
+        report.fail(f"{label} Launcher: mpirun -n {ranks} starts {ranks} ranks, but the MPIJob has {pods} pods "
+                    f"(the launcher and {pods - 1} Worker) of {slots} slot(s)")
+    learners = [i for i in invocations_in_words(argv, cli.subcommands, label, True) if i.subcommand == "learner"]
+    if not learners:
+        report.fail(f"{label} Launcher: mpirun runs no vr learner")
+        return
+    check_invocation(learners[0], cli, Report(label))  # reads the flags' values; the pod check reports its errors
+    security = launcher_pod.get("securityContext") or {}
+    ssh_path = spec.get("sshAuthMountPath", "/root/.ssh")
+    if run_as_user(launcher_pod["containers"][0], security, image) != 0 and ssh_path.startswith("/root/"):
+        report.fail(f"{label}: sshAuthMountPath {ssh_path}: the pods do not run as root, so ssh would not find "
+                    "its keys there")
+    worker_argv = container_argv(worker_pod["containers"][0], image)
+    if not worker_argv or os.path.basename(worker_argv[0]) != "sshd":
+        report.fail(f"{label} Worker: its first container runs {worker_argv[:1]}, not sshd, through which mpirun "
+                    "starts the ranks")
+    launcher_mounts = launcher_pod["containers"][0].get("volumeMounts") or []
+    worker_mounts = worker_pod["containers"][0].get("volumeMounts") or []
+    launcher_volumes = {v.get("name"): v for v in launcher_pod.get("volumes") or []}
+    worker_volumes = {v.get("name"): v for v in worker_pod.get("volumes") or []}
+    shared = {flag: value for flag, value in learners[0].values.items()
+              if flag in PATH_FLAGS and flag not in CURVE_FLAGS and isinstance(value, str) and value.startswith("/")}
+    for flag, path in sorted(shared.items()):
+        mount = mount_for(path, worker_mounts)
+        if mount is None:
+            report.fail(f"{label} Worker: {flag} {path} is on no volume of the Worker pods, where ranks 1..N-1 "
+                        "read it")
+            continue
+        source = mount_for(path, launcher_mounts)
+        theirs = worker_volumes.get(mount.get("name")) or {}
+        ours = launcher_volumes.get((source or {}).get("name")) or {}
+        strip = ("name",)
+        if {k: v for k, v in theirs.items() if k not in strip} != {k: v for k, v in ours.items() if k not in strip} \
+                or mount.get("subPath") != (source or {}).get("subPath"):
+            report.fail(f"{label} Worker: {flag} {path} comes from another volume than in the launcher pod")
+            continue
+        claim = (theirs.get("persistentVolumeClaim") or {}).get("claimName")
+        if claim is not None:
+            defined = objects.get(("PersistentVolumeClaim", claim))
+            modes = ((defined or {}).get("spec") or {}).get("accessModes") or []
+            if defined is None:
+                report.fail(f"{label}: {flag} {path}: PersistentVolumeClaim {claim} is not defined")
+            elif "ReadWriteMany" not in modes:
+                report.fail(f"{label}: {flag} {path}: PersistentVolumeClaim {claim} is {modes}, not ReadWriteMany, "
+                            "but the pods of every rank mount it")
+    labels = (worker_template.get("metadata") or {}).get("labels") or {}
+    for (kind, service), obj in objects.items():
+        selector = (obj.get("spec") or {}).get("selector") or {}
+        if kind == "Service" and selector and all(labels.get(k) == v for k, v in selector.items()):
+            report.fail(f"{label}: Service {service} selects the Worker pods, which serve nothing")
+
+
 def check_k8s_config(path, subcommand, mounts, volumes, objects, cli, report, where):
     """`--config PATH` names a key of a mounted ConfigMap, and vr takes its text."""
     mount = mount_for(path, mounts)
@@ -621,9 +717,11 @@ def check_k8s_files(files, cli, image, reports, daemons):
             if kind == "StatefulSet" and ("Service", spec.get("serviceName")) not in objects:
                 report.fail(f"StatefulSet/{name}: serviceName {spec.get('serviceName')} names no Service")
             claims = [(c.get("metadata") or {}).get("name") for c in spec.get("volumeClaimTemplates") or []]
-            for metadata, pod in pod_specs(obj):
+            for part, metadata, pod in pod_specs(obj):
                 templates.append((metadata.get("labels") or {}, pod))
-                check_k8s_pod(f"{kind}/{name}", metadata, pod, objects, claims, image, cli, report, daemons)
+                check_k8s_pod(f"{kind}/{name}{part}", metadata, pod, objects, claims, image, cli, report, daemons)
+            if kind == "MPIJob":
+                check_mpi_job(name, spec, objects, image, cli, report)
     services = {}
     for path, documents in parsed.items():
         for obj in documents:
@@ -1075,6 +1173,18 @@ MUTATIONS = [
     ("k8s/worker.yaml", "containerPort: 9091", "containerPort: 9092", "containerPorts [9092]"),
     ("k8s/worker.yaml", "tcp://vr-learner:5555", "tcp://vr-lerner:5555", "host vr-lerner is no Service"),
     ("k8s/worker.yaml", "/etc/vr/keys/worker.key\n", "/etc/vr/key/worker.key\n", "is on no mounted volume"),
+    ("k8s-mpi/learner-mpijob.yaml", "runLauncherAsWorker: true", "runLauncherAsWorker: false",
+     "runLauncherAsWorker is not true"),
+    ("k8s-mpi/learner-mpijob.yaml", '- "2" # ranks', '- "3" # ranks', "mpirun -n 3 starts 3 ranks"),
+    ("k8s-mpi/learner-state.yaml", '["ReadWriteMany"]', '["ReadWriteOnce"]', "not ReadWriteMany"),
+    ("k8s-mpi/learner-mpijob.yaml", "component: learner-rank", "component: learner", "selects the Worker pods"),
+    ("k8s-mpi/learner-mpijob.yaml", "- --resume-if-present", "- --resume-if-presnt",
+     "unknown flag --resume-if-presnt"),
+    ("k8s-mpi/learner-mpijob.yaml", 'command: ["/usr/sbin/sshd"]', 'command: ["sleep"]', "not sshd"),
+    ("k8s-mpi/learner-mpijob.yaml", "volumeMounts: *stateMounts", "volumeMounts: []",
+     "is on no volume of the Worker pods"),
+    ("k8s-mpi/learner-mpijob.yaml", "sshAuthMountPath: /var/lib/vr/.ssh", "sshAuthMountPath: /root/.ssh",
+     "sshAuthMountPath /root/.ssh"),
     ("k8s/configmap.yaml", '"checkpointEvery": 20', '"checkpointEvry": 20', 'unknown key "checkpointEvry"'),
     ("k8s/learner.yaml", "- key: learner.json", "- key: learner.jsn", "ConfigMap vr-daemons has no key learner.jsn"),
     ("compose.yaml", "tcp://learner:5556", "tcp://learner:5557", "port 5557, expected 5556"),

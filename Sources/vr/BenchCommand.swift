@@ -28,12 +28,12 @@ struct BenchCommand: ParsableCommand {
             4 subscribers, through the project's ZeroMQ transport and through raw libzmq calls, and reports MB/s \
             (10^6 bytes of snapshot per second, until the last subscriber has all of it) and the ratio \
             transport/raw; every received byte is checked. --suite learner times the learner's posterior- and \
-            model-phase steps on seeded synthetic batches (--model, or the built-in M; 8 questions of 4 traces of \
+            model-phase steps on seeded synthetic batches (--model, or the built-in M; --questions of 4 traces of \
             128 tokens per step) and the time its ranks spend summing gradients: run it under `mpirun -n N` to \
             split the steps over N ranks. --suite all runs compute and broadcast.
             """)
 
-    @Option(help: "Which measurements to run: compute, broadcast or all.")
+    @Option(help: "Which measurements to run: compute, broadcast, learner, or all (compute and broadcast).")
     var suite: Suite = .compute
 
     @Option(help: "Comma-separated reference configurations for the compute suite: S, M.")
@@ -53,6 +53,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Optimizer steps per timed training run.")
     var steps: Int = 5
+
+    @Option(help: "Learner suite: questions per step, of 4 traces each.")
+    var questions: Int = 8
 
     @Option(help: "Learner suite: where rank 0 writes pi's and q's parameters after the last step (raw float32).")
     var saveParameters: String?
@@ -74,6 +77,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--repeats must be at least 1, got \(repeats)")
         }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        guard questions >= 1 else { throw ValidationError("--questions must be at least 1, got \(questions)") }
         _ = try references()
         _ = try subscriberCounts()
         guard (1...16_384).contains(payloadMib) else {
@@ -129,7 +133,8 @@ struct BenchCommand: ParsableCommand {
 
     private func runLearner() throws {
         let ranks = try LearnerRanks.start()
-        let bench = LearnerBench(modelPath: model, rounds: steps, parametersPath: saveParameters)
+        let bench = LearnerBench(
+            modelPath: model, rounds: steps, questionsPerStep: questions, parametersPath: saveParameters)
         let result: LearnerBench.Result?
         do { result = try bench.run(ranks: ranks) } catch { try ranks.fail(error, logger: Logger(label: "vr.bench")) }
         ranks.finish()
@@ -137,14 +142,15 @@ struct BenchCommand: ParsableCommand {
         if json { return try Self.printJSON(result) }
         let share = result.modelAllreduceSeconds / result.modelStepSeconds
         print(
-            "\(result.machine); \(result.model), \(result.parameterCount) parameters; \(result.ranks) rank(s) of "
-                + "\(result.threadsPerRank) thread(s): model step \(decimal(result.modelStepSeconds, 3)) s "
+            "\(result.machine); \(result.model), \(result.parameterCount) parameters; \(result.questionsPerStep) "
+                + "questions per step; \(result.ranks) rank(s) of \(result.threadsPerRank) thread(s): model step \(decimal(result.modelStepSeconds, 3)) s "
                 + "(\(decimal(result.modelTokensPerSecond, 0)) tok/s), allreduce \(decimal(result.modelAllreduceSeconds, 3)) s "
                 + "(\(decimal(100 * share, 1))% of the step), waiting for the slowest rank "
                 + "\(decimal(result.modelRankWaitSeconds, 3)) s; posterior step \(decimal(result.posteriorStepSeconds, 3)) s "
                 + "(allreduce \(decimal(result.posteriorAllreduceSeconds, 3)) s); gradient "
                 + "\(decimal(Double(result.gradientBytes) / 1_048_576, 1)) MiB, "
-                + "\(decimal(Double(result.ringBytesPerRank) / 1_048_576, 1)) MiB sent per rank and allreduce by a ring"
+                + "\(decimal(Double(result.ringBytesPerRank) / 1_048_576, 1)) MiB sent per rank and allreduce by a ring; "
+                + "rank 0's peak RSS \(decimal(result.peakResidentMebibytes, 0)) MiB"
         )
     }
 

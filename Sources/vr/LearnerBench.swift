@@ -38,6 +38,7 @@ struct LearnerBench {
         var ranks: Int
         var threadsPerRank: Int
         var parameterCount: Int
+        var questionsPerStep: Int
         var modelStepSeconds: Double
         var modelTokensPerSecond: Double
         var modelAllreduceSeconds: Double
@@ -48,6 +49,8 @@ struct LearnerBench {
         var gradientBytes: Int
         /// What each rank sends per allreduce with a ring algorithm: 2 (N - 1) / N of the gradient.
         var ringBytesPerRank: Int
+        /// Rank 0's peak resident memory.
+        var peakResidentMebibytes: Double
     }
 
     /// Runs the rounds on this rank.
@@ -113,13 +116,15 @@ struct LearnerBench {
             machine: MachineDescription.current.summary,
             model: modelPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "M",
             ranks: size, threadsPerRank: ComputePool.shared.threadCount, parameterCount: parameterCount,
+            questionsPerStep: questionsPerStep,
             modelStepSeconds: modelStep,
             modelTokensPerSecond: Double(model[0].tokenCount) / modelStep,
             modelAllreduceSeconds: median(model.map(\.allreduceSeconds)),
             modelRankWaitSeconds: median(model.map(\.rankWaitSeconds)),
             posteriorStepSeconds: median(posteriorSeconds),
             posteriorAllreduceSeconds: median(posterior.map(\.allreduceSeconds)),
-            gradientBytes: 4 * parameterCount, ringBytesPerRank: 4 * parameterCount * 2 * (size - 1) / size)
+            gradientBytes: 4 * parameterCount, ringBytesPerRank: 4 * parameterCount * 2 * (size - 1) / size,
+            peakResidentMebibytes: ResidentMemory.peakMebibytes)
     }
 
     private func model(seed: UInt64) throws -> Transformer {

@@ -353,7 +353,7 @@ struct LearnerCommand: ParsableCommand {
                 let (trainer, progress, resumed) = try startTrainer(start)
                 try trainer.joinRanks()
                 if ranks.collective.size > 1 {
-                    logger.info("\(ranks.name): serving; the steps are split over the ranks")
+                    logger.info("\(ranks.name) (pid \(getpid())): serving; the steps are split over the ranks")
                 }
                 if resumed {
                     logger.info(

@@ -21,12 +21,43 @@ struct MPILearnerTests {
         for worker in workers { _ = await worker.waitForExit(seconds: 30) }
         #expect(!learner.lines(containing: "rank 1 of 2 (pid").isEmpty, "\(learner.output)")
         #expect(!learner.lines(containing: "rank 1 of 2: finished").isEmpty, "\(learner.output)")
-        #expect(!learner.lines(containing: "rank 0 of 2: serving").isEmpty, "\(learner.output)")
+        #expect(!learner.lines(containing: "rank 0 of 2 (pid").isEmpty, "\(learner.output)")
         let steps = try String(contentsOfFile: fixture.directory + "/run/metrics.jsonl", encoding: .utf8)
             .split(separator: "\n").filter { $0.contains("\"phase\":\"model\"") }
         #expect(steps.count == 6, "\(learner.output)")
         // Every step was split: rank 1 trained its share, which the summed gradient carried.
         #expect(learner.lines(containing: "step skipped").isEmpty, "\(learner.output)")
+    }
+
+    @Test("SIGTERM to rank 0 ends the job cleanly: the step finishes, a final checkpoint, every rank exits 0")
+    func stopAtRankZero() async throws {
+        let fixture = try ClusterFixture(name: "mpi-stop", closesThoughtsAtOnce: true)
+        let run = fixture.directory + "/run"
+        let learner = try MPILauncher.learner(
+            ranks: 2, fixture.learnerArguments(run: "run", modelSteps: 1_000, extra: ["--checkpoint-every", "1000"]),
+            log: fixture.directory + "/learner.log")
+        let workers = [try await fixture.worker("w1"), try await fixture.worker("w2")]
+        let steps = run + "/metrics.jsonl"
+        func modelSteps() -> Int {
+            let text = (try? String(contentsOfFile: steps, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").filter { $0.contains("\"phase\":\"model\"") }.count
+        }
+        for _ in 0..<1_200 where modelSteps() < 2 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(modelSteps() >= 2, "\(learner.output)")
+        // mpirun itself would pass SIGTERM on and kill the ranks a second later; deployments signal rank 0.
+        let rankZero = try #require(
+            learner.lines(containing: "rank 0 of 2 (pid ").first.flatMap { line in
+                line.split(separator: "(pid ").last?.split(separator: ")").first.flatMap { Int32($0) }
+            }, "\(learner.output)")
+        kill(rankZero, SIGTERM)
+        #expect(await learner.waitForExit(seconds: 120) == 0, "\(learner.output)")
+        #expect(!learner.lines(containing: "rank 1 of 2: finished").isEmpty, "\(learner.output)")
+        let onDisk = try LearnerCheckpoint.read(from: run, optimizer: (AdamWConfiguration(), AdamWConfiguration()))
+        #expect(onDisk.progress.modelSteps == modelSteps(), "\(learner.output)")
+        for worker in workers {
+            worker.process.terminate()
+            _ = await worker.waitForExit(seconds: 30)
+        }
     }
 
     @Test("a rank killed mid-run ends the job naming it; a one-process restart resumes from the checkpoint")
