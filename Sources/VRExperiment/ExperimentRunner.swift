@@ -36,6 +36,8 @@ public struct ExperimentRunner: Sendable {
     public let command: String
     /// What starts the learners and workers of the learner arms.
     public let launcher: DaemonLauncher
+    /// Where the experiment's records are also kept, if anywhere (`RunRecords`).
+    public let records: String?
     /// Receives every progress line.
     public let progress: @Sendable (String) -> Void
 
@@ -46,16 +48,18 @@ public struct ExperimentRunner: Sendable {
     ///   - directory: the run directory.
     ///   - command: the command line, for the report.
     ///   - launcher: what starts the learners and workers.
+    ///   - records: where the experiment's records are also kept, and taken from where the run directory lacks them.
     ///   - progress: receives every progress line.
     public init(
         configuration: ExperimentConfiguration, configurationText: Data? = nil, directory: String, command: String,
-        launcher: DaemonLauncher, progress: @escaping @Sendable (String) -> Void
+        launcher: DaemonLauncher, records: String? = nil, progress: @escaping @Sendable (String) -> Void
     ) {
         self.configuration = configuration
         self.configurationText = configurationText ?? Self.encoded(configuration)
         self.directory = directory
         self.command = command
         self.launcher = launcher
+        self.records = records
         self.progress = progress
     }
 
@@ -103,11 +107,31 @@ public struct ExperimentRunner: Sendable {
         if let unknown = armNames.subtracting(configuration.arms.map(\.name)).sorted().first {
             throw RunError.unknownArm(unknown)
         }
+        let records = records.map { RunRecords(runDirectory: directory, recordsDirectory: $0) }
+        if let records, let kept = FileManager.default.contents(atPath: records.recordsDirectory + "/experiment.json"),
+            kept != configurationText
+        {
+            throw RunError.otherRecords(directory: records.recordsDirectory)
+        }
         try claimDirectory()
+        if let records {
+            let restored = try records.restore()
+            progress("== records: \(restored) files taken from \(records.recordsDirectory)")
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let (train, test) = try writeTasks()
-        let initialSeconds = try trainInitialModels(train)
+        let selected = configuration.arms.filter { armNames.isEmpty || armNames.contains($0.name) }
+        let initialSeconds: Double
+        let pending = selected.contains { arm in
+            configuration.seeds(of: arm).contains { finishedRun(arm, seed: $0) == nil }
+        }
+        if pending || !initialScoresCached {
+            initialSeconds = try trainInitialModels(train)
+        } else {
+            progress("== every selected run finished earlier: the initial models are not needed")
+            initialSeconds = 0
+        }
         let initialScores = try evaluation(of: initialReasoning, cachedIn: directory + "/initial", test)
         let base = try configuration.baseModel.map { model in
             let cache = directory + "/initial/base-model"
@@ -127,8 +151,8 @@ public struct ExperimentRunner: Sendable {
             let runs = configuration.seeds(of: arm).compactMap { finishedRun(arm, seed: $0) }
             return runs.isEmpty ? nil : result(arm, runs: runs)
         }
-        let selected = configuration.arms.filter { armNames.isEmpty || armNames.contains($0.name) }
         var results = makeResults(base: base, initial: initial, arms: arms, test: test)
+        try records?.keep()
         var runProgress = ExperimentProgress(totalRuns: selected.reduce(0) { $0 + configuration.seeds(of: $1).count })
         for arm in selected {
             var runs: [ArmRun] = []
@@ -146,6 +170,7 @@ public struct ExperimentRunner: Sendable {
                 arms.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
                 results = makeResults(base: base, initial: initial, arms: arms, test: test)
                 try write(results)
+                try records?.keep()
             }
         }
         progress(
@@ -344,6 +369,12 @@ public struct ExperimentRunner: Sendable {
 
     private func runDirectory(_ arm: ArmConfiguration, seed: UInt64) -> String {
         directory + "/arms/\(arm.name)/seed-\(seed)"
+    }
+
+    /// Whether an earlier invocation cached pi0's held-out scores (and its greedy ones, when asked for).
+    private var initialScoresCached: Bool {
+        let cached = { (name: String) in FileManager.default.fileExists(atPath: directory + "/initial/" + name) }
+        return cached("evaluation.json") && (!configuration.evaluation.greedy || cached("evaluation-greedy.json"))
     }
 
     /// The record of a run an earlier invocation finished, if there is one.

@@ -10,6 +10,8 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case childFailed(String, log: String, logTail: [String])
     /// The run directory holds another experiment's configuration.
     case otherExperiment(directory: String)
+    /// The records directory holds another experiment's configuration.
+    case otherRecords(directory: String)
     /// The selected arms name one the configuration does not define.
     case unknownArm(String)
     /// A file of the run directory cannot be written or read.
@@ -23,6 +25,9 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(message); the end of \(log):\n" + tail.joined(separator: "\n")
         case .otherExperiment(let directory):
             "\(directory) holds a different experiment (its experiment.json differs); use another run directory"
+        case .otherRecords(let directory):
+            "\(directory) holds the records of a different experiment (its experiment.json differs); use another "
+                + "records directory"
         case .unknownArm(let name): "the experiment has no arm named \"\(name)\""
         case .io(let message): message
         }

@@ -16,7 +16,11 @@ struct ExperimentCommand: ParsableCommand {
             (variational with Acc or GML, weighted or best trace, K traces, hinted q or pi0's traces; RFT; GRPO). \
             Each run is evaluated on the held-out split (Avg@k, pass@k per family and difficulty) and recorded \
             in RUN/results.json. Finished runs are kept: running the same command again continues an interrupted \
-            experiment. See experiments/ for configurations.
+            experiment. With --records DIR the experiment's records (the configuration, the results, the \
+            evaluations, each finished run's record, step metrics and question weights; no checkpoint) are also kept \
+            in DIR after each run, and taken from DIR where the run directory lacks them: the experiment continues \
+            on another machine or in a new checkout, training again only the initial models and trace pools that \
+            unfinished arms need. See experiments/ for configurations.
             """)
 
     @Option(help: "The experiment configuration (JSON).")
@@ -28,12 +32,15 @@ struct ExperimentCommand: ParsableCommand {
     @Option(help: "Comma-separated arm names to run (default: all).")
     var arms: String?
 
+    @Option(help: "Also keep the experiment's records here, and continue from those the run directory lacks.")
+    var records: String?
+
     func run() throws {
         try ExperimentRunner(
             configuration: try ExperimentConfiguration.read(from: config),
             configurationText: try Data(contentsOf: URL(fileURLWithPath: config)), directory: runDirectory,
             command: (["vr"] + CommandLine.arguments.dropFirst()).joined(separator: " "), launcher: .running,
-            progress: printProgress
+            records: records, progress: printProgress
         ).run(armNames: Set((arms ?? "").split(separator: ",").map(String.init)))
     }
 }

@@ -1,0 +1,95 @@
+// The small files that record an experiment's finished work, kept in a second directory (`vr experiment
+// --records`), so that the experiment continues from them on another machine or in a new checkout.
+
+import Foundation
+import VRModel
+
+/// The records of a run directory, kept in a second directory and taken back from it.
+///
+/// The records are the configuration, the results, the cached evaluations of the initial and base models, the trace
+/// pools' cost records, and each finished run's record with its step metrics and question weights. No checkpoint,
+/// pool or log: a later invocation makes again what it still needs of those (the initial models, the pools of arms
+/// not yet run), and trains no finished run again.
+struct RunRecords {
+    /// The run directory.
+    let runDirectory: String
+    /// Where the records are kept.
+    let recordsDirectory: String
+
+    /// Copies every record the run directory lacks from the records directory; the run directory's own files win.
+    /// - Returns: the files copied.
+    /// - Throws: `RunError.io` naming the file that cannot be read or written.
+    @discardableResult
+    func restore() throws(RunError) -> Int {
+        var copied = 0
+        for path in Self.files(under: recordsDirectory) where Self.isRecord(path, in: recordsDirectory) {
+            guard !FileManager.default.fileExists(atPath: runDirectory + "/" + path) else { continue }
+            try copy(path, from: recordsDirectory, to: runDirectory)
+            copied += 1
+        }
+        return copied
+    }
+
+    /// Copies every record of the run directory that the records directory lacks or holds in another version.
+    /// - Throws: `RunError.io` naming the file that cannot be read or written.
+    func keep() throws(RunError) {
+        for path in Self.files(under: runDirectory) where Self.isRecord(path, in: runDirectory) {
+            let kept = FileManager.default.contents(atPath: recordsDirectory + "/" + path)
+            guard kept == nil || kept != FileManager.default.contents(atPath: runDirectory + "/" + path) else {
+                continue
+            }
+            try copy(path, from: runDirectory, to: recordsDirectory)
+        }
+    }
+
+    /// Whether `path`, relative to `directory`, is a record.
+    ///
+    /// A run's metrics and question weights are records once its `run.json` says it finished.
+    static func isRecord(_ path: String, in directory: String) -> Bool {
+        let parts = path.split(separator: "/").map(String.init)
+        let name = parts.last ?? ""
+        switch parts.first {
+        case "experiment.json", "results.json": return parts.count == 1
+        case "initial": return name.hasPrefix("evaluation") && name.hasSuffix(".json")
+        case "pools": return parts.count == 2 && name.hasSuffix(".run.json")
+        case "arms":
+            guard parts.count >= 4 else { return false }
+            let run = parts[0..<3].joined(separator: "/")
+            let within = parts[3...].joined(separator: "/")
+            let finished = FileManager.default.fileExists(atPath: "\(directory)/\(run)/run.json")
+            return finished
+                && ["run.json", "questions.jsonl", "learner/metrics.jsonl", "learner/questions.jsonl"].contains(within)
+        default: return false
+        }
+    }
+
+    /// The regular files under `directory`, as paths relative to it; none when it does not exist.
+    private static func files(under directory: String) -> [String] {
+        let root = URL(fileURLWithPath: directory).standardizedFileURL
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        else { return [] }
+        var paths: [String] = []
+        for case let url as URL in enumerator
+        where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+            paths.append(String(url.standardizedFileURL.path.dropFirst(root.path.count + 1)))
+        }
+        return paths.sorted()
+    }
+
+    private func copy(_ path: String, from source: String, to destination: String) throws(RunError) {
+        let target = destination + "/" + path
+        guard let bytes = FileManager.default.contents(atPath: source + "/" + path) else {
+            throw .io("cannot read \(source)/\(path)")
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path,
+                withIntermediateDirectories: true)
+            try AtomicFile.write(Array(bytes), to: target)
+        } catch {
+            throw .io("cannot write \(target): \(error)")
+        }
+    }
+}
