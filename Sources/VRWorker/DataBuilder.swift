@@ -112,19 +112,19 @@ public struct DataBuilder: Sendable {
         let prompts = TaskPrompts(item: item, renderer: renderer, text: text)
         // Each usable trace is scored as [prompt; thought; end of thought; begin of solution; reference answer].
         var sequences: [[Int32]] = []
-        let finished: [(thought: [Int32], logQ: [Float])?] = rollout.traces.map { trace in
+        let finished: [(thought: [Int32], logQ: [Float], answerStart: Int)?] = rollout.traces.map { trace in
             guard !trace.isTruncated, trace.traceTokenIDs.count <= maxTraceTokens else { return nil }
             let closing = [prompts.posteriorClosing, prompts.thoughtClosing].first {
                 trace.traceTokenIDs.count >= $0.count && trace.traceTokenIDs.suffix($0.count) == $0
             }
             guard let closing else { return nil }
             let thought = Array(trace.traceTokenIDs.dropLast(closing.count))
-            let sequence = prompts.answerPrompt(thought: thought) + prompts.answer
-            guard sequence.count <= reasoning.configuration.contextLength else { return nil }
-            sequences.append(sequence)
+            let answerPrompt = prompts.answerPrompt(thought: thought)
+            guard answerPrompt.count + prompts.answer.count <= reasoning.configuration.contextLength else { return nil }
+            sequences.append(answerPrompt + prompts.answer)
             let logQ = alignMarker(
                 logQ: trace.behaviourLogProbs, markerCount: closing.count, piMarkerCount: prompts.thoughtClosing.count)
-            return (thought, logQ)
+            return (thought, logQ, answerPrompt.count)
         }
         let scores: [[Float]]
         do { scores = try reasoning.score(sequences) } catch { throw .model(error) }
@@ -138,12 +138,12 @@ public struct DataBuilder: Sendable {
                     sampledAnswers: answers.answerCount, correctAnswers: answers.correctCount,
                     sampledTokens: sampledTokens)
             }
-            let answerStart = prompts.answerPrompt(thought: finished.thought).count
             return PooledTrace(
                 isUsable: true, thought: text.tokenizer.decodeLossy(finished.thought),
                 logQ: finished.logQ.map(Double.init),
                 logPi: ScoredTokens.logProbs(logProbs, ofTokensAt: start, count: finished.logQ.count),
-                logPiReference: ScoredTokens.logProbs(logProbs, ofTokensAt: answerStart, count: prompts.answer.count),
+                logPiReference: ScoredTokens.logProbs(
+                    logProbs, ofTokensAt: finished.answerStart, count: prompts.answer.count),
                 sampledAnswers: answers.answerCount, correctAnswers: answers.correctCount, sampledTokens: sampledTokens)
         }
         return PooledQuestion(questionID: item.id, traces: traces)
