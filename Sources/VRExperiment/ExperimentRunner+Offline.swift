@@ -37,10 +37,10 @@ extension ExperimentRunner {
     ) throws -> (data: PromptResponseDataset, sampledTokens: Int, records: [QuestionWeightRecord]) {
         let source = arm.poolSource
         let traces = configuration.poolTraces(source) ?? configuration.traces
-        let pool = try poolStage.sample(
-            source, traces: traces, seed: seed, tasks: offlineTasks, reasoning: initialReasoning,
-            posterior: source.proposal == .hintedPosterior ? initialPosterior(hint: source.hint) : initialReasoning)
         let questions = try TaskDataset.read(from: offlineTasks, verifier: nil)
+        let pool = try poolStage.sample(
+            source, traces: traces, seed: seed, tasks: offlineTasks, questions: questions, reasoning: initialReasoning,
+            posterior: source.proposal == .hintedPosterior ? initialPosterior(hint: source.hint) : initialReasoning)
         let (text, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning, hint: source.hint)
         let k = arm.traces ?? configuration.traces
         let builder = try DataBuilder(

@@ -44,17 +44,19 @@ struct TracePoolStage: Sendable {
     ///   - source: who samples it.
     ///   - traces: K, traces per question.
     ///   - seed: the seed (workers sample with seed times 1000 plus their number).
-    ///   - tasks: the questions (the offline split).
+    ///   - tasks: the file of the questions (the offline split).
+    ///   - questions: its questions, read.
     ///   - reasoning: pi0, which scores the traces and samples the answers.
     ///   - posterior: the model served as q: the hinted q, or pi0 for its own pool.
     /// - Returns: the pool's questions, read back and checked.
     /// - Throws: `RunError` when `vr build-data` cannot start or fails, `WorkerError` for a pool that does not
     ///   match the questions.
     func sample(
-        _ source: PoolSource, traces: Int, seed: UInt64, tasks: String, reasoning: String, posterior: String
+        _ source: PoolSource, traces: Int, seed: UInt64, tasks: String, questions: TaskDataset, reasoning: String,
+        posterior: String
     ) throws -> [PooledQuestion] {
         let pool = path(source, seed: seed)
-        let questionIDs = try TaskDataset.read(from: tasks, verifier: nil).items.map(\.id)
+        let questionIDs = questions.items.map(\.id)
         if FileManager.default.fileExists(atPath: pool) {
             progress("== trace pool \(source.name), seed \(seed): using \(pool)")
             return try TracePool.read(from: pool, questionIDs: questionIDs, traceCount: traces)
@@ -92,15 +94,15 @@ struct TracePoolStage: Sendable {
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: pool) else {
             throw RunError.child("vr build-data exited with status \(process.terminationStatus)", log: String(log))
         }
-        let questions = try TracePool.read(from: pool, questionIDs: questionIDs, traceCount: traces)
+        let pooled = try TracePool.read(from: pool, questionIDs: questionIDs, traceCount: traces)
         let record = PoolRun(
-            source: source.name, seed: seed, questions: questions.count, traces: traces,
-            sampledTokens: questions.reduce(0) { $0 + $1.traces.reduce(0) { $0 + $1.sampledTokens } },
+            source: source.name, seed: seed, questions: pooled.count, traces: traces,
+            sampledTokens: pooled.reduce(0) { $0 + $1.traces.reduce(0) { $0 + $1.sampledTokens } },
             wallSeconds: (clock.now - start).inSeconds)
         try AtomicFile.write(Array(try JSONEncoder().encode(record)), to: stem + ".run.json")
         progress(
             "trace pool \(source.name), seed \(seed): \(record.sampledTokens) tokens sampled in "
                 + "\(Int(record.wallSeconds))s")
-        return questions
+        return pooled
     }
 }
