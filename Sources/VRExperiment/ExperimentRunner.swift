@@ -121,6 +121,17 @@ public struct ExperimentRunner: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let (train, test) = try writeTasks()
+        // The base model's own scores need no training: they come first and are kept at once.
+        let base = try configuration.baseModel.map { model in
+            let cache = directory + "/initial/base-model"
+            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+            progress("== the base model's own scores (its chat format, asked to end with 'Answer: N')")
+            let scores = try evaluation(of: model, style: .plain, cachedIn: cache, test)
+            return ArmRun(
+                seed: 0, wallSeconds: 0, modelSteps: 0, posteriorSteps: 0, sampledTokens: 0, metricsFile: nil,
+                questionsFile: nil, evaluation: scores.sampled, greedyEvaluation: scores.greedy)
+        }
+        try records?.keep()
         let selected = configuration.arms.filter { armNames.isEmpty || armNames.contains($0.name) }
         let initialSeconds: Double
         let pending = selected.contains { arm in
@@ -133,15 +144,7 @@ public struct ExperimentRunner: Sendable {
             initialSeconds = 0
         }
         let initialScores = try evaluation(of: initialReasoning, cachedIn: directory + "/initial", test)
-        let base = try configuration.baseModel.map { model in
-            let cache = directory + "/initial/base-model"
-            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-            progress("== the base model's own scores (its chat format, asked to end with 'Answer: N')")
-            let scores = try evaluation(of: model, style: .plain, cachedIn: cache, test)
-            return ArmRun(
-                seed: 0, wallSeconds: 0, modelSteps: 0, posteriorSteps: 0, sampledTokens: 0, metricsFile: nil,
-                questionsFile: nil, evaluation: scores.sampled, greedyEvaluation: scores.greedy)
-        }
+        try records?.keep()
         let initial = ArmRun(
             seed: 0, wallSeconds: initialSeconds, modelSteps: configuration.initialSFT.steps, posteriorSteps: 0,
             sampledTokens: 0, metricsFile: nil, questionsFile: nil, evaluation: initialScores.sampled,
@@ -152,7 +155,6 @@ public struct ExperimentRunner: Sendable {
             return runs.isEmpty ? nil : result(arm, runs: runs)
         }
         var results = makeResults(base: base, initial: initial, arms: arms, test: test)
-        try records?.keep()
         var runProgress = ExperimentProgress(totalRuns: selected.reduce(0) { $0 + configuration.seeds(of: $1).count })
         for arm in selected {
             var runs: [ArmRun] = []

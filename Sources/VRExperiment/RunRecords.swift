@@ -63,17 +63,14 @@ struct RunRecords {
         }
     }
 
-    /// The regular files under `directory`, as paths relative to it; none when it does not exist.
+    /// The regular files under `directory` (which may be a symbolic link), as paths relative to it; none when it
+    /// does not exist.
     private static func files(under directory: String) -> [String] {
-        let root = URL(fileURLWithPath: directory).standardizedFileURL
-        guard
-            let enumerator = FileManager.default.enumerator(
-                at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
-        else { return [] }
+        let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
         var paths: [String] = []
-        for case let url as URL in enumerator
-        where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-            paths.append(String(url.standardizedFileURL.path.dropFirst(root.path.count + 1)))
+        while let path = enumerator.nextObject() as? String {
+            if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeRegular { paths.append(path) }
         }
         return paths.sorted()
     }

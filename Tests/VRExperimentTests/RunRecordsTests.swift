@@ -74,6 +74,17 @@ struct RunRecordsTests {
                 == Data("kept arms/online/seed-1/learner/metrics.jsonl".utf8))
     }
 
+    @Test("a run directory that is a symbolic link keeps its records too")
+    func linkedRunDirectory() throws {
+        let target = Self.directory()
+        for path in Self.records { try Self.write("content of \(path)", to: target + "/" + path) }
+        let link = Self.directory()
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let kept = Self.directory()
+        try RunRecords(runDirectory: link, recordsDirectory: kept).keep()
+        #expect(Self.files(under: kept) == Set(Self.records))
+    }
+
     @Test("no records directory yet: nothing to restore")
     func empty() throws {
         let run = Self.directory()
