@@ -54,11 +54,11 @@ struct RunRecords {
         case "pools": return parts.count == 2 && name.hasSuffix(".run.json")
         case "arms":
             guard parts.count >= 4 else { return false }
-            let run = parts[0..<3].joined(separator: "/")
             let within = parts[3...].joined(separator: "/")
-            let finished = FileManager.default.fileExists(atPath: "\(directory)/\(run)/run.json")
-            return finished
-                && ["run.json", "questions.jsonl", "learner/metrics.jsonl", "learner/questions.jsonl"].contains(within)
+            guard ["run.json", "questions.jsonl", "learner/metrics.jsonl", "learner/questions.jsonl"].contains(within)
+            else { return false }
+            let run = parts[0..<3].joined(separator: "/")
+            return FileManager.default.fileExists(atPath: "\(directory)/\(run)/run.json")
         default: return false
         }
     }
