@@ -96,14 +96,16 @@ check "experiment runs every arm of the tiny configuration and report writes tab
     && '$vr' report --run '$work/experiment' --output '$work/report' \
     && grep -q '^## Claims' '$work/report/README.md' && grep -q '| RFT |' '$work/report/README.md' \
     && test -s '$work/report/weight-by-difficulty.svg' && test -s '$work/report/training-loss-main.svg'"
-# --records: a second run directory (another machine, a new checkout) continues from the records alone.
+# --records: a second run directory (another machine, a new checkout) continues from the records alone, with the
+# initial models' measured cost.
 check "experiment --records: a new run directory takes every finished run from the records and trains none again" \
     bash -c "'$vr' experiment --config '$root/experiments/tiny.json' --run '$work/records-a' --records '$work/records' \
     >/dev/null && '$vr' experiment --config '$root/experiments/tiny.json' --run '$work/records-b' \
     --records '$work/records' >'$work/records-b.out' && grep -q 'initial models are not needed' '$work/records-b.out' \
     && test \$(grep -c 'seed [12]: finished earlier' '$work/records-b.out') -eq 20 && ! find '$work/records' -name '*.safetensors' \
     | grep -q . && python3 -c 'import json, sys; a, b = (json.load(open(p)) for p in sys.argv[1:]); \
-    sys.exit(a[\"arms\"] != b[\"arms\"] or a[\"initial\"][\"evaluation\"] != b[\"initial\"][\"evaluation\"])' \
+    sys.exit(a[\"arms\"] != b[\"arms\"] or a[\"initial\"][\"evaluation\"] != b[\"initial\"][\"evaluation\"] \
+    or not 0 < a[\"initial\"][\"wallSeconds\"] == b[\"initial\"][\"wallSeconds\"])' \
     '$work/records-a/results.json' '$work/records-b/results.json'"
 refuses "experiment refuses records of another experiment" "records of a different experiment" "$vr" experiment \
     --config "$root/experiments/addition-words.json" --run "$work/records-c" --records "$work/records"

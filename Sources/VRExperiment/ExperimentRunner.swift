@@ -120,6 +120,7 @@ public struct ExperimentRunner: Sendable {
         }
         let clock = ContinuousClock()
         let start = clock.now
+        let earlierInitialSeconds = earlierResults?.initial.wallSeconds ?? 0
         let (train, test) = try writeTasks()
         // The base model's own scores need no training: they come first and are kept at once.
         let base = try configuration.baseModel.map { model in
@@ -138,10 +139,10 @@ public struct ExperimentRunner: Sendable {
             configuration.seeds(of: arm).contains { finishedRun(arm, seed: $0) == nil }
         }
         if pending || !initialScoresCached {
-            initialSeconds = try trainInitialModels(train)
+            initialSeconds = try trainInitialModels(train, earlierSeconds: earlierInitialSeconds)
         } else {
             progress("== every selected run finished earlier: the initial models are not needed")
-            initialSeconds = 0
+            initialSeconds = earlierInitialSeconds
         }
         let initialScores = try evaluation(of: initialReasoning, cachedIn: directory + "/initial", test)
         try records?.keep()
@@ -206,12 +207,15 @@ public struct ExperimentRunner: Sendable {
         return TaskDataset(items: Array(train.items.prefix(count)))
     }
 
-    /// Trains the initial models by SFT and returns the seconds that took.
+    /// Trains the initial models by SFT and returns the seconds all their steps took.
     ///
     /// Stage 0 (the built-in base model, when configured), stage 1 (pi0) and stage 2 (q), each unless its
     /// checkpoint exists; stages 1 and 2 start from the base model: stage 0's, or the configured pretrained one, in
     /// whose tokenizer and chat format their data is then written.
-    private func trainInitialModels(_ train: TaskDataset) throws -> Double {
+    ///
+    /// The seconds are those the stages' checkpoints record over every invocation; when a checkpoint predates that
+    /// record, `earlierSeconds` (what the run's earlier results measured) plus the seconds trained now.
+    private func trainInitialModels(_ train: TaskDataset, earlierSeconds: Double) throws -> Double {
         var sft = SFTConfiguration()
         sft.logEvery = 100
         sft.checkpointEvery = Self.checkpointEvery
@@ -227,7 +231,8 @@ public struct ExperimentRunner: Sendable {
                 layerCount: shape.layers, width: shape.width, headCount: shape.heads, contextLength: shape.context,
                 vocabularySize: ByteTokenizer.vocabularySize)
         }
-        var seconds = 0.0
+        var recordedSeconds: Double? = 0
+        var secondsNow = 0.0
         var stages: [(title: String, output: String, data: () throws -> PromptResponseDataset, stage: SFTStage)] = [
             (
                 "stage 1: pi0 by SFT on the reference thoughts", initialReasoning,
@@ -276,15 +281,16 @@ public struct ExperimentRunner: Sendable {
             let trainer = try SFTTrainer(
                 configuration: sft, dataset: try stage.data(), outputDirectory: stage.output, resume: true,
                 initialModel: try base.flatMap { startsFromBase ? try Transformer(checkpointAt: $0) : nil }, text: text)
-            guard trainer.completedSteps < sft.steps else {
+            if trainer.completedSteps < sft.steps {
+                let resumed = trainer.completedSteps > 0 ? ", from step \(trainer.completedSteps)" : ""
+                progress("== \(stage.title) (\(stage.stage.steps) steps\(resumed))")
+                secondsNow += try run(trainer).elapsedSeconds
+            } else {
                 progress("== \(stage.title): using \(stage.output)")
-                continue
             }
-            let resumed = trainer.completedSteps > 0 ? ", from step \(trainer.completedSteps)" : ""
-            progress("== \(stage.title) (\(stage.stage.steps) steps\(resumed))")
-            seconds += try run(trainer).elapsedSeconds
+            recordedSeconds = recordedSeconds.flatMap { total in trainer.trainingSeconds.map { total + $0 } }
         }
-        return seconds
+        return recordedSeconds ?? earlierSeconds + secondsNow
     }
 
     /// One arm with one seed: trains, evaluates and records its run, or reads the record of an earlier invocation.
@@ -451,6 +457,12 @@ public struct ExperimentRunner: Sendable {
             samplesPerQuestion: configuration.evaluation.samples, temperature: configuration.evaluation.temperature,
             base: base, initial: initial, pools: configuration.offlineArms.isEmpty ? nil : poolStage.records(),
             arms: arms, schedule: configuration.training.scheduleDescription())
+    }
+
+    /// The results an earlier invocation wrote to the run directory, or nil when there are none to read.
+    private var earlierResults: ExperimentResults? {
+        guard let data = FileManager.default.contents(atPath: directory + "/results.json") else { return nil }
+        return try? JSONDecoder().decode(ExperimentResults.self, from: data)
     }
 
     private func write(_ results: ExperimentResults) throws {

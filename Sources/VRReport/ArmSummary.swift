@@ -27,6 +27,9 @@ public struct ArmSummary: Sendable, Equatable {
     public var byFamily: [String: ScoreSummary]
     /// Scores per difficulty level, for the levels the runs report.
     public var byDifficulty: [Int: ScoreSummary]
+    /// Scores per family and, within it, per difficulty level, for those the runs report; empty when the runs
+    /// predate the record.
+    public var byFamilyAndDifficulty: [String: [Int: ScoreSummary]]
     /// The mean over task families of each seed's family scores, then summarised across seeds; nil when no run
     /// reports any of the families.
     public var familyAverage: ScoreSummary?
@@ -70,7 +73,25 @@ public struct ArmSummary: Sendable, Equatable {
             uniqueKeysWithValues: levels.compactMap { level in
                 ScoreSummary(evaluations.compactMap { $0.byDifficulty[level] }).map { (level, $0) }
             })
+        byFamilyAndDifficulty = Dictionary(
+            uniqueKeysWithValues: familyNames.compactMap { family in
+                let levelsByRun = evaluations.compactMap { $0.byFamilyAndDifficulty?[family] }
+                let levels = Set(levelsByRun.flatMap(\.keys))
+                let scores = Dictionary(
+                    uniqueKeysWithValues: levels.compactMap { level in
+                        ScoreSummary(levelsByRun.compactMap { $0[level] }).map { (level, $0) }
+                    })
+                return scores.isEmpty ? nil : (family, scores)
+            })
         familyAverage = ScoreSummary(evaluations.compactMap { Self.familyMean(of: $0, families: families) })
+    }
+
+    /// The scores of `group`: of its level within its family, or across families.
+    /// - Parameter group: a group of questions.
+    /// - Returns: its scores, or nil when the runs do not report them.
+    public func scores(of group: DifficultyGroup) -> ScoreSummary? {
+        guard let family = group.family else { return byDifficulty[group.level] }
+        return byFamilyAndDifficulty[family]?[group.level]
     }
 
     /// One seed's scores averaged over `families`, skipping families it does not report.

@@ -1,6 +1,6 @@
 // Claim (f), [E11] and [E12]: RFT and GRPO weight questions by their accuracy, so they put less of their weight on
 // hard questions and more on easy ones than the variational method, whose self-normalised weights give each
-// question the same total.
+// question the same total. Hard and easy are the last and first of the run's difficulty groups.
 
 import VRRecords
 
@@ -23,8 +23,8 @@ extension ClaimChecker {
                 skipped($0, "the run has no variational reference arm (see (a)) with a questions file")
             }
         }
-        let levels = referenceWeights.levels.map(\.difficulty)
-        guard let hardest = levels.max(), let easiest = levels.min(), hardest > easiest else {
+        let groups = summary.difficultyGroups
+        guard let easiest = groups.first, let hardest = groups.last, groups.count > 1 else {
             return baselines.map { skipped($0, "the questions span fewer than two difficulty levels") }
         }
         return baselines.map { arm in
@@ -38,9 +38,9 @@ extension ClaimChecker {
             let lessOnHardest = hardShare < referenceHardShare
             let moreOnEasiest = easyShare > referenceEasyShare
             let evidence =
-                "Share of effective weight on the hardest level (\(hardest)): \(arm.label) "
+                "Share of effective weight on the hardest level (\(hardest.name)): \(arm.label) "
                 + "\(ReportFormat.score(hardShare)) vs \(reference.label) \(ReportFormat.score(referenceHardShare)) "
-                + "(\(lessOnHardest ? "less" : "not less")); on the easiest level (\(easiest)): "
+                + "(\(lessOnHardest ? "less" : "not less")); on the easiest level (\(easiest.name)): "
                 + "\(ReportFormat.score(easyShare)) vs \(ReportFormat.score(referenceEasyShare)) "
                 + "(\(moreOnEasiest ? "more" : "not more"))."
             return ClaimResult(

@@ -79,7 +79,8 @@ struct ClaimChecker {
     /// `rule`, or a skipped claim naming the missing arms.
     private func comparison(
         label: String, statement: String, claimed: (arm: ArmResult?, description: String),
-        other: (arm: ArmResult?, description: String), rule: (SeedSummary, SeedSummary) -> ClaimVerdict
+        other: (arm: ArmResult?, description: String),
+        rule: (SeedSummary, SeedSummary, Double) -> ClaimVerdict
     ) -> ClaimResult {
         guard let claimedArm = claimed.arm, let otherArm = other.arm,
             let claimedScore = summary.summary(of: claimedArm)?.overall.averageAtK,
@@ -91,12 +92,17 @@ struct ClaimChecker {
                 evidence: "Skipped: the run has no \(missing.joined(separator: " and no ")).")
         }
         let difference = claimedScore.mean - otherScore.mean
-        let spread = max(claimedScore.standardDeviation, otherScore.standardDeviation)
+        let singleSeedSpread = summary.pooledSeedSpread ?? 0
+        let spread = ClaimVerdict.spread(claimedScore, otherScore, singleSeedSpread: singleSeedSpread)
+        let hasSingleSeed = min(claimedScore.seedCount, otherScore.seedCount) == 1
         let evidence =
             "Avg@k \(claimedArm.label) \(ReportFormat.score(claimedScore)) vs \(otherArm.label) "
             + "\(ReportFormat.score(otherScore)): difference \(ReportFormat.signedScore(difference)), "
-            + "seed spread \(ReportFormat.score(spread))."
+            + "seed spread \(ReportFormat.score(spread))"
+            + (hasSingleSeed && summary.pooledSeedSpread != nil
+                ? " (a single seed counts the pooled spread of the arms with several seeds)." : ".")
         return ClaimResult(
-            label: label, statement: statement, verdict: rule(claimedScore, otherScore), evidence: evidence)
+            label: label, statement: statement, verdict: rule(claimedScore, otherScore, singleSeedSpread),
+            evidence: evidence)
     }
 }

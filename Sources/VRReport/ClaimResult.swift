@@ -13,29 +13,47 @@ public enum ClaimVerdict: String, Sendable, Equatable {
 
     /// The verdict on "`claimed` scores higher than `other`", from their mean overall Avg@k.
     ///
-    /// The spread is the larger of the two standard deviations across seeds. The claim held when the claimed
-    /// arm's mean exceeds the other's by more than the spread, did not hold when it falls short by more than the
-    /// spread, and is inconclusive otherwise.
+    /// The spread is the larger of the two arms' standard deviations across seeds, where an arm of one seed, which
+    /// has none of its own, counts `singleSeedSpread`. The claim held when the claimed arm's mean exceeds the
+    /// other's by more than the spread, did not hold when it falls short by more than the spread, and is
+    /// inconclusive otherwise.
     /// - Parameters:
     ///   - claimed: Avg@k of the arm claimed to be better.
     ///   - other: Avg@k of the arm it is compared with.
+    ///   - singleSeedSpread: the spread of an arm with one seed, such as the run's pooled seed spread.
     /// - Returns: the verdict (never `.skipped`).
-    public static func higher(_ claimed: SeedSummary, than other: SeedSummary) -> ClaimVerdict {
+    public static func higher(
+        _ claimed: SeedSummary, than other: SeedSummary, singleSeedSpread: Double = 0
+    ) -> ClaimVerdict {
         let difference = claimed.mean - other.mean
-        let spread = max(claimed.standardDeviation, other.standardDeviation)
+        let spread = Self.spread(claimed, other, singleSeedSpread: singleSeedSpread)
         if difference > spread { return .held }
         if difference < -spread { return .didNotHold }
         return .inconclusive
     }
 
     /// The verdict on "`claimed` scores at least as high as `other`": it held unless `other` is higher by more
-    /// than the larger standard deviation across seeds.
+    /// than the spread of `higher(_:than:singleSeedSpread:)`.
     /// - Parameters:
     ///   - claimed: Avg@k of the arm claimed to be at least as good.
     ///   - other: Avg@k of the arm it is compared with.
+    ///   - singleSeedSpread: the spread of an arm with one seed.
     /// - Returns: `.held` or `.didNotHold`.
-    public static func atLeastAsHigh(_ claimed: SeedSummary, as other: SeedSummary) -> ClaimVerdict {
-        higher(other, than: claimed) == .held ? .didNotHold : .held
+    public static func atLeastAsHigh(
+        _ claimed: SeedSummary, as other: SeedSummary, singleSeedSpread: Double = 0
+    ) -> ClaimVerdict {
+        higher(other, than: claimed, singleSeedSpread: singleSeedSpread) == .held ? .didNotHold : .held
+    }
+
+    /// The spread two arms' means are compared against: the larger of their seed standard deviations, an arm of
+    /// one seed counting `singleSeedSpread`.
+    /// - Parameters:
+    ///   - first: one arm's Avg@k.
+    ///   - second: the other's.
+    ///   - singleSeedSpread: the spread of an arm with one seed.
+    /// - Returns: the spread.
+    public static func spread(_ first: SeedSummary, _ second: SeedSummary, singleSeedSpread: Double) -> Double {
+        [first, second].map { $0.seedCount > 1 ? $0.standardDeviation : singleSeedSpread }.max() ?? 0
     }
 }
 

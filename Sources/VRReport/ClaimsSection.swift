@@ -8,12 +8,14 @@ enum ClaimsSection {
         section.lines += ["## Claims", ""]
         section.paragraph(
             "Verdict rule: compare the mean overall Avg@k of two arms. A claim **held** when the difference is in "
-                + "the claimed direction and larger than the larger of the two arms' seed standard deviations; it "
+                + "the claimed direction and larger than the larger of the two arms' seed standard deviations (an "
+                + "arm of one seed counts the pooled standard deviation of the arms with several seeds); it "
                 + "**did not hold** when the difference is in the opposite direction by more than that; otherwise "
                 + "it is **inconclusive (within seed spread)**. \"At least as good\" (b) held unless the other arm "
                 + "is better by more than the spread. The bias claim (f) held when the RFT or GRPO arm puts a "
                 + "smaller share of its effective weight on the hardest level and a larger share on the easiest "
-                + "level than the variational arm of (a), and did not hold otherwise.")
+                + "level than the variational arm of (a), and did not hold otherwise; with several task families, "
+                + "a level is one family's, ordered by pi0's Avg@k (see the weight table).")
         let counts = [ClaimVerdict.held, .didNotHold, .inconclusive, .skipped].map { verdict in
             "\(verdict.rawValue): \(claims.count { $0.verdict == verdict })"
         }

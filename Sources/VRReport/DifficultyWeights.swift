@@ -1,47 +1,55 @@
-// The bias analysis of [E11] and [E12]: how a method's effective weight spreads over difficulty levels. RFT and
-// GRPO weights grow with a question's accuracy; the variational weights give each question the same total.
+// The bias analysis of [E11] and [E12]: how a method's effective weight spreads over groups of questions from easy
+// to hard. RFT and GRPO weights grow with a question's accuracy; the variational weights give each question the
+// same total.
 
 import VRRecords
 
-/// One difficulty level's part of an arm's effective weight, pooled over every recorded step and seed.
+/// One group's part of an arm's effective weight, pooled over every recorded step and seed.
 public struct DifficultyWeight: Sendable, Equatable {
-    /// The difficulty level.
-    public var difficulty: Int
-    /// The level's effective weight over all levels' effective weight; nil when the total is zero.
+    /// The group of questions.
+    public var group: DifficultyGroup
+    /// The group's effective weight over all groups' effective weight; nil when the total is zero.
     public var share: Double?
-    /// The mean trace accuracy of the level's records; nil when it has none.
+    /// The mean trace accuracy of the group's records; nil when it has none.
     public var meanTraceAccuracy: Double?
-    /// Question records at this level.
+    /// Question records in this group.
     public var recordCount: Int
 }
 
-/// An arm's effective weight per difficulty level.
+/// An arm's effective weight per group of questions.
 public struct DifficultyWeights: Sendable, Equatable {
-    /// One entry per level, ascending.
-    public var levels: [DifficultyWeight]
+    /// One entry per group, easiest first.
+    public var groups: [DifficultyWeight]
 
-    /// Pools `records` by difficulty.
+    /// Pools `records` by group.
     /// - Parameters:
     ///   - records: question records of all the arm's runs.
-    ///   - levels: levels to report even when no record has them; levels found in the records are added.
-    public init(records: [QuestionWeightRecord], levels: [Int]) {
+    ///   - groups: the run's groups, easiest first, reported even when no record falls in them. Groups by family found
+    ///     only in the records follow them, by family and level; levels found only there take their place among
+    ///     the levels, ascending.
+    public init(records: [QuestionWeightRecord], groups: [DifficultyGroup]) {
+        let byFamily = groups.contains { $0.family != nil }
         let totalWeight = records.reduce(0) { $0 + $1.effectiveWeight }
-        let recordsByLevel = Dictionary(grouping: records, by: \.difficulty)
-        self.levels = Set(levels).union(recordsByLevel.keys).sorted().map { level in
-            let levelRecords = recordsByLevel[level] ?? []
-            let levelWeight = levelRecords.reduce(0) { $0 + $1.effectiveWeight }
+        let recordsByGroup = Dictionary(grouping: records) { DifficultyGroup($0, byFamily: byFamily) }
+        let unlisted = Set(recordsByGroup.keys).subtracting(groups).sorted {
+            ($0.family ?? "", $0.level) < ($1.family ?? "", $1.level)
+        }
+        let ordered = byFamily ? groups + unlisted : (groups + unlisted).sorted { $0.level < $1.level }
+        self.groups = ordered.map { group in
+            let groupRecords = recordsByGroup[group] ?? []
+            let groupWeight = groupRecords.reduce(0) { $0 + $1.effectiveWeight }
             return DifficultyWeight(
-                difficulty: level, share: totalWeight > 0 ? levelWeight / totalWeight : nil,
-                meanTraceAccuracy: levelRecords.isEmpty
-                    ? nil : levelRecords.reduce(0) { $0 + $1.traceAccuracy } / Double(levelRecords.count),
-                recordCount: levelRecords.count)
+                group: group, share: totalWeight > 0 ? groupWeight / totalWeight : nil,
+                meanTraceAccuracy: groupRecords.isEmpty
+                    ? nil : groupRecords.reduce(0) { $0 + $1.traceAccuracy } / Double(groupRecords.count),
+                recordCount: groupRecords.count)
         }
     }
 
-    /// The share of `level`, or nil when the level is unknown or the total weight is zero.
-    /// - Parameter level: a difficulty level.
+    /// The share of `group`, or nil when the group is unknown or the total weight is zero.
+    /// - Parameter group: a group of questions.
     /// - Returns: its share of the effective weight.
-    public func share(of level: Int) -> Double? {
-        levels.first { $0.difficulty == level }?.share
+    public func share(of group: DifficultyGroup) -> Double? {
+        groups.first { $0.group == group }?.share
     }
 }

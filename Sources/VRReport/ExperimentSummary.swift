@@ -13,8 +13,14 @@ public struct ExperimentSummary: Sendable {
     public let initial: ArmSummary?
     /// Each arm's summary, keyed by the arm's name.
     public let arms: [String: ArmSummary]
-    /// The effective weight per difficulty level of each arm with question records, keyed by the arm's name.
+    /// The groups of questions of the bias analysis, easiest first (`DifficultyGroup.groups(of:initial:)`).
+    public let difficultyGroups: [DifficultyGroup]
+    /// The effective weight per group of questions of each arm with question records, keyed by the arm's name.
     public let difficultyWeights: [String: DifficultyWeights]
+    /// The pooled standard deviation across seeds of overall Avg@k, over the arms with more than one seed.
+    ///
+    /// The square root of their variances weighted by seeds - 1; nil when no arm has two seeds.
+    public let pooledSeedSpread: Double?
 
     /// Summarises `run`.
     /// - Parameter run: a run directory's contents.
@@ -22,19 +28,27 @@ public struct ExperimentSummary: Sendable {
         let results = run.results
         self.run = run
         base = results.base.flatMap { ArmSummary(runs: [$0], families: results.families) }
-        initial = ArmSummary(runs: [results.initial], families: results.families)
+        let initial = ArmSummary(runs: [results.initial], families: results.families)
+        self.initial = initial
+        let groups = DifficultyGroup.groups(of: results, initial: initial)
+        difficultyGroups = groups
         var arms: [String: ArmSummary] = [:]
         var difficultyWeights: [String: DifficultyWeights] = [:]
         for arm in results.arms {
             arms[arm.name] = ArmSummary(runs: arm.runs, families: results.families)
             let recordsBySeed = arm.runs.compactMap { run.questions(of: $0) }
             if !recordsBySeed.isEmpty {
-                difficultyWeights[arm.name] = DifficultyWeights(
-                    records: recordsBySeed.flatMap(\.self), levels: results.difficulties)
+                difficultyWeights[arm.name] = DifficultyWeights(records: recordsBySeed.flatMap(\.self), groups: groups)
             }
         }
         self.arms = arms
         self.difficultyWeights = difficultyWeights
+        let spreads = arms.values.map(\.overall.averageAtK).filter { $0.seedCount > 1 }
+        let degrees = spreads.reduce(0) { $0 + $1.seedCount - 1 }
+        pooledSeedSpread =
+            degrees > 0
+            ? (spreads.reduce(0) { $0 + Double($1.seedCount - 1) * $1.standardDeviation * $1.standardDeviation }
+                / Double(degrees)).squareRoot() : nil
     }
 
     /// The results the run holds.

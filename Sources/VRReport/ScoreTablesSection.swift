@@ -1,5 +1,5 @@
 // Table 1 of the paper in miniature: the main arms and pi0 by task family, for Avg@k and for pass@k, and the
-// same rows by difficulty level.
+// same rows by difficulty level and, where the runs report it, by family and level.
 
 /// The tables of the initial model and the `main` arms.
 enum ScoreTablesSection {
@@ -30,7 +30,31 @@ enum ScoreTablesSection {
                 [label] + results.difficulties.map { cell(armSummary?.byDifficulty[$0]?.averageAtK) })
         }
         section.table(difficultyTable)
+        let familyLevels = results.families.flatMap { family in
+            Set(rows.flatMap { $0.1?.byFamilyAndDifficulty[family]?.keys.map { $0 } ?? [] }).sorted().map {
+                DifficultyGroup(family: family, level: $0)
+            }
+        }
+        guard !familyLevels.isEmpty else { return section }
+        section.lines += ["## Avg@k and pass@k by task family and difficulty level", ""]
+        section.paragraph(
+            "Avg@\(summary.k) of the same models on each family's levels (a level means something else in each "
+                + "family):")
+        section.table(groupTable(rows: rows, groups: familyLevels, score: \.averageAtK))
+        section.paragraph("pass@\(summary.k):")
+        section.table(groupTable(rows: rows, groups: familyLevels, score: \.passAtK))
         return section
+    }
+
+    /// A table with one row per model and one column per group of questions.
+    private static func groupTable(
+        rows: [(String, ArmSummary?)], groups: [DifficultyGroup], score: KeyPath<ScoreSummary, SeedSummary>
+    ) -> MarkdownTable {
+        var table = MarkdownTable(header: ["Model"] + groups.map(\.name))
+        for (label, armSummary) in rows {
+            table.rows.append([label] + groups.map { cell(armSummary?.scores(of: $0)?[keyPath: score]) })
+        }
+        return table
     }
 
     /// A table with one row per model and one column per family, then the family average.

@@ -20,7 +20,11 @@ enum SetupSection {
                 "- Task families: \(results.families.joined(separator: ", ")); difficulty levels: "
                     + results.difficulties.map(String.init).joined(separator: ", "),
                 "- Total wall time: \(ReportFormat.seconds(totalWallSeconds)) s over \(results.arms.count) arms",
-                "- Scores are mean ± sample standard deviation over seeds (n - 1; 0 for one seed).",
+                "- Scores are mean ± sample standard deviation over seeds (n - 1; 0 for one seed)."
+                    + (summary.pooledSeedSpread.map {
+                        " The pooled standard deviation of overall Avg@\(summary.k) over the arms with several seeds "
+                            + "is \(ReportFormat.score($0))."
+                    } ?? ""),
             ].joined(separator: "\n")
                 + (results.schedule.map {
                     "\n- Every arm trains pi with: \($0); the peak learning rate is in the budget table."

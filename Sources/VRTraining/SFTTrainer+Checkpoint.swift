@@ -7,6 +7,8 @@ import VRText
 extension SFTTrainer {
     /// Metadata key of `model.safetensors` holding the number of completed SFT steps.
     public static let stepMetadataKey = "sft_step"
+    /// Metadata key of `model.safetensors` holding the wall time in seconds of all its steps, over every resume.
+    public static let trainingSecondsMetadataKey = "sft_training_seconds"
 
     /// Writes the model (with `sft_step` metadata), the optimizer state and the model's tokenizer files into
     /// `outputDirectory`.
@@ -24,12 +26,13 @@ extension SFTTrainer {
             try Checkpoint.writeOptimizerState(
                 stepCount: optimizer.stepCount, firstMoment: optimizer.firstMoment,
                 secondMoment: optimizer.secondMoment, to: outputDirectory)
+            var metadata = [
+                Self.stepMetadataKey: String(completedSteps), "dr_sft_constant": String(normalizerConstant),
+            ]
+            metadata[Self.trainingSecondsMetadataKey] = trainingSeconds.map { String($0) }
             try Checkpoint.write(
                 configuration: model.configuration, parameters: model.parameters, to: outputDirectory,
-                metadata: [
-                    Self.stepMetadataKey: String(completedSteps),
-                    "dr_sft_constant": String(normalizerConstant),
-                ])
+                metadata: metadata)
         } catch {
             throw .model(error)
         }
@@ -42,13 +45,14 @@ extension SFTTrainer {
     ///   - optimizer: the optimizer's settings.
     ///   - directory: the output directory.
     ///   - resume: whether an existing checkpoint may be continued.
-    /// - Returns: the optimizer (restored or fresh) and the number of completed steps.
+    /// - Returns: the optimizer (restored or fresh), the number of completed steps and their wall time (nil for a
+    ///   checkpoint written before it was recorded).
     /// - Throws: `TrainingError.checkpointExists` if a checkpoint exists and `resume` is false;
     ///   `.invalidConfiguration` if it cannot be resumed; `.model` if it cannot be read.
     static func restore(
         into model: Transformer, optimizer: AdamWConfiguration, from directory: String, resume: Bool
-    ) throws(TrainingError) -> (optimizer: AdamW, completedSteps: Int) {
-        let fresh = (AdamW(configuration: optimizer, layout: model.layout), 0)
+    ) throws(TrainingError) -> (optimizer: AdamW, completedSteps: Int, trainingSeconds: Double?) {
+        let fresh = (AdamW(configuration: optimizer, layout: model.layout), 0, Double?(0))
         let modelPath = directory + "/" + Checkpoint.modelFileName
         guard FileManager.default.fileExists(atPath: modelPath) else { return fresh }
         guard resume else { throw .checkpointExists(path: directory) }
@@ -72,10 +76,15 @@ extension SFTTrainer {
         guard let text = checkpoint.metadata[stepMetadataKey], let steps = Int(text), steps >= 0 else {
             throw .invalidConfiguration("cannot resume from \(directory): no valid \(stepMetadataKey) metadata")
         }
+        let trainingSeconds = checkpoint.metadata[trainingSecondsMetadataKey].flatMap(Double.init)
+        if let trainingSeconds, !(trainingSeconds.isFinite && trainingSeconds >= 0) {
+            throw .invalidConfiguration(
+                "cannot resume from \(directory): \(trainingSecondsMetadataKey) is \(trainingSeconds), not a duration")
+        }
         model.parameters.copy(from: checkpoint.parameters)
         let restored = AdamW(
             configuration: optimizer, layout: model.layout, stepCount: state.stepCount,
             firstMoment: state.firstMoment, secondMoment: state.secondMoment)
-        return (restored, steps)
+        return (restored, steps, trainingSeconds)
     }
 }

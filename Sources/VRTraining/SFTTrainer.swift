@@ -31,6 +31,9 @@ public final class SFTTrainer {
     public let text: ModelText
     /// Steps completed so far, including those of a resumed run.
     public internal(set) var completedSteps: Int
+    /// The wall time in seconds of the completed steps, over every resume; nil when they continue a checkpoint
+    /// written before it was recorded.
+    public internal(set) var trainingSeconds: Double?
     /// The batches of every step.
     private var sampler: BatchSampler
 
@@ -89,6 +92,7 @@ public final class SFTTrainer {
             into: model, optimizer: configuration.optimizer, from: outputDirectory, resume: resume)
         self.optimizer = restored.optimizer
         self.completedSteps = restored.completedSteps
+        self.trainingSeconds = restored.trainingSeconds
         self.text = text
         try configuration.write(toDirectory: outputDirectory)
     }
@@ -111,10 +115,12 @@ public final class SFTTrainer {
             checkpointPath: outputDirectory)
         var interval = IntervalStatistics()
         var intervalStart = start
+        let earlierSeconds = trainingSeconds
         while completedSteps < configuration.steps {
             let index = completedSteps
             let outcome = try step(index)
             completedSteps += 1
+            trainingSeconds = earlierSeconds.map { $0 + seconds(since: start) }
             summary.record(outcome)
             interval.record(outcome)
             if !outcome.applied {

@@ -126,13 +126,13 @@ final class ExperimentReportTests {
             (variational, [1.0 / 3, 1.0 / 3, 1.0 / 3]), (rft, [1.8 / 3.4, 1.2 / 3.4, 0.4 / 3.4]),
             (grpo, [0.5 / 6.5, 2 / 6.5, 4 / 6.5]),
         ] {
-            #expect(weights.levels.map(\.difficulty) == [1, 2, 3])
-            for (level, share) in zip(weights.levels, expected) {
-                #expect(abs((level.share ?? -1) - share) < tolerance)
+            #expect(weights.groups.map(\.group) == [1, 2, 3].map { DifficultyGroup(level: $0) })
+            for (group, share) in zip(weights.groups, expected) {
+                #expect(abs((group.share ?? -1) - share) < tolerance)
             }
         }
-        #expect(variational.levels.map(\.recordCount) == [3, 3, 6])
-        #expect(abs((variational.levels[2].meanTraceAccuracy ?? -1) - 0.1) < tolerance)
+        #expect(variational.groups.map(\.recordCount) == [3, 3, 6])
+        #expect(abs((variational.groups[2].meanTraceAccuracy ?? -1) - 0.1) < tolerance)
         #expect(report.summary.difficultyWeights["sft"] == nil)
         let table = section("## Weight by difficulty level (bias of RFT and GRPO)")
         #expect(table.contains("| RFT | 1 | 0.400 | 0.529 | 0.900 | 2 |"))

@@ -18,18 +18,24 @@ enum ReportFixture {
         EvaluationReport.Scores(questionCount: 12, averageAtK: average, passAtK: average / 2 + 0.5)
     }
 
-    static func evaluation(_ average: Double) -> EvaluationReport {
-        EvaluationReport(
+    /// The evaluation of overall Avg@k `average`; with `byFamilyAndLevel`, also per family and level, each
+    /// family's score with its level's offset (+0.2, 0, -0.2).
+    static func evaluation(_ average: Double, byFamilyAndLevel: Bool = false) -> EvaluationReport {
+        let offsets = [1: 0.2, 2: 0.0, 3: -0.2]
+        let familyScores = ["addition": average - 0.1, "parity": average + 0.1]
+        return EvaluationReport(
             samplesPerQuestion: 4, temperature: 1, overall: scores(average),
-            byDifficulty: [1: scores(average + 0.2), 2: scores(average), 3: scores(average - 0.2)],
-            byFamily: ["addition": scores(average - 0.1), "parity": scores(average + 0.1)])
+            byDifficulty: offsets.mapValues { scores(average + $0) }, byFamily: familyScores.mapValues(scores),
+            byFamilyAndDifficulty: byFamilyAndLevel
+                ? familyScores.mapValues { family in offsets.mapValues { scores(family + $0) } } : nil)
     }
 
     /// An arm whose run number i (from 0) has seed i + 1, wall time 10 + i seconds and 1000 K + 100 i tokens.
     static func arm(
         _ name: String, _ label: String, groups: [String], method: String = "variational",
         estimator: String? = "acc", selection: String? = "weighted", traces: Int? = 4,
-        proposal: String? = "hinted-posterior", averages: [Double], metrics: Bool = false, questions: Bool = false
+        proposal: String? = "hinted-posterior", averages: [Double], metrics: Bool = false, questions: Bool = false,
+        byFamilyAndLevel: Bool = false
     ) -> ArmResult {
         let runs = averages.enumerated().map { index, average in
             let seed = UInt64(index + 1)
@@ -38,7 +44,7 @@ enum ReportFixture {
                 sampledTokens: 1000 * (traces ?? 0) + 100 * index,
                 metricsFile: metrics ? "arms/\(name)/seed-\(seed)/metrics.jsonl" : nil,
                 questionsFile: questions ? "arms/\(name)/seed-\(seed)/questions.jsonl" : nil,
-                evaluation: evaluation(average))
+                evaluation: evaluation(average, byFamilyAndLevel: byFamilyAndLevel))
         }
         return ArmResult(
             name: name, label: label, groups: groups, method: method, estimator: estimator, selection: selection,
@@ -69,14 +75,14 @@ enum ReportFixture {
         "grpo", "GRPO (0/1 & std)", groups: ["main"], method: "grpo", estimator: nil, selection: nil,
         proposal: "reasoning-model", averages: [0.35, 0.55], questions: true)
 
-    static func results(arms: [ArmResult]) -> ExperimentResults {
+    static func results(arms: [ArmResult], initial: EvaluationReport = evaluation(0.2)) -> ExperimentResults {
         ExperimentResults(
             name: "miniature", command: "vr experiment --config miniature.json --run runs/miniature",
             configurationFile: "experiment.json", machine: "2 cores, Linux", families: families,
             difficulties: difficulties, samplesPerQuestion: 4, temperature: 1,
             initial: ArmRun(
                 seed: 0, wallSeconds: 0, modelSteps: 0, posteriorSteps: 0, sampledTokens: 0, metricsFile: nil,
-                questionsFile: nil, evaluation: evaluation(0.2)),
+                questionsFile: nil, evaluation: initial),
             arms: arms, schedule: "AdamW from a fresh state, linear warmup over 5 steps")
     }
 
@@ -102,9 +108,9 @@ enum ReportFixture {
             """
     }
 
-    static func questionLine(difficulty: Int, accuracy: Double, weight: Double) -> String {
+    static func questionLine(difficulty: Int, accuracy: Double, weight: Double, family: String = "addition") -> String {
         """
-        {"step":2,"questionID":"q\(difficulty)","family":"addition","difficulty":\(difficulty),"traces":4,\
+        {"step":2,"questionID":"q\(difficulty)","family":"\(family)","difficulty":\(difficulty),"traces":4,\
         "traceAccuracy":\(accuracy),"totalWeight":\(weight),"effectiveWeight":\(weight)}
         """
     }

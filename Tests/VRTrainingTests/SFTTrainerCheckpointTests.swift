@@ -88,6 +88,60 @@ struct SFTTrainerCheckpointTests {
         #expect(resumed.optimizer.stepCount == 6)
     }
 
+    @Test("the checkpoint records the steps' wall time over every resume, unknown for one written before it")
+    func trainingSeconds() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = quickConfiguration(steps: 6)
+        configuration.checkpointEvery = 3
+        let key = SFTTrainer.trainingSecondsMetadataKey
+        let first = try SFTTrainer(configuration: configuration, dataset: quickData, outputDirectory: directory)
+        #expect(first.trainingSeconds == 0)
+        var recorded: [Double] = []
+        try first.run { event in
+            if case .checkpoint = event,
+                let text = try? Checkpoint.read(from: directory).metadata[key], let seconds = Double(text)
+            {
+                recorded.append(seconds)
+            }
+        }
+        #expect(recorded.count == 2)
+        #expect(recorded[0] > 0 && recorded[1] > recorded[0])
+        #expect(recorded[1] == first.trainingSeconds)
+        // Resumed from the final checkpoint with more steps, the record grows from where it was.
+        configuration.steps = 8
+        let resumed = try SFTTrainer(
+            configuration: configuration, dataset: quickData, outputDirectory: directory, resume: true)
+        #expect(resumed.trainingSeconds == recorded[1])
+        try resumed.run()
+        let total = try #require(resumed.trainingSeconds)
+        #expect(total > recorded[1])
+        #expect(try Checkpoint.read(from: directory).metadata[key] == String(total))
+        // A checkpoint without the record continues with an unknown wall time and writes none.
+        let checkpoint = try Checkpoint.read(from: directory)
+        let metadata = checkpoint.metadata.filter { !Checkpoint.reservedMetadataKeys.contains($0.key) }
+        try Checkpoint.write(
+            configuration: checkpoint.configuration, parameters: checkpoint.parameters, to: directory,
+            metadata: metadata.filter { $0.key != key })
+        configuration.steps = 9
+        let older = try SFTTrainer(
+            configuration: configuration, dataset: quickData, outputDirectory: directory, resume: true)
+        #expect(older.trainingSeconds == nil)
+        try older.run()
+        #expect(older.trainingSeconds == nil)
+        #expect(try Checkpoint.read(from: directory).metadata[key] == nil)
+        // A record that is no duration is refused, naming the key.
+        try Checkpoint.write(
+            configuration: checkpoint.configuration, parameters: checkpoint.parameters, to: directory,
+            metadata: metadata.merging([key: "-1"]) { $1 })
+        #expect(
+            throws: TrainingError.invalidConfiguration(
+                "cannot resume from \(directory): \(key) is -1.0, not a duration")
+        ) {
+            try SFTTrainer(configuration: configuration, dataset: quickData, outputDirectory: directory, resume: true)
+        }
+    }
+
     @Test("[E10] a step's loss is -(1/(C B)) times the weighted sum of the response log-probabilities")
     func stepLoss() throws {
         let directory = temporaryDirectory()
