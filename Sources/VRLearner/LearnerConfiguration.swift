@@ -107,6 +107,12 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
     /// With several ranks, they compare their parameters' fingerprints every this many steps (both phases) and stop
     /// the run when they differ; 0 compares only at start.
     public var rankCheckEvery = 10
+    /// The most tokens of one forward and backward pass.
+    ///
+    /// A step's questions go through in passes of at most this many tokens, the gradients adding up across
+    /// passes, so the activations held at once are bounded whatever the step's size (a question larger than this
+    /// is a pass of its own). Questions are never split, so the step is the same.
+    public var maxTokensPerPass = 2_048
     /// Heartbeat period towards workers, and the one they are told to use.
     public var heartbeatIntervalMilliseconds = 1_000
     /// How broadcasts and snapshots carry the parameters: float32 exactly, or bfloat16 in half the bytes (workers
@@ -119,7 +125,7 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case policy, tracesPerQuestion, priorTracesPerQuestion, questionsPerStep, modelSteps, trainsPosterior
         case reasoningOptimizer, posteriorOptimizer, normalization, modelObjective, checkpointEvery, seed
-        case rankCheckEvery, heartbeatIntervalMilliseconds, broadcastEncoding
+        case rankCheckEvery, maxTokensPerPass, heartbeatIntervalMilliseconds, broadcastEncoding
     }
 
     /// Reads a configuration (`vr learner --config`): missing keys take the defaults above, unknown keys are errors.
@@ -142,6 +148,7 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
         checkpointEvery = try container.decode(.checkpointEvery, default: checkpointEvery)
         seed = try container.decode(.seed, default: seed)
         rankCheckEvery = try container.decode(.rankCheckEvery, default: rankCheckEvery)
+        maxTokensPerPass = try container.decode(.maxTokensPerPass, default: maxTokensPerPass)
         heartbeatIntervalMilliseconds = try container.decode(
             .heartbeatIntervalMilliseconds, default: heartbeatIntervalMilliseconds)
         broadcastEncoding = try container.decode(.broadcastEncoding, default: broadcastEncoding)
@@ -153,7 +160,7 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
         try policy.validate()
         for (name, value) in [
             ("tracesPerQuestion", tracesPerQuestion), ("priorTracesPerQuestion", priorTracesPerQuestion),
-            ("questionsPerStep", questionsPerStep), ("modelSteps", modelSteps),
+            ("questionsPerStep", questionsPerStep), ("modelSteps", modelSteps), ("maxTokensPerPass", maxTokensPerPass),
         ] {
             guard value >= 1 else { throw .invalidPolicy("\(name) must be at least 1, got \(value)") }
         }

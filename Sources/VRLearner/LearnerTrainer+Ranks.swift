@@ -103,6 +103,11 @@ extension LearnerTrainer {
         RankShares(tokenCounts: tokenCounts, rankCount: collective.size).indices[collective.rank]
     }
 
+    /// `share` in passes of at most `maxTokensPerPass` tokens.
+    func passes(of share: [Int], tokenCounts: [Int]) -> [[Int]] {
+        TrainingPasses(share: share, tokenCounts: tokenCounts, maxTokens: configuration.maxTokensPerPass).passes
+    }
+
     /// Combines every rank's share of a step: sends this rank's outcome to all, fails on every rank alike when any
     /// share failed, else sums the gradients.
     /// - Parameters:

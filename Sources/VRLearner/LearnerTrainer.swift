@@ -143,23 +143,25 @@ public final class LearnerTrainer {
     func takeModelStep(_ questions: [QuestionForTraining]) throws(LearnerStepError) -> StepOutcome {
         let pi = models.reasoning
         pi.zeroGradients()
-        let share = share(
-            tokenCounts: questions.map { question in
-                question.traces.reduce(0) {
-                    $0 + question.promptTokens.count + $1.traceTokens.count + $1.answerOpening.count
-                        + $1.referenceAnswer.count
-                }
-            })
+        let objective = configuration.modelObjective
+        let tokenCounts = questions.map { ModelPhaseStep.tokenCount(of: $0, objective: objective) }
+        let share = share(tokenCounts: tokenCounts)
+        let normalizer = DrSFTNormalizer.stepNormalizer(constant: reasoningNormalizer, batchSize: questions.count)
         let local = Result { () throws(LearnerStepError) -> ShareOutcome in
-            guard !share.isEmpty else { return ShareOutcome(indices: []) }
-            // The baselines never train q: its parameters are the fixed reference model (pi0) GRPO's KL penalty uses.
-            let result = try ModelPhaseStep.run(
-                model: pi, reference: models.posterior, questions: share.map { questions[$0] },
-                normalizer: DrSFTNormalizer.stepNormalizer(constant: reasoningNormalizer, batchSize: questions.count),
-                normalization: configuration.normalization, objective: configuration.modelObjective)
-            return ShareOutcome(
-                indices: share, weights: result.weights, bounds: result.bounds,
-                effectiveSampleSizes: result.effectiveSampleSizes, loss: result.loss, tokenCount: result.tokenCount)
+            var outcome = ShareOutcome(indices: [])
+            for pass in passes(of: share, tokenCounts: tokenCounts) {
+                // The baselines never train q: its parameters are the fixed reference model (pi0) GRPO's KL
+                // penalty uses.
+                let result = try ModelPhaseStep.run(
+                    model: pi, reference: models.posterior, questions: pass.map { questions[$0] },
+                    normalizer: normalizer, normalization: configuration.normalization, objective: objective)
+                outcome.append(
+                    ShareOutcome(
+                        indices: pass, weights: result.weights, bounds: result.bounds,
+                        effectiveSampleSizes: result.effectiveSampleSizes, loss: result.loss,
+                        tokenCount: result.tokenCount))
+            }
+            return outcome
         }
         let (result, seconds) = try combine(local, questionCount: questions.count, gradients: pi.gradients.buffer)
         let settings = configuration.reasoningOptimizer
@@ -182,12 +184,15 @@ public final class LearnerTrainer {
             question.traces.reduce(0) { $0 + question.posteriorPromptTokens.count + $1.traceTokens.count }
         }
         let share = share(tokenCounts: tokenCounts)
+        let normalizer = DrSFTNormalizer.stepNormalizer(constant: posteriorNormalizer, batchSize: questions.count)
         let local = Result { () throws(LearnerStepError) -> ShareOutcome in
-            guard !share.isEmpty else { return ShareOutcome(indices: []) }
-            let result = try PosteriorPhaseStep.run(
-                posterior: q, questions: share.map { questions[$0] },
-                normalizer: DrSFTNormalizer.stepNormalizer(constant: posteriorNormalizer, batchSize: questions.count))
-            return ShareOutcome(indices: share, weights: result.weights, loss: result.loss)
+            var outcome = ShareOutcome(indices: [])
+            for pass in passes(of: share, tokenCounts: tokenCounts) {
+                let result = try PosteriorPhaseStep.run(
+                    posterior: q, questions: pass.map { questions[$0] }, normalizer: normalizer)
+                outcome.append(ShareOutcome(indices: pass, weights: result.weights, loss: result.loss))
+            }
+            return outcome
         }
         let (result, seconds) = try combine(local, questionCount: questions.count, gradients: q.gradients.buffer)
         let settings = configuration.posteriorOptimizer

@@ -110,6 +110,21 @@ public enum ModelPhaseStep {
         return result
     }
 
+    /// The tokens of the sequences `run` builds for `question` under `objective`; a trace it would refuse counts
+    /// as one sequence of the prompt and the trace.
+    /// - Parameters:
+    ///   - question: a question with its traces.
+    ///   - objective: the weighting, which decides the answers trained after each trace.
+    /// - Returns: the token count.
+    static func tokenCount(of question: QuestionForTraining, objective: ModelObjective) -> Int {
+        question.traces.reduce(0) { total, trace in
+            let start = question.promptTokens.count + trace.traceTokens.count
+            guard let plan = try? TracePlan(trace, objective: objective, firstSequence: 0), !plan.answers.isEmpty
+            else { return total + start }
+            return plan.answers.reduce(total) { $0 + start + trace.answerOpening.count + $1.tokens.count }
+        }
+    }
+
     /// One question's trace weights under `objective`.
     ///
     /// ```

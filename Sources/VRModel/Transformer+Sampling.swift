@@ -68,6 +68,10 @@ extension Transformer {
     /// instead.
     static let sequencesPerThread = 4
 
+    /// Rows of one prefill pass at most: enough for the kernels to run at full speed, few enough that the pass's
+    /// activations (about 1.4 MB per row for SmolLM2-135M) stay small beside the caches.
+    static let prefillRowsPerPass = 512
+
     /// Advances the batches that `scheduler` hands this thread until it says stop.
     /// - Parameters:
     ///   - runs: every sequence of the call; this thread touches only those in its batch.
@@ -115,8 +119,12 @@ extension Transformer {
     }
 
     /// Fills the caches of positions `0..<count - 1` of every prompt (all but its last token) from batched
-    /// forward passes: one per prompt length, over the distinct prompts of that length, each written into the
-    /// slots of every sequence that starts from it.
+    /// forward passes over the distinct prompts of one length, each written into the slots of every sequence that
+    /// starts from it.
+    ///
+    /// A pass takes at most `prefillRowsPerPass` rows (a longer prompt is a pass of its own), and its activations
+    /// live in a workspace of this call alone, so sampling holds no more than one pass's activations beside the
+    /// caches, and none after it returns.
     private func prefill(_ prompts: [[Int32]], state: DecodeState) throws(ModelError) {
         var slotsOfPrefix: [[Int32]: [Int]] = [:]
         for (slot, prompt) in prompts.enumerated() where prompt.count > 1 {
@@ -124,10 +132,21 @@ extension Transformer {
         }
         let prefixesByLength = Dictionary(grouping: slotsOfPrefix.keys, by: \.count)
         // Sorted, so the passes, and with them the floating-point results, do not depend on hashing.
-        for length in prefixesByLength.keys.sorted() {
+        let passes = prefixesByLength.keys.sorted().flatMap { length in
             let prefixes = prefixesByLength[length, default: []].sorted { $0.lexicographicallyPrecedes($1) }
+            let perPass = max(1, Self.prefillRowsPerPass / length)
+            return stride(from: 0, to: prefixes.count, by: perPass).map {
+                Array(prefixes[$0..<min($0 + perPass, prefixes.count)])
+            }
+        }
+        let shapes = passes.map { (count: $0.count, length: $0[0].count) }
+        guard let rowCapacity = shapes.map({ $0.count * $0.length }).max() else { return }
+        let workspace = ActivationWorkspace(
+            configuration: configuration, rowCapacity: rowCapacity,
+            probabilityCapacity: shapes.map { $0.count * configuration.headCount * $0.length * $0.length }.max() ?? 0)
+        for prefixes in passes {
+            let length = prefixes[0].count
             let batch = try TokenBatch(prefixes, configuration: configuration)
-            let workspace = workspace(for: batch)
             runBody(batch, workspace)
             for (layer, saved) in workspace.blocks.enumerated() {
                 for (index, prefix) in prefixes.enumerated() {

@@ -57,6 +57,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Learner suite: questions per step, of 4 traces each.")
     var questions: Int = 8
 
+    @Option(help: "Learner suite: the learner's most tokens of one forward and backward pass (default: the learner's).")
+    var maxTokensPerPass: Int?
+
     @Option(help: "Learner suite: where rank 0 writes pi's and q's parameters after the last step (raw float32).")
     var saveParameters: String?
 
@@ -78,6 +81,9 @@ struct BenchCommand: ParsableCommand {
         }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
         guard questions >= 1 else { throw ValidationError("--questions must be at least 1, got \(questions)") }
+        if let maxTokensPerPass, maxTokensPerPass < 1 {
+            throw ValidationError("--max-tokens-per-pass must be at least 1, got \(maxTokensPerPass)")
+        }
         _ = try references()
         _ = try subscriberCounts()
         guard (1...16_384).contains(payloadMib) else {
@@ -133,8 +139,9 @@ struct BenchCommand: ParsableCommand {
 
     private func runLearner() throws {
         let ranks = try LearnerRanks.start()
-        let bench = LearnerBench(
+        var bench = LearnerBench(
             modelPath: model, rounds: steps, questionsPerStep: questions, parametersPath: saveParameters)
+        if let maxTokensPerPass { bench.maxTokensPerPass = maxTokensPerPass }
         let result: LearnerBench.Result?
         do { result = try bench.run(ranks: ranks) } catch { try ranks.fail(error, logger: Logger(label: "vr.bench")) }
         ranks.finish()
@@ -143,7 +150,7 @@ struct BenchCommand: ParsableCommand {
         let share = result.modelAllreduceSeconds / result.modelStepSeconds
         print(
             "\(result.machine); \(result.model), \(result.parameterCount) parameters; \(result.questionsPerStep) "
-                + "questions per step; \(result.ranks) rank(s) of \(result.threadsPerRank) thread(s): model step \(decimal(result.modelStepSeconds, 3)) s "
+                + "questions per step in passes of at most \(result.maxTokensPerPass) tokens; \(result.ranks) rank(s) of \(result.threadsPerRank) thread(s): model step \(decimal(result.modelStepSeconds, 3)) s "
                 + "(\(decimal(result.modelTokensPerSecond, 0)) tok/s), allreduce \(decimal(result.modelAllreduceSeconds, 3)) s "
                 + "(\(decimal(100 * share, 1))% of the step), waiting for the slowest rank "
                 + "\(decimal(result.modelRankWaitSeconds, 3)) s; posterior step \(decimal(result.posteriorStepSeconds, 3)) s "

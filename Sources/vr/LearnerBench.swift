@@ -28,6 +28,8 @@ struct LearnerBench {
     var traceTokens = 128
     /// Tokens of each sampled answer.
     var answerTokens = 8
+    /// The learner's budget of one forward and backward pass.
+    var maxTokensPerPass = LearnerConfiguration().maxTokensPerPass
     /// Where rank 0 writes pi's and q's parameters after the last round (raw little-endian float32), if anywhere.
     var parametersPath: String?
 
@@ -39,6 +41,8 @@ struct LearnerBench {
         var threadsPerRank: Int
         var parameterCount: Int
         var questionsPerStep: Int
+        /// The learner's budget of one forward and backward pass.
+        var maxTokensPerPass: Int
         var modelStepSeconds: Double
         var modelTokensPerSecond: Double
         var modelAllreduceSeconds: Double
@@ -76,8 +80,10 @@ struct LearnerBench {
         let dataset = try TaskDataset.generated(
             [TaskGeneratorConfiguration(family: .addition, seed: 1, difficulties: 1...2)], countPerConfiguration: 16,
             split: .train)
+        var configuration = LearnerConfiguration()
+        configuration.maxTokensPerPass = maxTokensPerPass
         let trainer = try LearnerTrainer(
-            models: models, configuration: LearnerConfiguration(), dataset: dataset, renderer: renderer, text: text,
+            models: models, configuration: configuration, dataset: dataset, renderer: renderer, text: text,
             collective: ranks.collective)
         try trainer.joinRanks()
         guard ranks.servesWorkers else {
@@ -116,7 +122,7 @@ struct LearnerBench {
             machine: MachineDescription.current.summary,
             model: modelPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "M",
             ranks: size, threadsPerRank: ComputePool.shared.threadCount, parameterCount: parameterCount,
-            questionsPerStep: questionsPerStep,
+            questionsPerStep: questionsPerStep, maxTokensPerPass: maxTokensPerPass,
             modelStepSeconds: modelStep,
             modelTokensPerSecond: Double(model[0].tokenCount) / modelStep,
             modelAllreduceSeconds: median(model.map(\.allreduceSeconds)),

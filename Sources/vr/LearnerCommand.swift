@@ -142,6 +142,13 @@ struct LearnerCommand: ParsableCommand {
             """)
     var rankCheckEvery: Int?
 
+    @Option(
+        help: """
+            Forward and backward take a step's sequences in passes of at most this many tokens, which bounds the \
+            activation memory; the step is the same (default \(LearnerConfiguration().maxTokensPerPass)).
+            """)
+    var maxTokensPerPass: Int?
+
     @Option(help: "Seed of the question order (default 0).")
     var seed: UInt64?
 
@@ -285,6 +292,7 @@ struct LearnerCommand: ParsableCommand {
         set(\.checkpointEvery, checkpointEvery)
         set(\.seed, seed)
         set(\.rankCheckEvery, rankCheckEvery)
+        set(\.maxTokensPerPass, maxTokensPerPass)
         set(\.broadcastEncoding, broadcastPrecision)
         return configuration
     }

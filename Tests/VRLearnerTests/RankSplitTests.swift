@@ -16,7 +16,10 @@ struct RankSplitTests {
     let configuration = TransformerConfiguration(
         layerCount: 1, width: 16, headCount: 2, contextLength: 48, vocabularySize: ByteTokenizer.vocabularySize)
 
-    func trainer(_ collective: any Collective = SoloCollective(), rankCheckEvery: Int = 1) throws -> LearnerTrainer {
+    func trainer(
+        _ collective: any Collective = SoloCollective(), rankCheckEvery: Int = 1,
+        maxTokensPerPass: Int = LearnerConfiguration().maxTokensPerPass
+    ) throws -> LearnerTrainer {
         let dataset = try TaskDataset.generated(
             [TaskGeneratorConfiguration(family: .addition, seed: 1, difficulties: 1...1)], countPerConfiguration: 4,
             split: .train)
@@ -25,6 +28,7 @@ struct RankSplitTests {
             posterior: try Transformer(configuration: configuration, seed: 2))
         var settings = LearnerConfiguration()
         settings.rankCheckEvery = rankCheckEvery
+        settings.maxTokensPerPass = maxTokensPerPass
         return try LearnerTrainer(models: models, configuration: settings, dataset: dataset, collective: collective)
     }
 

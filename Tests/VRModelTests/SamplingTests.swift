@@ -67,6 +67,25 @@ struct SamplingTests {
         }
     }
 
+    /// Three distinct prompts of 300 tokens need three prefill passes of at most 512 rows; each pass's own
+    /// workspace must leave every cache slot as the full forward pass sees it.
+    @Test("prompts beyond one prefill pass: sampled log-probs equal what score computes")
+    func prefillInPasses() throws {
+        var configuration = tinyLlamaFamily[0]
+        configuration.contextLength = 320
+        let model = try randomizedModel(configuration, seed: 29)
+        let prompts = randomSequences(lengths: [300, 300, 300, 120], vocabularySize: 24, seed: 30)
+        #expect(3 * 299 > Transformer.prefillRowsPerPass)
+        let samples = try model.sample(
+            prompts: prompts, options: SamplingOptions(temperature: 1, maxNewTokens: 6, seed: 7))
+        let scored = try model.score(zip(prompts, samples).map { $0 + $1.tokens })
+        for (sample, teacherForced) in zip(samples, scored) {
+            #expect(sample.tokens.count == 6)
+            #expect(
+                zip(sample.logProbs, teacherForced.suffix(sample.tokens.count)).allSatisfy { abs($0 - $1) < 1e-4 })
+        }
+    }
+
     /// Twelve or nine sequences are enough to be shared between the compute threads (with two or more), which
     /// take turns at them as they stop at different lengths; three are not. A sequence's draws depend only on its
     /// index, so the first sequences of every batch must get the same tokens, and `score` must reproduce their
