@@ -30,17 +30,25 @@ extension ExperimentRunner {
         }
     }
 
-    /// An offline arm's SFT data, built from its trace pool (sampled first if no earlier arm did), the tokens
-    /// sampled for the pooled traces it drew on, and each question's weight record (for the bias analysis).
-    func offlineData(
-        _ arm: ArmConfiguration, seed: UInt64
-    ) throws -> (data: PromptResponseDataset, sampledTokens: Int, records: [QuestionWeightRecord]) {
+    /// The trace pool an offline arm draws on for `seed`, sampled first if no earlier arm did, with the offline
+    /// questions it covers.
+    func offlinePool(_ arm: ArmConfiguration, seed: UInt64) throws -> OfflinePool {
         let source = arm.poolSource
         let traces = configuration.poolTraces(source) ?? configuration.traces
         let questions = try TaskDataset.read(from: offlineTasks, verifier: nil)
         let pool = try poolStage.sample(
             source, traces: traces, seed: seed, tasks: offlineTasks, questions: questions, reasoning: initialReasoning,
             posterior: source.proposal == .hintedPosterior ? initialPosterior(hint: source.hint) : initialReasoning)
+        return OfflinePool(questions: questions, pooled: pool)
+    }
+
+    /// An offline arm's SFT data, built from its trace pool, the tokens sampled for the pooled traces it drew on,
+    /// and each question's weight record (for the bias analysis).
+    func offlineData(
+        _ arm: ArmConfiguration, seed: UInt64, pool offline: OfflinePool
+    ) throws -> (data: PromptResponseDataset, sampledTokens: Int, records: [QuestionWeightRecord]) {
+        let source = arm.poolSource
+        let (questions, pool) = (offline.questions, offline.pooled)
         let (text, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning, hint: source.hint)
         let k = arm.traces ?? configuration.traces
         let builder = try DataBuilder(
@@ -84,4 +92,12 @@ extension ExperimentRunner {
             effectiveWeight: try effectiveWeight(
                 sampleWeights: weights, correct: considered.map { $0.correctAnswers > 0 }))
     }
+}
+
+/// An offline arm's trace pool and the questions it covers, in the same order.
+struct OfflinePool {
+    /// The offline split's questions.
+    let questions: TaskDataset
+    /// Each question's pooled traces.
+    let pooled: [PooledQuestion]
 }

@@ -314,6 +314,8 @@ public struct ExperimentRunner: Sendable {
         if arm.method != .sft && arm.mode == .online { try? FileManager.default.removeItem(atPath: runDirectory) }
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         progress("== \(arm.name), seed \(seed): \(arm.label); \(expectedCost(arm, before: before))")
+        // The pool is the offline arms' shared cost, recorded beside it: the arm's own time starts after it.
+        let pool = arm.method != .sft && arm.mode == .offline ? try offlinePool(arm, seed: seed) : nil
         let clock = ContinuousClock()
         let start = clock.now
         var run: ArmRun
@@ -321,16 +323,16 @@ public struct ExperimentRunner: Sendable {
             let data: PromptResponseDataset
             var sampledTokens = 0
             var questionsFile: String?
-            if arm.method == .sft {
-                let (_, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning)
-                data = PromptResponseDataset(train, teaching: .reasoning, renderer: renderer)
-            } else {
-                let built = try offlineData(arm, seed: seed)
+            if let pool {
+                let built = try offlineData(arm, seed: seed, pool: pool)
                 (data, sampledTokens) = (built.data, built.sampledTokens)
                 try data.write(to: runDirectory + "/data.jsonl")
                 let relative = "arms/\(arm.name)/seed-\(seed)/questions.jsonl"
                 try AtomicFile.writeJSONLines(built.records, to: directory + "/" + relative)
                 questionsFile = relative
+            } else {
+                let (_, renderer) = try ModelText.withTemplates(forModelAt: initialReasoning)
+                data = PromptResponseDataset(train, teaching: .reasoning, renderer: renderer)
             }
             if data.examples.isEmpty {
                 // RFT whose reference model solved nothing: no update, so the arm's model is pi0.

@@ -112,7 +112,7 @@ public struct LearnerConfiguration: Codable, Sendable, Equatable {
     /// A step's questions go through in passes of at most this many tokens, the gradients adding up across
     /// passes, so the activations held at once are bounded whatever the step's size (a question larger than this
     /// is a pass of its own). Questions are never split, so the step is the same.
-    public var maxTokensPerPass = 2_048
+    public var maxTokensPerPass = 1_024
     /// Heartbeat period towards workers, and the one they are told to use.
     public var heartbeatIntervalMilliseconds = 1_000
     /// How broadcasts and snapshots carry the parameters: float32 exactly, or bfloat16 in half the bytes (workers

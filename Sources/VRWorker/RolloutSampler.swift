@@ -156,6 +156,12 @@ public struct RolloutSampler: Sendable {
         return SeededGenerator(seed: seed).seed(forStream: stream)
     }
 
+    /// Answers sampled in one batch at most.
+    ///
+    /// Enough to keep both compute threads busy, few enough that their caches stay small. Batches after the first
+    /// draw from streams of the first batch's seed.
+    public static let answersPerBatch = 32
+
     /// The seed of the answers a model samples after the traces, derived from the work's seed.
     /// - Parameters:
     ///   - seed: the seed of the piece of work.
@@ -218,13 +224,20 @@ public struct RolloutSampler: Sendable {
                 }
             }
             guard !answerPrompts.isEmpty else { continue }
-            let sequences: [SampledSequence]
-            do {
-                sequences = try model.sample(
-                    prompts: answerPrompts,
-                    options: options.answerSampling(stop: stop, seed: Self.answerSeed(seed, model: answerModel)))
-            } catch {
-                throw .model(error)
+            // In batches of a bounded size: each sequence holds a cache of its whole prompt, and the answers of a
+            // step's traces together would hold several gigabytes of them for a pretrained model.
+            var sequences: [SampledSequence] = []
+            let answerSeed = Self.answerSeed(seed, model: answerModel)
+            for (batch, first) in stride(from: 0, to: answerPrompts.count, by: Self.answersPerBatch).enumerated() {
+                let prompts = Array(answerPrompts[first..<min(first + Self.answersPerBatch, answerPrompts.count)])
+                let batchSeed =
+                    batch == 0 ? answerSeed : SeededGenerator(seed: answerSeed).seed(forStream: UInt64(batch))
+                do {
+                    sequences += try model.sample(
+                        prompts: prompts, options: options.answerSampling(stop: stop, seed: batchSeed))
+                } catch {
+                    throw .model(error)
+                }
             }
             for (owner, sequence) in zip(owners, sequences) {
                 let solution = text.plainText(of: sequence.tokens)

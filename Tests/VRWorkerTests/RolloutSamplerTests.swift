@@ -93,6 +93,43 @@ struct RolloutSamplerTests {
         }
     }
 
+    /// Two questions of 6 traces with 6 answers each: 72 answer prompts, sampled in batches of 32, the first
+    /// batch ending inside the first question's answers. q ends every trace at once, so each question's answers
+    /// follow one answer prompt, and each answer's log-probs are pi's on its own question's prompt: an answer
+    /// handed to the other question would show.
+    @Test("[E7] answers sampled in several batches each follow their own question's trace")
+    func answersInBatches() throws {
+        let items = try items()
+        var options = RolloutOptions()
+        options.maxTraceTokens = 5
+        options.answersPerTrace = 6
+        options.maxAnswerTokens = 4
+        let prompts = items.map { TaskPrompts(item: $0, renderer: TemplateRenderer()) }
+        let models = ModelPair(
+            reasoning: try Transformer(configuration: configuration, seed: 1),
+            posterior: try TestModels.immediateStop(prompts: prompts, configuration: configuration))
+        let requests = items.map { RolloutRequest(item: $0, phase: .model, traceCount: 6) }
+        #expect(2 * 6 * 6 > RolloutSampler.answersPerBatch)
+        let rollouts = try RolloutSampler(options: options).rollouts(for: requests, models: models, seed: 11)
+        var checked = 0
+        for (questionPrompts, rollout) in zip(prompts, rollouts) {
+            for trace in rollout.traces where !trace.isTruncated {
+                let answerPrompt = questionPrompts.answerPrompt(thought: Array(trace.traceTokenIDs.dropLast()))
+                #expect(trace.sampledAnswers.answers.count == 6)
+                for answer in trace.sampledAnswers.answers where !answer.tokenIDs.isEmpty {
+                    let scored = try models.reasoning.score([answerPrompt + answer.tokenIDs])[0]
+                    #expect(
+                        zip(scored.suffix(answer.tokenIDs.count), answer.behaviourLogProbs).allSatisfy {
+                            abs($0 - $1) < 1e-4
+                        })
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > RolloutSampler.answersPerBatch)
+        #expect(try RolloutSampler(options: options).rollouts(for: requests, models: models, seed: 11) == rollouts)
+    }
+
     @Test("[E6] Acc counts the sampled answers the verifier accepts")
     func accuracy() throws {
         let items = ["3+4=?", "2+2=?"].enumerated().map { index, question in
