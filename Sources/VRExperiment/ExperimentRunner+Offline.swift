@@ -37,7 +37,7 @@ extension ExperimentRunner {
         let traces = configuration.poolTraces(source) ?? configuration.traces
         let questions = try TaskDataset.read(from: offlineTasks, verifier: nil)
         let pool = try poolStage.sample(
-            source, traces: traces, seed: seed, tasks: offlineTasks, questions: questions, reasoning: initialReasoning,
+            source, traces: traces, seed: seed, questions: questions, reasoning: initialReasoning,
             posterior: source.proposal == .hintedPosterior ? initialPosterior(hint: source.hint) : initialReasoning)
         return OfflinePool(questions: questions, pooled: pool)
     }

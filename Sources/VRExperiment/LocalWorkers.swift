@@ -12,6 +12,7 @@ public final class LocalWorkers: @unchecked Sendable {
     private let launcher: DaemonLauncher
     private let lock = NSLock()
     private var processes: [Process] = []
+    private var released = false
 
     /// Workers that will log to `logs`, one each.
     /// - Parameters:
@@ -35,12 +36,21 @@ public final class LocalWorkers: @unchecked Sendable {
 
     /// Whether workers were started and none of them still runs: whatever waits for them waits in vain.
     public var allExited: Bool {
-        lock.withLock { !processes.isEmpty && processes.count == logs.count && !processes.contains(where: \.isRunning) }
+        lock.withLock {
+            !released && !processes.isEmpty && processes.count == logs.count && !processes.contains(where: \.isRunning)
+        }
     }
 
     /// The error for workers that all exited, quoting the first one's log.
     public func failure() -> RunError {
         .child("every worker started here exited", log: logs[0])
+    }
+
+    /// Stops the workers once their work is done: from then on their exit is no failure (`allExited` is false),
+    /// and their memory is free for what the command does next.
+    public func release() {
+        lock.withLock { released = true }
+        terminate()
     }
 
     /// Stops the workers that still run.

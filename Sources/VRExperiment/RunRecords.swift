@@ -51,7 +51,7 @@ struct RunRecords {
         switch parts.first {
         case "experiment.json", "results.json": return parts.count == 1
         case "initial": return name.hasPrefix("evaluation") && name.hasSuffix(".json")
-        case "pools": return parts.count == 2 && name.hasSuffix(".run.json")
+        case "pools": return parts.count == 2 && name.hasSuffix(".run.json") && !name.contains(".part-")
         case "arms":
             guard parts.count >= 4 else { return false }
             let within = parts[3...].joined(separator: "/")

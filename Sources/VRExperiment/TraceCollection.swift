@@ -73,11 +73,13 @@ public struct TraceCollection: Sendable {
     ///   - transport: the bound learner transport.
     ///   - onEvent: receives the learner service's events.
     ///   - whenServing: called once the models are loaded and the service is ready, to start or tell the workers.
+    ///   - whenCollected: called once every question has its traces, before they are scored: the workers are no
+    ///     longer needed.
     /// - Returns: every question's traces, scored, in the dataset's order.
     /// - Throws: the errors of loading, serving and scoring.
     public func run(
         transport: any LearnerTransport, onEvent: @escaping (LearnerServiceEvent) -> Void,
-        whenServing: () throws -> Void
+        whenServing: () throws -> Void, whenCollected: () -> Void = {}
     ) async throws -> [PooledQuestion] {
         let models = ModelPair(
             reasoning: try Transformer(checkpointAt: reasoning), posterior: try Transformer(checkpointAt: posterior))
@@ -91,6 +93,7 @@ public struct TraceCollection: Sendable {
             onEvent: onEvent)
         try whenServing()
         let rollouts = try await service.collectRollouts()
+        whenCollected()
         var pool: [PooledQuestion] = []
         for (index, (item, rollout)) in zip(dataset.items, rollouts).enumerated() {
             pool.append(try builder.pooled(item, rollout: rollout, reasoning: models.reasoning))

@@ -1,4 +1,12 @@
-// A heap buffer of float32 values with a stable, 64-byte aligned address.
+// A heap buffer of float32 values with a stable, 64-byte aligned address. Large buffers are anonymous memory
+// mappings, whose zero pages take no memory until written: an optimizer's moments in a process that never steps,
+// or the rows of a workspace a smaller batch leaves unused, cost nothing.
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A fixed-size, 64-byte aligned buffer of `Float` values, zero-initialised.
 ///
@@ -9,15 +17,35 @@ public final class FloatBuffer: @unchecked Sendable {
     public let count: Int
     /// The first element, valid until the buffer is deallocated.
     public let pointer: UnsafeMutablePointer<Float>
+    /// The bytes mapped for the buffer, or 0 when it was allocated on the heap.
+    private let mappedByteCount: Int
+
+    /// Buffers of at least this many bytes are mapped rather than allocated and zeroed.
+    static let mappingThreshold = 1 << 20
 
     /// Allocates `count` zeros.
     /// - Parameter count: number of elements, at least 0.
     public init(count: Int) {
         precondition(count >= 0, "FloatBuffer count must be non-negative, got \(count)")
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
+        let byteCount = max(count, 1) * 4
+        if byteCount >= Self.mappingThreshold, let mapped = Self.map(byteCount) {
+            // Fresh anonymous pages read as zeros and are page-aligned.
+            mappedByteCount = byteCount
+            pointer = mapped.bindMemory(to: Float.self, capacity: max(count, 1))
+        } else {
+            mappedByteCount = 0
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+            pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+            pointer.initialize(repeating: 0, count: max(count, 1))
+        }
+    }
+
+    /// Zeroed, page-aligned anonymous memory of `byteCount` bytes, or nil when the system refuses it.
+    private static func map(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+        let address = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        return address
     }
 
     /// Allocates a buffer holding a copy of `values`.
@@ -30,7 +58,11 @@ public final class FloatBuffer: @unchecked Sendable {
     }
 
     deinit {
-        pointer.deallocate()
+        if mappedByteCount > 0 {
+            munmap(UnsafeMutableRawPointer(pointer), mappedByteCount)
+        } else {
+            pointer.deallocate()
+        }
     }
 
     /// The elements as a buffer pointer.

@@ -32,6 +32,10 @@ public struct BuiltExample: Sendable, Equatable {
 
 /// Scores sampled traces with a fixed reasoning model pi0 and turns them into an SFT set.
 public struct DataBuilder: Sendable {
+    /// The most tokens pi0 scores in one forward pass: a question's traces in a few passes, each with a small
+    /// workspace.
+    static let scoredTokensPerPass = 2_048
+
     /// How examples are chosen and weighted.
     public let selection: OfflineSelection
     /// Traces of more sampled tokens than this, closing marker included, are never chosen (the released code's
@@ -127,7 +131,11 @@ public struct DataBuilder: Sendable {
             return (thought, logQ, answerPrompt.count)
         }
         let scores: [[Float]]
-        do { scores = try reasoning.score(sequences) } catch { throw .model(error) }
+        do {
+            scores = try reasoning.score(sequences, maxTokensPerChunk: Self.scoredTokensPerPass)
+        } catch {
+            throw .model(error)
+        }
         var scored = scores.makeIterator()
         let start = prompts.reasoningPrompt.count
         let traces = zip(rollout.traces, finished).map { trace, finished in

@@ -181,15 +181,19 @@ struct BuildDataCommand: ParsableCommand {
             pooled = try blockingAsync(
                 stopSignals: [SIGINT, SIGTERM], stopWhen: { localWorkers.allExited }
             ) { [self] in
-                try await collection.run(transport: transport, onEvent: reporter.report) {
-                    // Workers are started, and told where to connect, once the models are loaded: they are answered
-                    // from their first request.
-                    try writeEndpointsFile(endpointsFile, of: transport)
-                    try localWorkers.launch { workerArguments(index: $0, transport: transport) + keyArguments }
-                    if workers > 0 {
-                        printProgress("\(workers) workers started; their logs are \(output).worker-*.log")
-                    }
-                }
+                try await collection.run(
+                    transport: transport, onEvent: reporter.report,
+                    whenServing: {
+                        // Workers are started, and told where to connect, once the models are loaded: they are
+                        // answered from their first request.
+                        try writeEndpointsFile(endpointsFile, of: transport)
+                        try localWorkers.launch { workerArguments(index: $0, transport: transport) + keyArguments }
+                        if workers > 0 {
+                            printProgress("\(workers) workers started; their logs are \(output).worker-*.log")
+                        }
+                    },
+                    // Scoring needs the memory the workers hold.
+                    whenCollected: { localWorkers.release() })
             }
         } catch {
             if localWorkers.allExited { throw localWorkers.failure() }
