@@ -82,10 +82,9 @@ struct TracePoolStage: Sendable {
                 title: "trace pool \(source.name), seed \(seed), part \(index + 1) of "
                     + "\(parts.count)", questions: TaskDataset(items: items), seed: seed &* 1_000 &+ UInt64(index) &* 10
             )
-            let record = try sample(part, source: source, traces: traces, reasoning: reasoning, posterior: posterior)
-            pooled += try TracePool.read(
-                from: part.pool, questionIDs: items.map(\.id), traceCount: traces)
-            wallSeconds += record.wallSeconds
+            let sampled = try sample(part, source: source, traces: traces, reasoning: reasoning, posterior: posterior)
+            pooled += sampled.pooled
+            wallSeconds += sampled.record.wallSeconds
         }
         try TracePool.write(pooled, to: pool)
         let record = PoolRun(
@@ -104,16 +103,18 @@ struct TracePoolStage: Sendable {
         return pooled
     }
 
-    /// Samples one part with `vr build-data`, unless an earlier invocation finished it; returns its record.
+    /// Samples one part with `vr build-data`, unless an earlier invocation finished it; returns its traces, read
+    /// back and checked, and its record.
     private func sample(
         _ part: PoolPart, source: PoolSource, traces: Int, reasoning: String, posterior: String
-    ) throws -> PoolRun {
+    ) throws -> (pooled: [PooledQuestion], record: PoolRun) {
+        let questionIDs = part.questions.items.map(\.id)
         if let data = FileManager.default.contents(atPath: part.record),
             let record = try? JSONDecoder().decode(PoolRun.self, from: data),
             FileManager.default.fileExists(atPath: part.pool)
         {
             progress("\(part.title): sampled earlier")
-            return record
+            return (try TracePool.read(from: part.pool, questionIDs: questionIDs, traceCount: traces), record)
         }
         try part.questions.write(to: part.tasks)
         let training = configuration.training
@@ -141,14 +142,13 @@ struct TracePoolStage: Sendable {
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: part.pool) else {
             throw RunError.child("vr build-data exited with status \(process.terminationStatus)", log: part.log)
         }
-        let pooled = try TracePool.read(
-            from: part.pool, questionIDs: part.questions.items.map(\.id), traceCount: traces)
+        let pooled = try TracePool.read(from: part.pool, questionIDs: questionIDs, traceCount: traces)
         let record = PoolRun(
             source: source.name, seed: part.seed, questions: pooled.count, traces: traces,
             sampledTokens: pooled.reduce(0) { $0 + $1.traces.reduce(0) { $0 + $1.sampledTokens } },
             wallSeconds: (clock.now - start).inSeconds)
         try AtomicFile.write(Array(try JSONEncoder().encode(record)), to: part.record)
-        return record
+        return (pooled, record)
     }
 }
 
