@@ -68,8 +68,15 @@ public struct ExperimentRunner: Sendable {
     private var trainTasks: String { directory + "/data/train.jsonl" }
     private var testTasks: String { directory + "/data/test.jsonl" }
     var offlineTasks: String { directory + "/data/offline.jsonl" }
+    /// The stage that samples the trace pools, keeping each finished part with the records when there are any.
     var poolStage: TracePoolStage {
-        TracePoolStage(directory: directory, configuration: configuration, launcher: launcher, progress: progress)
+        var stage = TracePoolStage(
+            directory: directory, configuration: configuration, launcher: launcher, progress: progress)
+        if let records {
+            let kept = RunRecords(runDirectory: directory, recordsDirectory: records)
+            stage.keepRecords = { try kept.keep() }
+        }
+        return stage
     }
     var initialReasoning: String { directory + "/initial/pi" }
 
@@ -139,7 +146,8 @@ public struct ExperimentRunner: Sendable {
             configuration.seeds(of: arm).contains { finishedRun(arm, seed: $0) == nil }
         }
         if pending || !initialScoresCached {
-            initialSeconds = try trainInitialModels(train, earlierSeconds: earlierInitialSeconds)
+            initialSeconds = try trainInitialModels(
+                train, earlierSeconds: earlierInitialSeconds, posteriorNeeded: posteriorNeeded(by: selected))
         } else {
             progress("== every selected run finished earlier: the initial models are not needed")
             initialSeconds = earlierInitialSeconds
@@ -205,92 +213,6 @@ public struct ExperimentRunner: Sendable {
             configuration.offline.questions ?? configuration.training.modelSteps
             * configuration.training.questionsPerStep
         return TaskDataset(items: Array(train.items.prefix(count)))
-    }
-
-    /// Trains the initial models by SFT and returns the seconds all their steps took.
-    ///
-    /// Stage 0 (the built-in base model, when configured), stage 1 (pi0) and stage 2 (q), each unless its
-    /// checkpoint exists; stages 1 and 2 start from the base model: stage 0's, or the configured pretrained one, in
-    /// whose tokenizer and chat format their data is then written.
-    ///
-    /// The seconds are those the stages' checkpoints record over every invocation; when a checkpoint predates that
-    /// record, `earlierSeconds` (what the run's earlier results measured) plus the seconds trained now.
-    private func trainInitialModels(_ train: TaskDataset, earlierSeconds: Double) throws -> Double {
-        var sft = SFTConfiguration()
-        sft.logEvery = 100
-        sft.checkpointEvery = Self.checkpointEvery
-        let (text, renderer) = try ModelText.withTemplates(forModelAt: configuration.baseModel)
-        if let baseModel = configuration.baseModel {
-            let model = try Transformer(checkpointAt: baseModel)
-            sft.model = model.configuration
-            progress(
-                "== base model \(baseModel): \(model.configuration.family), \(model.parameters.count) parameters")
-        } else {
-            let shape = configuration.model
-            sft.model = TransformerConfiguration(
-                layerCount: shape.layers, width: shape.width, headCount: shape.heads, contextLength: shape.context,
-                vocabularySize: ByteTokenizer.vocabularySize)
-        }
-        var recordedSeconds: Double? = 0
-        var secondsNow = 0.0
-        var stages: [(title: String, output: String, data: () throws -> PromptResponseDataset, stage: SFTStage)] = [
-            (
-                "stage 1: pi0 by SFT on the reference thoughts", initialReasoning,
-                { PromptResponseDataset(train, teaching: .reasoning, renderer: renderer) }, configuration.initialSFT
-            )
-        ]
-        // Stage 2 once per hint an arm prompts a trained q with: the worked solution (the paper's), or the answer.
-        let hints = TemplateConfiguration.Hint.allCases.filter { hint in
-            hint == .workedSolution || configuration.arms.contains { $0.hint == hint && $0.posterior == .trained }
-        }
-        for hint in hints {
-            var hinted = renderer
-            hinted.configuration.hint = hint
-            stages.append(
-                (
-                    "stage 2: q by SFT with the \(hint == .answer ? "final answer" : "worked solution") as its hint",
-                    initialPosterior(hint: hint),
-                    { PromptResponseDataset(train, teaching: .posterior, renderer: hinted) },
-                    configuration.posteriorSFT
-                ))
-        }
-        var base = configuration.baseModel
-        if let pretraining = configuration.pretraining {
-            let data = { [configuration] () throws -> PromptResponseDataset in
-                PromptResponseDataset(
-                    try TaskDataset.generated(
-                        pretraining.generators(for: configuration.tasks),
-                        countPerConfiguration: pretraining.questionsPerTask, split: .train),
-                    teaching: .reasoning, renderer: renderer)
-            }
-            let output = directory + "/initial/base"
-            base = output
-            stages.insert(
-                (
-                    "stage 0: the base model's own \(pretraining.thoughtStyle.rawValue) working", output, data,
-                    pretraining.sft
-                ),
-                at: 0)
-        }
-        for stage in stages {
-            sft.steps = stage.stage.steps
-            sft.batchSize = stage.stage.batchSize
-            sft.learningRate = stage.stage.learningRate
-            let startsFromBase = base != nil && stage.output != base
-            // An interrupted stage continues from its last checkpoint; a finished one is only read back.
-            let trainer = try SFTTrainer(
-                configuration: sft, dataset: try stage.data(), outputDirectory: stage.output, resume: true,
-                initialModel: try base.flatMap { startsFromBase ? try Transformer(checkpointAt: $0) : nil }, text: text)
-            if trainer.completedSteps < sft.steps {
-                let resumed = trainer.completedSteps > 0 ? ", from step \(trainer.completedSteps)" : ""
-                progress("== \(stage.title) (\(stage.stage.steps) steps\(resumed))")
-                secondsNow += try run(trainer).elapsedSeconds
-            } else {
-                progress("== \(stage.title): using \(stage.output)")
-            }
-            recordedSeconds = recordedSeconds.flatMap { total in trainer.trainingSeconds.map { total + $0 } }
-        }
-        return recordedSeconds ?? earlierSeconds + secondsNow
     }
 
     /// One arm with one seed: trains, evaluates and records its run, or reads the record of an earlier invocation.
@@ -388,7 +310,7 @@ public struct ExperimentRunner: Sendable {
     }
 
     /// The record of a run an earlier invocation finished, if there is one.
-    private func finishedRun(_ arm: ArmConfiguration, seed: UInt64) -> ArmRun? {
+    func finishedRun(_ arm: ArmConfiguration, seed: UInt64) -> ArmRun? {
         FileManager.default.contents(atPath: runDirectory(arm, seed: seed) + "/run.json").flatMap {
             try? JSONDecoder().decode(ArmRun.self, from: $0)
         }
@@ -472,7 +394,7 @@ public struct ExperimentRunner: Sendable {
     }
 
     /// Runs an SFT trainer, reporting every 100th step.
-    private func run(_ trainer: SFTTrainer) throws -> TrainingSummary {
+    func run(_ trainer: SFTTrainer) throws -> TrainingSummary {
         var log = TrainingLog()
         return try trainer.run { event in
             if case .step(let index, _, _, _, _, _) = event, (index + 1) % 100 != 0 { return }

@@ -7,9 +7,9 @@ import VRModel
 /// The records of a run directory, kept in a second directory and taken back from it.
 ///
 /// The records are the configuration, the results, the cached evaluations of the initial and base models, the trace
-/// pools' cost records, and each finished run's record with its step metrics and question weights. No checkpoint,
-/// pool or log: a later invocation makes again what it still needs of those (the initial models, the pools of arms
-/// not yet run), and trains no finished run again.
+/// pools and their finished parts with their cost records, and each finished run's record with its step metrics and
+/// question weights. No checkpoint or log: a later invocation trains again the initial models it still needs, samples
+/// no pool or part again, and trains no finished run again.
 struct RunRecords {
     /// The run directory.
     let runDirectory: String
@@ -40,6 +40,17 @@ struct RunRecords {
             }
             try copy(path, from: runDirectory, to: recordsDirectory)
         }
+        // A pool's parts are records until the pool is assembled from them and removes them.
+        for path in Self.files(under: recordsDirectory) where path.contains(".part-") {
+            guard Self.isRecord(path, in: recordsDirectory),
+                !FileManager.default.fileExists(atPath: runDirectory + "/" + path)
+            else { continue }
+            do {
+                try FileManager.default.removeItem(atPath: recordsDirectory + "/" + path)
+            } catch {
+                throw .io("cannot remove \(recordsDirectory)/\(path): \(error)")
+            }
+        }
     }
 
     /// Whether `path`, relative to `directory`, is a record.
@@ -51,7 +62,13 @@ struct RunRecords {
         switch parts.first {
         case "experiment.json", "results.json": return parts.count == 1
         case "initial": return name.hasPrefix("evaluation") && name.hasSuffix(".json")
-        case "pools": return parts.count == 2 && name.hasSuffix(".run.json") && !name.contains(".part-")
+        case "pools":
+            // A pool or part's traces once its cost record says it finished, and that record.
+            guard parts.count == 2 else { return false }
+            if name.hasSuffix(".run.json") { return true }
+            guard name.hasSuffix(".jsonl"), !name.hasSuffix(".tasks.jsonl"), !name.hasSuffix(".examples.jsonl")
+            else { return false }
+            return FileManager.default.fileExists(atPath: "\(directory)/pools/\(name.dropLast(6)).run.json")
         case "arms":
             guard parts.count >= 4 else { return false }
             let within = parts[3...].joined(separator: "/")

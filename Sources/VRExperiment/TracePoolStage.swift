@@ -21,6 +21,8 @@ struct TracePoolStage: Sendable {
     let launcher: DaemonLauncher
     /// Receives progress lines.
     let progress: @Sendable (String) -> Void
+    /// Called when a part or the pool finishes, so that its traces are kept with the experiment's records at once.
+    var keepRecords: @Sendable () throws -> Void = {}
 
     /// The file of pool `source` for `seed`.
     func path(_ source: PoolSource, seed: UInt64) -> String {
@@ -83,6 +85,7 @@ struct TracePoolStage: Sendable {
                     + "\(parts.count)", questions: TaskDataset(items: items), seed: seed &* 1_000 &+ UInt64(index) &* 10
             )
             let sampled = try sample(part, source: source, traces: traces, reasoning: reasoning, posterior: posterior)
+            try keepRecords()
             pooled += sampled.pooled
             wallSeconds += sampled.record.wallSeconds
         }
@@ -97,6 +100,7 @@ struct TracePoolStage: Sendable {
                 try? FileManager.default.removeItem(atPath: "\(stem).part-\(part + 1)\(suffix)")
             }
         }
+        try keepRecords()
         progress(
             "trace pool \(source.name), seed \(seed): \(record.sampledTokens) tokens sampled in "
                 + "\(Int(record.wallSeconds))s")

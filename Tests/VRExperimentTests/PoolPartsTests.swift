@@ -68,6 +68,32 @@ struct PoolPartsTests {
                 == pooled)
     }
 
+    @Test("the records keep each finished part, then the assembled pool in their place")
+    func keptWithRecords() throws {
+        var (directory, stage, _) = try stage()
+        let records = directory + "-records"
+        defer {
+            try? FileManager.default.removeItem(atPath: directory)
+            try? FileManager.default.removeItem(atPath: records)
+        }
+        let kept = RunRecords(runDirectory: directory, recordsDirectory: records)
+        stage.keepRecords = { try kept.keep() }
+        try writePart(1, in: directory, seconds: 30)
+        #expect(throws: RunError.self) {
+            try stage.sample(
+                Self.source, traces: 1, seed: 1, questions: Self.questions, reasoning: "pi", posterior: "q")
+        }
+        #expect(
+            Set(try FileManager.default.contentsOfDirectory(atPath: records + "/pools"))
+                == ["q-seed-1.part-1.jsonl", "q-seed-1.part-1.run.json"])
+        try writePart(2, in: directory, seconds: 12.5)
+        _ = try stage.sample(
+            Self.source, traces: 1, seed: 1, questions: Self.questions, reasoning: "pi", posterior: "q")
+        #expect(
+            Set(try FileManager.default.contentsOfDirectory(atPath: records + "/pools"))
+                == ["q-seed-1.jsonl", "q-seed-1.run.json"])
+    }
+
     @Test("an unfinished part is sampled again and its failure named, the finished part kept")
     func unfinishedPart() throws {
         let (directory, stage, lines) = try stage()

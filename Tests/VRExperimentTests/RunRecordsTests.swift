@@ -7,15 +7,19 @@ import Testing
 /// the run directory's own files win.
 @Suite("experiment records")
 struct RunRecordsTests {
-    /// Files of a run directory: the records, then what is no record (checkpoints, pools, logs, an unfinished run).
+    /// Files of a run directory: the records, then what is no record (checkpoints, a pool part's working files,
+    /// an unfinished part, logs, an unfinished run).
     static let records = [
         "experiment.json", "results.json", "initial/evaluation.json", "initial/evaluation-greedy.json",
-        "initial/base-model/evaluation.json", "pools/q-seed-1.run.json", "arms/sft/seed-1/run.json",
+        "initial/base-model/evaluation.json", "pools/q-seed-1.run.json", "pools/q-seed-1.jsonl",
+        "pools/pi0-seed-2.part-1.jsonl", "pools/pi0-seed-2.part-1.run.json", "arms/sft/seed-1/run.json",
         "arms/offline-acc/seed-1/run.json", "arms/offline-acc/seed-1/questions.jsonl", "arms/online/seed-1/run.json",
         "arms/online/seed-1/learner/metrics.jsonl", "arms/online/seed-1/learner/questions.jsonl",
     ]
     static let others = [
-        "data/train.jsonl", "initial/pi/model.safetensors", "initial/pi/metrics.jsonl", "pools/q-seed-1.jsonl",
+        "data/train.jsonl", "initial/pi/model.safetensors", "initial/pi/metrics.jsonl",
+        "pools/pi0-seed-2.part-1.tasks.jsonl", "pools/pi0-seed-2.part-1.examples.jsonl", "pools/pi0-seed-2.part-1.log",
+        "pools/pi0-seed-2.part-2.jsonl", "pools/pi0-seed-2.part-2.tasks.jsonl",
         "arms/sft/seed-1/checkpoint/model.safetensors", "arms/offline-acc/seed-1/data.jsonl",
         "arms/online/seed-1/learner/checkpoint/reasoning/model.safetensors", "arms/online/seed-1/learner.log",
         "arms/online/seed-2/learner/metrics.jsonl", "arms/online/seed-2/learner/questions.jsonl",
@@ -41,7 +45,7 @@ struct RunRecordsTests {
             })
     }
 
-    @Test("the records of finished work are kept; checkpoints, pools, logs and an unfinished run are not")
+    @Test("the records of finished work are kept; checkpoints, part working files, logs and unfinished runs are not")
     func keep() throws {
         let run = Self.directory()
         for path in Self.records + Self.others { try Self.write("content of \(path)", to: run + "/" + path) }
@@ -55,6 +59,21 @@ struct RunRecordsTests {
         try Self.write("later results", to: run + "/results.json")
         try RunRecords(runDirectory: run, recordsDirectory: kept).keep()
         #expect(FileManager.default.contents(atPath: kept + "/results.json") == Data("later results".utf8))
+    }
+
+    @Test("a pool's parts leave the records once the pool is assembled from them")
+    func assembledPool() throws {
+        let run = Self.directory()
+        let parts = ["pools/pi0-seed-2.part-1.jsonl", "pools/pi0-seed-2.part-1.run.json"]
+        for path in parts { try Self.write("content of \(path)", to: run + "/" + path) }
+        let kept = Self.directory()
+        try RunRecords(runDirectory: run, recordsDirectory: kept).keep()
+        #expect(Self.files(under: kept) == Set(parts))
+        for path in parts { try FileManager.default.removeItem(atPath: run + "/" + path) }
+        let pool = ["pools/pi0-seed-2.jsonl", "pools/pi0-seed-2.run.json"]
+        for path in pool { try Self.write("content of \(path)", to: run + "/" + path) }
+        try RunRecords(runDirectory: run, recordsDirectory: kept).keep()
+        #expect(Self.files(under: kept) == Set(pool))
     }
 
     @Test("a new run directory gets every record it lacks and keeps its own files")
