@@ -42,9 +42,7 @@ struct RunRecords {
         }
         // A pool's parts are records until the pool is assembled from them and removes them.
         for path in Self.files(under: recordsDirectory) where path.contains(".part-") {
-            guard Self.isRecord(path, in: recordsDirectory),
-                !FileManager.default.fileExists(atPath: runDirectory + "/" + path)
-            else { continue }
+            guard !FileManager.default.fileExists(atPath: runDirectory + "/" + path) else { continue }
             do {
                 try FileManager.default.removeItem(atPath: recordsDirectory + "/" + path)
             } catch {
