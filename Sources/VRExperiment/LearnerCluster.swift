@@ -124,10 +124,10 @@ public struct LearnerCluster: Sendable {
             let modelPhase = steps.filter { $0.phase == .model }
             let modelStep = modelPhase.count
             let remaining = Double(modelSteps - modelStep) * metrics.elapsedSeconds / Double(max(modelStep, 1))
-            // q's traces; the posterior phase's steps report pi's.
+            // The model phase's traces (q's, or pi's for RFT and GRPO); the posterior phase's steps report pi's.
             let accuracy = modelPhase.last.map { decimal($0.meanAccuracy, 2) } ?? "n/a"
             progress(
-                "model step \(modelStep)/\(modelSteps), version \(metrics.parameterVersion), accuracy of q's traces "
+                "model step \(modelStep)/\(modelSteps), version \(metrics.parameterVersion), trace accuracy "
                     + "\(accuracy), \(decimal(metrics.rolloutsPerSecond, 0)) rollouts/s, "
                     + "\(Int(metrics.elapsedSeconds))s elapsed, about \(Int(remaining))s to go")
         }

@@ -95,7 +95,13 @@ extension LearnerService {
             return
         }
         refillQueue()
-        let assignments = machine.workRequested(by: worker, credits: credits, at: now).compactMap { action in
+        let backlog =
+            collectedRollouts == nil
+            ? LearnerStateMachine.Backlog(
+                questionsPerStep: configuration.questionsPerStep, waitingQuestionCount: pending.waitingQuestionCount)
+            : nil
+        let assignments = machine.workRequested(by: worker, credits: credits, backlog: backlog, at: now).compactMap {
+            action in
             if case .assign(_, let assignment) = action { assignment } else { nil }
         }
         guard !assignments.isEmpty else {
@@ -152,12 +158,12 @@ extension LearnerService {
             scoringVersion: batch.scoringParameterVersion)
         for action in machine.batchArrived(receipt, at: now) {
             switch action {
-            case .train(_, let lag):
+            case .train:
                 if collectedRollouts != nil {
                     collect(batch)
                 } else if let built {
                     pending.add(
-                        built, lag: lag, traceCount: batch.traceCount,
+                        built, samplingVersion: batch.samplingParameterVersion, traceCount: batch.traceCount,
                         traceTokenCount: batch.questions.reduce(0) {
                             $0 + $1.traces.reduce(0) { $0 + $1.traceTokenIDs.count }
                         })

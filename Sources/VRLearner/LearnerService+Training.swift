@@ -19,14 +19,17 @@ struct PendingTraining {
     /// And the ones too long for the model's context.
     var overlongTracesSinceStep = 0
 
-    mutating func add(_ built: BuiltBatch, lag: UInt64, traceCount: Int, traceTokenCount: Int) {
+    /// The questions waiting in both phases.
+    var waitingQuestionCount: Int { model.count + posterior.count }
+
+    mutating func add(_ built: BuiltBatch, samplingVersion: UInt64, traceCount: Int, traceTokenCount: Int) {
         tracesSinceStep += traceCount
         traceTokensSinceStep += traceTokenCount
         truncatedTracesSinceStep += built.truncatedTraceCount
         overlongTracesSinceStep += built.overlongTraceCount
         switch built.content {
-        case .model(let questions): model.append(questions, lag: lag)
-        case .posterior(let questions): posterior.append(questions, lag: lag)
+        case .model(let questions): model.append(questions, samplingVersion: samplingVersion)
+        case .posterior(let questions): posterior.append(questions, samplingVersion: samplingVersion)
         }
     }
 }
@@ -35,7 +38,7 @@ extension LearnerService {
     /// Takes a step in each phase that has a step's worth of questions, then publishes when due.
     func trainWhenReady() async throws(LearnerServiceError) {
         let batchSize = configuration.questionsPerStep
-        if let taken = pending.posterior.takeStep(of: batchSize) {
+        if let taken = pending.posterior.takeStep(of: batchSize, at: machine.parameterVersion) {
             let (questions, lags) = (taken.questions, taken.lags)
             let accuracies = questions.flatMap(\.traces).map { accuracy($0.correctAnswers, $0.sampledAnswers) }
             // pi's traces, with q's closing marker in place of pi's.
@@ -48,7 +51,9 @@ extension LearnerService {
                 () throws(LearnerStepError) -> StepOutcome in try trainer.posteriorStep(questions)
             }
         }
-        if trainer.modelSteps < configuration.modelSteps, let taken = pending.model.takeStep(of: batchSize) {
+        if trainer.modelSteps < configuration.modelSteps,
+            let taken = pending.model.takeStep(of: batchSize, at: machine.parameterVersion)
+        {
             let (questions, lags) = (taken.questions, taken.lags)
             let accuracies = questions.flatMap(\.traces).map(\.accuracy)
             let lengths = questions.flatMap(\.traces).map(\.traceTokens.count)

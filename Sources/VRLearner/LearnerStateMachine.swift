@@ -60,6 +60,25 @@ public struct LearnerStateMachine: Sendable {
         }
     }
 
+    /// A training learner's backlog, which paces the hand-out: a learner slower than its workers is sent no
+    /// more work than it trains while the parameters that sampled it are fresh.
+    public struct Backlog: Sendable, Equatable {
+        /// The questions one optimizer step trains.
+        public var questionsPerStep: Int
+        /// The questions accepted and waiting for a step.
+        public var waitingQuestionCount: Int
+
+        /// Creates a backlog.
+        public init(questionsPerStep: Int, waitingQuestionCount: Int) {
+            self.questionsPerStep = questionsPerStep
+            self.waitingQuestionCount = waitingQuestionCount
+        }
+
+        /// How many questions may be out at workers or waiting: `maxOutstandingLag + 1` steps' worth, and at least
+        /// two, so that a step's worth of one phase is never held up by questions of the other.
+        func limit(_ policy: LearnerPolicy) -> Int { questionsPerStep * max(Int(policy.maxOutstandingLag) + 1, 2) }
+    }
+
     /// The rules.
     public let policy: LearnerPolicy
     /// The current parameter version (incremented by every finished optimizer step).
@@ -169,20 +188,28 @@ public struct LearnerStateMachine: Sendable {
     /// A worker asks for up to `credits` assignments.
     ///
     /// Work is handed out only while the oldest outstanding assignment lags by at most `maxOutstandingLag`
-    /// versions, and each worker holds at most `maxAssignmentsPerWorker` assignments.
+    /// versions, each worker holds at most `maxAssignmentsPerWorker` assignments, and, for a training learner,
+    /// while the questions out at workers and waiting for a step number fewer than `maxOutstandingLag + 1` steps'
+    /// worth (at least two).
     /// - Parameters:
     ///   - worker: its identity (unknown workers get nothing until they say hello).
     ///   - credits: how many assignments it can take.
+    ///   - backlog: a training learner's backlog; nil when nothing trains (the collection mode of
+    ///     `vr build-data`), which paces by lag alone.
     ///   - now: time since the learner started.
     /// - Returns: one `.assign` per assignment handed out (possibly none).
-    public mutating func workRequested(by worker: String, credits: Int, at now: Duration) -> [LearnerAction] {
+    public mutating func workRequested(
+        by worker: String, credits: Int, backlog: Backlog? = nil, at now: Duration
+    ) -> [LearnerAction] {
         guard var record = workers[worker] else { return [] }
         record.lastHeard = now
         defer { workers[worker] = record }
         if let oldest = oldestOutstandingVersion, parameterVersion - oldest > policy.maxOutstandingLag { return [] }
         var actions: [LearnerAction] = []
         let room = min(credits, policy.maxAssignmentsPerWorker - record.outstanding.count)
-        for _ in 0..<max(room, 0) {
+        var inFlight = outstandingQuestionCount + (backlog?.waitingQuestionCount ?? 0)
+        let inFlightLimit = backlog?.limit(policy) ?? .max
+        for _ in 0..<max(room, 0) where inFlight < inFlightLimit {
             guard let phase = queue.first?.phase else { break }
             // One assignment holds questions of a single phase.
             let count = min(policy.questionsPerAssignment, queue.prefix { $0.phase == phase }.count)
@@ -190,6 +217,7 @@ public struct LearnerStateMachine: Sendable {
                 id: nextAssignmentID, questionIDs: queue.prefix(count).map(\.questionID), phase: phase,
                 parameterVersion: parameterVersion)
             queue.removeFirst(count)
+            inFlight += count
             nextAssignmentID += 1
             record.outstanding[assignment.id] = OutstandingAssignment(
                 assignment: assignment, assignedAt: now, pendingQuestionIDs: Set(assignment.questionIDs))
@@ -319,6 +347,11 @@ public struct LearnerStateMachine: Sendable {
     /// Puts `questionIDs` of one phase back at the front of the queue.
     private mutating func requeue(_ questionIDs: [String], phase: RolloutPhase) {
         queue.insert(contentsOf: questionIDs.map { ($0, phase) }, at: 0)
+    }
+
+    /// The questions handed out and not returned yet.
+    private var outstandingQuestionCount: Int {
+        workers.values.reduce(0) { $0 + $1.outstanding.values.reduce(0) { $0 + $1.pendingQuestionIDs.count } }
     }
 
     /// The version of the oldest assignment still out, if any.

@@ -35,7 +35,8 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     /// The mean length of the step's traces in tokens (a posterior that collapses writes ever shorter ones);
     /// nil in metrics files that do not record it.
     public var meanTraceTokens: Double?
-    /// Mean lag (learner version at arrival minus sampling version) of the step's batches.
+    /// Mean lag of the step's batches: the version the step trains minus their sampling version, so the time a
+    /// batch waited for the step counts.
     public var meanLag: Double
     /// The largest lag among them.
     public var maxLag: UInt64
