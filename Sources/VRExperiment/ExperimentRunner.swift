@@ -19,7 +19,6 @@ import VRCore
 import VRModel
 import VRRecords
 import VRTasks
-import VRTensor
 import VRText
 import VRTraining
 import VRWorker
@@ -127,17 +126,19 @@ public struct ExperimentRunner: Sendable {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let earlierInitialSeconds = earlierResults?.initial.wallSeconds ?? 0
+        let earlier = earlierResults
+        let earlierInitialSeconds = earlier?.initial.wallSeconds ?? 0
         let (train, test) = try writeTasks()
         // The base model's own scores need no training: they come first and are kept at once.
         let base = try configuration.baseModel.map { model in
             let cache = directory + "/initial/base-model"
             try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
             progress("== the base model's own scores (its chat format, asked to end with 'Answer: N')")
+            let machine = evaluationMachine(cachedIn: cache, earlier: earlier?.base)
             let scores = try evaluation(of: model, style: .plain, cachedIn: cache, test)
             return ArmRun(
                 seed: 0, wallSeconds: 0, modelSteps: 0, posteriorSteps: 0, sampledTokens: 0, metricsFile: nil,
-                questionsFile: nil, evaluation: scores.sampled, greedyEvaluation: scores.greedy)
+                questionsFile: nil, evaluation: scores.sampled, greedyEvaluation: scores.greedy, machine: machine)
         }
         try records?.keep()
         let selected = configuration.arms.filter { armNames.isEmpty || armNames.contains($0.name) }
@@ -152,12 +153,13 @@ public struct ExperimentRunner: Sendable {
             progress("== every selected run finished earlier: the initial models are not needed")
             initialSeconds = earlierInitialSeconds
         }
+        let initialMachine = evaluationMachine(cachedIn: directory + "/initial", earlier: earlier?.initial)
         let initialScores = try evaluation(of: initialReasoning, cachedIn: directory + "/initial", test)
         try records?.keep()
         let initial = ArmRun(
             seed: 0, wallSeconds: initialSeconds, modelSteps: configuration.initialSFT.steps, posteriorSteps: 0,
             sampledTokens: 0, metricsFile: nil, questionsFile: nil, evaluation: initialScores.sampled,
-            greedyEvaluation: initialScores.greedy)
+            greedyEvaluation: initialScores.greedy, machine: initialMachine)
         // Arms left out by `armNames` contribute the runs an earlier invocation finished.
         var arms = configuration.arms.compactMap { arm -> ArmResult? in
             let runs = configuration.seeds(of: arm).compactMap { finishedRun(arm, seed: $0) }
@@ -290,6 +292,7 @@ public struct ExperimentRunner: Sendable {
                 trainedTokens: metrics.reduce(0) { $0 + $1.tokens })
         }
         run.wallSeconds = (clock.now - start).inSeconds
+        run.machine = RunMachine.current
         try AtomicFile.write(Array(try JSONEncoder().encode(run)), to: runDirectory + "/run.json")
         progress(
             "\(arm.name), seed \(seed): Avg@\(configuration.evaluation.samples) "
@@ -375,12 +378,17 @@ public struct ExperimentRunner: Sendable {
         let families = Set(test.items.map(\.familyName)).sorted()
         return ExperimentResults(
             name: configuration.name, command: command, configurationFile: "experiment.json",
-            machine: "\(Processor.modelName), \(ProcessInfo.processInfo.activeProcessorCount) cores, "
-                + ProcessInfo.processInfo.operatingSystemVersionString,
+            machine: RunMachine.current,
             families: families, difficulties: Set(test.items.map(\.difficulty)).sorted(),
             samplesPerQuestion: configuration.evaluation.samples, temperature: configuration.evaluation.temperature,
             base: base, initial: initial, pools: configuration.offlineArms.isEmpty ? nil : poolStage.records(),
             arms: arms, schedule: configuration.training.scheduleDescription())
+    }
+
+    /// The machine of the scores cached in `cache`: this one when they are still to be measured, else the one
+    /// `earlier` names (nil when the earlier results do not say).
+    private func evaluationMachine(cachedIn cache: String, earlier: ArmRun?) -> String? {
+        FileManager.default.fileExists(atPath: cache + "/evaluation.json") ? earlier?.machine : RunMachine.current
     }
 
     /// The results an earlier invocation wrote to the run directory, or nil when there are none to read.

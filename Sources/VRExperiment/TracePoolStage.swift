@@ -78,6 +78,7 @@ struct TracePoolStage: Sendable {
                 + "at most \(Self.questionsPerPart) questions (logs \(stem).part-*.log)")
         var pooled: [PooledQuestion] = []
         var wallSeconds = 0.0
+        var machines: [String?] = []
         for (index, items) in parts.enumerated() {
             let part = PoolPart(
                 stem: "\(stem).part-\(index + 1)",
@@ -88,12 +89,13 @@ struct TracePoolStage: Sendable {
             try keepRecords()
             pooled += sampled.pooled
             wallSeconds += sampled.record.wallSeconds
+            machines.append(sampled.record.machine)
         }
         try TracePool.write(pooled, to: pool)
         let record = PoolRun(
             source: source.name, seed: seed, questions: pooled.count, traces: traces,
             sampledTokens: pooled.reduce(0) { $0 + $1.traces.reduce(0) { $0 + $1.sampledTokens } },
-            wallSeconds: wallSeconds)
+            wallSeconds: wallSeconds, machine: RunMachine.joined(machines))
         try AtomicFile.write(Array(try JSONEncoder().encode(record)), to: stem + ".run.json")
         for part in parts.indices {
             for suffix in [".jsonl", ".run.json", ".tasks.jsonl", ".examples.jsonl"] {
@@ -150,7 +152,7 @@ struct TracePoolStage: Sendable {
         let record = PoolRun(
             source: source.name, seed: part.seed, questions: pooled.count, traces: traces,
             sampledTokens: pooled.reduce(0) { $0 + $1.traces.reduce(0) { $0 + $1.sampledTokens } },
-            wallSeconds: (clock.now - start).inSeconds)
+            wallSeconds: (clock.now - start).inSeconds, machine: RunMachine.current)
         try AtomicFile.write(Array(try JSONEncoder().encode(record)), to: part.record)
         return (pooled, record)
     }

@@ -9,7 +9,8 @@ public struct ExperimentResults: Codable, Sendable, Equatable {
     public var command: String
     /// The configuration file's copy in the run directory, relative to it (`experiment.json`).
     public var configurationFile: String
-    /// Cores and operating system of the machine the run took place on.
+    /// Processor, cores and operating system of the machine of the invocation that wrote the results; each run
+    /// names its own (`ArmRun.machine`), as a run may span machines.
     public var machine: String
     /// The task families of the test split, in the order of the report's columns.
     public var families: [String]
@@ -129,12 +130,15 @@ public struct ArmRun: Codable, Sendable, Equatable {
     /// Held-out scores of its final pi under greedy decoding (one sample at temperature 0), when the experiment
     /// asks for them.
     public var greedyEvaluation: EvaluationReport?
+    /// Processor, cores and operating system of the machine it ran on (for the base model and pi0, the one that
+    /// measured their scores); nil in records written before it was kept.
+    public var machine: String?
 
     /// Creates a run's results.
     public init(
         seed: UInt64, wallSeconds: Double, modelSteps: Int, posteriorSteps: Int, sampledTokens: Int,
         metricsFile: String?, questionsFile: String?, evaluation: EvaluationReport,
-        greedyEvaluation: EvaluationReport? = nil, trainedTokens: Int? = nil
+        greedyEvaluation: EvaluationReport? = nil, trainedTokens: Int? = nil, machine: String? = nil
     ) {
         self.seed = seed
         self.wallSeconds = wallSeconds
@@ -146,6 +150,7 @@ public struct ArmRun: Codable, Sendable, Equatable {
         self.questionsFile = questionsFile
         self.evaluation = evaluation
         self.greedyEvaluation = greedyEvaluation
+        self.machine = machine
     }
 }
 
@@ -163,14 +168,21 @@ public struct PoolRun: Codable, Sendable, Equatable {
     public var sampledTokens: Int
     /// Wall time of sampling and scoring, in seconds.
     public var wallSeconds: Double
+    /// The machine it was sampled on, or the machines of its parts joined by "; "; nil in records written before
+    /// it was kept.
+    public var machine: String?
 
     /// Creates a pool's record.
-    public init(source: String, seed: UInt64, questions: Int, traces: Int, sampledTokens: Int, wallSeconds: Double) {
+    public init(
+        source: String, seed: UInt64, questions: Int, traces: Int, sampledTokens: Int, wallSeconds: Double,
+        machine: String? = nil
+    ) {
         self.source = source
         self.seed = seed
         self.questions = questions
         self.traces = traces
         self.sampledTokens = sampledTokens
         self.wallSeconds = wallSeconds
+        self.machine = machine
     }
 }

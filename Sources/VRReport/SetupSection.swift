@@ -13,8 +13,8 @@ enum SetupSection {
         section.lines += ["# Results: \(results.name)", "", "## Setup", ""]
         section.paragraph(
             [
-                "- Command: `\(results.command)`",
-                "- Machine: \(results.machine)",
+                "- Command (of the invocation that wrote these results): `\(results.command)`",
+                MachineTable.setupLine(results),
                 "- Evaluation: Avg@\(summary.k) and pass@\(summary.k), k = \(summary.k) samples per test question "
                     + "at temperature \(results.temperature)",
                 "- Task families: \(results.families.joined(separator: ", ")); difficulty levels: "
@@ -63,6 +63,14 @@ enum SetupSection {
                 ])
             }
             section.table(poolTable)
+        }
+        if let machines = MachineTable.table(results) {
+            section.lines += ["### Machines", ""]
+            section.paragraph(
+                "Each run's machine: where the base model's and pi0's scores were measured, a pool sampled, an arm "
+                    + "trained and evaluated. An arm trains from the pi0 of the run directory it ran in; a machine "
+                    + "whose run directory lacked it trained pi0 again, with the same configuration and seed.")
+            section.table(machines)
         }
         return section
     }

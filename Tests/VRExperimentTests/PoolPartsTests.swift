@@ -32,24 +32,25 @@ struct PoolPartsTests {
         return (directory, stage, lines)
     }
 
-    /// Writes part `part` (from 1) as an earlier invocation would have left it, with a cost of `seconds`.
-    func writePart(_ part: Int, in directory: String, seconds: Double) throws {
+    /// Writes part `part` (from 1) as an earlier invocation would have left it, with a cost of `seconds`, sampled
+    /// on `machine`.
+    func writePart(_ part: Int, in directory: String, seconds: Double, machine: String? = nil) throws {
         let stem = directory + "/pools/q-seed-1.part-\(part)"
         let items = Self.questions.items[((part - 1) * 100)..<min(part * 100, 150)]
         let pooled = items.map { PooledQuestion(questionID: $0.id, traces: [TracePoolTests.trace(correct: 1)]) }
         try TracePool.write(pooled, to: stem + ".jsonl")
         let record = PoolRun(
             source: "q", seed: 1_000 + UInt64(part - 1) * 10, questions: pooled.count, traces: 1,
-            sampledTokens: 9 * pooled.count, wallSeconds: seconds)
+            sampledTokens: 9 * pooled.count, wallSeconds: seconds, machine: machine)
         try JSONEncoder().encode(record).write(to: URL(fileURLWithPath: stem + ".run.json"))
     }
 
-    @Test("finished parts are not sampled again; the pool is assembled in order with their summed cost")
+    @Test("finished parts are not sampled again; the pool is assembled in order with their summed cost and machines")
     func assembled() throws {
         let (directory, stage, lines) = try stage()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try writePart(1, in: directory, seconds: 30)
-        try writePart(2, in: directory, seconds: 12.5)
+        try writePart(1, in: directory, seconds: 30, machine: "AMD EPYC, 2 cores")
+        try writePart(2, in: directory, seconds: 12.5, machine: "Intel Xeon, 2 cores")
         let pooled = try stage.sample(
             Self.source, traces: 1, seed: 1, questions: Self.questions, reasoning: "pi", posterior: "q")
         #expect(pooled.map(\.questionID) == Self.questions.items.map(\.id))
@@ -57,7 +58,9 @@ struct PoolPartsTests {
         let records = stage.records()
         #expect(
             records == [
-                PoolRun(source: "q", seed: 1, questions: 150, traces: 1, sampledTokens: 1350, wallSeconds: 42.5)
+                PoolRun(
+                    source: "q", seed: 1, questions: 150, traces: 1, sampledTokens: 1350, wallSeconds: 42.5,
+                    machine: "AMD EPYC, 2 cores; Intel Xeon, 2 cores")
             ])
         // The parts are gone; the pool reads back.
         let left = try FileManager.default.contentsOfDirectory(atPath: directory + "/pools").sorted()
@@ -66,6 +69,14 @@ struct PoolPartsTests {
             try TracePool.read(
                 from: directory + "/pools/q-seed-1.jsonl", questionIDs: Self.questions.items.map(\.id), traceCount: 1)
                 == pooled)
+    }
+
+    @Test("a pool's machine: the one its parts share, each in order of first appearance, or none recorded")
+    func machines() {
+        #expect(RunMachine.joined(["A", "A"]) == "A")
+        #expect(RunMachine.joined(["B", "A", "B"]) == "B; A")
+        #expect(RunMachine.joined(["A", nil, "A"]) == "A; not recorded")
+        #expect(RunMachine.joined([nil, nil]) == nil)
     }
 
     @Test("the records keep each finished part, then the assembled pool in their place")

@@ -48,7 +48,10 @@ final class ExperimentReportTests {
     @Test("the setup names the run and sums the wall time; the budget averages over seeds")
     func setupAndBudget() {
         let setup = section("## Setup")
-        #expect(setup.contains("- Command: `vr experiment --config miniature.json --run runs/miniature`"))
+        #expect(
+            setup.contains(
+                "- Command (of the invocation that wrote these results): "
+                    + "`vr experiment --config miniature.json --run runs/miniature`"))
         #expect(setup.contains("- Machine: 2 cores, Linux"))
         // 8 arms of 2 seeds (10 + 11 s) and one of 3 seeds (10 + 11 + 12 s).
         #expect(setup.contains("- Total wall time: 201.0 s over 9 arms"))
