@@ -286,7 +286,7 @@ public struct ExperimentRunner: Sendable {
             run = ArmRun(
                 seed: seed, wallSeconds: 0, modelSteps: metrics.count { $0.phase == .model },
                 posteriorSteps: metrics.count { $0.phase == .posterior },
-                sampledTokens: metrics.reduce(0) { $0 + $1.sampledTraceTokens },
+                sampledTokens: metrics.reduce(0) { $0 + $1.sampledTraceTokens + ($1.sampledAnswerTokens ?? 0) },
                 metricsFile: relative + "/metrics.jsonl", questionsFile: relative + "/questions.jsonl",
                 evaluation: scores.sampled, greedyEvaluation: scores.greedy,
                 trainedTokens: metrics.reduce(0) { $0 + $1.tokens })

@@ -162,11 +162,7 @@ extension LearnerService {
                 if collectedRollouts != nil {
                     collect(batch)
                 } else if let built {
-                    pending.add(
-                        built, samplingVersion: batch.samplingParameterVersion, traceCount: batch.traceCount,
-                        traceTokenCount: batch.questions.reduce(0) {
-                            $0 + $1.traces.reduce(0) { $0 + $1.traceTokenIDs.count }
-                        })
+                    pending.add(built, of: batch)
                 }
                 await acknowledge(sequence, .accepted, to: peer)
             case .dropDuplicate:

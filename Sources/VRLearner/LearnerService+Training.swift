@@ -14,6 +14,8 @@ struct PendingTraining {
     var tracesSinceStep = 0
     /// Their tokens.
     var traceTokensSinceStep = 0
+    /// The tokens of the answers sampled after them.
+    var answerTokensSinceStep = 0
     /// Of those traces, the ones cut off by the length limit, which get no weight.
     var truncatedTracesSinceStep = 0
     /// And the ones too long for the model's context.
@@ -22,14 +24,20 @@ struct PendingTraining {
     /// The questions waiting in both phases.
     var waitingQuestionCount: Int { model.count + posterior.count }
 
-    mutating func add(_ built: BuiltBatch, samplingVersion: UInt64, traceCount: Int, traceTokenCount: Int) {
-        tracesSinceStep += traceCount
-        traceTokensSinceStep += traceTokenCount
+    /// Queues the questions `built` from `batch` for their phase's step and counts its traces and tokens.
+    mutating func add(_ built: BuiltBatch, of batch: RolloutBatch) {
+        tracesSinceStep += batch.traceCount
+        for question in batch.questions {
+            for trace in question.traces {
+                traceTokensSinceStep += trace.traceTokenIDs.count
+                answerTokensSinceStep += trace.sampledAnswers.tokenCount
+            }
+        }
         truncatedTracesSinceStep += built.truncatedTraceCount
         overlongTracesSinceStep += built.overlongTraceCount
         switch built.content {
-        case .model(let questions): model.append(questions, samplingVersion: samplingVersion)
-        case .posterior(let questions): posterior.append(questions, samplingVersion: samplingVersion)
+        case .model(let questions): model.append(questions, samplingVersion: batch.samplingParameterVersion)
+        case .posterior(let questions): posterior.append(questions, samplingVersion: batch.samplingParameterVersion)
         }
     }
 }
@@ -102,13 +110,15 @@ extension LearnerService {
             tokens: outcome.tokenCount, stepSeconds: seconds,
             tokensPerSecond: seconds > 0 ? Double(outcome.tokenCount) / seconds : 0,
             rolloutsPerSecond: Double(pending.tracesSinceStep) / max(elapsed - lastStepElapsed, 1e-9),
-            sampledTraceTokens: pending.traceTokensSinceStep, truncatedTraces: pending.truncatedTracesSinceStep,
+            sampledTraceTokens: pending.traceTokensSinceStep, sampledAnswerTokens: pending.answerTokensSinceStep,
+            truncatedTraces: pending.truncatedTracesSinceStep,
             overlongTraces: pending.overlongTracesSinceStep,
             elapsedSeconds: elapsed, staleBatches: counters.staleBatches, duplicateBatches: counters.duplicateBatches,
             rejectedBatches: counters.rejectedBatches, lostWorkers: counters.lostWorkers, applied: outcome.applied,
             skippedSteps: skippedSteps, rejections: rejections)
         pending.tracesSinceStep = 0
         pending.traceTokensSinceStep = 0
+        pending.answerTokensSinceStep = 0
         pending.truncatedTracesSinceStep = 0
         pending.overlongTracesSinceStep = 0
         lastStepElapsed = elapsed

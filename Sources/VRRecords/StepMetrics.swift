@@ -48,9 +48,11 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     public var tokensPerSecond: Double
     /// Traces received per second since the previous step (the workers' throughput).
     public var rolloutsPerSecond: Double
-    /// Trace tokens in the batches accepted since the previous step (the answers that scored them are not
-    /// counted).
+    /// Trace tokens in the batches accepted since the previous step (the answers that scored them are in
+    /// `sampledAnswerTokens`).
     public var sampledTraceTokens: Int
+    /// Tokens of the answers sampled after those traces to score them; nil in metrics files that do not record it.
+    public var sampledAnswerTokens: Int?
     /// Of the traces accepted since the previous step, those the length limit cut off before their end marker:
     /// they get no weight; nil in metrics files that do not record it.
     public var truncatedTraces: Int?
@@ -84,7 +86,8 @@ public struct StepMetrics: Codable, Sendable, Equatable {
         bound: Double? = nil, effectiveSampleSize: Double? = nil, zeroWeightQuestions: Int, questions: Int, traces: Int,
         meanAccuracy: Double, meanTraceTokens: Double? = nil, meanLag: Double, maxLag: UInt64, tokens: Int,
         stepSeconds: Double, tokensPerSecond: Double, rolloutsPerSecond: Double, sampledTraceTokens: Int,
-        truncatedTraces: Int? = nil, overlongTraces: Int? = nil, elapsedSeconds: Double, staleBatches: Int,
+        sampledAnswerTokens: Int? = nil, truncatedTraces: Int? = nil, overlongTraces: Int? = nil,
+        elapsedSeconds: Double, staleBatches: Int,
         duplicateBatches: Int, rejectedBatches: Int, lostWorkers: Int, applied: Bool? = nil, skippedSteps: Int? = nil,
         rejections: [String: Int]? = nil
     ) {
@@ -108,6 +111,7 @@ public struct StepMetrics: Codable, Sendable, Equatable {
         self.tokensPerSecond = tokensPerSecond
         self.rolloutsPerSecond = rolloutsPerSecond
         self.sampledTraceTokens = sampledTraceTokens
+        self.sampledAnswerTokens = sampledAnswerTokens
         self.truncatedTraces = truncatedTraces
         self.overlongTraces = overlongTraces
         self.elapsedSeconds = elapsedSeconds

@@ -113,6 +113,12 @@ struct InProcessClusterTests {
         let recorded = steps.withLock { $0 }
         #expect(recorded.map(\.parameterVersion) == Array(2...summary.parameterVersion))
         #expect(Set(recorded.map(\.phase)) == [.model, .posterior])
+        // The sampled tokens count the answers after each finished trace (2 per trace).
+        #expect(recorded.contains { ($0.sampledAnswerTokens ?? 0) > 0 })
+        // Paced by the backlog: the questions handed out (one per batch) are those trained plus at most the
+        // 2 * (2 + 1) the learner lets wait or stay out at the end.
+        let trained = 2 * (summary.modelSteps + summary.posteriorSteps)
+        #expect(workerSummaries.map(\.batchCount).reduce(0, +) <= trained + 6)
         for (name, workerSummary) in zip(["w1", "w2"], workerSummaries) {
             let events = log.of(name)
             #expect(

@@ -14,7 +14,8 @@ struct ReporterTests {
         step: 7, phase: .model, parameterVersion: 8, loss: 0.25, gradientNorm: 1.5, learningRate: 5e-4, bound: -3.5,
         effectiveSampleSize: 2.5, zeroWeightQuestions: 1, questions: 8, traces: 32, meanAccuracy: 0.625, meanLag: 1,
         maxLag: 2, tokens: 900, stepSeconds: 0.5, tokensPerSecond: 1800, rolloutsPerSecond: 64,
-        sampledTraceTokens: 1200, elapsedSeconds: 12, staleBatches: 0, duplicateBatches: 0, rejectedBatches: 0,
+        sampledTraceTokens: 1200, sampledAnswerTokens: 640, elapsedSeconds: 12, staleBatches: 0, duplicateBatches: 0,
+        rejectedBatches: 0,
         lostWorkers: 0, applied: true, skippedSteps: 0)
 
     /// Lines written by loggers.
